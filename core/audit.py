@@ -1,48 +1,126 @@
-"""Audit log entries: what each transformation did, never which values it saw.
+"""The audit log: one entry per transformation, never a personal value.
 
-An entry records time, step, parameters, row counts, content hashes of the input and
-output frames and the key fingerprint, so a user can prove what was done to the data
-without the log itself becoming personal data.
+An entry records when a step ran, with which parameters, how many rows went in and
+out, content hashes of the input and output frames (so a run can be proven to have
+used exactly this data without storing the data) and the fingerprint of the
+pseudonymisation key. Entries are plain dicts in the project state tree and export
+to CSV for auditors.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
+import os
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 
 import pandas as pd
 
-AUDIT_COLUMNS = ["time", "step", "parameters", "rows_in", "rows_out", "input_hash", "output_hash", "key_fingerprint"]
+from core.atomic import atomic_open
+
+CSV_COLUMNS = (
+    "time",
+    "step",
+    "params",
+    "rows_in",
+    "rows_out",
+    "input_hash",
+    "output_hash",
+    "key_fingerprint",
+)
 
 
 def frame_hash(df: pd.DataFrame | None) -> str:
-    """A stable SHA-256 of a frame's columns and values (order-sensitive)."""
+    """A stable SHA-256 of a frame's content: labels, dtypes, index and every cell.
+
+    The same data gives the same hash in every session and on every machine; one
+    changed cell, a reordered column or another dtype gives another hash.
+    """
     if df is None:
         return ""
     h = hashlib.sha256()
-    h.update(json.dumps([str(c) for c in df.columns]).encode())
-    h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+    header = {
+        "shape": list(df.shape),
+        "columns": [str(c) for c in df.columns],
+        "dtypes": [str(t) for t in df.dtypes],
+        "index": str(df.index.dtype),
+    }
+    h.update(json.dumps(header, sort_keys=True).encode())
+    if len(df):
+        h.update(pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes())
+        # Row hashes ignore column labels; hash each column too so swapped values
+        # between columns change the result.
+        for _, col in df.items():
+            h.update(pd.util.hash_pandas_object(col, index=False).to_numpy().tobytes())
     return h.hexdigest()
+
+
+def _json_params(params: dict) -> dict:
+    """Parameters must be JSON (they are configs); a round trip proves it."""
+    return json.loads(json.dumps(params, sort_keys=True, allow_nan=False))
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One transformation. ``params`` is the step's config, never data."""
+
+    step: str
+    params: dict = field(default_factory=dict)
+    rows_in: int = 0
+    rows_out: int = 0
+    input_hash: str = ""
+    output_hash: str = ""
+    key_fingerprint: str = ""
+    time: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> AuditEntry:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
 
 
 def make_entry(
     step: str,
-    params: dict,
-    rows_in: int,
-    rows_out: int,
-    in_frame: pd.DataFrame | None = None,
-    out_frame: pd.DataFrame | None = None,
-    key_fingerprint: str | None = None,
-) -> dict:
-    """One audit row. ``params`` must hold settings only (column names, thresholds)."""
-    return {
-        "time": datetime.now(UTC).isoformat(timespec="seconds"),
-        "step": step,
-        "parameters": json.dumps(params, sort_keys=True, default=str),
-        "rows_in": int(rows_in),
-        "rows_out": int(rows_out),
-        "input_hash": frame_hash(in_frame),
-        "output_hash": frame_hash(out_frame),
-        "key_fingerprint": key_fingerprint or "",
-    }
+    params: dict | None = None,
+    before: pd.DataFrame | None = None,
+    after: pd.DataFrame | None = None,
+    key_fingerprint: str = "",
+    rows_in: int | None = None,
+    rows_out: int | None = None,
+) -> AuditEntry:
+    """Build an entry for a step that turned ``before`` into ``after``."""
+    return AuditEntry(
+        step=step,
+        params=_json_params(params or {}),
+        rows_in=int(rows_in if rows_in is not None else (len(before) if before is not None else 0)),
+        rows_out=int(rows_out if rows_out is not None else (len(after) if after is not None else 0)),
+        input_hash=frame_hash(before),
+        output_hash=frame_hash(after),
+        key_fingerprint=key_fingerprint,
+        time=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+
+
+def entries_frame(entries: list[dict | AuditEntry]) -> pd.DataFrame:
+    """The log as a table (params as compact JSON text), for screens and export."""
+    rows = []
+    for e in entries:
+        d = e.to_dict() if isinstance(e, AuditEntry) else AuditEntry.from_dict(e).to_dict()
+        d["params"] = json.dumps(d["params"], sort_keys=True, separators=(",", ":"))
+        rows.append([d[c] for c in CSV_COLUMNS])
+    return pd.DataFrame(rows, columns=list(CSV_COLUMNS))
+
+
+def export_csv(entries: list[dict | AuditEntry], path: str | os.PathLike) -> int:
+    """Write the log to ``path`` atomically; returns the number of entries written."""
+    table = entries_frame(entries)
+    with atomic_open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(CSV_COLUMNS)
+        writer.writerows(table.itertuples(index=False, name=None))
+    return len(table)
