@@ -86,24 +86,24 @@ class AuditEntry:
 
 def make_entry(
     step: str,
-    params: dict | None = None,
-    before: pd.DataFrame | None = None,
-    after: pd.DataFrame | None = None,
-    key_fingerprint: str = "",
-    rows_in: int | None = None,
-    rows_out: int | None = None,
-) -> AuditEntry:
-    """Build an entry for a step that turned ``before`` into ``after``."""
+    params: dict | None,
+    rows_in: int,
+    rows_out: int,
+    in_frame: pd.DataFrame | None = None,
+    out_frame: pd.DataFrame | None = None,
+    key_fingerprint: str | None = None,
+) -> dict:
+    """One audit row (a plain dict, so it lives in the project state tree as is)."""
     return AuditEntry(
         step=step,
         params=_json_params(params or {}),
-        rows_in=int(rows_in if rows_in is not None else (len(before) if before is not None else 0)),
-        rows_out=int(rows_out if rows_out is not None else (len(after) if after is not None else 0)),
-        input_hash=frame_hash(before),
-        output_hash=frame_hash(after),
-        key_fingerprint=key_fingerprint,
+        rows_in=int(rows_in),
+        rows_out=int(rows_out),
+        input_hash=frame_hash(in_frame),
+        output_hash=frame_hash(out_frame),
+        key_fingerprint=key_fingerprint or "",
         time=datetime.now(UTC).isoformat(timespec="seconds"),
-    )
+    ).to_dict()
 
 
 def entries_frame(entries: list[dict | AuditEntry]) -> pd.DataFrame:
