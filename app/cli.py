@@ -38,12 +38,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, gui_launcher=None) -> int:
+    """Run one command. ``gui_launcher(project) -> int`` is handed in by the ui layer
+    (``ui.launch``), because app must never import ui."""
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
         argv = ["gui"]
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.gui_launcher = gui_launcher
     try:
         return int(args._run(args) or 0)
     except LocalReachError as exc:

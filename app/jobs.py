@@ -1,0 +1,167 @@
+"""Background jobs on QThreadPool: progress, cancel, one job per slot.
+
+A job is a plain function ``fn(ctx) -> result`` run in a worker thread; its result or
+error comes back on the GUI thread through queued signals. Starting a job in a slot
+that is busy cancels the old one (its late result is dropped), the way Orange's
+ConcurrentMixin does; :meth:`JobRunner.shutdown` cancels everything and waits, so
+quitting never leaves a thread running.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from core.errors import LocalReachError
+from core.jobs import Cancelled, JobContext
+
+log = logging.getLogger(__name__)
+
+
+class _Emitter(QObject):
+    """Lives on the GUI thread; signals emitted from workers arrive queued."""
+
+    progress = Signal(int, int, int, str)  # job id, done, total, message
+    done = Signal(int, object)
+    failed = Signal(int, object)
+    cancelled = Signal(int)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, job_id: int, fn: Callable[[JobContext], Any], ctx: JobContext, emitter: _Emitter):
+        super().__init__()
+        self.setAutoDelete(True)
+        self._job_id, self._fn, self._ctx, self._emitter = job_id, fn, ctx, emitter
+
+    def run(self) -> None:
+        try:
+            result = self._fn(self._ctx)
+        except Cancelled:
+            self._emitter.cancelled.emit(self._job_id)
+        except Exception as exc:  # reported to the GUI, which shows a clear message
+            exc.details = traceback.format_exc()  # type: ignore[attr-defined]
+            self._emitter.failed.emit(self._job_id, exc)
+        else:
+            if self._ctx.cancelled:
+                self._emitter.cancelled.emit(self._job_id)
+            else:
+                self._emitter.done.emit(self._job_id, result)
+
+
+@dataclass
+class Job:
+    id: int
+    slot: str
+    ctx: JobContext
+    on_done: Callable[[Any], None]
+    on_error: Callable[[Exception], None] | None
+
+
+class JobRunner(QObject):
+    """Runs jobs; one per slot; emits what the views need to show progress."""
+
+    started = Signal(str)  # slot
+    progress = Signal(str, int, int, str)  # slot, done, total, message
+    finished = Signal(str)  # slot (done, failed or cancelled)
+    failed = Signal(str, str)  # slot, one-line message for jobs without on_error
+
+    def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self._pool = pool or QThreadPool.globalInstance()
+        self._ids = itertools.count(1)
+        self._active: dict[str, Job] = {}
+        self._emitter = _Emitter(self)
+        self._emitter.progress.connect(self._on_progress)
+        self._emitter.done.connect(self._on_done)
+        self._emitter.failed.connect(self._on_failed)
+        self._emitter.cancelled.connect(self._on_cancelled)
+
+    def start(
+        self,
+        slot: str,
+        fn: Callable[[JobContext], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> Job:
+        self.cancel(slot)
+        job_id = next(self._ids)
+        ctx = JobContext(lambda d, t, m: self._emitter.progress.emit(job_id, d, t, m))
+        job = Job(job_id, slot, ctx, on_done, on_error)
+        self._active[slot] = job
+        self.started.emit(slot)
+        self._pool.start(_Runnable(job_id, fn, ctx, self._emitter))
+        return job
+
+    def is_running(self, slot: str) -> bool:
+        return slot in self._active
+
+    def cancel(self, slot: str) -> None:
+        job = self._active.pop(slot, None)
+        if job is not None:
+            job.ctx.cancel()
+            self.finished.emit(slot)
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Cancel every job and wait for the workers; True when all stopped in time."""
+        for slot in list(self._active):
+            self.cancel(slot)
+        return self._pool.waitForDone(timeout_ms)
+
+    def _current(self, job_id: int) -> Job | None:
+        for job in self._active.values():
+            if job.id == job_id:
+                return job
+        return None
+
+    @Slot(int, int, int, str)
+    def _on_progress(self, job_id: int, done: int, total: int, message: str) -> None:
+        job = self._current(job_id)
+        if job is not None:
+            self.progress.emit(job.slot, done, total, message)
+
+    @Slot(int, object)
+    def _on_done(self, job_id: int, result: Any) -> None:
+        job = self._current(job_id)
+        if job is None:
+            return  # superseded or cancelled: drop the late result
+        del self._active[job.slot]
+        try:
+            job.on_done(result)
+        finally:
+            self.finished.emit(job.slot)
+
+    @Slot(int, object)
+    def _on_failed(self, job_id: int, exc: Exception) -> None:
+        job = self._current(job_id)
+        if job is None:
+            return
+        del self._active[job.slot]
+        if not isinstance(exc, LocalReachError):
+            log.error("job %s failed: %s", job.slot, type(exc).__name__)
+        try:
+            if job.on_error is not None:
+                job.on_error(exc)
+            else:
+                self.failed.emit(job.slot, user_message(exc))
+        finally:
+            self.finished.emit(job.slot)
+
+    @Slot(int)
+    def _on_cancelled(self, job_id: int) -> None:
+        job = self._current(job_id)
+        if job is not None:
+            del self._active[job.slot]
+            self.finished.emit(job.slot)
+
+
+def user_message(exc: Exception) -> str:
+    """One line for a dialog: our own errors verbatim, anything else generic (no values)."""
+    if isinstance(exc, LocalReachError):
+        return str(exc)
+    return f"Something went wrong ({type(exc).__name__}). Nothing was changed; details are in the log."

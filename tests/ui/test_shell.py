@@ -1,0 +1,127 @@
+"""The main window shell, the table model, undo through the Edit menu, and job cancel."""
+
+import threading
+
+import numpy as np
+import pandas as pd
+import pytest
+from PySide6.QtCore import Qt
+
+from app.document import Document
+from app.jobs import JobRunner
+from ui.frame_model import FrameModel
+from ui.main_window import MainWindow
+from ui.screens import STEPS
+
+
+@pytest.fixture
+def window(qtbot):
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.jobs.shutdown()
+
+
+def test_sidebar_lists_every_step_in_order(window):
+    titles = [window.screens[s].TITLE for s, _ in STEPS]
+    assert [t for _, t in STEPS] == titles
+    assert window.sidebar.count() == len(STEPS)
+    assert window.sidebar.item(0).text().endswith("Import")
+    assert "Nothing leaves this computer" in window.privacy_label.text()
+
+
+def test_title_marks_unsaved_changes_and_undo_is_named(window):
+    assert window.windowTitle() == "Untitled[*] — LocalReach"
+    assert not window.isWindowModified()
+    window.document.set_state("personas", {"names": ["Bargain hunters"]}, "Rename persona")
+    assert window.isWindowModified()
+    assert window.undo_action.text() == "&Undo Rename persona"
+    window.undo_action.trigger()
+    assert window.document.state("personas") is None
+    assert not window.isWindowModified()
+    window.redo_action.trigger()
+    assert window.document.state("personas") == {"names": ["Bargain hunters"]}
+
+
+def test_frame_model_sorts_without_touching_the_frame(qtmodeltester):
+    frame = pd.DataFrame({"name": ["b", "C", "a", ""], "amount": ["10", "9", "100", "x"]})
+    before = frame.copy()
+    model = FrameModel(frame)
+    qtmodeltester.check(model)
+    model.sort(1, Qt.SortOrder.AscendingOrder)
+    shown = [model.index(r, 1).data() for r in range(4)]
+    assert shown == ["9", "10", "100", "x"]  # numeric order, text last
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    assert [model.index(r, 0).data() for r in range(4)] == ["", "a", "b", "C"]
+    assert model.headerData(0, Qt.Orientation.Vertical) == "4"  # original row number shown
+    pd.testing.assert_frame_equal(frame, before)
+    qtmodeltester.check(model)
+
+
+def test_frame_model_handles_a_million_rows_lazily(qtbot):
+    frame = pd.DataFrame({"id": np.arange(1_000_000).astype(str), "v": np.zeros(1_000_000).astype(str)})
+    model = FrameModel(frame)
+    assert model.rowCount() == 1_000_000
+    assert model.index(999_999, 0).data() == "999999"
+    model.set_row_filter(np.array([5, 7]))
+    assert model.rowCount() == 2 and model.index(1, 0).data() == "7"
+
+
+def test_job_runner_cancel_stops_the_work_and_drops_the_result(qtbot):
+    runner = JobRunner()
+    release, results, progress = threading.Event(), [], []
+    runner.progress.connect(lambda slot, d, t, m: progress.append(d))
+
+    def slow(ctx):
+        for i in range(1000):
+            ctx.progress(i, 1000, "working")
+            release.wait(0.01)
+        return "finished"
+
+    with qtbot.waitSignal(runner.finished, timeout=5000):
+        runner.start("slot", slow, results.append)
+        qtbot.waitUntil(lambda: len(progress) > 2, timeout=5000)
+        runner.cancel("slot")
+    assert runner.shutdown(5000)
+    assert results == []
+    assert not runner.is_running("slot")
+
+
+def test_new_job_in_same_slot_supersedes_the_old(qtbot):
+    runner = JobRunner()
+    results = []
+    gate = threading.Event()
+    runner.start("s", lambda ctx: (gate.wait(2), ctx.check(), "old")[2], results.append)
+    with qtbot.waitSignal(runner.finished, timeout=5000, check_params_cb=lambda slot: results != []):
+        runner.start("s", lambda ctx: "new", results.append)
+        gate.set()
+    assert runner.shutdown(5000)
+    assert results == ["new"]
+
+
+def test_job_errors_reach_the_gui_as_one_line(qtbot):
+    runner = JobRunner()
+    errors = []
+
+    def bad(ctx):
+        raise ValueError("secret@example.com")
+
+    with qtbot.waitSignal(runner.failed, timeout=5000) as blocker:
+        runner.start("s", bad, lambda r: None)
+    slot, message = blocker.args
+    assert slot == "s" and "secret" not in message and "ValueError" in message
+    assert errors == []
+    runner.shutdown()
+
+
+def test_document_snapshot_round_trip():
+    doc = Document()
+    frame = pd.DataFrame({"email": ["a@x.de"]})
+    doc.set_source("crm", frame, {"path": "crm.csv"}, {"email": "email"}, "Import customer list")
+    doc.set_state("segments", {"k": 4}, "Choose 4 groups")
+    other = Document()
+    other.restore(doc.snapshot(), path="/tmp/shop.lreach")
+    assert other.frame("crm") is frame and other.roles("crm") == {"email": "email"}
+    assert other.state("segments") == {"k": 4} and other.name == "shop"
+    assert other.undo_stack.count() == 0

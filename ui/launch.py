@@ -1,0 +1,21 @@
+"""Process entry: the command line, with the window plugged in as the `gui` command.
+
+Qt widgets are imported only when the window is opened, so CLI commands start fast
+and run on machines without a display.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from app.cli import main as cli_main
+
+
+def open_window(project: str | None = None) -> int:
+    from ui.application import run_app
+
+    return run_app(project)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return cli_main(sys.argv[1:] if argv is None else argv, gui_launcher=open_window)

@@ -1,0 +1,157 @@
+"""The main window: step sidebar, one screen per step, menus, status bar.
+
+The sidebar shows each step's status as a symbol *and* a word (colour is never the
+only signal) plus one figure, taken from the screen's :meth:`StepScreen.status`.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from app.document import Document
+from app.jobs import JobRunner
+from app.settings import Settings
+from ui.screens import MODULES, STEPS
+from ui.screens.base import DONE, NEEDS_ATTENTION, StepScreen
+
+STATUS_MARK = {DONE: "✓", NEEDS_ATTENTION: "!", "not started": "○"}
+
+
+class PlaceholderScreen(StepScreen):
+    """A step whose screen is not built yet says so plainly."""
+
+    def waiting_for(self) -> str | None:
+        return f"The {self.TITLE} step is not available in this version yet."
+
+
+def _screen_class(step: str, title: str) -> type[StepScreen]:
+    module_name = MODULES.get(step, step)
+    try:
+        module = importlib.import_module(f"ui.screens.{module_name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"ui.screens.{module_name}":
+            raise
+        return type(f"{title}Placeholder", (PlaceholderScreen,), {"STEP": step, "TITLE": title})
+    return module.Screen
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, document: Document | None = None, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.document = document or Document(self)
+        self.settings = settings or Settings()
+        self.jobs = JobRunner(self)
+        self.setMinimumSize(QSize(960, 640))
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("stepSidebar")
+        self.sidebar.setAccessibleName("Steps")
+        self.sidebar.setFixedWidth(220)
+        self.stack = QStackedWidget()
+        self.screens: dict[str, StepScreen] = {}
+        for step, title in STEPS:
+            screen = _screen_class(step, title)(self.document, self.jobs, self)
+            self.screens[step] = screen
+            self.stack.addWidget(screen)
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, step)
+            self.sidebar.addItem(item)
+            screen.statusChanged.connect(self.refresh_sidebar)
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.privacy_label = QLabel("Nothing leaves this computer")
+        self.statusBar().addPermanentWidget(self.privacy_label)
+        self.jobs.failed.connect(lambda _slot, msg: self.statusBar().showMessage(msg, 8000))
+        self._build_menus()
+
+        self.document.undo_stack.cleanChanged.connect(self.update_title)
+        self.document.pathChanged.connect(lambda _p: self.update_title())
+        self.document.undo_stack.indexChanged.connect(lambda _i: self.refresh_sidebar())
+        self.refresh_sidebar()
+        self.update_title()
+        self.sidebar.setCurrentRow(0)
+        geometry = self.settings.get("geometry")
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
+        else:
+            self.resize(1200, 760)
+
+    # -- menus ------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        self.file_menu = file_menu
+        file_menu.addAction(quit_action)
+
+        edit = self.menuBar().addMenu("&Edit")
+        undo = self.document.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.document.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit.addAction(undo)
+        edit.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+
+        go = self.menuBar().addMenu("&Go")
+        for row, (_step, title) in enumerate(STEPS):
+            action = QAction(title, self, shortcut=QKeySequence(f"Ctrl+{row + 1}"))
+            action.triggered.connect(lambda _=False, r=row: self.sidebar.setCurrentRow(r))
+            go.addAction(action)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About LocalReach", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+        self.help_menu = help_menu
+
+    def show_about(self) -> None:
+        from ui.about import AboutDialog
+
+        AboutDialog(self).exec()
+
+    # -- status ---------------------------------------------------------------------------
+    def refresh_sidebar(self) -> None:
+        for row in range(self.sidebar.count()):
+            item = self.sidebar.item(row)
+            step = item.data(Qt.ItemDataRole.UserRole)
+            screen = self.screens[step]
+            state, figure = screen.status()
+            text = f"{STATUS_MARK.get(state, '○')}  {screen.TITLE}"
+            if figure:
+                text += f"\n      {figure}"
+            item.setText(text)
+            item.setToolTip(f"{screen.TITLE}: {state}" + (f" — {figure}" if figure else ""))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, item.toolTip())
+
+    def update_title(self) -> None:
+        self.setWindowTitle(f"{self.document.name}[*] — LocalReach")
+        self.setWindowModified(self.document.dirty)
+
+    def go_to(self, step: str) -> None:
+        self.sidebar.setCurrentRow([s for s, _ in STEPS].index(step))
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.settings.set("geometry", bytes(self.saveGeometry().toBase64()).decode())
+        self.jobs.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,361 @@
+"""Import screen: the welcome choices, file options with a live preview, column roles.
+
+A chosen file is previewed (first rows, in the background) with the detected roles;
+the user adjusts encoding, delimiter, sheet, header row and roles, then imports. The
+import is one undoable action; changing a role afterwards is another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import pandas as pd
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.io import ImportOptions, list_sheets, preview_table, read_table
+from core.resources import resource_path
+from core.roles import Role, detect_roles
+from ui.frame_model import FrameModel
+from ui.role_names import role_label
+from ui.screens.base import DONE, NOT_STARTED, StepScreen
+
+TARGETS = {"crm": "Customer list", "sales": "Sales"}
+ENCODINGS = [("Automatic", None), ("UTF-8", "utf-8"), ("Western (Windows-1252)", "cp1252"), ("UTF-16", "utf-16")]
+DELIMITERS = [("Automatic", None), ("Comma ,", ","), ("Semicolon ;", ";"), ("Tab", "\t"), ("Pipe |", "|")]
+FILE_FILTER = "Spreadsheets (*.csv *.tsv *.txt *.xlsx);;All files (*)"
+
+
+class Screen(StepScreen):
+    STEP = "import"
+    TITLE = "Import"
+    INTRO = (
+        "Bring in your customer list and your sales file. LocalReach only reads them — "
+        "your files are never changed, and nothing leaves this computer."
+    )
+
+    def __init__(self, document, jobs, parent=None) -> None:
+        super().__init__(document, jobs, parent)
+        self.setAcceptDrops(True)
+        self.pending: tuple[str, Path] | None = None  # (target, path) previewed, not imported
+        self._preview_roles: dict[str, str] = {}
+        self.body.addWidget(self._build_welcome())
+        self.body.addWidget(self._build_workspace(), 1)
+
+    # -- layout -----------------------------------------------------------------------
+    def _build_welcome(self) -> QWidget:
+        self.welcome = QWidget()
+        row = QHBoxLayout(self.welcome)
+        self.demo_button = QPushButton("Try the demo data")
+        self.demo_button.setObjectName("bigChoice")
+        self.demo_button.setToolTip("Load a made-up shop's customers and sales to explore every step")
+        self.demo_button.clicked.connect(self.load_demo)
+        self.files_button = QPushButton("Import my files…")
+        self.files_button.setObjectName("bigChoice")
+        self.files_button.setToolTip("Choose your customer list (CSV or Excel); you can also drop it here")
+        self.files_button.clicked.connect(lambda: self.choose_file("crm"))
+        row.addStretch(1)
+        row.addWidget(self.demo_button)
+        row.addWidget(self.files_button)
+        row.addStretch(1)
+        return self.welcome
+
+    def _build_workspace(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        top = QHBoxLayout()
+        self.target_group = QButtonGroup(self)
+        self.target_buttons: dict[str, QPushButton] = {}
+        for key, label in TARGETS.items():
+            button = QPushButton(label)
+            button.setCheckable(True)
+            button.setToolTip(f"Show or replace the {label.lower()}")
+            button.clicked.connect(lambda _=False, k=key: self.show_target(k))
+            self.target_group.addButton(button)
+            self.target_buttons[key] = button
+            top.addWidget(button)
+        self.target_buttons["crm"].setChecked(True)
+        self.choose_button = QPushButton("Choose file…")
+        self.choose_button.setToolTip("Pick a CSV, TSV, TXT or Excel file (Ctrl+O)")
+        self.choose_button.setShortcut("Ctrl+O")
+        self.choose_button.clicked.connect(lambda: self.choose_file(self.target))
+        top.addWidget(self.choose_button)
+        top.addStretch(1)
+        self.summary = QLabel()
+        self.summary.setAccessibleName("Import summary")
+        top.addWidget(self.summary)
+        layout.addLayout(top)
+
+        options = QGroupBox("File options")
+        form = QFormLayout(options)
+        self.encoding = QComboBox()
+        for label, value in ENCODINGS:
+            self.encoding.addItem(label, value)
+        self.encoding.setToolTip("How the text is stored; Automatic checks UTF-8, then Western (Windows-1252)")
+        self.delimiter = QComboBox()
+        for label, value in DELIMITERS:
+            self.delimiter.addItem(label, value)
+        self.delimiter.setToolTip("What separates the columns in a text file")
+        self.sheet = QComboBox()
+        self.sheet.setToolTip("Which sheet of an Excel workbook to import")
+        self.header_row = QSpinBox()
+        self.header_row.setRange(0, 50)
+        self.header_row.setSpecialValueText("Automatic")
+        self.header_row.setToolTip("The row that holds the column names (1 = first row)")
+        form.addRow("Text encoding", self.encoding)
+        form.addRow("Column separator", self.delimiter)
+        form.addRow("Sheet", self.sheet)
+        form.addRow("Header row", self.header_row)
+        for combo in (self.encoding, self.delimiter, self.sheet):
+            combo.currentIndexChanged.connect(self.update_preview)
+        self.header_row.valueChanged.connect(self.update_preview)
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setAccessibleName("Import warnings")
+        self.import_button = QPushButton("Import")
+        self.import_button.setObjectName("primary")
+        self.import_button.clicked.connect(self.import_pending)
+        side = QVBoxLayout()
+        side.addWidget(options)
+        side.addWidget(QLabel("Column roles — what each column holds:"))
+        self.roles_table = QTableWidget(0, 2)
+        self.roles_table.setHorizontalHeaderLabels(["Column", "Holds"])
+        self.roles_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.roles_table.verticalHeader().hide()
+        self.roles_table.setAccessibleName("Column roles")
+        side.addWidget(self.roles_table, 1)
+        side.addWidget(self.warnings)
+        side.addWidget(self.import_button)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+
+        self.model = FrameModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.setAccessibleName("Data preview")
+        self.table.horizontalHeader().setDefaultSectionSize(130)
+        splitter = QSplitter()
+        splitter.addWidget(side_widget)
+        splitter.addWidget(self.table)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([330, 800])
+        layout.addWidget(splitter, 1)
+        self.options_box = options
+        return box
+
+    # -- state ----------------------------------------------------------------------------
+    @property
+    def target(self) -> str:
+        return next(k for k, b in self.target_buttons.items() if b.isChecked())
+
+    def status(self) -> tuple[str, str]:
+        crm = self.document.frame("crm")
+        if crm is None:
+            return NOT_STARTED, ""
+        sales = self.document.frame("sales")
+        figure = f"{self.locale().toString(len(crm))} customer rows"
+        if sales is not None:
+            figure += f", {self.locale().toString(len(sales))} sales"
+        return DONE, figure
+
+    def refresh(self) -> None:
+        self.welcome.setVisible(self.document.frame("crm") is None and self.pending is None)
+        if self.pending is not None and self.pending[0] == self.target:
+            return  # the preview of the chosen file stays on screen
+        frame = self.document.frame(self.target)
+        self.options_box.setEnabled(False)
+        self.import_button.setVisible(False)
+        if frame is None:
+            self.model.set_frame(pd.DataFrame())
+            self.summary.setText(f"No {TARGETS[self.target].lower()} yet")
+            self.warnings.setText("")
+            self._fill_roles({}, editable=False)
+            return
+        source = self.document.source(self.target) or {}
+        self.model.set_frame(frame)
+        roles = self.document.roles(self.target)
+        self.model.set_header_notes({c: role_label(r) for c, r in roles.items()})
+        name = Path(source.get("path", "")).name
+        self.summary.setText(
+            f"{name}: {self.locale().toString(len(frame))} rows, {frame.shape[1]} columns"
+        )
+        self.warnings.setText(_warnings_text(source.get("warnings", [])))
+        self._fill_roles(roles, editable=True)
+
+    def show_target(self, target: str) -> None:
+        self.target_buttons[target].setChecked(True)
+        self.update_view()
+
+    # -- choosing and previewing ---------------------------------------------------------
+    def choose_file(self, target: str) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, f"Choose the {TARGETS[target].lower()}", "", FILE_FILTER)
+        if path:
+            self.preview_file(target, Path(path))
+
+    def preview_file(self, target: str, path: Path) -> None:
+        """Show the first rows of ``path`` with the automatic options."""
+        self.pending = (target, path)
+        self.target_buttons[target].setChecked(True)
+        self.welcome.hide()
+        for widget in (self.encoding, self.delimiter, self.header_row, self.sheet):
+            widget.blockSignals(True)
+        self.encoding.setCurrentIndex(0)
+        self.delimiter.setCurrentIndex(0)
+        self.header_row.setValue(0)
+        self.sheet.clear()
+        is_xlsx = path.suffix.lower() == ".xlsx"
+        if is_xlsx:
+            try:
+                self.sheet.addItems(list_sheets(path))
+            except Exception as exc:  # the preview job reports the same problem clearly
+                self.show_error(exc)
+        for widget in (self.encoding, self.delimiter, self.header_row, self.sheet):
+            widget.blockSignals(False)
+        self.sheet.setEnabled(is_xlsx)
+        self.encoding.setEnabled(not is_xlsx)
+        self.delimiter.setEnabled(not is_xlsx)
+        self.options_box.setEnabled(True)
+        self.import_button.setVisible(True)
+        self.import_button.setText(f"Import {TARGETS[target].lower()}")
+        self.update_preview()
+
+    def options(self) -> ImportOptions:
+        return ImportOptions(
+            encoding=self.encoding.currentData(),
+            delimiter=self.delimiter.currentData(),
+            sheet=self.sheet.currentText() or None,
+            header_row=self.header_row.value() - 1 if self.header_row.value() else None,
+        )
+
+    def update_preview(self) -> None:
+        if self.pending is None:
+            return
+        target, path = self.pending
+        options = self.options()
+
+        def work(ctx):
+            frame, report = preview_table(path, options)
+            return frame, report, {c: g.role.value for c, g in detect_roles(frame).items()}
+
+        def done(result) -> None:
+            frame, report, roles = result
+            self._preview_roles = roles
+            self.model.set_frame(frame)
+            self.model.set_header_notes({c: role_label(r) for c, r in roles.items()})
+            self.summary.setText(f"Preview of {path.name}: first {len(frame)} rows, {frame.shape[1]} columns")
+            self.warnings.setText(_warnings_text(report.warnings))
+            self._fill_roles(roles, editable=True)
+
+        self.run_job(work, done, f"Reading {path.name}…")
+
+    # -- importing ----------------------------------------------------------------------
+    def import_pending(self) -> None:
+        if self.pending is None:
+            return
+        target, path = self.pending
+        options, roles = self.options(), dict(self._preview_roles)
+        self.run_job(
+            lambda ctx: read_table(path, options, ctx),
+            lambda result: self._finish_import(target, result, roles, options),
+            f"Importing {path.name}…",
+        )
+
+    def _finish_import(self, target: str, result, roles: dict[str, str], options: ImportOptions) -> None:
+        frame, report = result
+        if set(roles) != set(frame.columns):
+            roles = {c: g.role.value for c, g in detect_roles(frame).items()}
+        self.pending = None
+        doc = self.document
+        report_dict = {**asdict(report), "options": asdict(options)}
+        doc.set_source(target, frame, report_dict, roles, f"Import {TARGETS[target].lower()}")
+        doc.audit("import", {"target": target, "options": asdict(options)}, 0, len(frame), None, frame)
+        self.show_target(target)
+
+    def load_demo(self) -> None:
+        """Import the shipped demo customer list and sales in one go."""
+        paths = {"crm": resource_path("demo", "crm.xlsx"), "sales": resource_path("demo", "sales.csv")}
+
+        def work(ctx):
+            out = {}
+            for i, (target, path) in enumerate(paths.items()):
+                ctx.progress(i, len(paths), f"Reading {path.name}…")
+                frame, report = read_table(path, None, ctx)
+                roles = {c: g.role.value for c, g in detect_roles(frame).items()}
+                out[target] = (frame, report, roles)
+            return out
+
+        def done(result) -> None:
+            doc = self.document
+            doc.undo_stack.beginMacro("Load the demo data")
+            for target, (frame, report, roles) in result.items():
+                doc.set_source(target, frame, {**asdict(report), "options": {}}, roles, f"Import {target}")
+            doc.undo_stack.endMacro()
+            for target, (frame, _report, _roles) in result.items():
+                doc.audit("import", {"target": target, "demo": True}, 0, len(frame), None, frame)
+            self.pending = None
+            self.show_target("crm")
+
+        self.run_job(work, done, "Loading the demo shop…")
+
+    # -- roles -----------------------------------------------------------------------------
+    def _fill_roles(self, roles: dict[str, str], editable: bool) -> None:
+        table = self.roles_table
+        table.setRowCount(len(roles))
+        for row, (column, role) in enumerate(roles.items()):
+            name = QLabel(f" {column}")
+            combo = QComboBox()
+            combo.setAccessibleName(f"Role of column {column}")
+            for r in Role:
+                combo.addItem(role_label(r), r.value)
+            combo.setCurrentIndex(max(0, combo.findData(role)))
+            combo.setEnabled(editable)
+            combo.currentIndexChanged.connect(lambda _i, c=column, cb=combo: self.change_role(c, cb.currentData()))
+            table.setCellWidget(row, 0, name)
+            table.setCellWidget(row, 1, combo)
+
+    def change_role(self, column: str, role: str) -> None:
+        if self.pending is not None and self.pending[0] == self.target:
+            self._preview_roles[column] = role
+            self.model.set_header_notes({c: role_label(r) for c, r in self._preview_roles.items()})
+            return
+        roles = self.document.roles(self.target)
+        if roles.get(column) == role:
+            return
+        roles[column] = role
+        self.document.set_roles(self.target, roles, f"Set '{column}' to {role_label(role)}")
+
+    # -- drag and drop --------------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
+        if urls:
+            target = self.target if self.document.frame("crm") is not None else "crm"
+            self.preview_file(target, Path(urls[0].toLocalFile()))
+            event.acceptProposedAction()
+
+
+def _warnings_text(warnings: list[str]) -> str:
+    return "\n".join(f"⚠ {w}" for w in warnings)
+
