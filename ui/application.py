@@ -29,4 +29,6 @@ def run_app(project: str | None = None) -> int:
 
     window = MainWindow()
     window.show()
+    if not window.settings.get("seen_tour"):
+        window.start_tour()
     return app.exec()

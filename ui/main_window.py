@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QStackedWidget,
     QWidget,
 )
@@ -23,8 +24,11 @@ from PySide6.QtWidgets import (
 from app.document import Document
 from app.jobs import JobRunner
 from app.settings import Settings
+from ui.about import AboutDialog
+from ui.help import TextDialog, guide_html, shortcuts_html
 from ui.screens import MODULES, STEPS
 from ui.screens.base import DONE, NEEDS_ATTENTION, StepScreen
+from ui.tour import Tour
 
 STATUS_MARK = {DONE: "✓", NEEDS_ATTENTION: "!", "not started": "○"}
 
@@ -120,15 +124,25 @@ class MainWindow(QMainWindow):
             go.addAction(action)
 
         help_menu = self.menuBar().addMenu("&Help")
+        guide = QAction("User &guide", self, shortcut=QKeySequence.StandardKey.HelpContents)
+        guide.triggered.connect(lambda: TextDialog("User guide", guide_html(), self).open())
+        tour = QAction("Take the &tour", self)
+        tour.triggered.connect(self.start_tour)
+        keys = QAction("&Keyboard shortcuts", self)
+        keys.triggered.connect(self.show_shortcuts)
         about = QAction("&About LocalReach", self)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
+        about.triggered.connect(lambda: AboutDialog(self).open())
+        for action in (guide, tour, keys, about):
+            help_menu.addAction(action)
         self.help_menu = help_menu
 
-    def show_about(self) -> None:
-        from ui.about import AboutDialog
+    def show_shortcuts(self) -> None:
+        actions = [a for menu in self.menuBar().findChildren(QMenu) for a in menu.actions()]
+        TextDialog("Keyboard shortcuts", shortcuts_html(actions), self).open()
 
-        AboutDialog(self).exec()
+    def start_tour(self) -> None:
+        self.settings.set("seen_tour", True)
+        Tour(self).open()
 
     # -- status ---------------------------------------------------------------------------
     def refresh_sidebar(self) -> None:
