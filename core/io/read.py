@@ -1,0 +1,246 @@
+"""read_table and friends: one entry point for CSV/TSV/TXT and XLSX, all values text.
+
+The source file is opened read-only and never touched; the report carries its sha256
+so the project file can tell later whether a re-import read the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from core.errors import FileImportError
+from core.io import text, xlsx
+from core.io.header import HEADER_SCAN_ROWS, detect_header_row, unique_headers
+from core.io.options import ImportOptions, ImportReport
+from core.jobs import JobContext, ensure_context
+
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+PREVIEW_BYTES = 1 << 20
+
+
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    if suffix in XLSX_SUFFIXES:
+        return "xlsx"
+    if suffix in {".xls", ".ods", ".xlsb", ".numbers"}:
+        raise FileImportError(
+            f"{path.name}: {suffix} files are not supported; save the sheet as .xlsx or .csv and import that."
+        )
+    raise FileImportError(
+        f"{path.name}: unknown file type '{suffix}'; import a .csv, .tsv, .txt or .xlsx file."
+    )
+
+
+def _check_file(path: str | os.PathLike) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise FileImportError(f"{p.name}: file not found; check the path and try again.")
+    if not p.is_file():
+        raise FileImportError(f"{p.name}: this is a folder, not a file; choose a file to import.")
+    return p
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _shape(
+    raw_header: list[str], frame: pd.DataFrame, warnings: list[str]
+) -> tuple[pd.DataFrame, dict]:
+    """Text everywhere, no all-empty rows, no unnamed empty columns, unique visible names."""
+    frame = frame.fillna("").astype(str)
+    frame.columns = range(frame.shape[1])
+    raw_header = list(raw_header) + [""] * (frame.shape[1] - len(raw_header))
+    filled = frame.ne("")
+    keep_cols = [i for i, h in enumerate(raw_header) if h.strip() or bool(filled[i].any())]
+    dropped_cols = len(raw_header) - len(keep_cols)
+    if dropped_cols:
+        warnings.append(f"Ignored {dropped_cols} empty column(s) without a header.")
+    keep_rows = filled[keep_cols].any(axis=1) if keep_cols else filled.any(axis=1)
+    blank_rows = int((~keep_rows).sum())
+    if blank_rows:
+        warnings.append(f"Skipped {blank_rows} empty row(s).")
+        frame = frame[keep_rows.to_numpy()]
+    frame = frame[keep_cols].reset_index(drop=True)
+    names, renamed, rename_warnings = unique_headers([raw_header[i] for i in keep_cols])
+    warnings.extend(rename_warnings)
+    frame.columns = names
+    return frame, renamed
+
+
+def _read_text(path: Path, options: ImportOptions, ctx: JobContext, preview_rows: int | None):
+    if preview_rows is None:
+        data = path.read_bytes()
+    else:
+        with open(path, "rb") as fh:
+            data = fh.read(PREVIEW_BYTES)
+    partial = preview_rows is not None and len(data) == PREVIEW_BYTES
+    src = text.prepare(data, path.name, path.suffix.lower(), options, partial=partial)
+    del data
+    raw_header, frame = text.parse(src, path.name, ctx, nrows=preview_rows)
+    warnings: list[str] = []
+    short = int(frame.isna().any(axis=1).sum()) if frame.shape[1] else 0
+    if short:
+        warnings.append(
+            f"{short} row(s) had fewer fields than the header; the missing cells are empty."
+        )
+    frame, renamed = _shape(raw_header, frame, warnings)
+    report = ImportReport(
+        path=str(path),
+        sha256=_sha256(path),
+        rows=len(frame),
+        columns=frame.shape[1],
+        encoding=src.encoding,
+        delimiter=src.delimiter,
+        sheet=None,
+        sheets=[],
+        header_row=src.header_row,
+        warnings=warnings,
+        renamed_headers=renamed,
+    )
+    return frame, report
+
+
+def _pick_sheet(names: list[str], wanted, file_name: str) -> str | None:
+    if wanted is None:
+        return None
+    if isinstance(wanted, int) and not isinstance(wanted, bool):
+        if 0 <= wanted < len(names):
+            return names[wanted]
+        raise FileImportError(
+            f"{file_name}: there is no sheet number {wanted + 1}; it has {len(names)}."
+        )
+    if wanted in names:
+        return wanted
+    raise FileImportError(
+        f"{file_name}: there is no sheet named '{wanted}'; choose one of its {len(names)} sheets."
+    )
+
+
+def _sheet_frame(workbook, sheet, path, options, ctx, sheets, sha, preview_rows):
+    limit = None if preview_rows is None else preview_rows + HEADER_SCAN_ROWS + 1
+    rows = xlsx.sheet_rows(workbook, sheet, path.name, ctx, limit=limit)
+    if not any(any(v.strip() for v in row) for row in rows):
+        return None
+    header_row = options.header_row
+    if header_row is None:
+        header_row = detect_header_row(rows)
+    if header_row >= len(rows):
+        raise FileImportError(
+            f"{path.name} / {sheet}: header row {header_row + 1} is past the last row; choose a smaller one."
+        )
+    width = max(len(r) for r in rows)
+    body = rows[header_row + 1 :][:preview_rows]
+    frame = (
+        pd.DataFrame(body, columns=range(width), dtype=object)
+        if body
+        else pd.DataFrame(columns=range(width))
+    )
+    warnings: list[str] = []
+    frame, renamed = _shape(rows[header_row], frame, warnings)
+    report = ImportReport(
+        path=str(path),
+        sha256=sha,
+        rows=len(frame),
+        columns=frame.shape[1],
+        encoding=None,
+        delimiter=None,
+        sheet=sheet,
+        sheets=sheets,
+        header_row=header_row,
+        warnings=warnings,
+        renamed_headers=renamed,
+    )
+    return frame, report
+
+
+def _open_xlsx(path: Path, ctx: JobContext):
+    xlsx.guard_workbook(str(path), path.name, ctx)
+    workbook = xlsx.open_workbook(str(path), path.name)
+    return workbook, list(workbook.sheet_names)
+
+
+def _read_xlsx(path: Path, options: ImportOptions, ctx: JobContext, preview_rows: int | None):
+    workbook, sheets = _open_xlsx(path, ctx)
+    sha = _sha256(path)
+    chosen = _pick_sheet(sheets, options.sheet, path.name)
+    for sheet in [chosen] if chosen is not None else sheets:
+        result = _sheet_frame(workbook, sheet, path, options, ctx, sheets, sha, preview_rows)
+        if result is not None:
+            return result
+        if chosen is not None:
+            raise FileImportError(f"{path.name}: sheet '{sheet}' is empty; choose another sheet.")
+    raise FileImportError(f"{path.name}: every sheet in the workbook is empty.")
+
+
+def read_table(
+    path: str | os.PathLike, options: ImportOptions | None = None, ctx: JobContext | None = None
+) -> tuple[pd.DataFrame, ImportReport]:
+    """Read one table with every value as text ("" for empty); never modifies the file."""
+    return _read(path, options, ctx, None)
+
+
+def preview_table(
+    path: str | os.PathLike, options: ImportOptions | None = None, rows: int = 200
+) -> tuple[pd.DataFrame, ImportReport]:
+    """The first ``rows`` data rows, fast enough for a live preview while options change."""
+    return _read(path, options, None, rows)
+
+
+def _read(path, options, ctx, preview_rows):
+    p = _check_file(path)
+    options = options or ImportOptions()
+    ctx = ensure_context(ctx)
+    kind = _kind(p)
+    try:
+        if kind == "text":
+            return _read_text(p, options, ctx, preview_rows)
+        return _read_xlsx(p, options, ctx, preview_rows)
+    except PermissionError:
+        raise FileImportError(
+            f"{p.name}: permission denied; close it in other programs or copy it first."
+        ) from None
+    except MemoryError:
+        raise FileImportError(
+            f"{p.name}: not enough memory to read this file; split it into smaller files."
+        ) from None
+
+
+def list_sheets(path: str | os.PathLike) -> list[str]:
+    """Sheet names of a workbook (checked by the zip guard); ``[]`` for text files."""
+    p = _check_file(path)
+    if _kind(p) == "text":
+        return []
+    return _open_xlsx(p, ensure_context(None))[1]
+
+
+def read_all_sheets(
+    path: str | os.PathLike, options: ImportOptions | None = None, ctx: JobContext | None = None
+) -> dict[str, tuple[pd.DataFrame, ImportReport]]:
+    """Every non-empty sheet (a text file counts as one sheet named after the file)."""
+    p = _check_file(path)
+    options = options or ImportOptions()
+    ctx = ensure_context(ctx)
+    if _kind(p) == "text":
+        return {p.stem: _read(p, options, ctx, None)}
+    workbook, sheets = _open_xlsx(p, ctx)
+    sha = _sha256(p)
+    out = {}
+    for sheet in sheets:
+        result = _sheet_frame(workbook, sheet, p, options, ctx, sheets, sha, None)
+        if result is not None:
+            out[sheet] = result
+    if not out:
+        raise FileImportError(f"{p.name}: every sheet in the workbook is empty.")
+    return out

@@ -1,0 +1,139 @@
+"""write_table: CSV / TSV / XLSX export that is atomic and safe to open in Excel.
+
+Spreadsheet apps run a cell starting with = + - @ TAB or CR as a formula (CSV
+injection), so such text gets a leading apostrophe in CSV, and XLSX cells are always
+written as plain strings. XLSX cannot hold control characters: they are removed and
+counted in the returned notes rather than crashing the export.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import logging
+import math
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from core.atomic import atomic_open, atomic_path
+from core.errors import LocalReachError
+from core.jobs import JobContext, ensure_context
+
+log = logging.getLogger(__name__)
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+([.,]\d+)?")
+XLSX_MAX_ROWS = 1_048_575  # plus the header row
+XLSX_MAX_CHARS = 32_767
+_CHUNK = 50_000
+
+
+def cell_text(value) -> str:
+    """Any frame value as the text a spreadsheet should show ("" for missing)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        return (
+            value.isoformat(timespec="seconds")
+            if value.time() != dt.time(0)
+            else value.date().isoformat()
+        )
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def neutralise_formula(text: str) -> str:
+    """Prefix ``'`` to text a spreadsheet would evaluate; plain numbers like -12.50 pass."""
+    if text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def _text_rows(df: pd.DataFrame, start: int, stop: int):
+    cols = [df.iloc[start:stop, j].tolist() for j in range(df.shape[1])]
+    return zip(*cols, strict=True) if cols else iter([()] * (stop - start))
+
+
+def _write_delimited(df: pd.DataFrame, path: Path, delimiter: str, ctx: JobContext) -> list[str]:
+    total = len(df)
+    with atomic_open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(
+            fh, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n"
+        )
+        writer.writerow([neutralise_formula(cell_text(c)) for c in df.columns])
+        for start in range(0, total, _CHUNK):
+            stop = min(start + _CHUNK, total)
+            writer.writerows(
+                [neutralise_formula(cell_text(v)) for v in row]
+                for row in _text_rows(df, start, stop)
+            )
+            ctx.progress(stop, total, f"Writing {path.name}")
+    return []
+
+
+def _write_xlsx(df: pd.DataFrame, path: Path, ctx: JobContext) -> list[str]:
+    if len(df) > XLSX_MAX_ROWS:
+        raise LocalReachError(
+            f"{path.name}: {len(df):,} rows do not fit in one Excel sheet (max {XLSX_MAX_ROWS:,}); export as .csv."
+        )
+    cleaned = truncated = 0
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Data")
+
+    def cell(value) -> WriteOnlyCell:
+        nonlocal cleaned, truncated
+        text = cell_text(value)
+        safe = ILLEGAL_CHARACTERS_RE.sub("", text)
+        cleaned += safe != text
+        if len(safe) > XLSX_MAX_CHARS:
+            safe, truncated = safe[:XLSX_MAX_CHARS], truncated + 1
+        c = WriteOnlyCell(ws, value=safe)
+        c.data_type = "s"  # never a formula, whatever the text starts with
+        return c
+
+    total = len(df)
+    ws.append([cell(c) for c in df.columns])
+    for start in range(0, total, _CHUNK):
+        stop = min(start + _CHUNK, total)
+        for row in _text_rows(df, start, stop):
+            ws.append([cell(v) for v in row])
+        ctx.progress(stop, total, f"Writing {path.name}")
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    notes = []
+    if cleaned:
+        notes.append(f"Removed control characters from {cleaned} cell(s) that Excel cannot store.")
+    if truncated:
+        notes.append(
+            f"Shortened {truncated} cell(s) to Excel's limit of {XLSX_MAX_CHARS:,} characters."
+        )
+    for note in notes:
+        log.info("%s: %s", path.name, note)
+    return notes
+
+
+def write_table(
+    df: pd.DataFrame, path: str | os.PathLike, ctx: JobContext | None = None
+) -> list[str]:
+    """Write ``df`` to .csv / .tsv / .txt / .xlsx atomically; returns notes on any cleaning."""
+    p = Path(path)
+    ctx = ensure_context(ctx)
+    suffix = p.suffix.lower()
+    if suffix == ".xlsx":
+        return _write_xlsx(df, p, ctx)
+    if suffix in (".csv", ".txt"):
+        return _write_delimited(df, p, ",", ctx)
+    if suffix == ".tsv":
+        return _write_delimited(df, p, "\t", ctx)
+    raise LocalReachError(f"{p.name}: cannot export to '{suffix}'; use .csv, .tsv or .xlsx.")
