@@ -1,0 +1,207 @@
+"""Keyed pseudonyms: HMAC-SHA256 over a normalised value, prefixed by kind and version.
+
+A token looks like ``email_v1_<32 hex>``. The kind is both in the prefix and inside
+the HMAC message, so an e-mail and a phone never share a token; the version tag lets
+a later normalisation change live beside old tokens. The same value under the same
+project key gives the same token in every file; another key gives another token.
+
+Normalisation decides what "the same value" means:
+
+- e-mail: NFKC (full-width letters become ASCII), all whitespace removed, lower-case;
+  an invisible character (zero-width space, ...) is rejected, never silently kept;
+- phone: E.164 (``+4915112345678``) from a default region, with fast paths for the
+  common spellings and :mod:`phonenumbers` for the rest;
+- ids (postcode, IBAN, card, national id): NFKC, upper-case, no spaces or dashes;
+- everything else (names, streets, ...): NFKC, case-folded, single spaces.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import unicodedata
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+
+import pandas as pd
+import phonenumbers
+
+from core.errors import LocalReachError
+from core.jobs import JobContext, ensure_context
+
+VERSION = "v1"
+TOKEN_RE = re.compile(r"^([a-z_]+)_v(\d+)_([0-9a-f]{32})$")
+ID_KINDS = frozenset({"postcode", "iban", "card", "national_id", "ip"})
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2061\u2062\u2063\u2064")
+_ZERO_WIDTH_RE = re.compile("[" + "".join(sorted(ZERO_WIDTH)) + "]")
+_WS_RE = re.compile(r"\s+")
+_PHONE_JUNK_RE = re.compile(r"[\s\-./()]")
+_ID_JUNK_RE = re.compile(r"[\s\-]")
+_CHUNK = 50_000
+_PARALLEL_FROM = 200_000
+
+
+class InvalidValue(ValueError):
+    """One value cannot be normalised; the message names the problem, never the value."""
+
+
+def fingerprint(key: bytes) -> str:
+    """A short public name for a key: safe to store and show, useless to recover it."""
+    return hmac.new(key, b"fingerprint", hashlib.sha256).hexdigest()[:16]
+
+
+def is_token(value: str, kind: str | None = None) -> bool:
+    m = TOKEN_RE.match(value)
+    return bool(m) and (kind is None or m.group(1) == kind)
+
+
+def token_kind(value: str) -> str | None:
+    m = TOKEN_RE.match(value)
+    return m.group(1) if m else None
+
+
+def normalize_email(value: str) -> str:
+    if value.isascii():
+        return "".join(value.split()).lower()
+    if _ZERO_WIDTH_RE.search(value):
+        raise InvalidValue("the e-mail address contains an invisible character (zero-width space)")
+    return "".join(unicodedata.normalize("NFKC", value).split()).lower()
+
+
+class PhoneNormalizer:
+    """E.164 for one default region; the fast path matches :mod:`phonenumbers` on the
+    common spellings (``+49 (0)151 ...``, ``0049 151 ...``, ``0151 ...``) at a tenth of the cost."""
+
+    def __init__(self, region: str = "DE") -> None:
+        self.region = region.upper()
+        meta = phonenumbers.PhoneMetadata.metadata_for_region(self.region)
+        if meta is None:
+            raise LocalReachError(
+                f"Unknown phone region '{region}': use a two-letter country code such as DE or GB."
+            )
+        self.country = str(meta.country_code)
+        self.trunk = meta.national_prefix if meta.national_prefix == "0" else None
+        self.intl = meta.international_prefix if meta.international_prefix == "00" else None
+
+    def __call__(self, value: str) -> str:
+        text = unicodedata.normalize("NFKC", value) if not value.isascii() else value
+        text = text.strip()
+        digits = _PHONE_JUNK_RE.sub("", text.replace("(0)", ""))
+        fast = None
+        if digits.startswith("+") and digits[1:].isdigit() and digits[1] != "0":
+            fast = digits
+        elif digits.isdigit():
+            if self.intl and digits.startswith("00") and digits[2] != "0":
+                fast = "+" + digits[2:]
+            elif self.trunk and digits.startswith("0") and not digits.startswith("00"):
+                fast = "+" + self.country + digits[1:]
+        if fast is not None and 8 <= len(fast) <= 16:
+            return fast
+        return self._slow(text)
+
+    def _slow(self, text: str) -> str:
+        try:
+            number = phonenumbers.parse(text, self.region)
+        except phonenumbers.NumberParseException:
+            digits = re.sub(r"\D", "", text)
+            if not digits:
+                raise InvalidValue("the phone number has no digits") from None
+            return digits
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalize_text(value: str) -> str:
+    text = _ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFKC", value))
+    return _WS_RE.sub(" ", text).strip().casefold()
+
+
+def normalize_id(value: str) -> str:
+    return _ID_JUNK_RE.sub("", unicodedata.normalize("NFKC", value)).upper()
+
+
+def normalizer(kind: str, region: str = "DE"):
+    """The function that decides when two spellings of a ``kind`` value are one value."""
+    if kind == "email":
+        return normalize_email
+    if kind == "phone":
+        return PhoneNormalizer(region)
+    if kind in ID_KINDS:
+        return normalize_id
+    return normalize_text
+
+
+def token_for(key: bytes, kind: str, normalized: str) -> str:
+    mac = hmac.digest(key, f"{kind}\x1f{normalized}".encode(), "sha256")
+    return f"{kind}_{VERSION}_{mac[:16].hex()}"
+
+
+def _tokenize_chunk(args: tuple[bytes, str, str, list[str]]) -> list[str]:
+    """Tokens for distinct non-empty values; a bad value comes back as ``"!<index>:<reason>"``."""
+    key, kind, region, values = args
+    norm = normalizer(kind, region)
+    prefix = f"{kind}\x1f"
+    head = f"{kind}_{VERSION}_"
+    digest = hmac.digest
+    out = []
+    for i, value in enumerate(values):
+        if not value.strip():
+            out.append("")
+            continue
+        if TOKEN_RE.match(value) and value.startswith(head):
+            out.append(value)
+            continue
+        try:
+            normalized = norm(value)
+        except InvalidValue as exc:
+            return [f"!{i}:{exc}"]
+        out.append(head + digest(key, (prefix + normalized).encode(), "sha256")[:16].hex())
+    return out
+
+
+def tokenize_values(
+    values: Iterable[str],
+    kind: str,
+    key: bytes,
+    *,
+    region: str = "DE",
+    column: str = "",
+    ctx: JobContext | None = None,
+    workers: int = 1,
+) -> pd.Series:
+    """Tokens for a column of strings; empty cells stay empty.
+
+    Only distinct values are normalised and hashed, in chunks (progress and cancel in
+    between); with ``workers > 1`` big columns are spread over processes. A value that
+    cannot be normalised stops the whole column with a message naming column and row.
+    """
+    ctx = ensure_context(ctx)
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    text = series.astype(str).where(series.notna(), "")
+    codes, uniques = pd.factorize(text, sort=False)
+    uniques = [str(u) for u in uniques]
+    chunks = [uniques[i : i + _CHUNK] for i in range(0, len(uniques), _CHUNK)]
+    jobs = [(key, kind, region, chunk) for chunk in chunks]
+    results: list[list[str]] = []
+    total = len(uniques)
+    if workers > 1 and total >= _PARALLEL_FROM:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for res in pool.map(_tokenize_chunk, jobs):
+                results.append(res)
+                ctx.progress(min(len(results) * _CHUNK, total), total, f"Pseudonymising {column}")
+    else:
+        for job in jobs:
+            results.append(_tokenize_chunk(job))
+            ctx.progress(min(len(results) * _CHUNK, total), total, f"Pseudonymising {column}")
+    tokens: list[str] = []
+    for n, res in enumerate(results):
+        if len(res) == 1 and res[0].startswith("!"):
+            idx, reason = res[0][1:].split(":", 1)
+            unique_at = n * _CHUNK + int(idx)
+            row = int((codes == unique_at).argmax())
+            raise LocalReachError(
+                f"Column '{column}', data row {row + 1}: {reason}; correct that cell and try again."
+            )
+        tokens.extend(res)
+    lookup = pd.Series(tokens, dtype=object).to_numpy()
+    return pd.Series(lookup[codes], index=series.index, dtype=object)
