@@ -1,0 +1,87 @@
+"""Product recommendations from the sales file: bought together, then popular in the group.
+
+For each customer, products are scored by how often they were bought by the same people
+as the customer's own products (co-purchase, cosine-normalised so best-sellers do not
+drown everything), with popularity inside the customer's segment as the tie-break and
+the fallback for customers with no history. Products already bought are never offered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from core.jobs import JobContext, ensure_context
+
+CHUNK = 5_000
+
+
+@dataclass(frozen=True)
+class RecommendConfig:
+    count: int = 3
+    customer_column: str = "customer_id"
+    product_column: str = "product"
+
+
+def recommend(
+    sales: pd.DataFrame,
+    config: RecommendConfig = RecommendConfig(),
+    segments: pd.Series | None = None,
+    ctx: JobContext | None = None,
+) -> dict[str, list[str]]:
+    """``{customer_id: [product, ...]}`` for every customer in sales and in ``segments``.
+
+    ``segments`` maps customer id -> segment (index = customer id); it adds customers
+    with no purchases (they get what is popular in their segment).
+    """
+    ctx = ensure_context(ctx)
+    pairs = sales[[config.customer_column, config.product_column]].astype(str)
+    pairs = pairs[(pairs.iloc[:, 0] != "") & (pairs.iloc[:, 1] != "")].drop_duplicates()
+    customers = pd.Index(pairs.iloc[:, 0].unique())
+    if segments is not None:
+        customers = customers.append(pd.Index(segments.index.astype(str)).difference(customers))
+    products, prod_codes = np.unique(pairs.iloc[:, 1].to_numpy(), return_inverse=True)
+    if len(products) == 0:
+        return {c: [] for c in customers}
+    cust_codes = customers.get_indexer(pairs.iloc[:, 0])
+    bought = sparse.csr_matrix(
+        (np.ones(len(pairs), dtype=np.float32), (cust_codes, prod_codes)),
+        shape=(len(customers), len(products)),
+    )
+    popularity = np.asarray(bought.sum(axis=0)).ravel()
+    co = (bought.T @ bought).toarray()
+    np.fill_diagonal(co, 0.0)
+    norm = np.sqrt(np.maximum(popularity, 1.0))
+    co = co / norm[:, None] / norm[None, :]
+    prior = _segment_popularity(bought, customers, segments, popularity)
+    out: dict[str, list[str]] = {}
+    k = min(config.count, len(products))
+    for start in range(0, len(customers), CHUNK):
+        ctx.progress(start, len(customers), "Choosing products to recommend")
+        rows = bought[start:start + CHUNK]
+        scores = rows @ co + prior[start:start + CHUNK] * 1e-3
+        scores[rows.toarray() > 0] = -np.inf
+        top = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+        for i, idx in enumerate(top):
+            out[customers[start + i]] = [products[j] for j in idx if np.isfinite(scores[i, j])]
+    ctx.progress(len(customers), len(customers), "Choosing products to recommend")
+    return out
+
+
+def _segment_popularity(bought, customers: pd.Index, segments, popularity) -> np.ndarray:
+    """Per customer: the share of each product's buyers in the customer's segment."""
+    overall = popularity / max(popularity.max(), 1.0)
+    if segments is None:
+        return np.broadcast_to(overall, (len(customers), len(overall)))
+    seg = segments.copy()
+    seg.index = seg.index.astype(str)
+    labels = seg.reindex(customers).fillna("").astype(str).to_numpy()
+    groups, codes = np.unique(labels, return_inverse=True)
+    member = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
+                               shape=(len(groups), len(codes)))
+    per_group = np.asarray((member @ bought).todense())
+    per_group = per_group / np.maximum(per_group.max(axis=1, keepdims=True), 1.0)
+    return per_group[codes] + overall * 1e-3
