@@ -90,11 +90,6 @@ def _read_text(path: Path, options: ImportOptions, ctx: JobContext, preview_rows
     del data
     raw_header, frame = text.parse(src, path.name, ctx, nrows=preview_rows)
     warnings: list[str] = []
-    short = int(frame.isna().any(axis=1).sum()) if frame.shape[1] else 0
-    if short:
-        warnings.append(
-            f"{short} row(s) had fewer fields than the header; the missing cells are empty."
-        )
     frame, renamed = _shape(raw_header, frame, warnings)
     report = ImportReport(
         path=str(path),

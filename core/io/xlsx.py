@@ -98,14 +98,7 @@ def guard_workbook(path: str, name: str, ctx: JobContext) -> None:
                 done += info.file_size
     except FileImportError:
         raise
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        EOFError,
-        OSError,
-        ValueError,
-        NotImplementedError,
-    ):
+    except Exception:  # zipfile/zlib raise a zoo of types on damaged files
         raise FileImportError(
             f"{name}: this is not a readable .xlsx workbook (damaged, password-protected or an old .xls); "
             "open it in Excel and save it as .xlsx."
