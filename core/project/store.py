@@ -314,7 +314,7 @@ def load_project(path: str | os.PathLike, ctx: JobContext | None = None) -> dict
     """Open a project file as a state tree (see the module docstring for its layout)."""
     ctx = ensure_context(ctx)
     path = Path(path)
-    sweep_temp_files(path, min_age=60.0)
+    sweep_temp_files(path)
     db = _open_db(path)
     try:
         version = int(db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
