@@ -1,0 +1,188 @@
+"""What every cleaning step shares: its report, per-distinct-value mapping, and previews.
+
+A step is a pure function ``(df, config, ctx) -> (new_df, StepReport)``. Most steps map
+each cell through a value parser; doing that once per *distinct* value (and across
+processes when there are very many) is what makes a million-row clean affordable:
+``phonenumbers`` parses ~54k and ``email-validator`` checks ~45k values per second.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from core.errors import ColumnError
+from core.jobs import JobContext, ensure_context
+
+EXAMPLES = 20  # example row positions kept per report: enough to show, never the whole file
+PARALLEL_MIN = 60_000  # distinct values before a second process pays for its start-up
+CHUNK = 10_000
+
+
+@dataclass
+class StepReport:
+    """What a step did: cells changed, values it could not handle, and where (row positions)."""
+
+    step: str
+    changed_cells: int = 0
+    failed: int = 0
+    changed_by_column: dict[str, int] = field(default_factory=dict)
+    failed_by_column: dict[str, int] = field(default_factory=dict)
+    example_rows: list[int] = field(default_factory=list)
+    failed_rows: list[int] = field(default_factory=list)
+    added_columns: list[str] = field(default_factory=list)
+
+    def add_column(self, column: str, before: pd.Series, after: pd.Series, failed: np.ndarray) -> None:
+        """Count changed and failed cells of one column and keep a few example rows."""
+        changed = np.asarray(before.astype(str).to_numpy() != after.astype(str).to_numpy())
+        n_changed, n_failed = int(changed.sum()), int(failed.sum())
+        self.changed_cells += n_changed
+        self.failed += n_failed
+        if n_changed:
+            self.changed_by_column[column] = n_changed
+        if n_failed:
+            self.failed_by_column[column] = n_failed
+        self.example_rows = _merge_rows(self.example_rows, np.flatnonzero(changed))
+        self.failed_rows = _merge_rows(self.failed_rows, np.flatnonzero(failed))
+
+    def extend(self, other: StepReport) -> None:
+        """Fold in the report of the same step run on further columns."""
+        self.changed_cells += other.changed_cells
+        self.failed += other.failed
+        self.changed_by_column.update(other.changed_by_column)
+        self.failed_by_column.update(other.failed_by_column)
+        self.example_rows = _merge_rows(self.example_rows, np.asarray(other.example_rows))
+        self.failed_rows = _merge_rows(self.failed_rows, np.asarray(other.failed_rows))
+        self.added_columns += other.added_columns
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def summary(self) -> str:
+        """One line for the CLI and the audit log; counts only, never values."""
+        text = f"{self.step}: {self.changed_cells:,} cells changed"
+        if self.failed:
+            text += f", {self.failed:,} could not be read"
+        if self.added_columns:
+            text += f" (added {', '.join(self.added_columns)})"
+        return text
+
+
+def _merge_rows(kept: list[int], new: np.ndarray) -> list[int]:
+    if len(kept) >= EXAMPLES:
+        return kept
+    return sorted(set(kept) | {int(i) for i in new[: EXAMPLES - len(kept)]})
+
+
+def check_columns(df: pd.DataFrame, columns: Sequence[str], step: str) -> None:
+    """Refuse unknown column names with a message naming the column and the fix."""
+    for col in columns:
+        if col not in df.columns:
+            raise ColumnError(
+                f"{step}: there is no column named '{col}'; check the column names in the step list"
+            )
+
+
+def as_text(series: pd.Series) -> pd.Series:
+    """Cells as strings, missing as "" (frames from core.io already are; tests may not be)."""
+    if series.dtype == object or isinstance(series.dtype, pd.StringDtype):
+        return series.fillna("").astype(str)
+    return series.astype(str).where(series.notna(), "")
+
+
+def _map_chunk(fn: Callable, values: list[str]) -> list:
+    return [fn(v) for v in values]
+
+
+def map_distinct(values: Sequence[str], fn: Callable, ctx: JobContext, label: str) -> list:
+    """``[fn(v) for v in values]`` with progress, cancel, and two processes for long lists.
+
+    ``fn`` must be picklable (a module-level function or a ``functools.partial`` of one).
+    Worker processes are spawned, never forked, so this is safe from a Qt GUI thread.
+    """
+    values = list(values)
+    total = len(values)
+    chunks = [values[i : i + CHUNK] for i in range(0, total, CHUNK)]
+    out: list = []
+    workers = min(2, os.cpu_count() or 1)
+    if total >= PARALLEL_MIN and workers > 1:
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
+            futures = [pool.submit(_map_chunk, fn, chunk) for chunk in chunks]
+            try:
+                for fut in futures:
+                    out.extend(fut.result())
+                    ctx.progress(len(out), total, label)
+            except BaseException:
+                for fut in futures:
+                    fut.cancel()
+                raise
+        return out
+    for chunk in chunks:
+        out.extend(_map_chunk(fn, chunk))
+        ctx.progress(len(out), total, label)
+    return out
+
+
+def map_cells(
+    df: pd.DataFrame,
+    columns: Sequence[str],
+    parse: Callable[[str], str | None],
+    step: str,
+    ctx: JobContext | None = None,
+    flag_suffix: str | None = None,
+) -> tuple[pd.DataFrame, StepReport]:
+    """Run ``parse`` on every non-empty distinct value of ``columns``.
+
+    ``parse`` returns the standard form, or None when it cannot read the value: such a
+    cell is kept as it was (never dropped) and counted as failed; with ``flag_suffix``
+    a column ``<column><suffix>`` says "yes" on those rows.
+    """
+    ctx = ensure_context(ctx)
+    check_columns(df, columns, step)
+    out = df.copy()
+    report = StepReport(step)
+    for col in columns:
+        before = as_text(df[col])
+        distinct = [v for v in pd.unique(before.to_numpy()) if v != ""]
+        results = map_distinct(distinct, parse, ctx, f"{step}: {col}")
+        good = {v: r for v, r in zip(distinct, results, strict=True) if r is not None}
+        failed_values = {v for v, r in zip(distinct, results, strict=True) if r is None}
+        mapped = before.map(good)
+        after = mapped.where(mapped.notna(), before).astype(before.dtype)
+        failed = before.isin(failed_values).to_numpy() if failed_values else np.zeros(len(before), bool)
+        report.add_column(col, before, after, failed)
+        out[col] = after
+        if flag_suffix:
+            out[col + flag_suffix] = pd.Series(np.where(failed, "yes", ""), index=df.index, dtype=str)
+            report.added_columns.append(col + flag_suffix)
+    return out, report
+
+
+@dataclass
+class Preview:
+    """Before -> after on real rows, and how many cells the step would change."""
+
+    before: pd.DataFrame
+    after: pd.DataFrame
+    report: StepReport
+
+
+def preview(
+    step_fn: Callable, df: pd.DataFrame, config, ctx: JobContext | None = None, rows: int = 8
+) -> Preview:
+    """Run a step and keep a few changed (and failed) rows side by side; ``df`` is untouched."""
+    new_df, report = step_fn(df, config, ctx)
+    picks = sorted(set(report.example_rows[:rows]) | set(report.failed_rows[: max(2, rows // 4)]))
+    touched = list(report.changed_by_column) + [
+        c for c in report.failed_by_column if c not in report.changed_by_column
+    ]
+    before = df.iloc[picks][[c for c in touched if c in df.columns]]
+    after = new_df.iloc[picks][[c for c in touched + report.added_columns if c in new_df.columns]]
+    return Preview(before, after, report)

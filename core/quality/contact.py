@@ -1,0 +1,74 @@
+"""E-mail and phone standardisation: one written form per address and per number.
+
+E-mails are checked for syntax only (email-validator, never a DNS look-up: nothing
+leaves the computer). Phones become E.164 (``+4915112345678``) with phonenumbers and a
+default region the user sets for numbers written without a country code.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from functools import partial
+
+import pandas as pd
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from core.jobs import JobContext
+from core.quality.base import map_cells
+
+
+def normalise_email(value: str) -> str | None:
+    """NFKC, trimmed, lower-case address; None when its syntax is not a valid address."""
+    text = unicodedata.normalize("NFKC", value).strip().lower()
+    if not text:
+        return None
+    try:
+        return validate_email(text, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        return None
+
+
+def normalise_phone(value: str, region: str = "DE", strict: bool = True) -> str | None:
+    """E.164 form; None when unreadable (``strict``: in a range in use, not just the right length)."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not text:
+        return None
+    try:
+        number = phonenumbers.parse(text, region.upper() or None)
+    except phonenumbers.NumberParseException:
+        return None
+    ok = phonenumbers.is_valid_number(number) if strict else phonenumbers.is_possible_number(number)
+    if not ok:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@dataclass
+class EmailConfig:
+    """E-mail columns; ``flag_invalid`` adds ``<column>_invalid`` ("yes" where unreadable)."""
+
+    columns: list[str] = field(default_factory=list)
+    flag_invalid: bool = True
+
+
+def standardise_emails(df: pd.DataFrame, config: EmailConfig, ctx: JobContext | None = None):
+    """Trim and lower-case addresses; invalid ones are kept as written and flagged, never dropped."""
+    flag = "_invalid" if config.flag_invalid else None
+    return map_cells(df, config.columns, normalise_email, "E-mail addresses", ctx, flag_suffix=flag)
+
+
+@dataclass
+class PhoneConfig:
+    """Phone columns and the region assumed for numbers without a country code."""
+
+    columns: list[str] = field(default_factory=list)
+    region: str = "DE"
+    strict: bool = True
+
+
+def standardise_phones(df: pd.DataFrame, config: PhoneConfig, ctx: JobContext | None = None):
+    """Write every readable phone number in E.164; unreadable ones are kept and counted."""
+    parse = partial(normalise_phone, region=config.region, strict=config.strict)
+    return map_cells(df, config.columns, parse, "Phone numbers", ctx)

@@ -1,0 +1,92 @@
+"""Text tidying steps: trim and collapse spaces; person-name casing.
+
+Name casing follows how people write their own names: McDonald, O'Neil, D'Angelo,
+Anne-Marie, and lower-case particles (van der Berg, de la Cruz). A name that is already
+in mixed case is the person's own spelling and is left alone unless asked otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import partial
+
+import numpy as np
+import pandas as pd
+
+from core.jobs import JobContext, ensure_context
+from core.quality.base import StepReport, as_text, check_columns, map_cells
+
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+PARTICLES = frozenset(
+    "van von der den de del della di da das dos du la le ten ter zu".split()
+)
+_APOSTROPHES = "'\u2019\u2018`\u00b4"
+_PREFIXED = re.compile(r"^(o|d|l)([" + _APOSTROPHES + r"])(\w)", re.IGNORECASE)
+
+
+@dataclass
+class TrimConfig:
+    """Columns to trim; an empty list means every column."""
+
+    columns: list[str] = field(default_factory=list)
+
+
+def trim_spaces(df: pd.DataFrame, config: TrimConfig, ctx: JobContext | None = None):
+    """Strip leading/trailing spaces and turn runs of spaces, tabs and line breaks into one."""
+    ctx = ensure_context(ctx)
+    columns = config.columns or list(df.columns)
+    check_columns(df, columns, "Trim spaces")
+    out = df.copy()
+    report = StepReport("Trim spaces")
+    for i, col in enumerate(columns):
+        ctx.progress(i, len(columns), f"Trim spaces: {col}")
+        before = as_text(df[col])
+        after = before.str.replace(_SPACES, " ", regex=True).str.strip()
+        report.add_column(col, before, after, failed=np.zeros(len(before), bool))
+        out[col] = after
+    return out, report
+
+
+def _case_word(word: str) -> str:
+    """One space-free name part: handles hyphens, Mc and O'/D' prefixes."""
+    if "-" in word:
+        return "-".join(_case_word(part) for part in word.split("-"))
+    low = word.lower()
+    if not low:
+        return low
+    m = _PREFIXED.match(low)
+    if m:
+        return m.group(1).upper() + m.group(2) + m.group(3).upper() + low[m.end() :]
+    if low.startswith("mc") and len(low) > 2:
+        return "Mc" + low[2].upper() + low[3:]
+    return low[0].upper() + low[1:]
+
+
+def case_name(value: str, keep_mixed: bool = True) -> str:
+    """Proper-case a person's name ("mcdonald" -> "McDonald", "VAN DER BERG" -> "van der Berg")."""
+    text = " ".join(value.split())
+    if keep_mixed and text != text.lower() and text != text.upper():
+        return text
+    words = text.split(" ")
+    cased = []
+    for i, word in enumerate(words):
+        is_last = i == len(words) - 1
+        if word.lower() in PARTICLES and not is_last and len(words) > 1:
+            cased.append(word.lower())
+        else:
+            cased.append(_case_word(word))
+    return " ".join(cased)
+
+
+@dataclass
+class NameCaseConfig:
+    """Name columns to case; ``keep_mixed`` leaves values already in mixed case untouched."""
+
+    columns: list[str] = field(default_factory=list)
+    keep_mixed: bool = True
+
+
+def case_names(df: pd.DataFrame, config: NameCaseConfig, ctx: JobContext | None = None):
+    """Proper-case person names, the way people write their own."""
+    return map_cells(df, config.columns, partial(case_name, keep_mixed=config.keep_mixed), "Name casing", ctx)
