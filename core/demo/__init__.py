@@ -1,0 +1,123 @@
+"""The demo business: a synthetic CRM and sales history with known duplicates and segments.
+
+``generate(outdir, customers, seed)`` writes ``crm.xlsx`` (sheet "Contacts"), ``sales.csv``
+and ``truth.csv`` (each CRM record's true person and latent behaviour), the same bytes
+for the same seed. All three files are replaced together at the end, or not at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from core.atomic import atomic_path
+from core.demo.crm import CRM_COLUMNS, Crm
+from core.demo.people import add_emails, add_households, make_people
+from core.demo.sales import SALES_COLUMNS, Catalogue, Orders, make_orders
+from core.demo.spec import iso_days, load_spec
+from core.demo.writers import write_csv, write_xlsx
+from core.errors import LocalReachError
+from core.jobs import JobContext, ensure_context
+
+__all__ = ["CRM_COLUMNS", "SALES_COLUMNS", "TRUTH_COLUMNS", "generate"]
+
+TRUTH_COLUMNS = ["customer_id", "person_id", "behaviour"]
+CHUNK = 200_000
+_DUPLICATE_BOOKING = 0.35  # share of a duplicated person's orders booked on a duplicate record
+
+
+def generate(
+    outdir: str | Path, customers: int = 1000, seed: int = 0, ctx: JobContext | None = None
+) -> dict:
+    """Write the three demo files into ``outdir``; return what was written (JSON-ready)."""
+    ctx = ensure_context(ctx)
+    if customers < 1:
+        raise LocalReachError("The demo needs at least 1 customer: use --customers 1 or more.")
+    out = Path(outdir)
+    if out.exists() and not out.is_dir():
+        raise LocalReachError(f"{out} is a file, not a folder: choose a folder for the demo files.")
+    spec = load_spec()
+    rng = np.random.default_rng(seed)
+    ctx.progress(0, 1, "Inventing customers")
+    people = make_people(rng, spec, customers)
+    households = add_households(rng, spec, people)
+    add_emails(rng, spec, people)
+    catalogue = Catalogue.from_spec(spec)
+    orders = make_orders(rng, spec, people.behaviour, catalogue)
+    ctx.check()
+    crm = Crm(rng, spec, people, orders.first_day)
+    n_records = len(crm)
+    perm = rng.permutation(n_records)  # perm[q]: the record written at row q
+    position = np.empty(n_records, dtype=np.int64)
+    position[perm] = np.arange(n_records)
+    ids = np.array([f"C{q + 100001:07d}" for q in range(n_records)], dtype=object)
+    booked_on = _booking_records(rng, crm, orders)
+    total = 2 * n_records + len(orders)
+
+    def report(offset: int, message: str):
+        return lambda done: ctx.progress(offset + done, total, message)
+
+    names = np.array([b["name"] for b in spec["behaviours"]], dtype=object)
+    person_rows = crm.person_of()[perm]
+    truth = pd.DataFrame({
+        "customer_id": ids,
+        "person_id": [f"P{p + 1:07d}" for p in person_rows],
+        "behaviour": names[people.behaviour[person_rows]],
+    })  # fmt: skip
+    paths = {"crm": out / "crm.xlsx", "sales": out / "sales.csv", "truth": out / "truth.csv"}
+    with contextlib.ExitStack() as stack:
+        tmp = {k: stack.enter_context(atomic_path(p)) for k, p in paths.items()}
+        rows = ([ids[q], *crm.row(int(perm[q]))] for q in range(n_records))
+        write_xlsx(tmp["crm"], "Contacts", CRM_COLUMNS, rows, report(0, "Writing the CRM"))
+        write_csv(tmp["truth"], _chunks(truth), report(n_records, "Writing the truth file"))
+        sales = _sales_chunks(orders, catalogue, ids[position][booked_on], spec["channels"])
+        write_csv(tmp["sales"], sales, report(2 * n_records, "Writing the sales"))
+        ctx.progress(total, total, "Done")
+    behaviour_counts = np.bincount(people.behaviour, minlength=len(names))
+    return {
+        "people": int(customers),
+        "crm_rows": int(n_records),
+        "people_with_duplicates": int(len(crm.dup_people)),
+        "duplicate_records": int(len(crm.dup_rows)),
+        "households": int(households),
+        "sales_rows": int(len(orders)),
+        "behaviours": {str(n): int(c) for n, c in zip(names, behaviour_counts, strict=True)},
+        "files": {k: str(p) for k, p in paths.items()},
+    }
+
+
+def _booking_records(rng: np.random.Generator, crm: Crm, orders: Orders) -> np.ndarray:
+    """The CRM record each order is booked on: usually the original, sometimes a duplicate."""
+    booked = orders.person.astype(np.int64)
+    dup = (crm.dup_count[booked] > 0) & (rng.random(len(orders)) < _DUPLICATE_BOOKING)
+    who = booked[dup]
+    booked[dup] = crm.dup_start[who] + (rng.random(who.size) * crm.dup_count[who]).astype(np.int64)
+    return booked
+
+
+def _chunks(frame: pd.DataFrame):
+    for start in range(0, max(len(frame), 1), CHUNK):
+        yield frame.iloc[start : start + CHUNK]
+
+
+def _sales_chunks(orders: Orders, cat: Catalogue, customer_ids: np.ndarray, channels: list[str]):
+    channel_names = np.array(channels, dtype=object)
+    for start in range(0, len(orders), CHUNK):
+        sl = slice(start, start + CHUNK)
+        product = orders.product[sl]
+        yield pd.DataFrame({
+            "order_id": [f"O{i:08d}" for i in range(start + 1, start + len(product) + 1)],
+            "customer_id": customer_ids[sl],
+            "order_date": iso_days(orders.day[sl]),
+            "product": cat.names[product],
+            "category": cat.categories[product],
+            "channel": channel_names[orders.channel[sl]],
+            "quantity": orders.quantity[sl],
+            "unit_price": cat.prices[product],
+            "discount": orders.discount[sl],
+            "amount": orders.amount[sl],
+            "currency": "EUR",
+        })  # fmt: skip
