@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from core.errors import ColumnError, LocalReachError
+from core.io import read_table
 from core.privacy.tokens import InvalidValue, is_token, normalize_email, token_for
 
 NO_CONSENT = "no recorded consent"
@@ -109,8 +110,6 @@ def suppression_from_values(values) -> SuppressionList:
 
 def load_suppression(path: str | os.PathLike, column: str | None = None) -> SuppressionList:
     """A suppression list from a file: its e-mail (or token) column, else its first column."""
-    from core.io.read import read_table
-
     df, _ = read_table(path)
     if column is not None and column not in df.columns:
         raise ColumnError(f"Column '{column}' is not in the suppression list; choose one of its columns.")

@@ -104,6 +104,8 @@ def detect_column(name: str, values: pd.Series) -> PiiGuess:
     if by_header and by_header in _VALUE_TESTS and rates.get(by_header, 0) >= 0.5:
         return PiiGuess(by_header, round(min(1.0, 0.6 + 0.4 * rates[by_header]), 2),
                         f"the header and {rates[by_header]:.0%} of the values look like {LABELS[by_header]}")
+    if by_header and by_header not in _VALUE_TESTS:
+        return PiiGuess(by_header, 0.7, f"the header suggests {LABELS[by_header]}")
     best = max(rates, key=rates.get) if rates else None
     if best and best in _VALUE_ALONE and rates[best] >= 0.8:
         return PiiGuess(best, round(0.5 + 0.4 * rates[best], 2), f"{rates[best]:.0%} of the values look like {LABELS[best]}")
