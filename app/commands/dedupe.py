@@ -1,0 +1,81 @@
+"""`localreach dedupe FILE -o OUT`: find records that are one person.
+
+OUT keeps every input row and column in order, plus ``cluster_id`` (same value = same
+person) and ``match_score``; ``--pairs`` also writes the scored candidate pairs.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+import core.roles
+from app.terminal import cli_context
+from core.dedupe.pipeline import CLUSTER_COLUMN, SCORE_COLUMN, DedupeConfig, find_duplicates
+from core.dedupe.review import readable_pairs
+from core.errors import ColumnError, LocalReachError
+from core.io import read_table, write_table
+
+OUTPUT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
+NAME = "dedupe"
+HELP = "Find duplicate customer records and give each person one cluster_id."
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("file", help="customer list (.csv, .tsv, .txt or .xlsx)")
+    parser.add_argument("-o", "--output", required=True, help="where to write the result")
+    parser.add_argument("--id-column", help="row identifier kept as it is, never used to match")
+    parser.add_argument("--threshold", type=float, default=DedupeConfig.threshold,
+                        help="how sure (0-1) a match must be to merge two records "
+                             f"(default {DedupeConfig.threshold})")
+    parser.add_argument("--pairs", help="also write the scored possible duplicates here")
+
+
+def run(args) -> int:
+    if not 0 < args.threshold < 1:
+        raise LocalReachError(
+            f"--threshold must be between 0 and 1 (got {args.threshold}); try 0.9.")
+    check_output(args.output, [args.file])
+    if args.pairs:
+        check_output(args.pairs, [args.file, args.output])
+    df = read_input(args.file)
+    for column in (CLUSTER_COLUMN, SCORE_COLUMN):
+        if column in df.columns:
+            raise ColumnError(f"{args.file}: already has a column '{column}'; rename or remove "
+                              "it first (is this the output of an earlier run?).")
+    config = DedupeConfig(threshold=args.threshold, id_column=args.id_column)
+    ctx = cli_context()
+    out, pairs, report = find_duplicates(df, roles_of(df), config, ctx=ctx)
+    if args.pairs:
+        write_table(readable_pairs(df, pairs, args.id_column), args.pairs, ctx)
+    write_table(out, args.output, ctx)
+    print(f"{report['records']:,} records, {report['people']:,} people, "
+          f"{report['to_review']:,} possible duplicates below the threshold to review.",
+          file=sys.stderr)
+    return 0
+
+
+def check_output(output: str, inputs: list[str]) -> None:
+    """Refuse, before any work, an output we cannot write or that is one of the inputs."""
+    out = Path(output)
+    if out.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise LocalReachError(f"{out.name}: cannot write '{out.suffix}' files; use .csv, .tsv "
+                              "or .xlsx.")
+    for source in inputs:
+        if out.exists() and Path(source).exists() and out.resolve() == Path(source).resolve():
+            raise LocalReachError(f"{out.name}: is also an input; choose another output file "
+                                  "(source files are never changed).")
+
+
+def read_input(path: str) -> pd.DataFrame:
+    return read_table(path)[0]
+
+
+def roles_of(df: pd.DataFrame) -> dict[str, str]:
+    """Detected column roles (column -> role value)."""
+    detect = getattr(core.roles, "detect_roles", None)
+    if detect is None:
+        return {}
+    return {column: str(guess.role) for column, guess in detect(df).items()}

@@ -1,0 +1,185 @@
+"""Candidate pairs: which records are worth comparing at all.
+
+Comparing every record with every other is quadratic; blocking compares only records
+that share a key (same e-mail, same phone, similar-sounding surname in one postcode,
+name initials plus birth year, ...) or sit close in a sorted list of names. Rules are
+chosen from the fields present and can be edited by the user; each rule reports how
+many pairs it found. Keys shared by more than ``max_block`` records are skipped (and
+counted) so one common value can never make the work quadratic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from core.dedupe.normalise import soundex
+from core.jobs import JobContext, ensure_context
+
+
+@dataclass
+class BlockingRule:
+    """Pair records sharing ``keys`` (kind "exact") or near in their sort order ("sorted")."""
+
+    label: str
+    keys: list[str]
+    kind: str = "exact"
+    window: int = 4
+    enabled: bool = True
+
+
+# Key parts a rule can use, computed from the normalised fields.
+KEY_PARTS = {
+    "email": lambda f: f["email"],
+    "phone": lambda f: f["phone"],
+    "last_sound": lambda f: soundex(f["last"]),
+    "postcode": lambda f: f["postcode"],
+    "first2": lambda f: f["first"].str[:2],
+    "last2": lambda f: f["last"].str[:2],
+    "birth_year": lambda f: f["dob"].str[:4],
+    "dob": lambda f: f["dob"],
+    "first_initial": lambda f: f["first"].str[:1],
+    "street": lambda f: f["street"],
+    "name": lambda f: (f["last"] + " " + f["first"]).str.strip(),
+    "first_name": lambda f: (f["first"] + " " + f["last"]).str.strip(),
+    # Either way round, so swapped first and last names still meet.
+    "name_any_order": lambda f: _either_order(f["first"], f["last"]),
+    "initials_any_order": lambda f: _either_order(f["first"].str[:2], f["last"].str[:2]),
+}
+
+
+def _either_order(x: pd.Series, y: pd.Series) -> pd.Series:
+    low = x.where(x <= y, y)
+    high = y.where(x <= y, x)
+    return (low + " " + high).where((x != "") & (y != ""), "")
+
+
+KEY_NEEDS = {
+    "last_sound": ["last"], "first2": ["first"], "last2": ["last"], "birth_year": ["dob"],
+    "first_initial": ["first"], "name": ["first", "last"], "first_name": ["first", "last"],
+    "name_any_order": ["first", "last"], "initials_any_order": ["first", "last"],
+}
+
+
+def default_rules(features: pd.DataFrame) -> list[BlockingRule]:
+    """The rules that make sense for the fields this file has.
+
+    Extra identifier-like columns (an id number, an address line) block on their own
+    when most of their values are distinct; a column such as "state" would not help.
+    """
+    fields = list(features.columns)
+    candidates = [
+        BlockingRule("Same e-mail address", ["email"]),
+        BlockingRule("Same phone number", ["phone"]),
+        BlockingRule("Surname sounds alike, same postcode", ["last_sound", "postcode"]),
+        BlockingRule("Name initials and birth year", ["initials_any_order", "birth_year"]),
+        BlockingRule("Same date of birth and first initial", ["dob", "first_initial"]),
+        BlockingRule("Same date of birth and postcode", ["dob", "postcode"]),
+        BlockingRule("Same street and postcode", ["street", "postcode"]),
+        BlockingRule("Neighbours in a list sorted by surname", ["name"], kind="sorted"),
+        BlockingRule("Neighbours in a list sorted by first name", ["first_name"], kind="sorted"),
+        BlockingRule("Neighbours in a list of names in any order", ["name_any_order"],
+                     kind="sorted"),
+    ]
+    candidates += [BlockingRule(f"Same {f.split(':', 1)[1]}", [f]) for f in fields
+                   if f.startswith("extra:") and features[f].nunique() > 0.3 * len(features)]
+    return [r for r in candidates if all(_available(k, fields) for k in r.keys)]
+
+
+def _available(key: str, fields: list[str]) -> bool:
+    return all(f in fields for f in KEY_NEEDS.get(key, [key]))
+
+
+@dataclass
+class BlockingResult:
+    """Unique candidate pairs (left < right) and what each rule contributed."""
+
+    left: np.ndarray
+    right: np.ndarray
+    counts: list[dict] = field(default_factory=list)
+
+
+def _rule_key(features: pd.DataFrame, rule: BlockingRule) -> np.ndarray:
+    """Integer key per record; -1 where any key part is missing."""
+    parts = [KEY_PARTS[k](features) if k in KEY_PARTS else features[k] for k in rule.keys]
+    missing = np.zeros(len(features), dtype=bool)
+    for p in parts:
+        missing |= (p == "").to_numpy()
+    if rule.kind == "sorted":
+        joined = parts[0]
+    else:
+        joined = parts[0].str.cat(parts[1:], sep="\x1f") if len(parts) > 1 else parts[0]
+    codes, _ = pd.factorize(joined, sort=rule.kind == "sorted")
+    codes = codes.astype(np.int64)
+    codes[missing] = -1
+    return codes
+
+
+def _pairs_sharing_key(key: np.ndarray, max_block: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """All pairs within each key group, vectorised by offset; big groups skipped."""
+    order = np.argsort(key, kind="stable")
+    order = order[key[order] >= 0]
+    sorted_key = key[order]
+    if len(order) == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64), 0
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_key)) + 1]
+    sizes = np.diff(np.r_[starts, len(order)])
+    group_size = np.repeat(sizes, sizes)
+    keep = (group_size > 1) & (group_size <= max_block)
+    skipped = int(np.count_nonzero(sizes > max_block))
+    idx, gkey = order[keep], sorted_key[keep]
+    lefts, rights = [], []
+    for offset in range(1, max_block):
+        if offset >= len(idx):
+            break
+        same = gkey[:-offset] == gkey[offset:]
+        if not same.any():
+            break
+        lefts.append(idx[:-offset][same])
+        rights.append(idx[offset:][same])
+    if not lefts:
+        return np.empty(0, np.int64), np.empty(0, np.int64), skipped
+    return np.concatenate(lefts), np.concatenate(rights), skipped
+
+
+def _pairs_sorted_neighbours(key: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each record with the next ``window - 1`` records in key order (sorted neighbourhood)."""
+    order = np.argsort(key, kind="stable")
+    order = order[key[order] >= 0]
+    lefts, rights = [], []
+    for offset in range(1, max(window, 2)):
+        lefts.append(order[:-offset])
+        rights.append(order[offset:])
+    return np.concatenate(lefts), np.concatenate(rights)
+
+
+def candidate_pairs(
+    features: pd.DataFrame,
+    rules: list[BlockingRule],
+    max_block: int = 100,
+    ctx: JobContext | None = None,
+) -> BlockingResult:
+    """Union of all enabled rules' pairs, each pair once with left < right."""
+    ctx = ensure_context(ctx)
+    n = len(features)
+    encoded, counts = [], []
+    active = [r for r in rules if r.enabled]
+    for done, rule in enumerate(active):
+        ctx.progress(done, len(active), f"Finding candidates: {rule.label}")
+        key = _rule_key(features, rule)
+        skipped = 0
+        if rule.kind == "sorted":
+            a, b = _pairs_sorted_neighbours(key, rule.window)
+        else:
+            a, b, skipped = _pairs_sharing_key(key, max_block)
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        enc = np.unique(lo * n + hi)
+        encoded.append(enc)
+        counts.append({"rule": rule.label, "pairs": int(len(enc)), "skipped_groups": skipped})
+    ctx.progress(len(active), len(active), "Finding candidates")
+    if not encoded:
+        return BlockingResult(np.empty(0, np.int64), np.empty(0, np.int64), counts)
+    allpairs = np.unique(np.concatenate(encoded))
+    return BlockingResult(allpairs // n, allpairs % n, counts)

@@ -1,0 +1,158 @@
+"""Match weights learned from the data itself, turned into a probability of "same person".
+
+Fellegi-Sunter: each comparison level has m = P(level | same person) and
+u = P(level | different people); the pair's evidence is the sum of log2(m/u).
+u comes from random pairs (almost all different people); m and the share of
+true matches among candidates come from expectation-maximisation over the candidate
+pairs, with no labels needed. Review decisions, when there are some, enter EM as
+known answers. Exact agreement on a common value (Smith, London) is worth less than
+on a rare one: the u of an exact match is replaced by how common the value is.
+
+Evidence against a match is kept strong on purpose: a different date of birth or a
+different first name (family members at one address) cannot be outvoted by the many
+household fields they share (address, phone, surname), which are one piece of evidence
+counted several times if treated as independent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from core.dedupe.compare import TERM_FREQUENCY, Encoded, compare_pairs, comparison_levels
+from core.jobs import JobContext, ensure_context
+
+# Fields that describe where someone lives: a family shares all of them, so together
+# they count as much as the strongest one among them, not as their sum.
+HOUSEHOLD = ("street", "city", "postcode", "phone", "last")
+# Disagreement on these means a different person, whatever the household says.
+IDENTITY = ("first", "dob")
+IDENTITY_AGAINST_BITS = 12.0
+# The lowest u a level may have (rare exact values do not make infinite evidence).
+U_FLOOR = 1e-6
+
+
+@dataclass
+class MatchModel:
+    """Learned weights; plain lists so it serialises to JSON with the project."""
+
+    comparisons: list[str]
+    m: list[list[float]]
+    u: list[list[float]]
+    prior: float
+    iterations: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def weights(self) -> list[np.ndarray]:
+        """log2(m/u) per level, with disagreement on identity fields kept strongly against."""
+        out = []
+        for name, m, u in zip(self.comparisons, self.m, self.u, strict=True):
+            w = np.log2(np.asarray(m) / np.asarray(u))
+            if name in IDENTITY:
+                w[0] = min(w[0], -IDENTITY_AGAINST_BITS)
+            out.append(w)
+        return out
+
+
+def _random_pairs(n: int, size: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, n, size)
+    b = rng.integers(0, n, size)
+    keep = a != b
+    return a[keep], b[keep]
+
+
+def estimate_u(enc: Encoded, names: list[str], sample: int = 200_000) -> list[list[float]]:
+    """u per level from random pairs: how often different people agree by chance."""
+    a, b = _random_pairs(enc.n, min(sample, max(enc.n * 20, 1000)))
+    _, levels = compare_pairs(enc, a, b)
+    return [_frequencies(levels[:, k], len(comparison_levels(n)), prior=1.0)
+            for k, n in enumerate(names)]
+
+
+def _frequencies(col: np.ndarray, n_levels: int, prior: float, weights=None) -> list[float]:
+    present = col >= 0
+    counts = np.bincount(col[present], weights=None if weights is None else weights[present],
+                         minlength=n_levels)[:n_levels].astype(float)
+    probs = (counts + prior) / (counts.sum() + prior * n_levels)
+    return list(np.maximum(probs, U_FLOOR))
+
+
+def _initial_m(n_levels: int) -> list[float]:
+    raw = np.array([0.5 ** (n_levels - 1 - k) for k in range(n_levels)])
+    raw[0] = 0.05
+    return list(raw / raw.sum())
+
+
+def fit(
+    enc: Encoded,
+    names: list[str],
+    levels: np.ndarray,
+    labels: np.ndarray | None = None,
+    max_iter: int = 40,
+    ctx: JobContext | None = None,
+) -> MatchModel:
+    """EM for m and the match share; ``labels`` holds 1/0 for reviewed pairs, -1 otherwise."""
+    ctx = ensure_context(ctx)
+    u = estimate_u(enc, names)
+    n_levels = [len(comparison_levels(n)) for n in names]
+    # Group identical level patterns: EM then runs over a few hundred rows, not millions.
+    radix = np.cumprod([1] + [k + 1 for k in n_levels[:-1]])
+    code = ((levels.astype(np.int64) + 1) * radix).sum(axis=1)
+    if labels is None:
+        labels = np.full(len(levels), -1, dtype=np.int8)
+    key = code * 3 + (labels + 1)
+    uniq, first, counts = np.unique(key, return_index=True, return_counts=True)
+    pat, pat_label = levels[first], labels[first]
+    m = [_initial_m(k) for k in n_levels]
+    prior = 0.1
+    it = 0
+    for it in range(1, max_iter + 1):
+        ctx.progress(it, max_iter, "Learning what makes a match")
+        logit = np.full(len(pat), np.log2(prior / (1 - prior)))
+        for k in range(len(names)):
+            w = np.log2(np.asarray(m[k]) / np.asarray(u[k]))
+            col = pat[:, k]
+            logit += np.where(col >= 0, w[np.maximum(col, 0)], 0.0)
+        post = 1.0 / (1.0 + np.exp2(-np.clip(logit, -60, 60)))
+        post = np.where(pat_label >= 0, pat_label, post)
+        weight = post * counts
+        new_m = [_frequencies(pat[:, k], n_levels[k], prior=0.1, weights=weight)
+                 for k in range(len(names))]
+        new_prior = float(np.clip(weight.sum() / counts.sum(), 1e-6, 0.999))
+        delta = max(float(np.max(np.abs(np.subtract(a, b)))) for a, b in zip(new_m, m, strict=True))
+        m, prior = new_m, new_prior
+        if delta < 1e-4:
+            break
+    return MatchModel(list(names), [list(map(float, x)) for x in m],
+                      [list(map(float, x)) for x in u], prior, it)
+
+
+def match_weights(model: MatchModel, enc: Encoded, levels: np.ndarray,
+                  a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Total evidence in bits per pair (prior included), term-frequency adjusted."""
+    weights = model.weights()
+    total = np.full(len(levels), np.log2(model.prior / (1 - model.prior)))
+    strongest = np.zeros(len(levels))
+    for k, name in enumerate(model.comparisons):
+        col = levels[:, k]
+        w = np.where(col >= 0, weights[k][np.maximum(col, 0)], 0.0)
+        top = len(weights[k]) - 1
+        if name in TERM_FREQUENCY and name in enc.tf:
+            codes = enc.codes[name]
+            tf = np.maximum(enc.tf[name][np.maximum(codes[a], 0)], U_FLOOR)
+            exact = col == top
+            w = np.where(exact, np.log2(model.m[k][top] / tf), w)
+        if name in HOUSEHOLD:
+            strongest = np.maximum(strongest, w)
+            total += np.minimum(w, 0)
+        else:
+            total += w
+    return total + strongest
+
+
+def probability(weight: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))

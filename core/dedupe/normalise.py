@@ -1,0 +1,271 @@
+"""Turn a customer table into the normalised fields matching compares.
+
+Owns which columns feed which matching field (from the column roles, with a fallback
+on header names so files such as FEBRL's ``given_name``/``suburb``/``soc_sec_id`` work),
+and how each field is cleaned: case, accents, nicknames, Gmail dots, phone digits,
+street abbreviations, dates of birth. Every field is a string column, "" when missing.
+The id column and customer-id columns are never a field: they must not decide a match.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from core.resources import resource_path
+from core.roles import Role
+
+# Roles that describe a person and the field each one feeds.
+ROLE_FIELDS = {
+    Role.FIRST_NAME: "first",
+    Role.LAST_NAME: "last",
+    Role.FULL_NAME: "full",
+    Role.EMAIL: "email",
+    Role.PHONE: "phone",
+    Role.STREET: "street",
+    Role.CITY: "city",
+    Role.POSTCODE: "postcode",
+    Role.DATE_OF_BIRTH: "dob",
+    Role.GENDER: "gender",
+    Role.COMPANY: "company",
+}
+
+# Header names (lower case, separators removed) for when role detection leaves a column
+# without a person role. "extra" columns are compared as free text / identifiers.
+HEADER_HINTS = {
+    "givenname": "first", "firstname": "first", "forename": "first", "vorname": "first",
+    "surname": "last", "lastname": "last", "familyname": "last", "nachname": "last",
+    "name": "full", "fullname": "full",
+    "email": "email", "emailaddress": "email", "mail": "email",
+    "phone": "phone", "telephone": "phone", "mobile": "phone", "tel": "phone",
+    "phonenumber": "phone",
+    "streetnumber": "street", "housenumber": "street", "address1": "street",
+    "address": "street", "street": "street", "addressline1": "street",
+    "suburb": "city", "city": "city", "town": "city",
+    "postcode": "postcode", "zip": "postcode", "zipcode": "postcode", "plz": "postcode",
+    "dateofbirth": "dob", "dob": "dob", "birthdate": "dob", "birthday": "dob",
+    "gender": "gender", "sex": "gender",
+    "address2": "extra", "addressline2": "extra", "state": "extra", "socsecid": "extra",
+    "ssn": "extra", "nationalid": "extra", "taxid": "extra", "passport": "extra",
+}
+
+STREET_ABBREVIATIONS = {
+    "street": "st", "str": "st", "strasse": "str", "straße": "str", "road": "rd",
+    "avenue": "ave", "av": "ave", "drive": "dr", "lane": "ln", "court": "ct",
+    "place": "pl", "crescent": "cres", "circuit": "cct", "boulevard": "blvd",
+    "terrace": "tce", "highway": "hwy", "parade": "pde", "square": "sq",
+    "close": "cl", "grove": "gr", "north": "n", "south": "s", "east": "e", "west": "w",
+    "apartment": "apt", "unit": "u", "flat": "apt", "saint": "st", "mount": "mt",
+}
+
+# Providers that deliver mail for "a.b+tag@" to "ab@" (dots) or "a.b@" (plus tags).
+DOTS_IGNORED = {"gmail.com", "googlemail.com"}
+PLUS_TAGS = DOTS_IGNORED | {
+    "outlook.com", "hotmail.com", "live.com", "icloud.com", "me.com",
+    "fastmail.com", "protonmail.com", "proton.me",
+}
+DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
+
+_HEADER_RE = re.compile(r"[^a-z0-9]")
+
+
+def _header_key(column: str) -> str:
+    return _HEADER_RE.sub("", str(column).lower())
+
+
+def field_columns(
+    columns: list[str], roles: dict[str, str] | None, id_column: str | None = None
+) -> dict[str, list[str]]:
+    """Which source columns feed each matching field, in column order.
+
+    ``roles`` maps column -> role value (user overrides win); columns with no person
+    role fall back to their header name. The id column is left out on purpose.
+    """
+    roles = roles or {}
+    fields: dict[str, list[str]] = {}
+    for column in columns:
+        if column == id_column:
+            continue
+        role = roles.get(column)
+        field = ROLE_FIELDS.get(Role(role)) if role in Role._value2member_map_ else None
+        if field is None and role in (None, "", Role.OTHER):
+            field = HEADER_HINTS.get(_header_key(column))
+        if field == "extra":
+            field = f"extra:{column}"
+        if field:
+            fields.setdefault(field, []).append(column)
+    return fields
+
+
+def _fold(values: pd.Series) -> pd.Series:
+    """Lower case, accents removed, full-width letters folded, spaces collapsed."""
+
+    def one(text: str) -> str:
+        text = unicodedata.normalize("NFKD", text)
+        return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+    uniq = pd.unique(values)
+    mapping = {v: " ".join(one(v).split()) for v in uniq}
+    return values.map(mapping)
+
+
+def _text(df: pd.DataFrame, columns: list[str]) -> pd.Series:
+    parts = [df[c].astype("string").fillna("").astype(object) for c in columns]
+    joined = parts[0] if len(parts) == 1 else pd.Series(
+        [" ".join(p for p in row if p) for row in zip(*parts, strict=True)], index=df.index
+    )
+    return _fold(joined.astype(str))
+
+
+def _letters(values: pd.Series) -> pd.Series:
+    return values.str.replace(r"[^a-z \-']", "", regex=True).str.replace(r"[\-']", " ", regex=True).str.strip()
+
+
+@cache
+def nicknames() -> dict[str, str]:
+    """Nickname -> formal first name (first entry wins), from resources/nicknames.csv."""
+    table: dict[str, str] = {}
+    with open(resource_path("nicknames.csv"), encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            table.setdefault(row["nickname"].strip().lower(), row["name"].strip().lower())
+    return table
+
+
+def canonical_first(first: pd.Series) -> pd.Series:
+    """Bob -> robert, Liz -> elizabeth; unknown names stay as they are."""
+    table = nicknames()
+    return first.map(lambda v: table.get(v, v))
+
+
+def normalise_email(values: pd.Series) -> pd.Series:
+    """Lower case; Gmail dots and known providers' +tags removed; '' when not an address."""
+
+    def one(addr: str) -> str:
+        addr = addr.replace(" ", "")
+        if addr.count("@") != 1:
+            return ""
+        local, domain = addr.split("@")
+        domain = DOMAIN_ALIASES.get(domain, domain)
+        if domain in PLUS_TAGS:
+            local = local.split("+", 1)[0]
+        if domain in DOTS_IGNORED:
+            local = local.replace(".", "")
+        return f"{local}@{domain}" if local and domain else ""
+
+    uniq = pd.unique(values)
+    return values.map({v: one(v) for v in uniq})
+
+
+def normalise_phone(values: pd.Series) -> pd.Series:
+    """The last nine digits: '+49 (0)151 1234-5678', '0151 12345678' agree; '' if < 6."""
+    digits = values.str.replace(r"\(0\)", "", regex=True).str.replace(r"\D", "", regex=True)
+    digits = digits.str[-9:]
+    return digits.where(digits.str.len() >= 6, "")
+
+
+def normalise_street(values: pd.Series) -> pd.Series:
+    """Punctuation dropped and street words folded (Street/St, Road/Rd)."""
+    cleaned = values.str.replace(r"[^\w ]", " ", regex=True)
+    uniq = pd.unique(cleaned)
+    mapping = {v: " ".join(STREET_ABBREVIATIONS.get(t, t) for t in v.split()) for v in uniq}
+    return cleaned.map(mapping)
+
+
+_DOB_PATTERNS = [
+    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), (1, 2, 3)),
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"), (1, 2, 3)),
+    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), (3, 2, 1)),
+]
+
+
+def normalise_dob(values: pd.Series) -> pd.Series:
+    """YYYYMMDD text from YYYYMMDD, ISO or day-first dates; '' when unreadable."""
+
+    def one(text: str) -> str:
+        text = text.strip()
+        for pattern, (y, m, d) in _DOB_PATTERNS:
+            hit = pattern.match(text)
+            if hit:
+                return f"{hit.group(y)}{int(hit.group(m)):02d}{int(hit.group(d)):02d}"
+        return ""
+
+    uniq = pd.unique(values)
+    return values.map({v: one(v) for v in uniq})
+
+
+def normalise(
+    df: pd.DataFrame, roles: dict[str, str] | None = None, id_column: str | None = None
+) -> pd.DataFrame:
+    """One row per input row, one string column per matching field ('' = missing).
+
+    Fields: first, first_canon, last, email, email_local, email_domain, phone, street,
+    city, postcode, dob, gender, company and ``extra:<column>`` for identifiers and
+    address lines found by header name. Only fields present in the file appear.
+    """
+    cols = field_columns(list(df.columns), roles, id_column)
+    out = pd.DataFrame(index=pd.RangeIndex(len(df)))
+    text = {f: _text(df, c).reset_index(drop=True) for f, c in cols.items()}
+    if "full" in text and not ("first" in text and "last" in text):
+        split = _letters(text["full"]).str.rsplit(" ", n=1, expand=True).reindex(columns=[0, 1])
+        split = split.fillna("")
+        text.setdefault("first", split[0].where(split[1] != "", ""))
+        text.setdefault("last", split[1].where(split[1] != "", split[0]))
+    for field in ("first", "last"):
+        if field in text:
+            out[field] = _letters(text[field])
+    if "first" in out:
+        out["first_canon"] = canonical_first(out["first"])
+    if "email" in text:
+        email = normalise_email(text["email"])
+        out["email"] = email
+        parts = email.str.split("@", n=1, expand=True).reindex(columns=[0, 1]).fillna("")
+        out["email_local"], out["email_domain"] = parts[0], parts[1]
+    if "phone" in text:
+        out["phone"] = normalise_phone(text["phone"])
+    if "street" in text:
+        out["street"] = normalise_street(text["street"])
+    if "city" in text:
+        out["city"] = _letters(text["city"])
+    if "postcode" in text:
+        out["postcode"] = text["postcode"].str.replace(r"[^0-9a-z]", "", regex=True)
+    if "dob" in text:
+        out["dob"] = normalise_dob(text["dob"])
+    if "gender" in text:
+        out["gender"] = text["gender"].str[:1]
+    for field in ("company", *sorted(f for f in text if f.startswith("extra:"))):
+        if field in text:
+            out[field] = text[field].str.strip()
+    return out.astype(object).fillna("")
+
+
+def soundex(values: pd.Series) -> pd.Series:
+    """American Soundex per distinct value: Smith/Smyth -> s530 (blocking key)."""
+    codes = {c: d for d, letters in enumerate(
+        ["aeiouyhw", "bfpv", "cgjkqsxz", "dt", "l", "mn", "r"]) for c in letters}
+
+    def one(name: str) -> str:
+        name = "".join(c for c in name if c.isalpha())
+        if not name:
+            return ""
+        out, last = [name[0]], codes.get(name[0], 0)
+        for c in name[1:]:
+            d = codes.get(c, 0)
+            if d and d != last:
+                out.append(str(d))
+            if c not in "hw":
+                last = d
+        return "".join(out)[:4].ljust(4, "0")
+
+    uniq = pd.unique(values)
+    return values.map({v: one(v) for v in uniq})
+
+
+def codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes per row (-1 for '') and the distinct values, for fast comparisons."""
+    codes_, uniques = pd.factorize(values.replace("", None), use_na_sentinel=True)
+    return codes_.astype(np.int64), np.asarray(uniques, dtype=object)
