@@ -21,7 +21,7 @@ from core.jobs import JobContext, ensure_context
 
 HOLDOUT = "hold-out group (not sent, kept for comparison)"
 PERSONA_FIELDS = ("persona", "persona_tone", "persona_offer", "persona_description")
-EXTRA_FIELDS = ("recommendations", "variant", *PERSONA_FIELDS)
+EXTRA_FIELDS = ("segment", "recommendations", "variant", *PERSONA_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class Merger:
         self.compiled = {name: Compiled(apply_blocks(t, blocks), self.fields, config.locale)
                          for name, t in templates.items()}
         self._empty = {f: EmptyValue(name=f) for f in self.fields}
-        self._id_column = next((c for c, r in roles.items() if r == "customer_id"), None)
+        self._id_column = id_column(frame, roles)
 
     def context(self, row: pd.Series, variant: str = "") -> dict:
         """The merge fields of one person: columns, role aliases, persona, products."""
@@ -92,7 +92,8 @@ class Merger:
         persona = self.personas.get(segment, {})
         values.update({"persona": persona.get("name", ""), "persona_tone": persona.get("tone", ""),
                        "persona_offer": persona.get("offer", ""),
-                       "persona_description": persona.get("description", ""), "variant": variant})
+                       "persona_description": persona.get("description", ""), "variant": variant,
+                       "segment": segment})
         key = str(row.get(self._id_column, "")) if self._id_column else ""
         products = (self.recommendations or {}).get(key, [])
         ctx = {f: (v if v not in ("", None) else self._empty[f]) for f, v in values.items()}
@@ -126,13 +127,14 @@ def merge(
     sales: pd.DataFrame | None = None,
     vault=None,
     audit=None,
+    suppressed=None,
     ctx: JobContext | None = None,
 ) -> MergeResult:
     """Render one message per contactable person. ``templates`` maps variant -> template
     (one entry with any name when there is no A/B test). Raises TemplateError before any
     rendering when a template is unsafe or names unknown fields."""
     ctx = ensure_context(ctx)
-    recipients, left_out = select(frame, roles, vault=vault, audit=audit)
+    recipients, left_out = select(frame, roles, vault=vault, audit=audit, suppressed=suppressed)
     products = None
     if sales is not None and config.recommendations > 0:
         products = _recommendations(sales, recipients, roles, config, ctx)
@@ -173,19 +175,39 @@ def merge(
     if products is not None:
         kept = kept.assign(recommendations=[
             "; ".join(products.get(str(k), [])) for k in _ids(kept, roles)])
-    return MergeResult(messages, kept, left_out, column, sender, assignment)
+    return MergeResult(messages, kept, left_out.sort_index(), column, sender, assignment)
+
+
+def id_column(frame: pd.DataFrame, roles: dict[str, str]) -> str | None:
+    """The customer id column (by role, else named ``customer_id``): links sales rows."""
+    by_role = [c for c, r in roles.items() if r == "customer_id" and c in frame.columns]
+    return by_role[0] if by_role else ("customer_id" if "customer_id" in frame.columns else None)
 
 
 def _ids(frame: pd.DataFrame, roles: dict[str, str]) -> list[str]:
-    column = next((c for c, r in roles.items() if r == "customer_id"), None)
-    return frame[column].astype(str).tolist() if column in frame.columns else [""] * len(frame)
+    column = id_column(frame, roles)
+    return frame[column].astype(str).tolist() if column else [""] * len(frame)
 
 
 def _recommendations(sales, recipients, roles, config, ctx) -> dict[str, list[str]]:
     segments = None
-    id_column = next((c for c, r in roles.items() if r == "customer_id"), None)
-    if id_column and config.segment_column in recipients.columns:
+    column = id_column(recipients, roles)
+    if column and config.segment_column in recipients.columns:
         segments = pd.Series(recipients[config.segment_column].to_numpy(),
-                             index=recipients[id_column].astype(str))
+                             index=recipients[column].astype(str))
         segments = segments[~segments.index.duplicated()]
     return recommend(sales, RecommendConfig(count=config.recommendations), segments, ctx)
+
+
+def persona_map(data) -> dict[str, dict]:
+    """Segment -> persona fields from a personas JSON (a list, or ``{"personas": [...]}``,
+    or already a mapping); each persona names its ``segment`` and has a ``name``."""
+    if isinstance(data, dict) and "personas" in data:
+        data = data["personas"]
+    if isinstance(data, dict):
+        return {str(k): dict(v) for k, v in data.items() if isinstance(v, dict)}
+    out: dict[str, dict] = {}
+    for persona in data or []:
+        if isinstance(persona, dict) and "segment" in persona:
+            out[str(persona["segment"])] = persona
+    return out

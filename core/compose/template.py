@@ -168,7 +168,7 @@ def _guard_filter(func):
 def make_environment(html: bool, locale: str = "en_GB") -> SandboxedEnvironment:
     """A sandbox with our filters; autoescape only for HTML parts."""
     env = _Sandbox(autoescape=html, undefined=EmptyValue, optimized=False,
-                   keep_trailing_newline=True)
+                   keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(filters.make_filters(locale))
     env.filters = {k: _guard_filter(f) for k, f in env.filters.items()}
     env.tests["empty"] = lambda v: isinstance(v, Undefined) or v in ("", None)

@@ -1,0 +1,84 @@
+"""`localreach merge DATA --template T -o OUTDIR --format F`: the mail merge from the shell.
+
+The template is checked before anything is read in bulk or written: an unsafe template
+or an unknown merge field stops the command with the reason and no output. Only people
+who may be contacted are written; the summary says how many were left out and why.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from app.terminal import cli_context
+from core import roles as roles_module
+from core.compose.merge import MergeConfig, merge, persona_map
+from core.compose.outputs import FORMATS, write
+from core.compose.template import load_template
+from core.errors import LocalReachError
+from core.io import read_table
+from core.privacy.consent import load_suppression
+
+NAME = "merge"
+HELP = "Write one personalised message per contactable person (e-mails, letters or a table)."
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("data", help="customer table (.csv, .tsv, .txt or .xlsx)")
+    parser.add_argument("--template", required=True, action="append",
+                        help="template file: 'Subject: ...', a blank line, the body; give it "
+                             "twice or more for an A/B test")
+    parser.add_argument("-o", "--output", required=True, help="output folder")
+    parser.add_argument("--format", required=True, choices=sorted(FORMATS))
+    parser.add_argument("--sales", help="sales table for product recommendations")
+    parser.add_argument("--personas", help="personas .json (persona fields by segment)")
+    parser.add_argument("--suppression", help="file of e-mails never to contact")
+    parser.add_argument("--locale", default="en_GB", help="money and dates, e.g. de_DE (en_GB)")
+    parser.add_argument("--from", dest="sender", default="", help="sender address")
+    parser.add_argument("--holdout", type=float, default=0.1,
+                        help="A/B tests: share kept as a control group that gets nothing (0.1)")
+    parser.add_argument("--seed", type=int, default=1, help="A/B tests: assignment seed (1)")
+    parser.add_argument("--one-file-each", action="store_true", help="docx: one file per letter")
+
+
+def detected_roles(frame) -> dict[str, str]:
+    """Column roles from core.roles when its detector is there, else none (names decide)."""
+    detect = getattr(roles_module, "detect_roles", None)
+    if detect is None:
+        return {}
+    return {c: str(getattr(g, "role", g)) for c, g in detect(frame).items()}
+
+
+def run(args) -> int:
+    templates = {}
+    for i, path in enumerate(args.template):
+        templates[chr(ord("A") + i) if len(args.template) > 1 else "main"] = load_template(path)
+    if "\n" in args.sender or "\r" in args.sender:
+        raise LocalReachError("--from must be one line")
+    frame, _ = read_table(args.data)
+    personas = None
+    if args.personas:
+        try:
+            personas = persona_map(json.loads(Path(args.personas).read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            raise LocalReachError(f"{Path(args.personas).name}: not a readable personas .json "
+                                  "file") from None
+    sales = read_table(args.sales)[0] if args.sales else None
+    suppressed = load_suppression(args.suppression) if args.suppression else None
+    ab = None
+    if len(templates) > 1:
+        ab = {"variants": list(templates), "holdout": args.holdout, "seed": args.seed,
+              "stratify_by": "segment"}
+    config = MergeConfig(locale=args.locale, sender=args.sender, ab=ab)
+    ctx = cli_context()
+    result = merge(frame, detected_roles(frame), templates, config, personas=personas,
+                   sales=sales, suppressed=suppressed, ctx=ctx)
+    names = write(result, args.output, args.format, args.one_file_each, ctx)
+    summary = result.summary()
+    print(f"Wrote {summary['written']:,} messages as .{args.format} to {args.output} "
+          f"({len(names):,} files).")
+    if summary["left_out"]:
+        reasons = "; ".join(f"{n:,} {why}" for why, n in summary["reasons"].items())
+        print(f"Left out {summary['left_out']:,} people: {reasons}. "
+              f"Rows and reasons: {Path(args.output) / 'left_out.csv'}")
+    return 0
