@@ -1,0 +1,93 @@
+"""Glue between the open :class:`~app.document.Document` and the ``.lreach`` store.
+
+The document gives a snapshot (a state tree of JSON values and DataFrames); the store
+writes it atomically and reads it back. Saving can run in a worker: the snapshot is
+taken on the GUI thread (cheap: frames are shared, never mutated) and only the
+writing happens in the background.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+
+from app.document import Document
+from app.jobs import JobRunner
+from app.settings import Settings
+from core.jobs import JobContext
+from core.project.store import SUFFIX, load_project, save_project
+
+SAVE_SLOT = "project-save"
+
+
+def project_path(path: str | os.PathLike) -> Path:
+    """``path`` with the project suffix added when the user typed a bare name."""
+    path = Path(path)
+    return path if path.suffix.lower() == SUFFIX else path.with_name(path.name + SUFFIX)
+
+
+def save_document(
+    doc: Document, path: str | os.PathLike, ctx: JobContext | None = None, settings: Settings | None = None
+) -> Path:
+    """Save ``doc`` to ``path`` now (on the calling thread) and mark it clean."""
+    path = project_path(path)
+    save_project(path, doc.snapshot(), ctx)
+    _saved(doc, path, settings)
+    return path
+
+
+def start_save(
+    doc: Document, jobs: JobRunner, path: str | os.PathLike, on_saved=None, on_error=None,
+    settings: Settings | None = None,
+) -> None:
+    """Save in the background; the document is marked clean at the state it was saved.
+
+    Edits made while the file is being written keep the document dirty: the undo
+    stack's clean point is set to the index the snapshot was taken at.
+    """
+    path = project_path(path)
+    tree = doc.snapshot()
+    index = doc.undo_stack.index()
+
+    def done(_result) -> None:
+        if doc.undo_stack.index() == index:
+            _saved(doc, path, settings)
+        else:
+            doc.path = str(path)
+            doc.pathChanged.emit(str(path))
+            if settings is not None:
+                settings.add_recent(str(path))
+        if on_saved is not None:
+            on_saved(path)
+
+    jobs.start(SAVE_SLOT, lambda ctx: save_project(path, tree, ctx), done, on_error)
+
+
+def _saved(doc: Document, path: Path, settings: Settings | None) -> None:
+    doc.mark_saved(str(path))
+    if settings is not None:
+        settings.add_recent(str(path))
+
+
+def open_document(
+    path: str | os.PathLike,
+    doc: Document | None = None,
+    parent: QObject | None = None,
+    settings: Settings | None = None,
+    ctx: JobContext | None = None,
+) -> Document:
+    """Open a project into ``doc`` (or a new Document); its undo history starts empty."""
+    path = Path(path)
+    tree = load_project(path, ctx)
+    doc = doc if doc is not None else Document(parent)
+    doc.restore(tree, path=str(path))
+    if settings is not None:
+        settings.add_recent(str(path))
+    return doc
+
+
+def recent_projects(settings: Settings) -> list[Path]:
+    """Recent projects that still exist, newest first (for the welcome screen)."""
+    return [Path(p) for p in settings.get("recent_projects") if Path(p).is_file()]
