@@ -26,7 +26,9 @@ RATIO_MIN_BYTES = 1 << 20  # small parts may compress oddly well; judge ratio ab
 MAX_CELLS = 50_000_000  # rows x columns spanned from A1: what calamine allocates
 _READ = 1 << 20
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_CELL_REF = re.compile(rb'\sr="([A-Z]{1,4})([0-9]{1,9})"')
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+_CELL_COLUMN = re.compile(rb'r="([A-Z]{1,4})[0-9]')
+_CELL_ROW = re.compile(rb'r="[A-Z]{1,4}([0-9]{1,9})"')
 _DIMENSION = re.compile(
     rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,4})?([0-9]{1,9})?(?::([A-Z]{1,4})([0-9]{1,9}))?"'
 )
@@ -60,10 +62,10 @@ def _scan_sheet(data: bytes, span: SheetSpan) -> None:
                 span.columns = max(span.columns, _column_number(letters))
             if digits:
                 span.rows = max(span.rows, int(digits))
-    letters = set(_CELL_REF.findall(data))
+    letters = set(_CELL_COLUMN.findall(data))
     if letters:
-        span.columns = max(span.columns, max(_column_number(c) for c, _ in letters))
-        span.rows = max(span.rows, max(int(r) for _, r in letters))
+        span.columns = max(span.columns, max(map(_column_number, letters)))
+        span.rows = max(span.rows, max(map(int, _CELL_ROW.findall(data))))
 
 
 def guard_workbook(path: str, name: str, ctx: JobContext) -> None:
@@ -114,13 +116,18 @@ def _check_part(
     span = SheetSpan(0, 0)
     seen = 0
     tail = b""
+    in_prolog = is_xml  # a DTD can only sit before the root element
     with zf.open(info) as fh:
         while chunk := fh.read(_READ):
             seen += len(chunk)
             if seen > info.file_size or seen > MAX_UNCOMPRESSED:
                 raise _refuse(name, "a part unpacks to more than its listing says")
-            if is_xml and seen <= 2 * _READ and _DOCTYPE.search(tail + chunk):
-                raise _refuse(name, "it contains XML entity declarations, which Excel never writes")
+            if in_prolog:
+                if _DOCTYPE.search(tail + chunk):
+                    raise _refuse(
+                        name, "it contains XML entity declarations, which Excel never writes"
+                    )
+                in_prolog = not _ROOT_START.search(chunk)
             if is_sheet:
                 _scan_sheet(tail + chunk, span)
                 if span.rows * span.columns > MAX_CELLS:
@@ -193,7 +200,7 @@ def sheet_rows(
     out = []
     total = len(raw)
     for i, row in enumerate(raw):
-        out.append([_cell_text(v) for v in row])
+        out.append([v if type(v) is str else _cell_text(v) for v in row])
         if i % 20_000 == 0:
             ctx.progress(i, total, f"Reading {name} / {sheet}")
     return out

@@ -1,0 +1,281 @@
+"""XLSX import: cells to text, sheets, headers, and the zip guard (RELIABILITY 1, 2, 10, 25)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import time
+import tracemalloc
+import zipfile
+
+import openpyxl
+import pytest
+
+from core.errors import FileImportError
+from core.io import ImportOptions, list_sheets, preview_table, read_all_sheets, read_table
+from core.io import xlsx as xlsx_module
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def workbook(path, sheets: dict[str, list[list]]):
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def with_part(tmp_path, name: str, part: str, content: bytes, level: int = 6):
+    """A valid one-sheet workbook with ``part`` replaced (or added)."""
+    base = workbook(io.BytesIO(), {"Data": [["id", "name"], [1, "Ann"]]}).getvalue()
+    path = tmp_path / name
+    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            if item.filename != part:
+                dst.writestr(item, src.read(item))
+        dst.writestr(part, content, compress_type=zipfile.ZIP_DEFLATED, compresslevel=level)
+    return path
+
+
+def sheet_xml(cells: str, dimension: str | None = None) -> bytes:
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"{dim}<sheetData>{cells}</sheetData></worksheet>"
+    ).encode()
+
+
+@pytest.fixture
+def no_calamine(monkeypatch):
+    """Fail the test if a guarded file ever reaches calamine."""
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("calamine was handed a file the guard should have refused")
+
+    monkeypatch.setattr(xlsx_module.python_calamine.CalamineWorkbook, "from_path", refuse)
+
+
+def test_cells_become_text_on_purpose(tmp_path):
+    rows = [
+        ["id", "zip", "born", "ordered", "amount", "qty", "vip", "note", "when"],
+        [
+            1,
+            "01234",
+            dt.date(1980, 4, 3),
+            dt.datetime(2024, 1, 2, 13, 4, 5),
+            12.5,
+            3.0,
+            True,
+            "NA",
+            "03.04.2024",
+        ],
+        [
+            2,
+            "+49 151 1",
+            dt.datetime(1990, 1, 1),
+            dt.datetime(2024, 1, 2),
+            0.1,
+            -7,
+            False,
+            "None",
+            None,
+        ],
+    ]
+    df, report = read_table(workbook(tmp_path / "types.xlsx", {"Kunden": rows}))
+    assert df.to_dict("records") == [
+        {"id": "1", "zip": "01234", "born": "1980-04-03", "ordered": "2024-01-02T13:04:05",
+         "amount": "12.5", "qty": "3", "vip": "TRUE", "note": "NA", "when": "03.04.2024"},
+        {"id": "2", "zip": "+49 151 1", "born": "1990-01-01", "ordered": "2024-01-02",
+         "amount": "0.1", "qty": "-7", "vip": "FALSE", "note": "None", "when": ""},
+    ]  # fmt: skip
+    assert (report.sheet, report.sheets, report.rows, report.columns) == (
+        "Kunden",
+        ["Kunden"],
+        2,
+        9,
+    )
+    assert report.encoding is None and report.delimiter is None
+    assert all(df[c].map(type).eq(str).all() for c in df.columns)
+
+
+def test_excel_serial_date_cells_read_as_iso_dates(tmp_path):
+    path = tmp_path / "serial.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["order_date", "plain"])
+    ws.append([45292, 45292])  # 2024-01-01 as a serial number
+    ws["A2"].number_format = "dd.mm.yyyy"
+    wb.save(path)
+    df, _ = read_table(path)
+    assert df.iloc[0].tolist() == ["2024-01-01", "45292"]
+
+
+def test_several_sheets_title_rows_and_choice(tmp_path):
+    path = workbook(
+        tmp_path / "multi.xlsx",
+        {
+            "Cover": [],
+            "CRM": [["Customer list 2024"], [], ["id", "email"], ["1", "a@x.de"], ["2", "b@x.de"]],
+            "Sales": [["order", "amount"], ["o1", 9.99]],
+        },
+    )
+    assert list_sheets(path) == ["Cover", "CRM", "Sales"]
+    df, report = read_table(path)  # first non-empty sheet
+    assert report.sheet == "CRM" and report.header_row == 2
+    assert df.to_dict("records") == [{"id": "1", "email": "a@x.de"}, {"id": "2", "email": "b@x.de"}]
+    by_name = read_table(path, ImportOptions(sheet="Sales"))[0]
+    by_index = read_table(path, ImportOptions(sheet=2))[0]
+    assert by_name.equals(by_index)
+    assert by_name.to_dict("records") == [{"order": "o1", "amount": "9.99"}]
+    everything = read_all_sheets(path)
+    assert list(everything) == ["CRM", "Sales"]
+    assert everything["Sales"][0].equals(by_name)
+    assert len(preview_table(path, rows=1)[0]) == 1
+
+
+@pytest.mark.parametrize(
+    ("sheet", "message"),
+    [
+        ("Nope", "multi.xlsx: there is no sheet named 'Nope'; choose one of its 2 sheets."),
+        (5, "multi.xlsx: there is no sheet number 6; it has 2."),
+        ("Cover", "multi.xlsx: sheet 'Cover' is empty; choose another sheet."),
+    ],
+)
+def test_bad_sheet_choice(tmp_path, sheet, message):
+    path = workbook(tmp_path / "multi.xlsx", {"Cover": [], "CRM": [["id"], ["1"]]})
+    with pytest.raises(FileImportError) as err:
+        read_table(path, ImportOptions(sheet=sheet))
+    assert str(err.value) == message
+
+
+def test_duplicate_and_blank_headers_in_xlsx(tmp_path):
+    path = workbook(tmp_path / "h.xlsx", {"S": [["Email", None, "Email"], ["a", "b", "c"]]})
+    df, report = read_table(path)
+    assert list(df.columns) == ["Email", "Column 2", "Email (2)"]
+    assert report.renamed_headers == {"Column 2": "", "Email (2)": "Email"}
+
+
+def test_defusedxml_is_active():
+    assert openpyxl.DEFUSEDXML is True
+
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+        for i in range(1, 10)
+    )
+    + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
+    b"</sheetData></worksheet>"
+)
+XXE = (
+    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&xxe;</t></is></c></row>'
+    b"</sheetData></worksheet>"
+)
+
+
+@pytest.mark.parametrize(
+    ("part", "content"),
+    [(SHEET, BILLION_LAUGHS), ("xl/sharedStrings.xml", BILLION_LAUGHS), (SHEET, XXE)],
+)
+def test_entity_attacks_refused_fast_and_small(tmp_path, no_calamine, part, content):
+    path = with_part(tmp_path, "evil.xlsx", part, content)
+    tracemalloc.start()
+    start = time.perf_counter()
+    with pytest.raises(FileImportError) as err:
+        read_table(path)
+    elapsed = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert str(err.value) == (
+        "evil.xlsx: it contains XML entity declarations, which Excel never writes; "
+        "the workbook was not opened. Re-save it in Excel as .xlsx."
+    )
+    assert elapsed < 1.0 and peak < 200 * 2**20
+
+
+@pytest.mark.parametrize(
+    ("cells", "dimension"),
+    [
+        (
+            '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+            "XFD1048576",
+        ),
+        (
+            '<row r="1"><c r="A1"><v>1</v></c></row>'
+            '<row r="1048576"><c r="XFD1048576"><v>2</v></c></row>',
+            None,
+        ),
+        ('<row r="1"><c r="A1"><v>1</v></c></row>', "A1:XFD1048576"),
+    ],
+)
+def test_one_cell_at_xfd1048576_refused_before_calamine(tmp_path, no_calamine, cells, dimension):
+    path = with_part(tmp_path, "far.xlsx", SHEET, sheet_xml(cells, dimension))
+    assert path.stat().st_size < 5000
+    with pytest.raises(FileImportError) as err:
+        read_table(path)
+    assert str(err.value) == (
+        "far.xlsx: a sheet spans 1,048,576 rows x 16,384 columns, beyond the 50,000,000 cells "
+        "LocalReach can read safely; the workbook was not opened. Re-save it in Excel as .xlsx."
+    )
+
+
+def test_zip_bomb_refused_before_calamine(tmp_path, no_calamine):
+    padding = b" " * (20 * 2**20)  # 20 MiB of whitespace deflates about 1000x
+    content = sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>').replace(
+        b"<sheetData>", padding + b"<sheetData>"
+    )
+    path = with_part(tmp_path, "bomb.xlsx", SHEET, content, level=9)
+    start = time.perf_counter()
+    with pytest.raises(FileImportError) as err:
+        read_table(path)
+    assert time.perf_counter() - start < 1.0
+    assert str(err.value) == (
+        "bomb.xlsx: it would unpack to more than 100 times its size (a zip bomb); "
+        "the workbook was not opened. Re-save it in Excel as .xlsx."
+    )
+
+
+@pytest.mark.parametrize(
+    "data", [b"PK\x03\x04 not really a zip", b"\xd0\xcf\x11\xe0 ole2 encrypted", b""]
+)
+def test_not_a_workbook(tmp_path, no_calamine, data):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(FileImportError) as err:
+        read_table(path)
+    assert str(err.value) == (
+        "broken.xlsx: this is not a readable .xlsx workbook (damaged, password-protected or an old "
+        ".xls); open it in Excel and save it as .xlsx."
+    )
+
+
+def test_zip_without_worksheets(tmp_path, no_calamine):
+    path = tmp_path / "other.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("readme.txt", "hello")
+    with pytest.raises(FileImportError) as err:
+        read_table(path)
+    assert (
+        str(err.value) == "other.xlsx: this is not an Excel .xlsx workbook (no worksheets found)."
+    )
+
+
+def test_source_workbook_unchanged(tmp_path):
+    path = workbook(tmp_path / "src.xlsx", {"S": [["id"], ["1"]]})
+    os.utime(path, (1_600_000_000, 1_600_000_000))
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    read_table(path)
+    read_all_sheets(path)
+    list_sheets(path)
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["src.xlsx"]
