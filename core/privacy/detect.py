@@ -74,12 +74,20 @@ def _is_ip(text: str) -> bool:
     return True
 
 
+def _looks_like_phone(text: str) -> bool:
+    """Phone-shaped: 7-15 digits, a leading + or 0 or separators, and not a date."""
+    if not _PHONE_RE.match(text) or _DATE_RE.match(text):
+        return False
+    digits = sum(c.isdigit() for c in text)
+    return 7 <= digits <= 15 and (text[0] in "+0(" or not text.isdigit())
+
+
 _VALUE_TESTS = {
     "email": lambda v: bool(_EMAIL_RE.match(v)),
     "iban": lambda v: bool(_IBAN_RE.match(v.replace(" ", "").upper())) and _iban_ok(v.replace(" ", "").upper()),
     "card": lambda v: bool(_CARD_RE.match(v.replace(" ", "").replace("-", ""))) and _luhn(v.replace(" ", "").replace("-", "")),
     "ip": _is_ip,
-    "phone": lambda v: bool(_PHONE_RE.match(v)) and sum(c.isdigit() for c in v) >= 7,
+    "phone": lambda v: _looks_like_phone(v),
     "date_of_birth": lambda v: bool(_DATE_RE.match(v)),
     "postcode": lambda v: bool(_POSTCODE_RE.match(v.upper())),
     "street": lambda v: bool(_STREET_RE.search(v)),

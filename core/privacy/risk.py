@@ -37,6 +37,7 @@ class RiskReport:
     rows: int
     unique_share: float
     at_risk: int
+    groups: int
     smallest: pd.DataFrame
 
     @property
@@ -45,7 +46,7 @@ class RiskReport:
 
     def to_dict(self) -> dict:
         return {"k": self.k, "target_k": self.target_k, "rows": self.rows, "unique_share": self.unique_share,
-                "at_risk": self.at_risk, "smallest": self.smallest}
+                "at_risk": self.at_risk, "groups": self.groups, "smallest": self.smallest}
 
 
 def _group_sizes(df: pd.DataFrame, qis: Sequence[str]) -> pd.Series:
@@ -61,9 +62,10 @@ def k_anonymity(df: pd.DataFrame, quasi_identifiers: Sequence[str], k: int = 5, 
     if missing:
         raise ColumnError(f"Column '{missing[0]}' is not in the table; pick quasi-identifiers from its columns.")
     if not qis or df.empty:
-        return RiskReport(len(df), k, len(df), 0.0, 0, pd.DataFrame(columns=[*qis, "people"]))
+        return RiskReport(len(df), k, len(df), 0.0, 0, min(len(df), 1), pd.DataFrame(columns=[*qis, "people"]))
     sizes = _group_sizes(df, qis)
     groups = df[qis].astype(str).value_counts(sort=False).rename("people").reset_index()
+    count = len(groups)
     groups = groups.sort_values("people", kind="stable").head(top).reset_index(drop=True)
     return RiskReport(
         k=int(sizes.min()),
@@ -71,6 +73,7 @@ def k_anonymity(df: pd.DataFrame, quasi_identifiers: Sequence[str], k: int = 5, 
         rows=len(df),
         unique_share=round(float((sizes == 1).mean()), 4),
         at_risk=int((sizes < k).sum()),
+        groups=count,
         smallest=groups.astype({"people": "int64"}),
     )
 
@@ -97,7 +100,9 @@ def suggest_generalisations(
     kinds: Mapping[str, str | None] | None = None,
     reference_date: dt.date | None = None,
 ) -> list[dict]:
-    """Steps that bring the table to ``k``: each picks the change leaving fewest rows at risk.
+    """Steps that bring the table to ``k``: each picks, among the changes that merge some
+    groups, the one leaving fewest rows at risk (then generalising before leaving a column
+    out, then the lightest change).
 
     Each suggestion: column, action ("generalise"/"drop"), option, plain-words change,
     and k / rows at risk after all steps so far. Empty when the table already reaches k.
@@ -113,21 +118,24 @@ def suggest_generalisations(
     while not report.ok:
         best = None
         for c in qis:
-            if level[c] >= len(ladders[c]):
-                continue
-            step = ladders[c][level[c]]
-            trial = current.copy()
-            trial[c] = _apply(df[c], kinds[c], step, reference, c)
-            r = k_anonymity(trial, qis, k)
-            score = (r.at_risk, step[0] == "drop")
-            if best is None or score < best[0]:
-                best = (score, c, step, trial, r)
+            for lvl in range(level[c], len(ladders[c])):
+                step = ladders[c][lvl]
+                trial = current.copy()
+                trial[c] = _apply(df[c], kinds[c], step, reference, c)
+                r = k_anonymity(trial, qis, k)
+                if r.groups >= report.groups:
+                    continue
+                # fewest rows at risk; then generalise before leaving out; then the lightest change
+                score = (r.at_risk, step[0] == "drop", -r.groups)
+                if best is None or score < best[0]:
+                    best = (score, c, lvl, trial, r)
         if best is None:
             break
-        _, c, step, current, report = best
-        level[c] += 1
-        suggestions.append({"column": c, "action": step[0], "option": step[1],
-                            "change": f"{c}: {_WORDS[step[1]]}", "k_after": report.k,
+        _, c, lvl, current, report = best
+        level[c] = lvl + 1
+        action, option = ladders[c][lvl]
+        suggestions.append({"column": c, "action": action, "option": option,
+                            "change": f"{c}: {_WORDS[option]}", "k_after": report.k,
                             "at_risk_after": report.at_risk})
     return suggestions
 
