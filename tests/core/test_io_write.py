@@ -1,0 +1,118 @@
+"""Export: formula injection, control characters, round trips, atomic writes (RELIABILITY 11-13)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.errors import LocalReachError
+from core.io import read_table, write_table
+from core.io.write import neutralise_formula
+
+DANGEROUS = ['=HYPERLINK("http://x","y")', "@SUM(1)", "+1+1", "-2+3", "\t=1", "\r=1"]
+
+
+def test_csv_neutralises_formulas_and_keeps_plain_numbers(tmp_path):
+    df = pd.DataFrame({"value": DANGEROUS + ["-12.50", "+4915112345678", "a=b", "safe"]})
+    path = tmp_path / "out.csv"
+    assert write_table(df, path) == []
+    back, _ = read_table(path)
+    assert back["value"].tolist() == ["'" + v for v in DANGEROUS] + [
+        "-12.50",
+        "+4915112345678",
+        "a=b",
+        "safe",
+    ]
+    raw = path.read_bytes()
+    assert raw.startswith(b'\xef\xbb\xbfvalue\r\n"\'=HYPERLINK(""http')
+    assert b"\r\n'@SUM(1)\r\n'+1+1\r\n'-2+3\r\n'\t=1\r\n\"'\r=1\"\r\n-12.50\r\n" in raw
+
+
+def test_header_names_are_neutralised_too():
+    assert neutralise_formula("=cmd") == "'=cmd"
+    assert neutralise_formula("-5") == "-5"
+    assert neutralise_formula("+49 151 1234") == "'+49 151 1234"
+
+
+def test_xlsx_cells_are_strings_never_formulas(tmp_path):
+    df = pd.DataFrame({"=bad header": DANGEROUS, "n": range(len(DANGEROUS))})
+    path = tmp_path / "out.xlsx"
+    write_table(df, path)
+    with zipfile.ZipFile(path) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet and "<f " not in sheet
+    back, _ = read_table(path)
+    assert list(back.columns) == ["=bad header", "n"]
+    assert back["=bad header"].tolist() == DANGEROUS
+    assert back["n"].tolist() == ["0", "1", "2", "3", "4", "5"]
+
+
+def test_xlsx_control_characters_cleaned_and_counted(tmp_path, caplog):
+    df = pd.DataFrame({"name": ["Ann\x00", "B\x07ob", "Cy\tok", "plain"]})
+    path = tmp_path / "ctl.xlsx"
+    with caplog.at_level("INFO", logger="core.io.write"):
+        notes = write_table(df, path)
+    assert notes == ["Removed control characters from 2 cell(s) that Excel cannot store."]
+    assert "ctl.xlsx: Removed control characters from 2 cell(s)" in caplog.text
+    assert read_table(path)[0]["name"].tolist() == ["Ann", "Bob", "Cy\tok", "plain"]
+
+
+def test_carriage_return_round_trips_through_csv(tmp_path):
+    values = ["a\rb", "line1\r\nline2", 'quote " inside', "semi;colon,comma", "", "  spaced  "]
+    df = pd.DataFrame({"id": [str(i) for i in range(len(values))], "text": values})
+    for name in ("rt.csv", "rt.tsv"):
+        write_table(df, tmp_path / name)
+        back, _ = read_table(tmp_path / name)
+        assert back.to_dict("records") == df.to_dict("records")
+
+
+def test_non_text_values_written_as_spreadsheet_text(tmp_path):
+    df = pd.DataFrame(
+        {
+            "n": [1, 2],
+            "f": [2.5, np.nan],
+            "d": [pd.Timestamp("2024-01-02"), pd.Timestamp("2024-01-02 10:30:00")],
+            "day": [dt.date(2024, 3, 4), None],
+            "whole": [3.0, 1e20],
+        }
+    )
+    write_table(df, tmp_path / "types.csv")
+    back, _ = read_table(tmp_path / "types.csv")
+    assert back.to_dict("records") == [
+        {"n": "1", "f": "2.5", "d": "2024-01-02", "day": "2024-03-04", "whole": "3"},
+        {"n": "2", "f": "", "d": "2024-01-02T10:30:00", "day": "", "whole": "1e+20"},
+    ]
+
+
+def test_failed_write_leaves_old_file_and_no_temp(tmp_path):
+    path = tmp_path / "keep.csv"
+    path.write_text("old content")
+
+    class Boom:
+        def __str__(self):
+            raise RuntimeError("disk full")
+
+    df = pd.DataFrame({"a": ["1", Boom()]})
+    with pytest.raises(RuntimeError):
+        write_table(df, path)
+    assert path.read_text() == "old content"
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.csv"]
+
+
+def test_unknown_export_suffix(tmp_path):
+    with pytest.raises(LocalReachError) as err:
+        write_table(pd.DataFrame({"a": ["1"]}), tmp_path / "out.pdf")
+    assert str(err.value) == "out.pdf: cannot export to '.pdf'; use .csv, .tsv or .xlsx."
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_empty_frame_writes_header_only(tmp_path):
+    write_table(pd.DataFrame({"a": [], "b": []}), tmp_path / "e.xlsx")
+    write_table(pd.DataFrame({"a": [], "b": []}), tmp_path / "e.csv")
+    assert (tmp_path / "e.csv").read_bytes() == b"\xef\xbb\xbfa,b\r\n"
+    with zipfile.ZipFile(tmp_path / "e.xlsx") as zf:
+        assert "<c " in zf.read("xl/worksheets/sheet1.xml").decode()
