@@ -148,6 +148,8 @@ def verdict(variant: str, diff: float, p: float, metric: str) -> str:
     what = {"opened": "opens", "clicked": "clicks", "converted": "purchases"}.get(metric, metric)
     if math.isnan(p):
         return f"Variant {variant}: not enough people to compare."
+    if per100 < 0.05:
+        return f"Variant {variant} did exactly as well as the control group (p = {p:.2f})."
     if p < 0.05:
         return (f"Variant {variant} got {per100:.1f} {direction} {what} per 100 people than the "
                 f"control group; a difference this large is unlikely to be chance "

@@ -1,0 +1,126 @@
+"""Outputs: .eml/.mbox parse back, .docx pages, csv/xlsx rows, suppression, atomicity."""
+
+import email
+import mailbox
+from email import policy
+
+import pandas as pd
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from core.compose.merge import merge
+from core.compose.outputs import write
+from core.compose.template import parse_template
+from core.io import read_table
+from core.jobs import Cancelled, JobContext
+
+ROLES = {"email": "email", "first_name": "first_name", "consent": "consent",
+         "unsubscribed": "opt_out"}
+TEXT = "Subject: Hello {{ first_name }}\n\nDear {{ first_name }},\nsee you soon.\n"
+HTML = "Subject: Hello {{ first_name }}\n\n<p>Dear {{ first_name }},</p><p>see you soon.</p>\n"
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "email": ["ann@example.org", "bob@example.org", "cy@example.org", "di@example.org",
+                  "ed@example.org"],
+        "first_name": ["Ann", "<script>x</script>", "=HYPERLINK(\"http://x\")", "Di", "Ed"],
+        "consent": ["yes", "yes", "yes", "no", "yes"],
+        "unsubscribed": ["", "", "", "", "yes"],
+    })
+
+
+def _result(source=TEXT):
+    return merge(_frame(), ROLES, {"main": parse_template(source, is_html="<p>" in source)})
+
+
+def test_eml_parse_back_without_injected_headers(tmp_path):
+    frame = _frame()
+    frame.loc[0, "first_name"] = "Ann\nBcc: evil@example.org"
+    result = merge(frame, ROLES, {"main": parse_template(HTML, is_html=True)})
+    names = write(result, tmp_path / "out", "eml")
+    assert names == ["left_out.csv", "message-00001.eml", "message-00002.eml"]
+    parsed = [email.message_from_bytes((tmp_path / "out" / n).read_bytes(), policy=policy.default)
+              for n in names[1:]]
+    assert [m["To"] for m in parsed] == ["bob@example.org", "cy@example.org"]
+    assert all(m["Bcc"] is None for m in parsed)
+    first = parsed[0]
+    assert first["Subject"] == "Hello <script>x</script>"
+    assert first.get_body(("html",)).get_content() == (
+        "<p>Dear &lt;script&gt;x&lt;/script&gt;,</p><p>see you soon.</p>\n")
+    assert first.get_body(("plain",)).get_content() == "Dear <script>x</script>,\n\nsee you soon.\n"
+    left = read_table(tmp_path / "out" / "left_out.csv")[0]
+    assert left.to_dict("list") == {
+        "row": ["2", "5", "6"],
+        "reason": ["message could not be written: the subject would contain a line break",
+                   "no recorded consent", "asked not to be contacted"]}
+
+
+def test_mbox_opens_with_mailbox(tmp_path):
+    write(_result(), tmp_path / "out", "mbox")
+    box = mailbox.mbox(tmp_path / "out" / "messages.mbox")
+    assert [m["To"] for m in box] == ["ann@example.org", "bob@example.org", "cy@example.org"]
+    assert box[0].get_payload(decode=True).decode() == "Dear Ann,\nsee you soon.\n"
+
+
+def test_docx_one_page_per_recipient_and_control_chars(tmp_path):
+    frame = _frame()
+    frame.loc[0, "first_name"] = "An\x00n\x07"
+    result = merge(frame, ROLES, {"main": parse_template(TEXT)})
+    write(result, tmp_path / "out", "docx")
+    doc = Document(tmp_path / "out" / "letters.docx")
+    texts = [p.text for p in doc.paragraphs]
+    assert texts == ["Hello Ann", "Dear Ann,", "see you soon.", "",
+                     "Hello <script>x</script>", "Dear <script>x</script>,", "see you soon.", "",
+                     'Hello =HYPERLINK("http://x")', 'Dear =HYPERLINK("http://x"),',
+                     "see you soon."]
+    assert doc.element.body.xml.count('w:type="page"') == 2
+
+
+def test_docx_one_file_each(tmp_path):
+    names = write(_result(), tmp_path / "out", "docx", one_file_each=True)
+    assert names == ["left_out.csv", "letter-00001.docx", "letter-00002.docx", "letter-00003.docx"]
+    assert Document(tmp_path / "out" / "letter-00003.docx").paragraphs[0].text == \
+        'Hello =HYPERLINK("http://x")'
+
+
+def test_csv_and_xlsx_rows_are_recipients_minus_suppressed_and_formula_safe(tmp_path):
+    result = _result()
+    write(result, tmp_path / "csv", "csv")
+    write(result, tmp_path / "xlsx", "xlsx")
+    table = read_table(tmp_path / "csv" / "merge.csv")[0]
+    assert table["email"].tolist() == ["ann@example.org", "bob@example.org", "cy@example.org"]
+    assert table["subject"].tolist() == ["Hello Ann", "Hello <script>x</script>",
+                                         'Hello =HYPERLINK("http://x")']
+    assert table["first_name"].tolist()[2] == "'=HYPERLINK(\"http://x\")"
+    sheet = load_workbook(tmp_path / "xlsx" / "merge.xlsx").active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert [r[0] for r in rows] == ["email", "ann@example.org", "bob@example.org", "cy@example.org"]
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    everything = "".join((tmp_path / "csv" / "merge.csv").read_text("utf-8"))
+    assert "di@example.org" not in everything and "ed@example.org" not in everything
+
+
+def test_html_preview_escapes(tmp_path):
+    write(_result(), tmp_path / "out", "html")
+    page = (tmp_path / "out" / "preview.html").read_text("utf-8")
+    assert page.count("<section>") == 3
+    assert "&lt;script&gt;x&lt;/script&gt;" in page and "<script>x" not in page
+
+
+def test_cancel_leaves_nothing_behind(tmp_path):
+    ctx = JobContext()
+    ctx.cancel()
+    with pytest.raises(Cancelled):
+        write(_result(), tmp_path / "out", "eml", ctx=ctx)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_existing_folder_keeps_other_files(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", "utf-8")
+    write(_result(), out, "csv")
+    assert sorted(p.name for p in out.iterdir()) == ["left_out.csv", "merge.csv", "notes.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
