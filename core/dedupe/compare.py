@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.process import cpdist
 
 from core.jobs import JobContext, ensure_context
@@ -125,14 +125,26 @@ def _names(enc: Encoded, a: np.ndarray, b: np.ndarray) -> dict[str, np.ndarray]:
         first = np.where(swapped, cross1, first)
         last = np.where(swapped, cross2, last)
     if has_first:
-        lv = _levels(first, [0.80, 0.92, 1.0])
+        lv = np.maximum(_levels(first, [0.80, 0.92, 1.0]), _one_edit(enc, "first", a, b))
         canon = enc.codes["first_canon"]
         nick = (canon[a] >= 0) & (canon[a] == canon[b]) & (lv <= 1)
         lv[nick | ((lv == 0) & _initial(enc, a, b))] = 2
         out["first"] = lv
     if has_last:
-        out["last"] = _levels(last, [0.80, 0.92, 1.0])
+        out["last"] = np.maximum(_levels(last, [0.80, 0.92, 1.0]), _one_edit(enc, "last", a, b))
     return out
+
+
+def _one_edit(enc: Encoded, f: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Level 1 ("similar") for names one typo apart, which Jaro-Winkler scores low when
+    they are short (Uwe/Uew, Mia/Ma); level 2 when the names are longer than four letters."""
+    dist = _similarity(enc.values[f], enc.codes[f][a], enc.codes[f][b], OSA.distance,
+                       same_value=0)
+    lens = np.array([len(v) for v in enc.values[f]] + [0])
+    longer = np.maximum(lens[enc.codes[f][a]], lens[enc.codes[f][b]])
+    lv = np.where(dist <= 1, np.where(longer > 4, 2, 1), 0).astype(np.int8)
+    lv[np.isnan(dist)] = -1
+    return lv
 
 
 def _initial(enc: Encoded, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -122,6 +122,8 @@ def fit(
         weight = post * counts
         new_m = [_frequencies(pat[:, k], n_levels[k], prior=0.1, weights=weight)
                  for k in range(len(names))]
+        u = [_frequencies(pat[:, k], n_levels[k], prior=0.1, weights=(1 - post) * counts)
+             for k in range(len(names))]
         new_prior = float(np.clip(weight.sum() / counts.sum(), 1e-6, 0.999))
         delta = max(float(np.max(np.abs(np.subtract(a, b)))) for a, b in zip(new_m, m, strict=True))
         m, prior = new_m, new_prior

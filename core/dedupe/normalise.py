@@ -146,7 +146,7 @@ def normalise_email(values: pd.Series) -> pd.Series:
     """Lower case; Gmail dots and known providers' +tags removed; '' when not an address."""
 
     def one(addr: str) -> str:
-        addr = addr.replace(" ", "")
+        addr = addr.replace(" ", "").lower()
         if addr.count("@") != 1:
             return ""
         local, domain = addr.split("@")
