@@ -1,0 +1,80 @@
+"""`localreach segment FILE [--sales SALES] -o OUT [--method ...] [--k auto|N]`: customer groups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.terminal import cli_context
+from core.errors import LocalReachError
+from core.io import read_table, write_table
+from core.segment.features import BASE_FEATURES, DEFAULT_MODEL_FEATURES
+from core.segment.pipeline import METHODS, OUTPUT_COLUMNS, SegmentConfig, segment_customers
+
+NAME = "segment"
+HELP = "Put every customer in a group (RFM segments or clusters) and predict their value."
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("file", help="customer list (.csv/.tsv/.txt/.xlsx); a `cluster_id` "
+                        "column from `localreach dedupe` counts several records as one person")
+    parser.add_argument("--sales", help="sales lines linked by customer id (or `matched_id` "
+                        "from `localreach link`, or e-mail); without it FILE must hold them")
+    parser.add_argument("-o", "--output", required=True, help="output .csv/.xlsx: every input "
+                        "row and column, in order, plus: " + "; ".join(
+                            f"{k} = {v}" for k, v in OUTPUT_COLUMNS.items()))
+    parser.add_argument("--method", choices=METHODS, default="rfm",
+                        help="rfm: the 11 classic named segments; kmeans / gmm / hierarchical: "
+                        "groups found in the data (default: rfm)")
+    parser.add_argument("--k", default="auto", help="number of groups for clustering, or "
+                        "'auto' to use the proposed number (default: auto)")
+    parser.add_argument("--features", default=",".join(DEFAULT_MODEL_FEATURES),
+                        help="comma-separated features for clustering, from: "
+                        + ", ".join(BASE_FEATURES) + ", cat:<category>, channel:<channel>, age")
+    parser.add_argument("--ties", choices=("together", "first"), default="together",
+                        help="RFM scores for equal values: 'together' gives them the same "
+                        "score, 'first' breaks ties by customer id (default: together)")
+    parser.add_argument("--id-column", default="customer_id", help="customer id column in FILE")
+    parser.add_argument("--as-of", help="analysis date YYYY-MM-DD (default: day after the "
+                        "last order)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed for clustering")
+
+
+def _k(text: str) -> int | None:
+    if text == "auto":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise LocalReachError(f"--k must be 'auto' or a whole number, not '{text}'.") from None
+
+
+def run(args) -> int:
+    out = Path(args.output)
+    sources = [Path(args.file)] + ([Path(args.sales)] if args.sales else [])
+    if out.suffix.lower() not in (".csv", ".tsv", ".txt", ".xlsx"):
+        raise LocalReachError(f"Output '{out.name}' must end in .csv, .tsv, .txt or .xlsx.")
+    if any(s.exists() and out.exists() and out.resolve() == s.resolve() for s in sources):
+        raise LocalReachError(f"Output '{out.name}' is an input file; choose another name "
+                              "(source files are never changed).")
+    config = SegmentConfig(method=args.method, k=_k(args.k), ties=args.ties,
+                           features=[f.strip() for f in args.features.split(",") if f.strip()],
+                           id_column=args.id_column, as_of=args.as_of, seed=args.seed)
+    ctx = cli_context()
+    crm, _ = read_table(args.file, ctx=ctx)
+    sales = read_table(args.sales, ctx=ctx)[0] if args.sales else crm
+    result, report = segment_customers(crm, sales, config, ctx)
+    write_table(result, out, ctx=ctx)
+    print(summary(report))
+    return 0
+
+
+def summary(report: dict) -> str:
+    """A few plain lines: people, groups and their sizes, and why this many groups."""
+    lines = [f"{report['people']:,} people, {report['buyers']:,} with orders."]
+    if "k_choice" in report:
+        lines.append(report["k_choice"]["reason"])
+    for row in report["sizes"].itertuples():
+        lines.append(f"  {row.segment}: {row.people:,} ({row.share:.0%})")
+    if report["unmatched_sales_lines"]:
+        lines.append(f"{report['unmatched_sales_lines']:,} sales lines matched no customer.")
+    return "\n".join(lines)

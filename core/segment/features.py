@@ -1,0 +1,256 @@
+"""Per-person behaviour features built from the CRM and the linked sales lines.
+
+A *person* is a CRM ``cluster_id`` when deduplication ran (several customer ids, one
+person), else the customer id. Sales lines find their person through the customer id
+(or ``matched_id`` from ``localreach link``, or the e-mail). All inputs are text columns
+(core.io reads every cell as a string); numbers and dates are parsed here, on purpose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from core.errors import ColumnError
+from core.jobs import JobContext, ensure_context
+
+# Features whose spread is heavy-tailed: log1p before scaling, so a few big spenders
+# do not become a segment of their own.
+SKEWED = ("recency_days", "frequency", "monetary", "avg_order_value", "tenure_days",
+          "mean_days_between")
+BASE_FEATURES = ("recency_days", "frequency", "monetary", "avg_order_value", "tenure_days",
+                 "mean_days_between", "discount_share", "peak_season_share")
+SEASON_WEEKS = 5
+# Mixes expand to one share column per category / channel; the block counts as one feature
+# (each column weighted 1/sqrt(n)) so eight categories do not outvote recency.
+MIXES = {"category_mix": "cat:", "channel_mix": "channel:"}
+DEFAULT_MODEL_FEATURES = ("recency_days", "frequency", "monetary", "avg_order_value",
+                          "discount_share", "tenure_days", "peak_season_share", "channel_mix")
+
+
+@dataclass
+class FeatureConfig:
+    """Which columns hold what; defaults follow the demo / DESIGN.md column names."""
+
+    id_column: str = "customer_id"
+    person_column: str = "cluster_id"      # used only when present in the CRM
+    sales_id_column: str = "customer_id"
+    order_column: str = "order_id"
+    date_column: str = "order_date"
+    amount_column: str = "amount"
+    product_column: str = "product"
+    category_column: str = "category"
+    channel_column: str = "channel"
+    discount_column: str = "discount"
+    as_of: str | None = None               # ISO date; default: day after the last order
+    crm_columns: list[str] = field(default_factory=list)  # extra CRM columns the user ticked
+
+
+@dataclass
+class Features:
+    """Per-person table (index = person key) plus how rows map to persons."""
+
+    table: pd.DataFrame
+    person_of_row: pd.Series          # CRM row position -> person key
+    sales: pd.DataFrame               # parsed sales lines with a ``person`` column
+    as_of: pd.Timestamp | None
+    unmatched_sales: int
+
+
+_NUM_JUNK = re.compile(r"[^\d,.\-]")
+
+
+def parse_numbers(values: pd.Series) -> pd.Series:
+    """Text amounts to floats: '1.234,50', '1,234.50', '€ 12', '12.5' -> numbers; junk -> NaN."""
+    s = values.astype("string").str.replace(_NUM_JUNK, "", regex=True)
+    both = s.str.contains(",", regex=False) & s.str.contains(".", regex=False)
+    comma_last = s.str.rfind(",") > s.str.rfind(".")
+    euro = both & comma_last
+    s = s.mask(euro, s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    s = s.mask(both & ~comma_last, s.str.replace(",", "", regex=False))
+    decimal_comma = ~both & s.str.fullmatch(r"-?\d+,\d{1,2}").fillna(False)
+    s = s.mask(decimal_comma, s.str.replace(",", ".", regex=False))
+    s = s.mask(~both & ~decimal_comma, s.str.replace(",", "", regex=False))
+    return pd.to_numeric(s, errors="coerce").astype(float)
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """ISO dates (what the Quality step writes); anything else becomes NaT and is counted."""
+    return pd.to_datetime(values.astype("string"), format="ISO8601", errors="coerce")
+
+
+def person_keys(crm: pd.DataFrame, config: FeatureConfig) -> pd.Series:
+    """The person each CRM row belongs to (cluster id when dedupe ran, else customer id)."""
+    if config.id_column not in crm.columns:
+        raise ColumnError(f"The customer file has no column '{config.id_column}'; "
+                          "name the customer id column with --id-column.")
+    ids = crm[config.id_column].astype("string").str.strip()
+    if config.person_column in crm.columns:
+        person = crm[config.person_column].astype("string").str.strip()
+        person = person.mask(person.isna() | (person == ""), "id:" + ids)
+        return person.reset_index(drop=True)
+    return ids.reset_index(drop=True)
+
+
+def _link_sales(crm: pd.DataFrame, sales: pd.DataFrame, persons: pd.Series,
+                config: FeatureConfig) -> pd.Series:
+    """Person key for every sales line (NA when it matches no CRM record)."""
+    ids = crm[config.id_column].astype("string").str.strip().reset_index(drop=True)
+    for col in (config.sales_id_column, "matched_id"):
+        if col in sales.columns:
+            lookup = dict(zip(ids, persons, strict=True))
+            return sales[col].astype("string").str.strip().map(lookup)
+    if "email" in sales.columns and "email" in crm.columns:
+        mails = crm["email"].astype("string").str.strip().str.lower().reset_index(drop=True)
+        keep = mails.notna() & (mails != "")
+        lookup = dict(zip(mails[keep], persons[keep], strict=True))
+        return sales["email"].astype("string").str.strip().str.lower().map(lookup)
+    raise ColumnError(f"The sales file has no '{config.sales_id_column}', 'matched_id' or "
+                      "'email' column to link it to customers; link it first (localreach link).")
+
+
+def _shares(lines: pd.DataFrame, column: str, prefix: str, weight: str) -> pd.DataFrame:
+    """Share of each person's spend per value of ``column`` (categories, channels)."""
+    labels = lines[column].astype("string").str.strip().fillna("")
+    labels = labels.mask(labels == "", "(none)")
+    w = lines[weight].clip(lower=0).fillna(0)
+    table = w.groupby([lines["person"], labels]).sum().unstack(fill_value=0.0)
+    total = table.sum(axis=1).replace(0, np.nan)
+    shares = table.div(total, axis=0).fillna(0.0)
+    shares.columns = [f"{prefix}{c}" for c in shares.columns]
+    return shares
+
+
+def peak_season(dates: pd.Series) -> int:
+    """First ISO week of the busiest :data:`SEASON_WEEKS`-week stretch of the year (wrapping)."""
+    weeks = dates.dt.isocalendar().week.clip(upper=52).to_numpy(dtype=int) - 1
+    counts = np.bincount(weeks, minlength=52)
+    window = np.convolve(np.r_[counts, counts[:SEASON_WEEKS - 1]], np.ones(SEASON_WEEKS), "valid")
+    return int(window.argmax()) + 1
+
+
+def _peak_season_share(orders: pd.DataFrame) -> pd.Series:
+    """Share of each person's orders placed in the base's busiest weeks (gift shoppers)."""
+    start = peak_season(orders["date"]) - 1
+    weeks = orders["date"].dt.isocalendar().week.clip(upper=52).astype(int) - 1
+    inside = ((weeks - start) % 52) < SEASON_WEEKS
+    return inside.groupby(level="person").mean().astype(float)
+
+
+def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: FeatureConfig,
+                   ctx: JobContext | None = None) -> Features:
+    """Per-person recency, frequency, money, tenure, rhythm, discount and mix features."""
+    ctx = ensure_context(ctx)
+    persons = person_keys(crm, config)
+    all_persons = pd.Index(pd.unique(persons), name="person")
+    table = pd.DataFrame(index=all_persons)
+    ctx.progress(0, 4, "Linking sales to customers")
+    if sales is None or len(sales) == 0:
+        table["orders"] = 0
+        return Features(table, persons, pd.DataFrame(), None, 0)
+    for col in (config.date_column, config.amount_column):
+        if col not in sales.columns:
+            raise ColumnError(f"The sales file has no column '{col}'; it is needed for "
+                              "recency and spend.")
+    lines = pd.DataFrame({
+        "person": _link_sales(crm, sales, persons, config),
+        "date": parse_dates(sales[config.date_column]),
+        "amount": parse_numbers(sales[config.amount_column]),
+    })
+    for key, col in (("order", config.order_column), ("product", config.product_column),
+                     ("category", config.category_column), ("channel", config.channel_column)):
+        if col in sales.columns:
+            lines[key] = sales[col].astype("string").str.strip().to_numpy()
+    if config.discount_column in sales.columns:
+        lines["discount"] = parse_numbers(sales[config.discount_column]).fillna(0) > 0
+    unmatched = int(lines["person"].isna().sum())
+    lines = lines[lines["person"].notna() & lines["date"].notna()].copy()
+    if "order" not in lines:
+        lines["order"] = lines.index.astype(str)
+    lines["amount"] = lines["amount"].fillna(0.0)
+    as_of = (pd.Timestamp(config.as_of) if config.as_of
+             else (lines["date"].max() + pd.Timedelta(days=1) if len(lines) else None))
+    ctx.progress(1, 4, "Counting orders")
+
+    orders = lines.groupby(["person", "order"], sort=False).agg(
+        date=("date", "min"), amount=("amount", "sum"),
+        **({"discount": ("discount", "any")} if "discount" in lines else {}))
+    by_person = orders.groupby(level="person")
+    first, last = by_person["date"].min(), by_person["date"].max()
+    per = pd.DataFrame({
+        "orders": by_person.size(),
+        "recency_days": (as_of - last).dt.days.astype(float),
+        "frequency": by_person.size().astype(float),
+        "monetary": by_person["amount"].sum(),
+        "tenure_days": (as_of - first).dt.days.astype(float),
+    })
+    per["avg_order_value"] = per["monetary"] / per["frequency"]
+    span = (last - first).dt.days.astype(float)
+    # One order: no rhythm yet; "at least as long as they have been a customer".
+    per["mean_days_between"] = np.where(per["frequency"] > 1,
+                                        span / (per["frequency"] - 1).clip(lower=1),
+                                        per["tenure_days"])
+    per["discount_share"] = by_person["discount"].mean() if "discount" in orders else 0.0
+    per["peak_season_share"] = _peak_season_share(orders)
+    if (lines["amount"] < 0).any():
+        per["return_share"] = (lines["amount"] < 0).groupby(lines["person"]).mean()
+    ctx.progress(2, 4, "Spend per category and channel")
+    parts = [per]
+    if "category" in lines:
+        parts.append(_shares(lines, "category", "cat:", "amount"))
+    if "channel" in lines:
+        parts.append(_shares(lines, "channel", "channel:", "amount"))
+    per = pd.concat(parts, axis=1)
+    table = table.join(per)
+    table["orders"] = table["orders"].fillna(0).astype(int)
+    ctx.progress(3, 4, "Customer details")
+    table = table.join(_crm_features(crm, persons, config, as_of))
+    ctx.progress(4, 4, "Features ready")
+    return Features(table, persons, lines, as_of, unmatched)
+
+
+def _crm_features(crm: pd.DataFrame, persons: pd.Series, config: FeatureConfig,
+                  as_of: pd.Timestamp | None) -> pd.DataFrame:
+    """Age from date of birth and the CRM columns the user ticked (first record per person)."""
+    first_rows = crm.reset_index(drop=True).groupby(persons.to_numpy(), sort=False).head(1)
+    first_rows.index = persons.iloc[first_rows.index].to_numpy()
+    out = pd.DataFrame(index=first_rows.index)
+    if "date_of_birth" in crm.columns and as_of is not None:
+        dob = parse_dates(first_rows["date_of_birth"])
+        out["age"] = ((as_of - dob).dt.days / 365.25).round(0)
+    for col in config.crm_columns:
+        if col not in crm.columns:
+            raise ColumnError(f"The customer file has no column '{col}' to use as a feature.")
+        nums = parse_numbers(first_rows[col])
+        if nums.notna().mean() >= 0.9:
+            out[col] = nums
+        else:
+            dummies = pd.get_dummies(first_rows[col].astype("string").fillna(""), dtype=float)
+            out[[f"{col}:{c}" for c in dummies.columns]] = dummies.to_numpy()
+    return out
+
+
+def model_matrix(table: pd.DataFrame, features: list[str] | tuple[str, ...]) -> np.ndarray:
+    """Scaled model input: skewed features log1p'ed, all centred to unit spread, mixes as one."""
+    columns, weights = [], []
+    for name in features:
+        if name in MIXES:
+            block = [c for c in table.columns if c.startswith(MIXES[name])]
+            columns += block
+            weights += [1 / np.sqrt(len(block))] * len(block)
+        elif name in table.columns and name != "orders":
+            columns.append(name)
+            weights.append(1.0)
+        else:
+            choices = [c for c in table.columns if c != "orders" and ":" not in c] + list(MIXES)
+            raise ColumnError(f"Unknown feature '{name}'; pick from: {', '.join(choices)}.")
+    x = table[columns].astype(float).copy()
+    for c in columns:
+        if c in SKEWED:
+            x[c] = np.log1p(x[c].clip(lower=0))
+    x = x.fillna(x.median()).fillna(0.0)
+    std = x.std(ddof=0).replace(0, 1.0)
+    return ((x - x.mean()) / std).to_numpy() * np.asarray(weights)

@@ -1,0 +1,167 @@
+"""The Segments step as one pure function: (CRM, sales, config) -> (segmented CRM, report).
+
+The output keeps every CRM row in order with all its columns and adds the documented
+columns in :data:`OUTPUT_COLUMNS`. People without any linked order get the segment
+"No purchases" and are left out of scoring and clustering. The report holds only JSON
+values and DataFrames, so the GUI can store it in the project file as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from core.errors import LocalReachError
+from core.jobs import JobContext, ensure_context
+from core.segment import clustering, rfm
+from core.segment.features import (
+    DEFAULT_MODEL_FEATURES,
+    FeatureConfig,
+    build_features,
+    model_matrix,
+)
+from core.segment.recommend import next_best_product
+from core.segment.value import predict_value
+
+METHODS = ("rfm", "kmeans", "gmm", "hierarchical")
+NO_PURCHASES = "No purchases"
+MAP_POINTS = 2000
+
+# Added to every CRM row: what each means is in the CLI --help too.
+OUTPUT_COLUMNS = {
+    "segment": "the person's group (an RFM segment name or 'Group N'); 'No purchases' "
+               "when no order is linked",
+    "rfm_score": "R, F and M scores 1-5 (5 best), e.g. '545'",
+    "recency_days": "days since the last order",
+    "frequency": "number of orders",
+    "monetary": "total spend",
+    "avg_order_value": "spend per order",
+    "expected_orders_90d": "expected orders in the next 90 days",
+    "p_active": "chance the person is still an active customer (0-1)",
+    "lifetime_value": "expected spend over the next 12 months",
+    "churn_risk": "1 - p_active",
+    "next_best_product": "a product people like them bought that they have not",
+}
+DECIMALS = {"monetary": 2, "avg_order_value": 2, "expected_orders_90d": 2, "p_active": 3,
+            "lifetime_value": 2, "churn_risk": 3}
+
+
+@dataclass
+class SegmentConfig:
+    """Everything that decides the groups; serialises with dataclasses.asdict."""
+
+    method: str = "rfm"
+    k: int | None = None                        # None: propose a number of groups
+    features: list[str] = field(default_factory=lambda: list(DEFAULT_MODEL_FEATURES))
+    ties: str = "together"
+    rules: list[dict] | None = None             # None: the classic 11 RFM segments
+    seed: int = 0
+    stability_rounds: int = 5
+    id_column: str = "customer_id"
+    sales_id_column: str = "customer_id"
+    as_of: str | None = None
+    crm_columns: list[str] = field(default_factory=list)
+
+    def feature_config(self) -> FeatureConfig:
+        return FeatureConfig(id_column=self.id_column, sales_id_column=self.sales_id_column,
+                             as_of=self.as_of, crm_columns=list(self.crm_columns))
+
+    def rule_table(self) -> list[rfm.RfmRule]:
+        return (list(rfm.CLASSIC_RULES) if self.rules is None
+                else rfm.rules_from_dicts(self.rules))
+
+
+def _validate(config: SegmentConfig) -> None:
+    if config.method not in METHODS:
+        raise LocalReachError(f"Unknown method '{config.method}'; use one of: "
+                              + ", ".join(METHODS) + ".")
+    if config.k is not None and not 2 <= config.k <= 30:
+        raise LocalReachError(f"The number of groups must be between 2 and 30, not {config.k}.")
+    if config.ties not in rfm.TIE_RULES:
+        raise LocalReachError(f"Unknown tie rule '{config.ties}'; use 'together' or 'first'.")
+
+
+def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: SegmentConfig,
+                      ctx: JobContext | None = None) -> tuple[pd.DataFrame, dict]:
+    """Score, group and value every person; return the CRM rows with the added columns."""
+    ctx = ensure_context(ctx)
+    _validate(config)
+    feats = build_features(crm, sales, config.feature_config(), ctx)
+    table = feats.table.copy()
+    buyers = table.index[table["orders"] > 0]
+    if len(buyers) == 0:
+        raise LocalReachError("No order in the sales file is linked to a customer; check the "
+                              "customer id column or link the files first (localreach link).")
+    report: dict = {
+        "people": int(len(table)), "buyers": int(len(buyers)),
+        "no_purchases": int(len(table) - len(buyers)),
+        "unmatched_sales_lines": int(feats.unmatched_sales),
+        "as_of": feats.as_of.date().isoformat() if feats.as_of is not None else None,
+        "method": config.method,
+    }
+    b = table.loc[buyers]
+    scores = rfm.rfm_scores(b["recency_days"], b["frequency"], b["monetary"], config.ties)
+    rules = config.rule_table()
+    rfm_names, rule_counts = rfm.assign_segments(scores, rules)
+    report["rfm"] = {"tie_rule": rfm.TIE_RULES[config.ties], "rules": rule_counts,
+                     "problems": rfm.check_rules(rules).describe(),
+                     "grid": rfm.rfm_grid(scores).rename(index=str, columns=str)}
+    table["rfm_score"] = scores["rfm_score"]
+    table["rfm_segment"] = rfm_names
+    ctx.check()
+
+    if config.method == "rfm":
+        groups = rfm_names
+    else:
+        groups = _cluster(table.loc[buyers], config, report, ctx)
+        report["crosstab"] = pd.crosstab(groups, rfm_names).rename_axis(
+            index="group", columns="rfm_segment")
+    table["segment"] = groups
+    table.loc[table["orders"] == 0, "segment"] = NO_PURCHASES
+    values, params = predict_value(table, ctx)
+    table = table.join(values)
+    report["value_model"] = params
+    table["next_best_product"] = next_best_product(feats.sales, table.index)
+    sizes = table["segment"].value_counts()
+    report["sizes"] = pd.DataFrame({"segment": sizes.index.astype(str),
+                                    "people": sizes.to_numpy().astype(int),
+                                    "share": (sizes / len(table)).to_numpy()})
+    report["persons"] = table.rename_axis("person").reset_index()
+    out = crm.reset_index(drop=True).copy()
+    per_row = table.reindex(feats.person_of_row.to_numpy())
+    for col in OUTPUT_COLUMNS:
+        values = per_row[col]
+        out[col] = (values.astype(float).round(DECIMALS[col]) if col in DECIMALS
+                    else values).to_numpy()
+    return out, report
+
+
+def _cluster(b: pd.DataFrame, config: SegmentConfig, report: dict,
+             ctx: JobContext) -> pd.Series:
+    """Cluster the buyers; record k choice, stability, 2-D map and dendrogram."""
+    x = model_matrix(b, config.features)
+    if len(x) < 10:
+        raise LocalReachError(f"Only {len(x)} people have orders; at least 10 are needed to "
+                              "find groups. Use --method rfm instead.")
+    choice = clustering.choose_k(x, config.method, config.seed, ctx=ctx)
+    report["k_choice"] = {"table": choice.table, "proposed": choice.proposed,
+                          "reason": choice.reason}
+    k = config.k or choice.proposed
+    report["k"] = int(k)
+    labels = clustering.fit_labels(x, config.method, k, config.seed)
+    report["stability"] = clustering.stability(x, labels, config.method, k,
+                                               config.stability_rounds, config.seed, ctx=ctx)
+    xy, explained = clustering.map_2d(x, config.seed)
+    rng = np.random.default_rng(config.seed)
+    pick = np.sort(rng.choice(len(x), MAP_POINTS, replace=False)) if len(x) > MAP_POINTS \
+        else np.arange(len(x))
+    names = np.array([f"Group {g + 1}" for g in labels], dtype=object)
+    report["map"] = pd.DataFrame({"x": xy[pick, 0], "y": xy[pick, 1], "segment": names[pick]})
+    report["map_explained"] = explained
+    if config.method == "hierarchical":
+        report["dendrogram"] = pd.DataFrame(
+            clustering.dendrogram_linkage(x, seed=config.seed),
+            columns=["left", "right", "distance", "size"])
+    return pd.Series(names, index=b.index)
