@@ -80,20 +80,34 @@ def _shape(
 
 
 def _read_text(path: Path, options: ImportOptions, ctx: JobContext, preview_rows: int | None):
-    if preview_rows is None:
-        data = path.read_bytes()
-    else:
-        with open(path, "rb") as fh:
-            data = fh.read(PREVIEW_BYTES)
-    partial = preview_rows is not None and len(data) == PREVIEW_BYTES
-    src = text.prepare(data, path.name, path.suffix.lower(), options, partial=partial)
+    with open(path, "rb") as fh:
+        data = fh.read() if preview_rows is None else fh.read(PREVIEW_BYTES + 1)
+    partial = len(data) > PREVIEW_BYTES and preview_rows is not None
+    sha = _sha256(path) if partial else hashlib.sha256(data).hexdigest()
+
+    def parse(data: bytes, partial: bool):
+        src = text.prepare(
+            data[:PREVIEW_BYTES] if partial else data,
+            path.name,
+            path.suffix.lower(),
+            options,
+            partial,
+        )
+        return src, *text.parse(src, path.name, ctx, nrows=preview_rows)
+
+    try:
+        src, raw_header, frame = parse(data, partial)
+    except FileImportError:
+        if not partial:
+            raise
+        # the preview prefix may end inside a quoted value: read the whole file then
+        src, raw_header, frame = parse(path.read_bytes(), False)
     del data
-    raw_header, frame = text.parse(src, path.name, ctx, nrows=preview_rows)
     warnings: list[str] = []
     frame, renamed = _shape(raw_header, frame, warnings)
     report = ImportReport(
         path=str(path),
-        sha256=_sha256(path),
+        sha256=sha,
         rows=len(frame),
         columns=frame.shape[1],
         encoding=src.encoding,

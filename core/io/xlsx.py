@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import python_calamine
 
 from core.errors import FileImportError
-from core.jobs import JobContext
+from core.jobs import Cancelled, JobContext
 
 MAX_ENTRIES = 10_000
 MAX_UNCOMPRESSED = 1 << 30  # 1 GiB of XML is far beyond any real CRM export
@@ -98,7 +98,7 @@ def guard_workbook(path: str, name: str, ctx: JobContext) -> None:
                     )
                 _check_part(zf, info, name, ctx, done, total)
                 done += info.file_size
-    except FileImportError:
+    except (FileImportError, Cancelled):
         raise
     except Exception:  # zipfile/zlib raise a zoo of types on damaged files
         raise FileImportError(

@@ -230,3 +230,28 @@ def test_preview_reads_only_the_first_rows(tmp_path):
     assert len(df) == 50 and report.rows == 50
     assert df["id"].tolist()[-1] == "49"
     assert len(read_table(path)[0]) == 5000
+
+
+def test_preview_of_a_large_file_cut_inside_a_quote(tmp_path):
+    note = '"' + "long note\n" * 30_000 + '"'  # one quoted value spans the 1 MiB preview cut
+    path = write(tmp_path, "wide.csv", f"id,note\n1,{note}\n2,short\n".encode())
+    df, report = preview_table(path, rows=5)
+    assert df["id"].tolist() == ["1", "2"]
+    assert df.loc[0, "note"] == note[1:-1]
+    assert report.sha256 == read_table(path)[1].sha256
+
+
+def test_progress_reported_and_cancel_honoured(tmp_path):
+    from core.jobs import Cancelled, JobContext
+
+    rows = "".join(f"{i},n{i}\n" for i in range(250_000))
+    path = write(tmp_path, "many.csv", ("id,name\n" + rows).encode())
+    seen = []
+    df, _ = read_table(path, ctx=JobContext(lambda done, total, msg: seen.append((done, msg))))
+    assert len(df) == 250_000
+    assert [d for d, _ in seen] == [100_000, 200_000, 250_001]
+    assert seen[0][1] == "Reading many.csv"
+
+    ctx = JobContext(lambda done, total, msg: ctx.cancel())
+    with pytest.raises(Cancelled):
+        read_table(path, ctx=ctx)

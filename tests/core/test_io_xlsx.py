@@ -279,3 +279,12 @@ def test_source_workbook_unchanged(tmp_path):
     list_sheets(path)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
     assert [p.name for p in tmp_path.iterdir()] == ["src.xlsx"]
+
+
+def test_cancel_during_workbook_check_is_not_an_import_error(tmp_path):
+    from core.jobs import Cancelled, JobContext
+
+    path = workbook(tmp_path / "c.xlsx", {"S": [["id"], ["1"]]})
+    ctx = JobContext(lambda done, total, msg: ctx.cancel())
+    with pytest.raises(Cancelled):
+        read_table(path, ctx=ctx)
