@@ -1,0 +1,112 @@
+"""`localreach dedupe` and `localreach link`: the output contract and bad input."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from app.cli import main
+
+FEBRL = "/work/shared/data/febrl1.csv"
+
+
+def read(path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+@pytest.fixture()
+def febrl_copy(tmp_path):
+    path = tmp_path / "febrl.csv"
+    shutil.copy(FEBRL, path)
+    return path
+
+
+def test_dedupe_writes_every_row_plus_cluster_and_pairs(febrl_copy, tmp_path, capsys):
+    before = febrl_copy.read_bytes()
+    out, pairs = tmp_path / "out.csv", tmp_path / "pairs.csv"
+    code = main(["dedupe", str(febrl_copy), "-o", str(out), "--id-column", "rec_id",
+                 "--threshold", "0.9", "--pairs", str(pairs)])
+    assert code == 0
+    assert febrl_copy.read_bytes() == before
+    result, source = read(out), read(febrl_copy)
+    assert list(result.columns) == [*source.columns, "cluster_id", "match_score"]
+    pd.testing.assert_frame_equal(result[source.columns], source)
+    same_person = result.groupby(result["rec_id"].str.extract(r"rec-(\d+)-")[0])["cluster_id"]
+    assert (same_person.nunique() == 1).mean() >= 0.98
+    scored = read(pairs)
+    assert list(scored.columns[:5]) == ["left_record", "right_record", "left_rec_id",
+                                        "right_rec_id", "match_probability"]
+    top = scored.iloc[0]
+    assert top["left_rec_id"].split("-")[1] == top["right_rec_id"].split("-")[1]
+    assert "people" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--threshold", "1.5"],
+         "localreach dedupe: --threshold must be between 0 and 1 (got 1.5); try 0.9."),
+        (["--id-column", "nope"],
+         "localreach dedupe: There is no column 'nope' to use as the record id; check the "
+         "spelling (columns are: rec_id, given_name, surname, street_number, address_1, "
+         "address_2, suburb, postcode, state, date_of_birth, soc_sec_id)."),
+    ],
+)
+def test_dedupe_bad_input_one_line_and_nothing_written(febrl_copy, tmp_path, capsys, extra, message):
+    out = tmp_path / "out.csv"
+    assert main(["dedupe", str(febrl_copy), "-o", str(out), *extra]) == 2
+    assert capsys.readouterr().err.strip() == message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["febrl.csv"]
+
+
+def test_dedupe_refuses_to_overwrite_its_input(febrl_copy, capsys):
+    before = febrl_copy.read_bytes()
+    assert main(["dedupe", str(febrl_copy), "-o", str(febrl_copy)]) == 2
+    assert "is also an input" in capsys.readouterr().err
+    assert febrl_copy.read_bytes() == before
+
+
+def test_link_sales_to_crm_by_id_email_and_name(tmp_path, capsys):
+    crm = pd.DataFrame({
+        "customer_id": ["C1", "C2", "C3"],
+        "first_name": ["Anna", "Peter", "Jörg"],
+        "last_name": ["Weber", "Brown", "Müller"],
+        "email": ["anna.weber@gmail.com", "peter@web.de", "j.mueller@gmx.de"],
+        "postcode": ["10115", "20095", "80331"],
+    })
+    sales = pd.DataFrame({
+        "order_id": ["O1", "O2", "O3", "O4", "O5"],
+        "customer_id": ["C2", "", "", "C9", ""],
+        "email": ["", "AnnaWeber@gmail.com", "", "", ""],
+        "first_name": ["", "", "Jorg", "", "Zoe"],
+        "last_name": ["", "", "Mueller", "", "Zed"],
+        "postcode": ["", "", "80331", "", "10115"],
+        "amount": ["10.00", "20.00", "30.00", "40.00", "50.00"],
+    })
+    crm.to_csv(tmp_path / "crm.csv", index=False)
+    sales.to_csv(tmp_path / "sales.csv", index=False)
+    out = tmp_path / "linked.csv"
+    assert main(["link", str(tmp_path / "crm.csv"), str(tmp_path / "sales.csv"),
+                 "-o", str(out), "--id-column", "customer_id"]) == 0
+    linked = read(out)
+    assert list(linked.columns) == [*sales.columns, "matched_id", "match_score"]
+    pd.testing.assert_frame_equal(linked[sales.columns], sales.astype(str))
+    assert linked["matched_id"].tolist() == ["C2", "C1", "C3", "", ""]
+    assert linked["match_score"].tolist()[:2] == ["1.0000", "1.0000"]
+    assert linked["match_score"].tolist()[3:] == ["", ""]
+    assert capsys.readouterr().err.strip() == (
+        "3 of 5 rows linked (1 by customer id, 1 by e-mail, 1 by name and postcode); "
+        "2 not linked.")
+
+
+def test_link_without_an_id_column_says_what_to_do(tmp_path, capsys):
+    pd.DataFrame({"name": ["A"]}).to_csv(tmp_path / "left.csv", index=False)
+    pd.DataFrame({"x": ["1"]}).to_csv(tmp_path / "right.csv", index=False)
+    code = main(["link", str(tmp_path / "left.csv"), str(tmp_path / "right.csv"),
+                 "-o", str(tmp_path / "out.csv")])
+    assert code == 2
+    assert capsys.readouterr().err.strip() == (
+        "localreach link: The customer list has no id column; name it with --id-column.")
+    assert not (tmp_path / "out.csv").exists()
