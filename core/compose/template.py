@@ -206,6 +206,14 @@ def lint(template: Template, fields: set[str] | list[str]) -> list[str]:
     return problems
 
 
+def fields_used(source: str) -> set[str]:
+    """The merge fields one template part refers to (empty when it does not parse)."""
+    try:
+        return set(meta.find_undeclared_variables(make_environment(False).parse(source)))
+    except TemplateSyntaxError:
+        return set()
+
+
 def fields_without_default(template: Template) -> set[str]:
     """Fields printed bare somewhere: no ``default`` filter and no enclosing ``if field``."""
     env = make_environment(False)
