@@ -1,0 +1,459 @@
+"""Recipes: the whole pipeline as a TOML file, re-run headless on next month's export.
+
+A recipe holds only settings -- file names, import options, column roles and each
+step's config -- never personal data. :func:`run_recipe` reads the two files, runs
+every enabled step through the same engine functions the GUI and the CLI use
+(import, clean, pseudonymize, dedupe, link, segment, personas, merge), and writes the
+outputs into OUTDIR all at once (staged beside it, then moved in), with:
+
+- ``run.json``: per step its status, time, row counts, and the change summary;
+- ``changes.csv``: people new since the previous run and people who changed segment,
+  by customer id only;
+- ``audit.csv``: one audit row per transformation (hashes, never values).
+
+A step whose engine is not part of this LocalReach is reported as skipped, never faked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import shutil
+import tempfile
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import tomli_w
+
+from core.atomic import atomic_open
+from core.audit import export_csv, make_entry
+from core.errors import LocalReachError
+from core.jobs import JobContext, ensure_context
+
+RECIPE_VERSION = 1
+STEPS = ("import", "clean", "pseudonymize", "dedupe", "link", "segment", "personas", "merge")
+CUSTOMERS = "customers.csv"  # the main output: every CRM row with its person and group
+
+
+@dataclass
+class Recipe:
+    """Settings of a pipeline run; ``steps`` maps a step id to its config dict."""
+
+    name: str = "LocalReach recipe"
+    crm: dict = field(default_factory=dict)  # file, options (ImportOptions), roles
+    sales: dict = field(default_factory=dict)
+    steps: dict[str, dict] = field(default_factory=dict)
+    version: int = RECIPE_VERSION
+
+    def enabled(self, step: str) -> bool:
+        cfg = self.steps.get(step)
+        return cfg is not None and cfg.get("enabled", True)
+
+    def config(self, step: str) -> dict:
+        return {k: v for k, v in self.steps.get(step, {}).items() if k != "enabled"}
+
+
+def _drop_none(value):
+    """TOML has no null: leave unset values out (the dataclass defaults fill them in)."""
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_drop_none(v) for v in value if v is not None]
+    return value
+
+
+def recipe_text(recipe: Recipe) -> str:
+    return tomli_w.dumps(_drop_none(asdict(recipe)))
+
+
+def save_recipe(recipe: Recipe, path: str | os.PathLike) -> None:
+    with atomic_open(path, "w", encoding="utf-8") as fh:
+        fh.write(recipe_text(recipe))
+
+
+def load_recipe(path: str | os.PathLike) -> tuple[Recipe, Path]:
+    """Read a recipe; returns it and its folder (relative file names start there)."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LocalReachError(f"Recipe {path.name} not found; check the path.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LocalReachError(f"Recipe {path.name} cannot be read ({type(exc).__name__}); save it as UTF-8 text.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise LocalReachError(f"Recipe {path.name} is not valid TOML ({exc}); fix that line.") from None
+    version = data.get("version", RECIPE_VERSION)
+    if not isinstance(version, int) or version > RECIPE_VERSION:
+        raise LocalReachError(f"Recipe {path.name} needs a newer LocalReach (recipe version {version}).")
+    unknown = sorted(set(data.get("steps", {})) - set(STEPS))
+    if unknown:
+        raise LocalReachError(
+            f"Recipe {path.name}: unknown step '{unknown[0]}'; steps are {', '.join(STEPS)}."
+        )
+    known = {"name", "crm", "sales", "steps", "version"}
+    extra = sorted(set(data) - known)
+    if extra:
+        raise LocalReachError(f"Recipe {path.name}: unknown setting '{extra[0]}' at the top level.")
+    return Recipe(**data), path.parent
+
+
+# -- running ------------------------------------------------------------------------------
+class Skipped(Exception):
+    """A step cannot run here (engine missing, no key, nothing to do); the reason is shown."""
+
+
+@dataclass
+class _Run:
+    """What flows between steps."""
+
+    recipe: Recipe
+    base: Path
+    staging: Path
+    key: bytes | None
+    crm: pd.DataFrame | None = None
+    sales: pd.DataFrame | None = None
+    roles: dict[str, dict[str, str]] = field(default_factory=dict)
+    segment_report: dict | None = None
+    personas: dict | None = None
+    audit: list[dict] = field(default_factory=list)
+    key_fingerprint: str = ""
+
+
+def _engine(module: str, name: str):
+    """The engine function ``module.name``, or Skipped when this build does not have it."""
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            raise Skipped(f"not available in this version ({module})") from None
+        raise
+    fn = getattr(mod, name, None)
+    if fn is None:
+        raise Skipped(f"not available in this version ({module}.{name})")
+    return fn
+
+
+def _resolve(base: Path, name: str | None) -> Path | None:
+    if not name:
+        return None
+    path = Path(name).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def _roles(df: pd.DataFrame, declared: dict[str, str]) -> dict[str, str]:
+    """Detected roles (when the detector exists), overridden by the recipe's own."""
+    detected: dict[str, str] = {}
+    with contextlib.suppress(Skipped):
+        detect = _engine("core.roles", "detect_roles")
+        detected = {str(c): str(getattr(g, "role", g)) for c, g in detect(df).items()}
+    return {**detected, **{c: r for c, r in declared.items() if c in df.columns}}
+
+
+def _step_import(run: _Run, cfg: dict, ctx: JobContext, paths: dict[str, Path | None]) -> str:
+    from core.io import ImportOptions, read_table
+
+    notes = []
+    for name in ("crm", "sales"):
+        path = paths[name]
+        if path is None:
+            continue
+        spec = getattr(run.recipe, name)
+        df, report = read_table(path, ImportOptions.from_dict(spec.get("options")), ctx)
+        setattr(run, name, df)
+        run.roles[name] = _roles(df, spec.get("roles", {}))
+        notes.append(f"{name}: {len(df):,} rows")
+        run.audit.append(make_entry(
+            "import", {"file": path.name, "sha256": report.sha256, **ImportOptions.from_dict(spec.get("options")).to_dict()},
+            0, len(df), None, df, run.key_fingerprint))
+    if run.crm is None:
+        raise LocalReachError("The recipe names no customer list; give one with --crm.")
+    return "; ".join(notes)
+
+
+def _step_clean(run: _Run, cfg: dict, ctx: JobContext) -> str:
+    default_steps = _engine("core.quality.steps", "default_steps")
+    run_steps = _engine("core.quality.steps", "run_steps")
+    notes = []
+    for name in ("crm", "sales"):
+        df = getattr(run, name)
+        if df is None:
+            continue
+        roles = run.roles[name]
+        steps = cfg.get(f"{name}_steps") or default_steps(df, roles, cfg.get("region", "DE"))
+        out, _ = run_steps(df, steps, ctx, roles)
+        run.audit.append(make_entry("clean", {"file": name, "steps": steps}, len(df), len(out), df, out,
+                                    run.key_fingerprint))
+        setattr(run, name, out)
+        notes.append(f"{name}: {len(steps)} cleaning steps")
+    return "; ".join(notes)
+
+
+def _step_pseudonymize(run: _Run, cfg: dict, ctx: JobContext) -> str:
+    _engine("core.privacy.policy", "pseudonymize")
+    if run.key is None:
+        raise Skipped("no project key: give --key-file (passphrase in LOCALREACH_PASSPHRASE)")
+    from core.io import write_table
+    from core.privacy import policy
+    from core.privacy.detect import detect_pii
+
+    df = run.crm
+    config = (policy.PrivacyConfig.from_dict(cfg) if cfg.get("columns")
+              else policy.default_config(detect_pii(df), cfg.get("phone_region", "DE")))
+    out, vault, report = policy.pseudonymize(df, config, run.key, None, ctx)
+    write_table(out, run.staging / "customers_pseudonymized.csv", ctx)
+    vault.save(run.staging / "vault.json")
+    run.audit.append(make_entry("pseudonymize", config.to_dict(), len(df), len(out), df, out,
+                                run.key_fingerprint))
+    actions = ", ".join(f"{c} ({e['action']})" for c, e in report["columns"].items()) or "nothing to do"
+    return f"customers_pseudonymized.csv: {actions}"
+
+
+def _step_dedupe(run: _Run, cfg: dict, ctx: JobContext) -> str:
+    find_duplicates = _engine("core.dedupe.pipeline", "find_duplicates")
+    from core.dedupe.pipeline import DedupeConfig
+
+    config = DedupeConfig(**cfg)
+    df = run.crm
+    out, _pairs, report = find_duplicates(df, run.roles["crm"], config, ctx=ctx)
+    run.audit.append(make_entry("dedupe", asdict(config), len(df), len(out), df, out, run.key_fingerprint))
+    run.crm = out
+    return f"{report['records']:,} records are {report['people']:,} people; {report['to_review']:,} to review"
+
+
+def _step_link(run: _Run, cfg: dict, ctx: JobContext) -> str:
+    link_records = _engine("core.dedupe.link", "link_records")
+    from core.dedupe.link import LinkConfig
+
+    if run.sales is None:
+        raise Skipped("no sales file")
+    config = LinkConfig(**cfg)
+    df = run.sales
+    out, report = link_records(run.crm, df, run.roles["crm"], run.roles["sales"], config, ctx)
+    run.audit.append(make_entry("link", asdict(config), len(df), len(out), df, out, run.key_fingerprint))
+    run.sales = out
+    return f"{report['linked']:,} of {report['rows']:,} sales lines linked"
+
+
+def _step_segment(run: _Run, cfg: dict, ctx: JobContext) -> str:
+    segment_customers = _engine("core.segment.pipeline", "segment_customers")
+    from core.segment.pipeline import SegmentConfig
+
+    if run.sales is None:
+        raise Skipped("no sales file")
+    config = SegmentConfig(**cfg)
+    df = run.crm
+    out, report = segment_customers(df, run.sales, config, ctx)
+    run.audit.append(make_entry("segment", asdict(config), len(df), len(out), df, out, run.key_fingerprint))
+    run.crm = out
+    run.segment_report = report
+    return f"{report['people']:,} people in {report['sizes']['segment'].nunique()} groups"
+
+
+def _step_personas(run: _Run, cfg: dict, ctx: JobContext) -> str:
+    build = _engine("core.personas", "build_personas")
+    report = run.segment_report
+    if report is None:
+        raise Skipped("needs the segment step")
+    personas = build(run.crm, run.sales, report, cfg, ctx)
+    run.personas = personas
+    with atomic_open(run.staging / "personas.json", "w") as fh:
+        json.dump(personas, fh, indent=2, ensure_ascii=False, default=str)
+    run.audit.append(make_entry("personas", cfg, len(run.crm), len(personas), run.crm, None, run.key_fingerprint))
+    return f"{len(personas)} personas"
+
+
+def _step_merge(run: _Run, cfg: dict, ctx: JobContext) -> str:
+    merge = _engine("core.compose.merge", "merge")
+    from core.compose.merge import MergeConfig, persona_map
+    from core.compose.outputs import write
+    from core.compose.template import load_template
+
+    files = cfg.get("templates") or ([cfg["template"]] if cfg.get("template") else [])
+    if not files:
+        raise Skipped("no template in the recipe ([steps.merge] template = \"...\")")
+    names = [chr(ord("A") + i) for i in range(len(files))] if len(files) > 1 else ["main"]
+    templates = {n: load_template(_resolve(run.base, f)) for n, f in zip(names, files, strict=True)}
+    settings = {k: v for k, v in cfg.items() if k not in ("template", "templates", "format", "one_file_each")}
+    config = MergeConfig.from_dict(settings)
+    personas = persona_map(run.personas) if run.personas else None
+    df = run.crm
+    result = merge(df, run.roles["crm"], templates, config, personas=personas, sales=run.sales, ctx=ctx)
+    fmt = cfg.get("format", "csv")
+    write(result, run.staging / "messages", fmt, cfg.get("one_file_each", False), ctx)
+    summary = result.summary()
+    run.audit.append(make_entry("merge", {**config.to_dict(), "format": fmt, "templates": [Path(f).name for f in files]},
+                                len(df), summary["written"], df, None, run.key_fingerprint))
+    return f"{summary['written']:,} messages (.{fmt}), {summary['left_out']:,} people left out"
+
+
+_RUNNERS: dict[str, Callable] = {
+    "clean": _step_clean,
+    "pseudonymize": _step_pseudonymize,
+    "dedupe": _step_dedupe,
+    "link": _step_link,
+    "segment": _step_segment,
+    "personas": _step_personas,
+    "merge": _step_merge,
+}
+
+
+# -- change summary -----------------------------------------------------------------------
+def _id_column(df: pd.DataFrame, roles: dict[str, str]) -> str | None:
+    by_role = [c for c, r in roles.items() if r == "customer_id" and c in df.columns]
+    return by_role[0] if by_role else ("customer_id" if "customer_id" in df.columns else None)
+
+
+def change_summary(previous: pd.DataFrame, current: pd.DataFrame, id_column: str) -> tuple[dict, pd.DataFrame]:
+    """People new since ``previous`` and people whose segment changed, by customer id.
+
+    A person is a ``cluster_id`` when dedupe ran (several records, one person), else one
+    record. A person is new when none of their ids was in the previous run.
+    """
+    if "segment" not in current.columns or "segment" not in previous.columns:
+        raise Skipped("needs the segment column in both runs")
+    before = previous.drop_duplicates(id_column).set_index(id_column)["segment"].astype(str)
+    person = current["cluster_id"] if "cluster_id" in current.columns else current[id_column]
+    cur = pd.DataFrame({"person": person.astype(str).to_numpy(), "id": current[id_column].astype(str).to_numpy(),
+                        "segment": current["segment"].astype(str).to_numpy()})
+    cur["previous"] = cur["id"].map(before)
+    rows = []
+    for _, group in cur.groupby("person", sort=False):
+        ids = ";".join(group["id"])
+        known = group["previous"].dropna()
+        segment = group["segment"].iloc[0]
+        if known.empty:
+            rows.append((ids, "", segment, "new"))
+        elif segment not in set(known):
+            rows.append((ids, known.iloc[0], segment, "changed segment"))
+    gone = sorted(set(before.index.astype(str)) - set(cur["id"]))
+    rows += [(g, before[g], "", "no longer in the list") for g in gone]
+    table = pd.DataFrame(rows, columns=["customer_ids", "previous_segment", "segment", "change"], dtype="str")
+    moves = table[table["change"] == "changed segment"]
+    summary = {
+        "new_people": int((table["change"] == "new").sum()),
+        "changed_segment": int(len(moves)),
+        "gone_records": len(gone),
+        "moves": {f"{a} -> {b}": int(n) for (a, b), n in
+                  moves.groupby(["previous_segment", "segment"]).size().sort_values(ascending=False).items()},
+    }
+    return summary, table
+
+
+def _previous_customers(path: Path | None) -> pd.DataFrame | None:
+    if path is None:
+        return None
+    file = path / CUSTOMERS if path.is_dir() else path
+    if not file.is_file():
+        return None
+    from core.io import read_table
+
+    return read_table(file)[0]
+
+
+def run_recipe(
+    recipe: Recipe,
+    outdir: str | os.PathLike,
+    crm_path: str | os.PathLike | None = None,
+    sales_path: str | os.PathLike | None = None,
+    ctx: JobContext | None = None,
+    *,
+    base: str | os.PathLike = ".",
+    key: bytes | None = None,
+    previous: str | os.PathLike | None = None,
+) -> dict:
+    """Run every enabled step; write the outputs into ``outdir`` (all or nothing).
+
+    ``crm_path``/``sales_path`` override the recipe's files (next month's export);
+    ``previous`` is an earlier run's folder to compare with (default: ``outdir`` itself
+    when it holds one). Returns the run report that is also saved as ``run.json``.
+    """
+    ctx = ensure_context(ctx)
+    base, outdir = Path(base), Path(outdir)
+    paths = {
+        "crm": Path(crm_path) if crm_path else _resolve(base, recipe.crm.get("file")),
+        "sales": Path(sales_path) if sales_path else _resolve(base, recipe.sales.get("file")),
+    }
+    if paths["crm"] is None:
+        raise LocalReachError("The recipe names no customer list; give one with --crm.")
+    if outdir.exists() and not outdir.is_dir():
+        raise LocalReachError(f"{outdir.name} is a file, not a folder; choose a folder for the output.")
+    prev = _previous_customers(Path(previous) if previous else outdir)
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", suffix=".partial", dir=outdir.parent))
+    key_fingerprint = ""
+    if key is not None:
+        key_fingerprint = _engine("core.privacy.tokens", "fingerprint")(key)
+    run = _Run(recipe, base, staging, key, key_fingerprint=key_fingerprint)
+    steps: list[dict] = []
+    started = time.perf_counter()
+    try:
+        for i, step in enumerate(STEPS):
+            ctx.progress(i, len(STEPS), f"Step {i + 1} of {len(STEPS)}: {step}")
+            entry = {"step": step, "status": "done", "seconds": 0.0, "note": ""}
+            if step != "import" and not recipe.enabled(step):
+                entry.update(status="skipped", note="not in the recipe" if step not in recipe.steps else "turned off")
+                steps.append(entry)
+                continue
+            t0 = time.perf_counter()
+            try:
+                if step == "import":
+                    entry["note"] = _step_import(run, recipe.config(step), ctx, paths)
+                else:
+                    entry["note"] = _RUNNERS[step](run, recipe.config(step), ctx)
+            except Skipped as why:
+                entry.update(status="skipped", note=str(why))
+            entry["seconds"] = round(time.perf_counter() - t0, 3)
+            steps.append(entry)
+        report = _finish(run, steps, prev, ctx)
+        report["seconds"] = round(time.perf_counter() - started, 3)
+        with atomic_open(staging / "run.json", "w") as fh:
+            json.dump(report, fh, indent=2)
+        _commit(staging, outdir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    ctx.progress(len(STEPS), len(STEPS), "Done")
+    return report
+
+
+def _finish(run: _Run, steps: list[dict], prev: pd.DataFrame | None, ctx: JobContext) -> dict:
+    from core.io import write_table
+
+    ctx.progress(len(STEPS) - 1, len(STEPS), "Writing the results")
+    write_table(run.crm, run.staging / CUSTOMERS, ctx)
+    outputs = [CUSTOMERS]
+    if run.sales is not None and "matched_id" in run.sales.columns:
+        write_table(run.sales, run.staging / "sales_linked.csv", ctx)
+        outputs.append("sales_linked.csv")
+    report: dict = {"recipe": run.recipe.name, "steps": steps, "people": None, "changes": None}
+    if "cluster_id" in run.crm.columns:
+        report["people"] = int(run.crm["cluster_id"].nunique())
+    id_column = _id_column(run.crm, run.roles.get("crm", {}))
+    if prev is not None and id_column and id_column in prev.columns:
+        try:
+            summary, table = change_summary(prev, run.crm, id_column)
+        except Skipped as why:
+            report["changes"] = {"skipped": str(why)}
+        else:
+            write_table(table, run.staging / "changes.csv", ctx)
+            outputs.append("changes.csv")
+            report["changes"] = summary
+    export_csv(run.audit, run.staging / "audit.csv")
+    outputs += ["audit.csv", "run.json"]
+    report["outputs"] = sorted({*outputs, *(p.name for p in run.staging.iterdir())})
+    return report
+
+
+def _commit(staging: Path, outdir: Path) -> None:
+    """Move the staged outputs into ``outdir`` (replacing an earlier run's files)."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    for item in staging.iterdir():
+        target = outdir / item.name
+        if item.is_dir() and target.exists():
+            shutil.rmtree(target)
+        os.replace(item, target)
