@@ -130,33 +130,50 @@ def map_distinct(values: Sequence[str], fn: Callable, ctx: JobContext, label: st
     return out
 
 
+class WithContext:
+    """Picklable ``parse(value, context)`` over keys ``value + SEP + context``."""
+
+    SEP = "\x1f"
+
+    def __init__(self, parse: Callable[[str, str], str | None]) -> None:
+        self.parse = parse
+
+    def __call__(self, key: str) -> str | None:
+        value, context = key.split(self.SEP)
+        return self.parse(value, context)
+
+
 def map_cells(
     df: pd.DataFrame,
     columns: Sequence[str],
-    parse: Callable[[str], str | None],
+    parse: Callable,
     step: str,
     ctx: JobContext | None = None,
     flag_suffix: str | None = None,
+    context: pd.Series | None = None,
 ) -> tuple[pd.DataFrame, StepReport]:
     """Run ``parse`` on every non-empty distinct value of ``columns``.
 
     ``parse`` returns the standard form, or None when it cannot read the value: such a
     cell is kept as it was (never dropped) and counted as failed; with ``flag_suffix``
-    a column ``<column><suffix>`` says "yes" on those rows.
+    a column ``<column><suffix>`` says "yes" on those rows. With ``context`` (e.g. each
+    row's country) ``parse`` is called as ``parse(value, context)`` per distinct pair.
     """
     ctx = ensure_context(ctx)
     check_columns(df, columns, step)
+    fn = parse if context is None else WithContext(parse)
     out = df.copy()
     report = StepReport(step)
     for col in columns:
         before = as_text(df[col])
-        distinct = [v for v in pd.unique(before.to_numpy()) if v != ""]
-        results = map_distinct(distinct, parse, ctx, f"{step}: {col}")
+        keys = before if context is None else before + WithContext.SEP + context.astype(str)
+        distinct = [k for k in pd.unique(keys.to_numpy()) if k and not k.startswith(WithContext.SEP)]
+        results = map_distinct(distinct, fn, ctx, f"{step}: {col}")
         good = {v: r for v, r in zip(distinct, results, strict=True) if r is not None}
         failed_values = {v for v, r in zip(distinct, results, strict=True) if r is None}
-        mapped = before.map(good)
+        mapped = keys.map(good)
         after = mapped.where(mapped.notna(), before).astype(before.dtype)
-        failed = before.isin(failed_values).to_numpy() if failed_values else np.zeros(len(before), bool)
+        failed = keys.isin(failed_values).to_numpy() if failed_values else np.zeros(len(before), bool)
         report.add_column(col, before, after, failed)
         out[col] = after
         if flag_suffix:

@@ -16,7 +16,8 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from core.jobs import JobContext
-from core.quality.base import map_cells
+from core.quality.base import check_columns, map_cells
+from core.quality.places import row_countries
 
 
 def normalise_email(value: str) -> str | None:
@@ -30,8 +31,12 @@ def normalise_email(value: str) -> str | None:
         return None
 
 
-def normalise_phone(value: str, region: str = "DE", strict: bool = True) -> str | None:
-    """E.164 form; None when unreadable (``strict``: in a range in use, not just the right length)."""
+def normalise_phone(value: str, region: str = "DE", strict: bool = False) -> str | None:
+    """E.164 form, or None when unreadable.
+
+    By default a number needs the right length for its country (and 6+ digits): the
+    library's list of ranges in use lags behind new ones. ``strict`` also wants such a range.
+    """
     text = unicodedata.normalize("NFKC", value).strip()
     if not text:
         return None
@@ -39,10 +44,19 @@ def normalise_phone(value: str, region: str = "DE", strict: bool = True) -> str 
         number = phonenumbers.parse(text, region.upper() or None)
     except phonenumbers.NumberParseException:
         return None
-    ok = phonenumbers.is_valid_number(number) if strict else phonenumbers.is_possible_number(number)
+    if strict:
+        ok = phonenumbers.is_valid_number(number)
+    else:
+        ok = (
+            phonenumbers.is_possible_number_with_reason(number) == _POSSIBLE
+            and len(str(number.national_number)) >= 6
+        )
     if not ok:
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+_POSSIBLE = phonenumbers.ValidationResult.IS_POSSIBLE
 
 
 @dataclass
@@ -61,14 +75,17 @@ def standardise_emails(df: pd.DataFrame, config: EmailConfig, ctx: JobContext | 
 
 @dataclass
 class PhoneConfig:
-    """Phone columns and the region assumed for numbers without a country code."""
+    """Phone columns; numbers without a country code take the row's country, else ``region``."""
 
     columns: list[str] = field(default_factory=list)
     region: str = "DE"
-    strict: bool = True
+    country_column: str = ""
+    strict: bool = False
 
 
 def standardise_phones(df: pd.DataFrame, config: PhoneConfig, ctx: JobContext | None = None):
     """Write every readable phone number in E.164; unreadable ones are kept and counted."""
-    parse = partial(normalise_phone, region=config.region, strict=config.strict)
-    return map_cells(df, config.columns, parse, "Phone numbers", ctx)
+    check_columns(df, [config.country_column] if config.country_column else [], "Phone numbers")
+    regions = row_countries(df, config.country_column, config.region)
+    parse = partial(normalise_phone, strict=config.strict)
+    return map_cells(df, config.columns, parse, "Phone numbers", ctx, context=regions)

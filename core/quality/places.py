@@ -17,8 +17,8 @@ from functools import cache
 import pandas as pd
 import pycountry
 
-from core.jobs import JobContext, ensure_context
-from core.quality.base import StepReport, as_text, check_columns, map_cells, map_distinct
+from core.jobs import JobContext
+from core.quality.base import as_text, check_columns, map_cells
 
 LANGUAGES = ("de", "fr", "es", "it", "nl")
 EVERYDAY = {
@@ -48,7 +48,7 @@ def _country_names() -> dict[str, str]:
             continue
     for c in pycountry.countries:
         forms = [c.name, getattr(c, "official_name", ""), getattr(c, "common_name", "")]
-        forms += [t.gettext(c.name) for t in translations]
+        forms += [t.gettext(f) for t in translations for f in forms if f]
         for form in filter(None, forms):
             names.setdefault(_key(form), c.alpha_2)
         names[c.alpha_3.lower()] = c.alpha_2
@@ -129,30 +129,16 @@ class PostcodeConfig:
     country: str = "DE"
 
 
+def row_countries(df: pd.DataFrame, country_column: str, default: str) -> pd.Series:
+    """Each row's ISO country from ``country_column``, ``default`` where unknown or empty."""
+    if not country_column:
+        return pd.Series(default.upper(), index=df.index, dtype=str)
+    codes = as_text(df[country_column]).map(lambda v: country_code(v) or "")
+    return codes.where(codes != "", default.upper()).astype(str)
+
+
 def standardise_postcodes(df: pd.DataFrame, config: PostcodeConfig, ctx: JobContext | None = None):
     """Format postcodes per country where a rule is known; breaking ones are kept and counted."""
-    ctx = ensure_context(ctx)
-    check_columns(df, config.columns + ([config.country_column] if config.country_column else []), "Postcodes")
-    if config.country_column:
-        countries = as_text(df[config.country_column]).map(lambda v: country_code(v) or "")
-        countries = countries.where(countries != "", config.country.upper())
-    else:
-        countries = pd.Series(config.country.upper(), index=df.index)
-    out = df.copy()
-    report = StepReport("Postcodes")
-    for col in config.columns:
-        before = as_text(df[col])
-        keys = before + "\x1f" + countries
-        distinct = [k for k in pd.unique(keys.to_numpy()) if not k.startswith("\x1f")]
-        results = map_distinct(distinct, _format_keyed, ctx, f"Postcodes: {col}")
-        mapped = keys.map({k: r for k, r in zip(distinct, results, strict=True) if r is not None})
-        after = mapped.where(mapped.notna(), before).astype(before.dtype)
-        failed = keys.isin([k for k, r in zip(distinct, results, strict=True) if r is None]).to_numpy()
-        report.add_column(col, before, after, failed)
-        out[col] = after
-    return out, report
-
-
-def _format_keyed(key: str) -> str | None:
-    value, country = key.split("\x1f")
-    return format_postcode(value, country)
+    check_columns(df, [config.country_column] if config.country_column else [], "Postcodes")
+    countries = row_countries(df, config.country_column, config.country)
+    return map_cells(df, config.columns, format_postcode, "Postcodes", ctx, context=countries)

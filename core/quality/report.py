@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 
 from core.jobs import JobContext, ensure_context
-from core.quality.base import EXAMPLES, as_text, map_distinct
+from core.quality.base import EXAMPLES, WithContext, as_text, map_distinct
 from core.quality.contact import normalise_email, normalise_phone
 from core.quality.dates import guess_format, parse_date
 from core.quality.money import infer_decimal, parse_money_either
-from core.quality.places import country_code, format_postcode
+from core.quality.places import country_code, format_postcode, row_countries
 from core.roles import Role
 
 NUMERIC_ROLES = (Role.AMOUNT, Role.QUANTITY, Role.DISCOUNT)
@@ -153,8 +153,8 @@ def _number_check(value: str) -> bool:
     return True
 
 
-def _is_not_none(fn: Callable, value: str) -> bool:
-    return fn(value) is not None
+def _is_not_none(fn: Callable, *args: str) -> bool:
+    return fn(*args) is not None
 
 
 def _validator(
@@ -163,10 +163,6 @@ def _validator(
     """(value -> valid?, reason shown to people) for a role, or None when any text is fine."""
     if role == Role.EMAIL:
         return partial(_is_not_none, normalise_email), "not a valid e-mail address"
-    if role == Role.PHONE:
-        return partial(_is_not_none, partial(normalise_phone, region=config.region)), (
-            "not a phone number that can be read"
-        )
     if role in (Role.DATE_OF_BIRTH, Role.ORDER_DATE):
         fmt = config.date_formats.get(col) or guess_format(distinct)
         if role == Role.DATE_OF_BIRTH:
@@ -276,28 +272,25 @@ def profile_frame(
 
 
 def _invalid_mask(text, role, col, distinct, config, today, ctx, df, country_col):
-    if role == Role.POSTCODE:
-        countries = (
-            as_text(df[country_col]).map(lambda v: country_code(v) or config.region)
-            if country_col else pd.Series(config.region, index=df.index)
-        )
-        keys = pd.Series(text.to_numpy(), index=df.index) + "\x1f" + countries
-        pairs = [k for k in pd.unique(keys.to_numpy()) if not k.startswith("\x1f")]
-        ok = map_distinct(pairs, _postcode_ok, ctx, f"Checking {col}")
-        bad = [k for k, good in zip(pairs, ok, strict=True) if not good]
-        return keys.isin(bad).to_numpy(), "not a postcode of its country"
-    check = _validator(role, col, distinct, config, today)
-    if check is None:
-        return None
-    fn, reason = check
-    ok = map_distinct(distinct, fn, ctx, f"Checking {col}")
-    bad = [v for v, good in zip(distinct, ok, strict=True) if not good]
-    return text.isin(bad).to_numpy(), reason
-
-
-def _postcode_ok(key: str) -> bool:
-    value, country = key.split("\x1f")
-    return format_postcode(value, country) is not None
+    """Rows whose value is invalid for the role, and the reason; None if any text is fine."""
+    if role in (Role.PHONE, Role.POSTCODE):
+        countries = row_countries(df, country_col, config.region)
+        if role == Role.PHONE:
+            check, reason = partial(_is_not_none, normalise_phone), "not a phone number that can be read"
+        else:
+            check, reason = partial(_is_not_none, format_postcode), "not a postcode of its country"
+        keys = pd.Series(text.to_numpy(), index=df.index) + WithContext.SEP + countries
+        fn = WithContext(check)
+        pairs = [k for k in pd.unique(keys.to_numpy()) if not k.startswith(WithContext.SEP)]
+    else:
+        found = _validator(role, col, distinct, config, today)
+        if found is None:
+            return None
+        fn, reason = found
+        keys, pairs = text, distinct
+    ok = map_distinct(pairs, fn, ctx, f"Checking {col}")
+    bad = [k for k, good in zip(pairs, ok, strict=True) if not good]
+    return keys.isin(bad).to_numpy(), reason
 
 
 def _currencies(text: pd.Series, role: str) -> set[str]:

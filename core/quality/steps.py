@@ -117,15 +117,15 @@ def default_steps(df: pd.DataFrame, roles: dict[str, str], region: str = "DE") -
         steps.append(step_dict("names", NameCaseConfig(names)))
     if emails := columns_with(roles, Role.EMAIL):
         steps.append(step_dict("emails", EmailConfig(emails)))
+    countries = columns_with(roles, Role.COUNTRY)
     if phones := columns_with(roles, Role.PHONE):
-        steps.append(step_dict("phones", PhoneConfig(phones, region=region)))
+        steps.append(step_dict("phones", PhoneConfig(phones, region, (countries or [""])[0])))
     if dates := columns_with(roles, *DATE_ROLES):
         formats = {c: guess_format(as_text(df[c]).str.strip()) for c in dates}
         steps.append(step_dict("dates", DateConfig(formats)))
     if amounts := columns_with(roles, Role.AMOUNT):
         currency = columns_with(roles, Role.CURRENCY)
         steps.append(step_dict("money", MoneyConfig(amounts, currency_column=(currency or [""])[0])))
-    countries = columns_with(roles, Role.COUNTRY)
     if countries:
         steps.append(step_dict("countries", CountryConfig(countries)))
     if postcodes := columns_with(roles, Role.POSTCODE):

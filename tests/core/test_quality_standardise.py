@@ -262,3 +262,12 @@ def test_preview_shows_before_and_after_on_real_rows():
     assert pv.before["phone"].tolist() == ["0151 12345678", "nope", "030 1234567"]
     assert pv.after["phone"].tolist() == ["+4915112345678", "nope", "+49301234567"]
     assert (pv.report.changed_cells, pv.report.failed) == (2, 1)
+
+
+def test_phones_without_country_code_take_the_rows_country():
+    df = pd.DataFrame(
+        {"phone": ["07789 173776", "0151 12345678", "06 12 34 56 78"], "country": ["United Kingdom", "", "FR"]}
+    )
+    out, report = standardise_phones(df, PhoneConfig(["phone"], region="DE", country_column="country"))
+    assert out["phone"].tolist() == ["+447789173776", "+4915112345678", "+33612345678"]
+    assert report.failed == 0

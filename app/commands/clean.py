@@ -1,0 +1,88 @@
+"""`localreach clean FILE -o OUT`: the sensible cleaning steps (or a saved list), with counts.
+
+Roles are detected from the file; ``--role COLUMN=ROLE`` overrides a guess. The step
+list that ran can be saved with ``--save-steps`` and re-run next month with ``--steps``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+import core.roles
+from app.terminal import cli_context
+from core.atomic import atomic_open
+from core.errors import LocalReachError
+from core.io import read_table, write_table
+from core.quality.steps import default_steps, load_steps, run_steps
+from core.roles import Role
+
+NAME = "clean"
+HELP = "Tidy a customer or sales file: spaces, names, e-mails, phones, dates, money, countries."
+OUTPUT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("file", help="customer or sales list (.csv, .tsv, .txt or .xlsx)")
+    parser.add_argument("-o", "--output", required=True, help="where to write the cleaned file")
+    parser.add_argument("--steps", help="a step list saved as JSON (default: the sensible steps)")
+    parser.add_argument("--region", default="DE",
+                        help="country assumed for phone numbers and postcodes without one (default DE)")
+    parser.add_argument("--role", action="append", default=[], metavar="COLUMN=ROLE",
+                        help="set a column's role when the guess is wrong, e.g. --role Tel=phone")
+    parser.add_argument("--save-steps", metavar="JSON", help="also save the step list that ran")
+
+
+def parse_role_overrides(items: list[str], columns: list[str]) -> dict[str, str]:
+    """``["Tel=phone"]`` -> ``{"Tel": "phone"}``, refusing unknown columns and roles."""
+    roles = {}
+    for item in items:
+        column, _, role = item.partition("=")
+        if not role:
+            raise LocalReachError(f"--role '{item}': write it as COLUMN=ROLE, e.g. --role Tel=phone")
+        if column not in columns:
+            raise LocalReachError(f"--role: there is no column named '{column}' in the file")
+        if role not in {r.value for r in Role}:
+            raise LocalReachError(
+                f"--role: '{role}' is not a role; use one of {', '.join(r.value for r in Role)}"
+            )
+        roles[column] = role
+    return roles
+
+
+def detected_roles(df: pd.DataFrame) -> dict[str, str]:
+    """Roles from core.roles detection; until it exists, headers named exactly like a role."""
+    detect = getattr(core.roles, "detect_roles", None)
+    if detect is not None:
+        return {col: str(guess.role) for col, guess in detect(df).items()}
+    names = {r.value for r in Role}
+    return {col: col.strip().lower() for col in df.columns if col.strip().lower() in names}
+
+
+def run(args) -> int:
+    out_path = Path(args.output)
+    if out_path.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise LocalReachError(f"{out_path.name}: cannot write '{out_path.suffix}' files; use .csv, .tsv or .xlsx")
+    if out_path.exists() and out_path.resolve() == Path(args.file).resolve():
+        raise LocalReachError(f"{out_path.name}: is also the input; choose another output file "
+                              "(source files are never changed)")
+    if len(args.region) != 2 or not args.region.isalpha():
+        raise LocalReachError(f"--region '{args.region}': use a two-letter country code such as DE or GB")
+    steps = load_steps(args.steps) if args.steps else None
+    df, _ = read_table(args.file)
+    roles = {**detected_roles(df), **parse_role_overrides(args.role, list(df.columns))}
+    if steps is None:
+        steps = default_steps(df, roles, args.region.upper())
+    ctx = cli_context()
+    out, reports = run_steps(df, steps, ctx, roles)
+    write_table(out, out_path, ctx)
+    if args.save_steps:
+        with atomic_open(args.save_steps) as fh:
+            json.dump(steps, fh, indent=2)
+    for report in reports:
+        print(report.summary())
+    total = sum(r.changed_cells for r in reports)
+    print(f"{len(out):,} rows, {total:,} cells changed in all; written to {out_path.name}")
+    return 0
