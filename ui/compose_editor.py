@@ -1,0 +1,118 @@
+"""The template editor: subject line, body with merge fields highlighted, insert-field menu.
+
+It only edits text; the Compose screen turns edits into undoable document changes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRegularExpression, Signal
+from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.compose.template import Template
+
+
+class MergeHighlighter(QSyntaxHighlighter):
+    """``{{ field }}`` in blue and bold, ``{% if %}`` blocks in purple: not colour alone."""
+
+    def __init__(self, document) -> None:
+        super().__init__(document)
+        self._rules = []
+        for pattern, colour in ((r"\{\{.*?\}\}", "#1f5fbf"), (r"\{%.*?%\}", "#7a2a9a")):
+            fmt = QTextCharFormat()
+            fmt.setForeground(QColor(colour))
+            fmt.setFontWeight(QFont.Weight.Bold)
+            self._rules.append((QRegularExpression(pattern), fmt))
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt name)
+        for regex, fmt in self._rules:
+            matches = regex.globalMatch(text)
+            while matches.hasNext():
+                m = matches.next()
+                self.setFormat(m.capturedStart(), m.capturedLength(), fmt)
+
+
+class TemplateEditor(QWidget):
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.subject = QLineEdit()
+        self.subject.setAccessibleName("Subject")
+        self.sender = QLineEdit()
+        self.sender.setPlaceholderText("optional, e.g. shop@example.org")
+        self.sender.setAccessibleName("From")
+        self.body = QPlainTextEdit()
+        self.body.setAccessibleName("Message")
+        self.body.setTabChangesFocus(True)
+        self.highlighter = MergeHighlighter(self.body.document())
+        self.is_html = QCheckBox("The message is HTML")
+        self.insert_button = QToolButton()
+        self.insert_button.setText("Insert field")
+        self.insert_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.insert_menu = QMenu(self.insert_button)
+        self.insert_button.setMenu(self.insert_menu)
+        form = QFormLayout()
+        form.addRow("Subject", self.subject)
+        form.addRow("From", self.sender)
+        tools = QHBoxLayout()
+        tools.addWidget(self.insert_button)
+        tools.addWidget(self.is_html)
+        tools.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addLayout(tools)
+        layout.addWidget(self.body, 1)
+        for signal in (self.subject.textEdited, self.sender.textEdited, self.body.textChanged,
+                       self.is_html.toggled):
+            signal.connect(self._changed)
+        self._loading = False
+
+    def _changed(self, *_args) -> None:
+        if not self._loading:
+            self.edited.emit()
+
+    def set_fields(self, fields: list[str]) -> None:
+        self.insert_menu.clear()
+        for name in fields:
+            action = self.insert_menu.addAction(name)
+            action.triggered.connect(lambda _checked=False, n=name: self.insert_field(n))
+
+    def insert_field(self, name: str) -> None:
+        """Insert ``{{ name }}`` where the cursor is (in the subject if it has focus)."""
+        text = "{{ " + name + " }}"
+        if self.subject.hasFocus():
+            self.subject.insert(text)
+            self.edited.emit()
+        else:
+            self.body.insertPlainText(text)
+
+    def template(self) -> Template:
+        body = self.body.toPlainText()
+        html = self.is_html.isChecked()
+        return Template(subject=self.subject.text(), text="" if html else body,
+                        html=body if html else "", sender=self.sender.text())
+
+    def set_template(self, template: Template) -> None:
+        """Show ``template`` without emitting ``edited`` (used by undo and version switch)."""
+        if template == self.template():
+            return
+        self._loading = True
+        try:
+            self.subject.setText(template.subject)
+            self.sender.setText(template.sender)
+            self.is_html.setChecked(bool(template.html))
+            self.body.setPlainText(template.html or template.text)
+        finally:
+            self._loading = False
