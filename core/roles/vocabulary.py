@@ -1,0 +1,63 @@
+"""The column-role vocabulary every step uses to find e-mails, names, amounts..."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CUSTOMER_ID = "customer_id"
+    FIRST_NAME = "first_name"
+    LAST_NAME = "last_name"
+    FULL_NAME = "full_name"
+    EMAIL = "email"
+    PHONE = "phone"
+    STREET = "street"
+    CITY = "city"
+    POSTCODE = "postcode"
+    COUNTRY = "country"
+    DATE_OF_BIRTH = "date_of_birth"
+    GENDER = "gender"
+    COMPANY = "company"
+    ORDER_ID = "order_id"
+    ORDER_DATE = "order_date"
+    AMOUNT = "amount"
+    CURRENCY = "currency"
+    QUANTITY = "quantity"
+    PRODUCT = "product"
+    CATEGORY = "category"
+    CHANNEL = "channel"
+    DISCOUNT = "discount"
+    CONSENT = "consent"
+    OPT_OUT = "opt_out"
+    OTHER = "other"
+
+
+# What each role means, in the user's words (role pickers, reasons, reports).
+ROLE_LABELS = {
+    Role.CUSTOMER_ID: "a customer id",
+    Role.FIRST_NAME: "a first name",
+    Role.LAST_NAME: "a last name",
+    Role.FULL_NAME: "a full name",
+    Role.EMAIL: "an e-mail address",
+    Role.PHONE: "a phone number",
+    Role.STREET: "a street address",
+    Role.CITY: "a city",
+    Role.POSTCODE: "a postcode",
+    Role.COUNTRY: "a country",
+    Role.DATE_OF_BIRTH: "a date of birth",
+    Role.GENDER: "a gender or salutation",
+    Role.COMPANY: "a company",
+    Role.ORDER_ID: "an order id",
+    Role.ORDER_DATE: "an order date",
+    Role.AMOUNT: "an amount of money",
+    Role.CURRENCY: "a currency",
+    Role.QUANTITY: "a quantity",
+    Role.PRODUCT: "a product",
+    Role.CATEGORY: "a category",
+    Role.CHANNEL: "a sales channel",
+    Role.DISCOUNT: "a discount",
+    Role.CONSENT: "consent to marketing",
+    Role.OPT_OUT: "an opt-out",
+    Role.OTHER: "none of the roles",
+}
