@@ -1,0 +1,36 @@
+"""`localreach personas SEGMENTED -o OUT.json|OUT.html|OUT.md|OUT.pdf [--sales SALES]`."""
+
+from __future__ import annotations
+
+from app.terminal import cli_context
+from core.io import read_table
+from core.personas.build import build_personas
+from core.personas.export import FORMATS, write_personas
+from core.segment.features import FeatureConfig
+
+NAME = "personas"
+HELP = "Turn each customer group into a persona card (JSON, HTML, Markdown or PDF)."
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("segmented", help="the output of `localreach segment` (needs its "
+                        "`segment` column and the figures it adds)")
+    parser.add_argument("-o", "--output", required=True,
+                        help="where to write the cards; the format follows the name: "
+                        + ", ".join(FORMATS))
+    parser.add_argument("--sales", help="the same sales file given to `localreach segment`; "
+                        "adds top categories, products, channels and discount use to each "
+                        "card (without it the cards show only the figures in SEGMENTED)")
+    parser.add_argument("--id-column", default="customer_id",
+                        help="customer id column in SEGMENTED")
+
+
+def run(args) -> int:
+    ctx = cli_context()
+    segmented, _ = read_table(args.segmented, ctx=ctx)
+    sales = read_table(args.sales, ctx=ctx)[0] if args.sales else None
+    personas = build_personas(segmented, sales, FeatureConfig(id_column=args.id_column), ctx)
+    write_personas(personas, args.output)
+    for p in personas:
+        print(f"{p.name}: {p.people:,} people. {p.description}")
+    return 0

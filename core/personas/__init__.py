@@ -1,0 +1,1 @@
+"""Personas: segments turned into people a marketer can write to, and their export."""

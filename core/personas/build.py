@@ -1,0 +1,149 @@
+"""Personas from segments: key figures against the whole base, top products, example members.
+
+Input is the Segments step's output (every CRM row with ``segment`` and the value columns);
+with the sales lines too, personas also know categories, channels, products and discounts.
+A persona is a plain dataclass the user edits (name, description, tone, offer, notes) and
+the mail merge reads; it round-trips through ``dataclasses.asdict`` / ``Persona(**d)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from core.errors import ColumnError
+from core.jobs import JobContext, ensure_context
+from core.personas.naming import NO_PURCHASES, describe, name_for
+from core.segment.features import FeatureConfig, build_features, person_keys
+
+EXAMPLES = 3
+TOP = 3
+# Figures compared with the whole base, in the order cards and charts show them.
+FIGURES = {
+    "frequency": "Orders",
+    "avg_order_value": "Spend per order",
+    "monetary": "Total spend",
+    "recency_days": "Days since last order",
+    "tenure_days": "Days since first order",
+    "lifetime_value": "Expected spend, next 12 months",
+    "discount_share": "Orders with a discount",
+}
+
+
+@dataclass
+class Persona:
+    segment: str
+    name: str
+    description: str
+    people: int
+    share: float                       # of all people
+    revenue_share: float               # of all spend
+    figures: dict[str, float]          # median per person (discount: mean share)
+    versus_base: dict[str, float]      # figure / the same figure for everyone
+    top_categories: list[str] = field(default_factory=list)
+    top_products: list[str] = field(default_factory=list)
+    top_channels: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)   # pseudonyms, never names
+    tone: str = ""
+    offer: str = ""
+    notes: str = ""
+
+
+def pseudonym(person: str) -> str:
+    """A short stable label for a person ("Customer 3f9a2c"), so cards never show names."""
+    return "Customer " + hashlib.blake2b(str(person).encode(), digest_size=3).hexdigest()
+
+
+def person_table(segmented: pd.DataFrame, sales: pd.DataFrame | None,
+                 config: FeatureConfig | None = None, ctx: JobContext | None = None
+                 ) -> pd.DataFrame:
+    """One row per person: segment, value columns and (with sales) mix and discount shares."""
+    config = config or FeatureConfig()
+    if "segment" not in segmented.columns:
+        raise ColumnError("The file has no 'segment' column; run `localreach segment` first "
+                          "and give its output.")
+    keys = person_keys(segmented, config)
+    first = segmented.reset_index(drop=True).groupby(keys.to_numpy(), sort=False).head(1)
+    table = first.set_axis(keys.iloc[first.index].to_numpy(), axis=0)
+    numeric = [c for c in ("recency_days", "frequency", "monetary", "avg_order_value",
+                           "tenure_days", "lifetime_value", "p_active") if c in table.columns]
+    table[numeric] = table[numeric].apply(pd.to_numeric, errors="coerce")
+    if sales is not None:
+        feats = build_features(segmented, sales, config, ctx)
+        extra = feats.table.drop(columns=[c for c in feats.table.columns if c in table.columns])
+        table = table.join(extra)
+        table.attrs["lines"] = feats.sales
+    return table
+
+
+def _top(lines: pd.DataFrame, members: pd.Index, column: str) -> list[str]:
+    if lines is None or column not in lines:
+        return []
+    mine = lines[lines["person"].isin(members)]
+    spend = mine.groupby(column)["amount"].sum().sort_values(ascending=False, kind="stable")
+    return [str(v) for v in spend.index[:TOP] if str(v)]
+
+
+def _figures(rows: pd.DataFrame) -> dict[str, float]:
+    out = {}
+    for col in FIGURES:
+        if col in rows.columns:
+            values = rows[col].astype(float)
+            value = values.mean() if col == "discount_share" else values.median()
+            out[col] = float(value) if pd.notna(value) else 0.0
+    return out
+
+
+def build_personas(segmented: pd.DataFrame, sales: pd.DataFrame | None = None,
+                   config: FeatureConfig | None = None, ctx: JobContext | None = None
+                   ) -> list[Persona]:
+    """One persona per segment, largest first; names derived from what sets it apart."""
+    ctx = ensure_context(ctx)
+    table = person_table(segmented, sales, config, ctx)
+    lines = table.attrs.get("lines")
+    buyers = table[table["frequency"].fillna(0) > 0] if "frequency" in table else table
+    base = _figures(buyers)
+    total_spend = float(table["monetary"].fillna(0).sum()) if "monetary" in table else 0.0
+    personas: list[Persona] = []
+    counts = table["segment"].value_counts(sort=False)  # first appearance breaks size ties
+    sizes = sorted(counts.items(), key=lambda item: (item[0] == NO_PURCHASES, -item[1]))
+    for i, (segment, size) in enumerate(sizes):
+        ctx.progress(i, len(sizes), "Writing personas")
+        rows = table[table["segment"] == segment]
+        figures = _figures(rows)
+        versus = {k: (v / base[k] if base.get(k) else 0.0) for k, v in figures.items()}
+        spend = float(rows["monetary"].fillna(0).sum()) if "monetary" in rows else 0.0
+        examples = sorted(rows.index, key=lambda p: hashlib.sha256(str(p).encode()).digest())
+        persona = Persona(
+            segment=str(segment), name="", description="", people=int(size),
+            share=float(size / len(table)),
+            revenue_share=spend / total_spend if total_spend else 0.0,
+            figures=figures, versus_base=versus,
+            top_categories=_top(lines, rows.index, "category"),
+            top_products=_top(lines, rows.index, "product"),
+            top_channels=_top(lines, rows.index, "channel"),
+            examples=[pseudonym(p) for p in examples[:EXAMPLES]],
+        )
+        persona.name = name_for(persona, seasonal=_seasonal(rows))
+        persona.description = describe(persona)
+        personas.append(persona)
+    _make_names_unique(personas)
+    return personas
+
+
+def _seasonal(rows: pd.DataFrame) -> bool:
+    return "peak_season_share" in rows and bool(rows["peak_season_share"].mean() >= 0.5)
+
+
+def _make_names_unique(personas: list[Persona]) -> None:
+    """Two groups both "Drifting away": tell them apart by their top category or a number."""
+    seen: dict[str, int] = {}
+    for p in personas:
+        if p.name in seen:
+            extra = p.top_categories[0] if p.top_categories else str(seen[p.name] + 1)
+            seen[p.name] += 1
+            p.name = f"{p.name} ({extra})"
+        else:
+            seen[p.name] = 1

@@ -1,0 +1,43 @@
+"""The small chart on each persona card: how the group compares with the average customer.
+
+One matplotlib figure serves the screen (the UI wraps it in a Qt canvas) and the exported
+HTML / PDF (rendered to PNG by the Agg backend), so they look the same. Bars carry their
+value as text ("2.1x"), so colour is never the only signal.
+"""
+
+from __future__ import annotations
+
+import io
+
+from matplotlib.figure import Figure
+
+from core.personas.build import FIGURES, Persona
+
+ABOVE, BELOW = "#2f7d5b", "#b35c3c"
+
+
+def comparison_figure(p: Persona, figure: Figure | None = None) -> Figure:
+    """Horizontal bars of figure / average (1.0 = like everyone) for one persona."""
+    fig = figure or Figure(figsize=(4.2, 2.4), dpi=100)
+    fig.clear()
+    ax = fig.add_subplot()
+    keys = [k for k in FIGURES if k in p.versus_base][::-1]
+    values = [p.versus_base[k] for k in keys]
+    ax.barh([FIGURES[k] for k in keys], values,
+            color=[ABOVE if v >= 1 else BELOW for v in values])
+    ax.axvline(1.0, color="#444444", linewidth=1, linestyle="--")
+    for y, v in enumerate(values):
+        ax.text(v, y, f" {v:.1f}x", va="center", fontsize=8)
+    ax.set_xlim(0, max([2.0, *values]) * 1.2)
+    ax.set_title(f"{p.name} compared with the average customer", fontsize=9)
+    ax.set_xlabel("times the average (dashed line = average)", fontsize=8)
+    ax.tick_params(labelsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def comparison_png(p: Persona) -> bytes:
+    """The card chart as PNG bytes (for HTML export)."""
+    buffer = io.BytesIO()
+    comparison_figure(p).savefig(buffer, format="png")
+    return buffer.getvalue()
