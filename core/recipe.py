@@ -268,13 +268,26 @@ def _step_personas(run: _Run, cfg: dict, ctx: JobContext) -> str:
     return f"{len(personas)} personas"
 
 
+def _template_files(cfg: dict) -> list[str]:
+    return cfg.get("templates") or ([cfg["template"]] if cfg.get("template") else [])
+
+
+def _preflight(recipe: Recipe, base: Path) -> None:
+    """Refuse a broken template before an hour of work, not after it."""
+    if recipe.enabled("merge"):
+        with contextlib.suppress(Skipped):
+            load_template = _engine("core.compose.template", "load_template")
+            for f in _template_files(recipe.config("merge")):
+                load_template(_resolve(base, f))
+
+
 def _step_merge(run: _Run, cfg: dict, ctx: JobContext) -> str:
     merge = _engine("core.compose.merge", "merge")
     from core.compose.merge import MergeConfig, persona_map
     from core.compose.outputs import write
     from core.compose.template import load_template
 
-    files = cfg.get("templates") or ([cfg["template"]] if cfg.get("template") else [])
+    files = _template_files(cfg)
     if not files:
         raise Skipped("no template in the recipe ([steps.merge] template = \"...\")")
     names = [chr(ord("A") + i) for i in range(len(files))] if len(files) > 1 else ["main"]
@@ -383,6 +396,7 @@ def run_recipe(
         raise LocalReachError("The recipe names no customer list; give one with --crm.")
     if outdir.exists() and not outdir.is_dir():
         raise LocalReachError(f"{outdir.name} is a file, not a folder; choose a folder for the output.")
+    _preflight(recipe, base)
     prev = _previous_customers(Path(previous) if previous else outdir)
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", suffix=".partial", dir=outdir.parent))
