@@ -1,0 +1,70 @@
+"""Per-person features: text parsing, linking sales to persons, exact figures."""
+
+import pandas as pd
+import pytest
+
+from core.errors import ColumnError
+from core.segment.features import FeatureConfig, build_features, model_matrix, parse_numbers
+
+CRM = pd.DataFrame({
+    "customer_id": ["A1", "A2", "B1", "C1"],
+    "cluster_id": ["p1", "p1", "p2", ""],
+    "email": ["ann@x.example", "ann@y.example", "bo@x.example", "cy@x.example"],
+})
+
+
+def test_numbers_in_any_local_format():
+    values = pd.Series(["1.234,50", "1,234.50", "€ 12", "12,5", "-3.10", "", "n/a", "1,000"])
+    parsed = parse_numbers(values)
+    assert parsed.iloc[:5].tolist() == [1234.5, 1234.5, 12.0, 12.5, -3.1]
+    assert parsed.iloc[5:7].isna().all() and parsed.iloc[7] == 1000.0
+
+
+def test_records_of_one_person_are_counted_together():
+    sales = pd.DataFrame({
+        "order_id": ["o1", "o2", "o2", "o3", "o4", "o5"],
+        "customer_id": ["A1", "A2", "A2", "B1", "ZZ", "C1"],
+        "order_date": ["2025-01-01", "2025-01-11", "2025-01-11", "2025-01-21", "2025-01-21",
+                       "2025-01-30"],
+        "amount": ["10", "5", "15", "40", "99", "7"],
+        "discount": ["0", "2", "0", "0", "0", "1"],
+        "channel": ["store", "online", "online", "store", "store", "app"],
+    })
+    f = build_features(CRM, sales, FeatureConfig())
+    t = f.table
+    assert list(t.index) == ["p1", "p2", "id:C1"]
+    assert f.person_of_row.tolist() == ["p1", "p1", "p2", "id:C1"]
+    assert f.unmatched_sales == 1 and f.as_of == pd.Timestamp("2025-01-31")
+    assert t.loc["p1", ["frequency", "monetary", "avg_order_value", "recency_days",
+                        "tenure_days", "mean_days_between", "discount_share"]].tolist() == [
+        2.0, 30.0, 15.0, 20.0, 30.0, 10.0, 0.5]
+    assert t.loc["p1", "channel:online"] == pytest.approx(20 / 30)
+    assert t.loc["p2", "mean_days_between"] == t.loc["p2", "tenure_days"] == 10.0
+
+
+def test_sales_link_by_email_when_there_is_no_customer_id():
+    sales = pd.DataFrame({"email": [" ANN@y.example", "bo@x.example"],
+                          "order_date": ["2025-01-01", "2025-01-02"], "amount": ["1", "2"]})
+    t = build_features(CRM, sales, FeatureConfig()).table
+    assert t["orders"].tolist() == [1, 1, 0]
+
+
+def test_missing_columns_and_features_are_named():
+    with pytest.raises(ColumnError, match="^The sales file has no 'customer_id', 'matched_id' "
+                       "or 'email' column"):
+        build_features(CRM.drop(columns="email"),
+                       pd.DataFrame({"order_date": ["2025-01-01"], "amount": ["1"]}),
+                       FeatureConfig())
+    with pytest.raises(ColumnError, match="^The customer file has no column 'client'"):
+        build_features(CRM, None, FeatureConfig(id_column="client"))
+
+
+def test_model_matrix_scales_and_weighs_mixes_as_one_feature():
+    table = pd.DataFrame({"frequency": [1.0, 3.0, 7.0], "channel:a": [1.0, 0.0, 0.5],
+                          "channel:b": [0.0, 1.0, 0.5], "channel:c": [0.0, 0.0, 0.0],
+                          "orders": [1, 3, 7]})
+    x = model_matrix(table, ["frequency", "channel_mix"])
+    assert x.shape == (3, 4)
+    assert x[:, 0].std() == pytest.approx(1.0)
+    assert x[:, 1].std() == pytest.approx(1 / 3 ** 0.5)
+    assert (x[:, 3] == 0).all()
