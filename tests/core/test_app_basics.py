@@ -67,3 +67,12 @@ def test_version_flag(capsys):
         main(["--version"])
     assert exit_info.value.code == 0
     assert "LocalReach" in capsys.readouterr().out
+
+
+def test_atomic_files_get_normal_permissions(tmp_path):
+    target = tmp_path / "export.csv"
+    with atomic_open(target) as fh:
+        fh.write("a\n")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
