@@ -14,10 +14,13 @@ from pathlib import Path
 from typing import IO
 
 
-def _umask() -> int:
+def _read_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+_UMASK = _read_umask()  # read once at import: os.umask is process-wide, not thread-safe
 
 
 @contextlib.contextmanager
@@ -31,7 +34,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
-    os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp's 0600 would surprise the user
+    os.chmod(tmp_path, 0o666 & ~_UMASK)  # mkstemp's 0600 would surprise the user
     try:
         yield tmp_path
         with open(tmp_path, "rb+") as fh:
