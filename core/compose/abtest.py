@@ -157,3 +157,21 @@ def verdict(variant: str, diff: float, p: float, metric: str) -> str:
     return (f"Variant {variant} got {per100:.1f} {direction} {what} per 100 people than the "
             f"control group, but this could easily be chance (p = {p:.2f}); do not draw a "
             "conclusion yet.")
+
+
+def results_figure(table: pd.DataFrame, metric: str = "converted"):
+    """Bars of each version's rate with its 95 % interval; the control group in grey."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(5, 3), layout="constrained")
+    ax = fig.add_subplot()
+    rates = table["rate"].to_numpy() * 100
+    errors = [rates - table["rate_low"].to_numpy() * 100, table["rate_high"].to_numpy() * 100 - rates]
+    colours = ["#9a9a9a" if v == CONTROL else "#1f5fbf" for v in table["variant"]]
+    ax.bar(table["variant"].astype(str), rates, yerr=errors, capsize=6, color=colours,
+           edgecolor="black")
+    what = {"opened": "opened", "clicked": "clicked", "converted": "bought"}.get(metric, metric)
+    ax.set_title(f"People who {what}, per 100, with the likely range")
+    ax.set_xlabel("Version (control = got nothing)")
+    ax.set_ylabel(f"{what.capitalize()} per 100 people")
+    return fig
