@@ -10,6 +10,7 @@ import hashlib
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from core.errors import FileImportError
@@ -55,24 +56,39 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _empty_rows(frame: pd.DataFrame, columns: list[int]) -> np.ndarray:
+    """Positions of rows empty in every given column; narrows candidates column by column,
+    so a real table (few empty first cells) costs about one column comparison."""
+    candidates = np.arange(len(frame))
+    for j in columns:
+        if not candidates.size:
+            break
+        candidates = candidates[frame[j].to_numpy(dtype=object)[candidates] == ""]
+    return candidates
+
+
 def _shape(
     raw_header: list[str], frame: pd.DataFrame, warnings: list[str]
 ) -> tuple[pd.DataFrame, dict]:
-    """Text everywhere, no all-empty rows, no unnamed empty columns, unique visible names."""
-    frame = frame.fillna("").astype(str)
+    """Drop all-empty rows and unnamed empty columns; give every column a unique visible name."""
     frame.columns = range(frame.shape[1])
     raw_header = list(raw_header) + [""] * (frame.shape[1] - len(raw_header))
-    filled = frame.ne("")
-    keep_cols = [i for i, h in enumerate(raw_header) if h.strip() or bool(filled[i].any())]
+    keep_cols = [
+        i
+        for i, h in enumerate(raw_header)
+        if h.strip() or len(_empty_rows(frame, [i])) < len(frame)
+    ]
     dropped_cols = len(raw_header) - len(keep_cols)
     if dropped_cols:
         warnings.append(f"Ignored {dropped_cols} empty column(s) without a header.")
-    keep_rows = filled[keep_cols].any(axis=1) if keep_cols else filled.any(axis=1)
-    blank_rows = int((~keep_rows).sum())
-    if blank_rows:
-        warnings.append(f"Skipped {blank_rows} empty row(s).")
-        frame = frame[keep_rows.to_numpy()]
-    frame = frame[keep_cols].reset_index(drop=True)
+    blank = _empty_rows(frame, keep_cols) if keep_cols else np.arange(len(frame))
+    if blank.size:
+        warnings.append(f"Skipped {blank.size} empty row(s).")
+        keep = np.ones(len(frame), dtype=bool)
+        keep[blank] = False
+        frame = frame[keep]
+    if dropped_cols or blank.size:
+        frame = frame[keep_cols].reset_index(drop=True)
     names, renamed, rename_warnings = unique_headers([raw_header[i] for i in keep_cols])
     warnings.extend(rename_warnings)
     frame.columns = names
@@ -151,11 +167,7 @@ def _sheet_frame(workbook, sheet, path, options, ctx, sheets, sha, preview_rows)
         )
     width = max(len(r) for r in rows)
     body = rows[header_row + 1 :][:preview_rows]
-    frame = (
-        pd.DataFrame(body, columns=range(width), dtype=object)
-        if body
-        else pd.DataFrame(columns=range(width))
-    )
+    frame = pd.DataFrame(body or None, columns=range(width), dtype=str).fillna("")
     warnings: list[str] = []
     frame, renamed = _shape(rows[header_row], frame, warnings)
     report = ImportReport(

@@ -46,47 +46,42 @@ class TextSource:
     header_row: int  # records before the header (what the user sees as rows)
 
 
-def detect_encoding(data: bytes, name: str) -> str:
-    """BOM first, then UTF-16 without BOM (NUL pattern), strict UTF-8, then cp1252."""
+def _candidates(data: bytes) -> list[str]:
+    """Encodings to try in order: a BOM decides; NUL-heavy text is UTF-16; else UTF-8, cp1252."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return encoding
+            return [encoding]
     head = data[:4096]
     if len(head) >= 4 and head.count(0) > len(head) // 4:
-        return "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
-            return "utf-8"  # a preview prefix cut through a character
-    try:
-        data.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        raise FileImportError(
-            f"{name}: the text encoding could not be recognised (not UTF-8 or Windows-1252); "
-            "choose the encoding in the import options."
-        ) from None
+        return ["utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"]
+    return ["utf-8", "cp1252"]
 
 
 def decode(data: bytes, encoding: str | None, name: str, partial: bool = False) -> tuple[str, str]:
-    """Decode ``data`` strictly; ``partial`` tolerates a character cut at the end."""
-    encoding = encoding or detect_encoding(data, name)
-    try:
-        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-        text = decoder.decode(data, final=not partial)
-    except LookupError:
-        raise FileImportError(
-            f"{name}: unknown text encoding '{encoding}'; choose another one."
-        ) from None
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise FileImportError(
-            f"{name}, line {line}: the text is not valid {encoding}; "
-            "choose another encoding in the import options."
-        ) from None
-    return text.lstrip("\ufeff"), encoding
+    """Decode ``data`` strictly (detecting the encoding when not given).
+
+    ``partial`` is for a preview prefix: a character cut at its end is not an error.
+    """
+    candidates = [encoding] if encoding else _candidates(data)
+    for candidate in candidates:
+        try:
+            decoder = codecs.getincrementaldecoder(candidate)(errors="strict")
+            return decoder.decode(data, final=not partial).lstrip("\ufeff"), candidate
+        except LookupError:
+            raise FileImportError(
+                f"{name}: unknown text encoding '{candidate}'; choose another one."
+            ) from None
+        except UnicodeDecodeError as exc:
+            if encoding:
+                line = data[: exc.start].count(b"\n") + 1
+                raise FileImportError(
+                    f"{name}, line {line}: the text is not valid {encoding}; "
+                    "choose another encoding in the import options."
+                ) from None
+    raise FileImportError(
+        f"{name}: the text encoding could not be recognised (not UTF-8 or Windows-1252); "
+        "choose the encoding in the import options."
+    )
 
 
 def _sample_records(sample: str, delimiter: str, limit: int = HEADER_SCAN_ROWS + 20) -> list:
