@@ -1,0 +1,443 @@
+"""Quality screen: how healthy the data is, and fixes previewed before they are applied.
+
+Left: the overall score, one bar per column (valid / empty / invalid) and the list of
+issues; clicking an issue filters the table to exactly the rows that have it. Right:
+the cleaning steps that fit the file's columns; picking one shows before -> after on
+real rows and how many cells it will change; Apply is one undoable action with an
+audit entry (step, settings, counts: never values).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.quality.base import Preview, preview
+from core.quality.clustering import ValueMergeConfig
+from core.quality.dates import FORMAT_LABELS, FORMATS
+from core.quality.impute import METHODS as IMPUTE_METHODS
+from core.quality.impute import ImputeConfig, numeric_columns
+from core.quality.report import QualityReport, ReportConfig, quality_report
+from core.quality.steps import STEPS, default_steps, run_step, step_dict
+from core.roles import Role
+from ui.frame_model import FrameModel
+from ui.quality_bars import BarRow, QualityBars
+from ui.quality_clusters import ClusterDialog
+from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
+
+FILES = {"crm": "Customer list", "sales": "Sales"}
+DECIMALS = [("Automatic", "auto"), ("Point: 1,234.56", "."), ("Comma: 1.234,56", ",")]
+IMPUTE_LABELS = {"median": "Middle value (median)", "most_frequent": "Most common value",
+                 "knn": "From similar rows (k-NN)", "iterative": "Predicted from other columns (iterative)"}
+PREVIEW_SLOT = "quality-preview"
+CATEGORY_ROLES = (Role.COMPANY, Role.PRODUCT, Role.CATEGORY, Role.CHANNEL, Role.CITY, Role.GENDER, Role.OTHER)
+
+
+class Screen(StepScreen):
+    STEP = "quality"
+    TITLE = "Quality"
+    INTRO = (
+        "See how healthy your data is and fix it in a few clicks: every fix is shown before "
+        "it happens, and every fix can be undone."
+    )
+
+    def __init__(self, document, jobs, parent=None) -> None:
+        super().__init__(document, jobs, parent)
+        self.report: QualityReport | None = None
+        self._reported_for: tuple | None = None
+        self.last_preview: Preview | None = None
+        self._pending_step: dict | None = None
+        self._controls: dict[str, QWidget] = {}
+        self.body.addLayout(self._build_top())
+        splitter = QSplitter()
+        splitter.addWidget(self._build_overview())
+        splitter.addWidget(self._build_table())
+        splitter.addWidget(self._build_steps())
+        splitter.setSizes([380, 620, 380])
+        self.body.addWidget(splitter, 1)
+
+    # -- layout -------------------------------------------------------------------------
+    def _build_top(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.file_choice = QComboBox()
+        self.file_choice.setAccessibleName("File")
+        self.file_choice.currentIndexChanged.connect(lambda _i: self.update_view())
+        self.score = QLabel()
+        self.score.setObjectName("bigFigure")
+        self.score.setAccessibleName("Overall score")
+        row.addWidget(QLabel("File:"))
+        row.addWidget(self.file_choice)
+        row.addStretch(1)
+        row.addWidget(self.score)
+        return row
+
+    def _build_overview(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("Columns"))
+        self.bars = QualityBars()
+        self.bars.columnClicked.connect(self.show_column_issue)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.bars)
+        layout.addWidget(scroll, 2)
+        layout.addWidget(QLabel("Issues — click one to see its rows"))
+        self.issues = QListWidget()
+        self.issues.setAccessibleName("Issues")
+        self.issues.itemClicked.connect(self.show_issue)
+        layout.addWidget(self.issues, 1)
+        return box
+
+    def _build_table(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        self.filter_label = QLabel("All rows")
+        self.show_all_button = QPushButton("Show all rows")
+        self.show_all_button.clicked.connect(self.show_all_rows)
+        self.show_all_button.setEnabled(False)
+        row.addWidget(self.filter_label, 1)
+        row.addWidget(self.show_all_button)
+        layout.addLayout(row)
+        self.model = FrameModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Data")
+        layout.addWidget(self.table, 1)
+        return box
+
+    def _build_steps(self) -> QWidget:
+        box = QGroupBox("Fixes")
+        layout = QVBoxLayout(box)
+        region_row = QHBoxLayout()
+        self.region = QLineEdit("DE")
+        self.region.setMaxLength(2)
+        self.region.setToolTip("Country assumed for phone numbers and postcodes that do not say (two letters)")
+        self.region.editingFinished.connect(self.update_view)
+        region_row.addWidget(QLabel("Home country"))
+        region_row.addWidget(self.region)
+        layout.addLayout(region_row)
+        self.steps = QListWidget()
+        self.steps.setAccessibleName("Fixes")
+        self.steps.currentRowChanged.connect(lambda _r: self._step_selected())
+        layout.addWidget(self.steps, 1)
+        self.settings = QFormLayout()
+        layout.addLayout(self.settings)
+        self.change_count = QLabel()
+        self.change_count.setAccessibleName("Cells that will change")
+        layout.addWidget(self.change_count)
+        self.preview_table = QTableWidget(0, 3)
+        self.preview_table.setHorizontalHeaderLabels(["Column", "Before", "After"])
+        self.preview_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.preview_table.verticalHeader().hide()
+        self.preview_table.setAccessibleName("Before and after")
+        layout.addWidget(self.preview_table, 2)
+        buttons = QHBoxLayout()
+        self.spellings_button = QPushButton("Spellings…")
+        self.spellings_button.setToolTip("Find values written in different ways and keep one spelling")
+        self.spellings_button.clicked.connect(self.open_spellings)
+        self.apply_button = QPushButton("Apply")
+        self.apply_button.setObjectName("primary")
+        self.apply_button.setEnabled(False)
+        self.apply_button.clicked.connect(lambda: self.apply_current())
+        buttons.addWidget(self.spellings_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.apply_button)
+        layout.addLayout(buttons)
+        return box
+
+    # -- state ----------------------------------------------------------------------------
+    @property
+    def current_file(self) -> str:
+        return self.file_choice.currentData() or "crm"
+
+    def frames(self) -> dict:
+        return {n: self.document.frame(n) for n in FILES if self.document.frame(n) is not None}
+
+    def waiting_for(self) -> str | None:
+        return None if self.document.frame("crm") is not None else "Import a customer list first"
+
+    def status(self) -> tuple[str, str]:
+        if self.document.frame("crm") is None:
+            return NOT_STARTED, ""
+        applied = sum(len(v) for v in (self.document.state(self.STEP) or {}).get("applied", {}).values())
+        score = self.report.files["crm"].score_text() if self.report and "crm" in self.report.files else ""
+        if applied:
+            return DONE, f"{applied} fixes applied" + (f", {score}" if score else "")
+        return (NEEDS_ATTENTION, score) if score else (NOT_STARTED, "")
+
+    def refresh(self) -> None:
+        self._fill_file_choice()
+        frame = self.document.frame(self.current_file)
+        self.model.set_frame(frame)
+        self.show_all_rows()
+        key = tuple((n, id(f), tuple(sorted(self.document.roles(n).items()))) for n, f in self.frames().items())
+        key += (self.region_code(),)
+        if key != self._reported_for:
+            self._reported_for = key
+            self.report = None
+            self.score.setText("Checking…")
+            frames = self.frames()
+            roles = {n: self.document.roles(n) for n in frames}
+            config = ReportConfig(region=self.region_code())
+            self.run_job(lambda ctx: quality_report(frames, roles, config, ctx), self._report_done,
+                         "Checking your data…")
+        else:
+            self._show_report()
+        self._fill_steps()
+
+    def region_code(self) -> str:
+        text = self.region.text().strip().upper()
+        return text if len(text) == 2 and text.isalpha() else "DE"
+
+    def _fill_file_choice(self) -> None:
+        wanted = [n for n in FILES if self.document.frame(n) is not None]
+        have = [self.file_choice.itemData(i) for i in range(self.file_choice.count())]
+        if wanted != have:
+            current = self.current_file
+            self.file_choice.blockSignals(True)
+            self.file_choice.clear()
+            for name in wanted:
+                self.file_choice.addItem(FILES[name], name)
+            self.file_choice.setCurrentIndex(max(0, wanted.index(current) if current in wanted else 0))
+            self.file_choice.blockSignals(False)
+
+    # -- the report -------------------------------------------------------------------------
+    def _report_done(self, report: QualityReport) -> None:
+        self.report = report
+        self._show_report()
+        self.statusChanged.emit()
+
+    def _show_report(self) -> None:
+        if self.report is None or self.current_file not in self.report.files:
+            return
+        file_report = self.report.files[self.current_file]
+        self.score.setText(file_report.score_text())
+        roles = self.document.roles(self.current_file)
+        self.bars.set_rows([
+            BarRow(c.column, c.column if c.role == Role.OTHER else f"{c.column} ({roles.get(c.column)})",
+                   c.valid, c.missing, c.invalid)
+            for c in file_report.columns
+        ])
+        self.issues.clear()
+        for i, issue in enumerate(self.report.issues):
+            if issue.file != self.current_file:
+                continue
+            item = QListWidgetItem(issue.message)
+            item.setData(Qt.ItemDataRole.UserRole, i)
+            self.issues.addItem(item)
+
+    def show_issue(self, item: QListWidgetItem) -> None:
+        """Filter the table to the rows that have the clicked issue."""
+        issue = self.report.issues[item.data(Qt.ItemDataRole.UserRole)]
+        if not issue.rows:
+            return
+        self.model.set_row_filter(np.asarray(issue.rows))
+        self.filter_label.setText(f"Showing {len(issue.rows):,} rows: {issue.message}")
+        self.show_all_button.setEnabled(True)
+
+    def show_column_issue(self, column: str) -> None:
+        """A click on a column's bar shows its first issue (invalid before empty)."""
+        for i in range(self.issues.count()):
+            item = self.issues.item(i)
+            issue = self.report.issues[item.data(Qt.ItemDataRole.UserRole)]
+            if issue.column == column and issue.kind == "invalid":
+                return self.show_issue(item)
+        for i in range(self.issues.count()):
+            item = self.issues.item(i)
+            if self.report.issues[item.data(Qt.ItemDataRole.UserRole)].column == column:
+                return self.show_issue(item)
+
+    def show_all_rows(self) -> None:
+        self.model.set_row_filter(None)
+        self.filter_label.setText("All rows")
+        self.show_all_button.setEnabled(False)
+
+    # -- steps ----------------------------------------------------------------------------
+    def available_steps(self) -> list[dict]:
+        frame = self.document.frame(self.current_file)
+        if frame is None:
+            return []
+        roles = self.document.roles(self.current_file)
+        steps = default_steps(frame, roles, self.region_code())
+        if numeric_columns(frame, roles):
+            steps.append(step_dict("impute", ImputeConfig()))
+        return steps
+
+    def _fill_steps(self) -> None:
+        steps = self.available_steps()
+        shown = [self.steps.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.steps.count())]
+        if steps == shown:
+            return
+        row = self.steps.currentRow()
+        self.steps.blockSignals(True)
+        self.steps.clear()
+        for step in steps:
+            columns = step.get("columns") or list(step.get("formats", {}))
+            title = STEPS[step["step"]].title
+            item = QListWidgetItem(f"{title}: {', '.join(columns)}" if columns else f"{title}: all columns")
+            item.setData(Qt.ItemDataRole.UserRole, step)
+            self.steps.addItem(item)
+        self.steps.blockSignals(False)
+        self.steps.setCurrentRow(min(row, self.steps.count() - 1) if row >= 0 else -1)
+
+    def _step_selected(self) -> None:
+        while self.settings.rowCount():
+            self.settings.removeRow(0)
+        self._controls = {}
+        item = self.steps.currentItem()
+        if item is None:
+            return
+        step = item.data(Qt.ItemDataRole.UserRole)
+        if step["step"] == "dates":
+            for col, fmt in step["formats"].items():
+                combo = QComboBox()
+                for f in FORMATS:
+                    combo.addItem(FORMAT_LABELS[f], f)
+                combo.setCurrentIndex(FORMATS.index(fmt))
+                combo.currentIndexChanged.connect(lambda _i: self.update_preview())
+                self._controls[f"format:{col}"] = combo
+                self.settings.addRow(f"Dates in '{col}'", combo)
+        elif step["step"] == "money":
+            self._add_choice("decimal", "Decimal mark", DECIMALS, step["decimal"])
+        elif step["step"] == "impute":
+            self._add_choice("method", "Fill gaps with", [(IMPUTE_LABELS[m], m) for m in IMPUTE_METHODS],
+                             step["method"])
+        self.update_preview()
+
+    def _add_choice(self, key: str, label: str, choices: list[tuple[str, str]], current: str) -> None:
+        combo = QComboBox()
+        for text, value in choices:
+            combo.addItem(text, value)
+        combo.setCurrentIndex([v for _, v in choices].index(current))
+        combo.currentIndexChanged.connect(lambda _i: self.update_preview())
+        self._controls[key] = combo
+        self.settings.addRow(label, combo)
+
+    def current_step(self) -> dict | None:
+        """The selected step with the user's settings applied."""
+        item = self.steps.currentItem()
+        if item is None:
+            return None
+        step = dict(item.data(Qt.ItemDataRole.UserRole))
+        for key, widget in self._controls.items():
+            if key.startswith("format:"):
+                step["formats"] = {**step["formats"], key[7:]: widget.currentData()}
+            else:
+                step[key] = widget.currentData()
+        return step
+
+    def update_preview(self, step: dict | None = None) -> None:
+        """Compute before -> after in the background; Apply waits for it."""
+        step = step or self.current_step()
+        self.apply_button.setEnabled(False)
+        self._pending_step = step
+        if step is None:
+            return
+        frame = self.document.frame(self.current_file)
+        roles = self.document.roles(self.current_file)
+        self.change_count.setText("Working out what will change…")
+
+        def fn(ctx):
+            return preview(lambda df, _cfg, c: run_step(df, step, c, roles), frame, None, ctx)
+
+        self.jobs.start(PREVIEW_SLOT, fn, lambda pv: self._preview_done(step, pv), self.show_error)
+
+    def _preview_done(self, step: dict, pv: Preview) -> None:
+        if step != self._pending_step:
+            return
+        self.last_preview = pv
+        report = pv.report
+        text = f"{report.changed_cells:,} cells will change"
+        if report.failed:
+            text += f"; {report.failed:,} cannot be read and stay as they are"
+        if report.added_columns:
+            text += f"; adds {', '.join(report.added_columns)}"
+        self.change_count.setText(text)
+        cells = []
+        for pos in range(len(pv.before)):
+            for col in pv.after.columns:
+                before = str(pv.before.iloc[pos][col]) if col in pv.before.columns else ""
+                after = str(pv.after.iloc[pos][col])
+                if before != after or col in report.failed_by_column:
+                    cells.append((col, before, after))
+        self.preview_table.setRowCount(len(cells))
+        for r, values in enumerate(cells):
+            for c, value in enumerate(values):
+                self.preview_table.setItem(r, c, QTableWidgetItem(value))
+        self.apply_button.setEnabled(report.changed_cells > 0 or bool(report.added_columns))
+
+    def apply_current(self, step: dict | None = None) -> None:
+        step = step or self._pending_step
+        name = self.current_file
+        frame = self.document.frame(name)
+        roles = self.document.roles(name)
+        self.apply_button.setEnabled(False)
+        self.run_job(lambda ctx: run_step(frame, step, ctx, roles),
+                     lambda result: self._applied(name, frame, step, *result), "Applying…")
+
+    def _applied(self, name: str, frame, step: dict, new_frame, report) -> None:
+        if self.document.frame(name) is not frame:
+            return  # the data changed meanwhile (undo, re-import): do not apply on top
+        title = STEPS[step["step"]].title
+        state = self.document.state(self.STEP) or {}
+        applied = dict(state.get("applied", {}))
+        applied[name] = [*applied.get(name, []), step]
+        stack = self.document.undo_stack
+        stack.beginMacro(title)
+        self.document.set_frame(name, new_frame, title)
+        self.document.set_state(self.STEP, {**state, "applied": applied}, title)
+        stack.endMacro()
+        settings = {k: v for k, v in step.items() if k != "mapping"}
+        if step["step"] == "merge_values":
+            settings["spellings_merged"] = len(step["mapping"])  # the values themselves stay out
+        self.document.audit(
+            "quality",
+            {"file": name, "settings": settings, "cells_changed": report.changed_cells,
+             "failed": report.failed, "added_columns": report.added_columns},
+            len(frame), len(new_frame), frame, new_frame,
+        )
+
+    # -- spellings ------------------------------------------------------------------------
+    def category_columns(self) -> list[str]:
+        roles = self.document.roles(self.current_file)
+        frame = self.document.frame(self.current_file)
+        return [c for c in frame.columns if roles.get(c, Role.OTHER) in CATEGORY_ROLES]
+
+    def open_spellings(self) -> ClusterDialog:
+        dialog = ClusterDialog(self.document.frame(self.current_file), self.category_columns(), self)
+        dialog.accepted.connect(lambda: self.preview_merge(dialog.merge_config()))
+        dialog.open()
+        return dialog
+
+    def preview_merge(self, config: ValueMergeConfig) -> None:
+        """Show the merge like any other fix: preview first, then Apply."""
+        step = step_dict("merge_values", config)
+        item = QListWidgetItem(f"Merge spellings: {config.column}")
+        item.setData(Qt.ItemDataRole.UserRole, step)
+        self.steps.blockSignals(True)
+        self.steps.addItem(item)
+        self.steps.setCurrentItem(item)
+        self.steps.blockSignals(False)
+        self._step_selected()
