@@ -45,7 +45,7 @@ _BOOL = {
 _GENDER = {
     "m", "f", "w", "d", "x", "male", "female", "man", "woman", "männlich", "weiblich", "divers",
     "diverse", "mann", "frau", "herr", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx",
-    "mme", "mme.", "mlle", "madame", "monsieur", "homme", "femme", "hombre", "mujer", "sr",
+    "m.", "mme", "mme.", "mlle", "madame", "monsieur", "homme", "femme", "hombre", "mujer", "sr",
     "sra", "other", "unknown", "non-binary", "nonbinary", "h", "fem", "masc",
 }  # fmt: skip
 _CURRENCY = {
@@ -275,8 +275,9 @@ def _value_scores(f: ColumnFacts, numbers: pd.Series) -> dict[Role, tuple[float,
     if sh("number") >= 0.9 and sh("date") < 0.5 and sh("phone") < 0.3 and Role.CONSENT not in sc:
         _numeric_scores(numbers.dropna(), put)
     if sh("text") >= 0.8 and not sc:
-        if sh("multi_word") < 0.3 and f.unique > 0.2:
-            put(Role.LAST_NAME, 0.3, "single words that are not known first names")
+        if sh("multi_word") < 0.3:  # weak alone; a first-name column beside it lifts it
+            score = 0.3 if f.unique > 0.2 else 0.15
+            put(Role.LAST_NAME, score, "single words that are not known first names")
         if f.distinct <= 30 and f.unique <= 0.3:
             put(Role.CATEGORY, 0.4, f"text with few distinct values ({f.distinct})")
         elif f.unique <= 0.7:
