@@ -119,8 +119,8 @@ class _Run:
     crm: pd.DataFrame | None = None
     sales: pd.DataFrame | None = None
     roles: dict[str, dict[str, str]] = field(default_factory=dict)
-    segment_report: dict | None = None
-    personas: dict | None = None
+    segment_config: object | None = None  # SegmentConfig once the segment step ran
+    personas: dict | None = None  # the personas JSON, as merge's persona_map reads it
     audit: list[dict] = field(default_factory=list)
     key_fingerprint: str = ""
 
@@ -251,21 +251,23 @@ def _step_segment(run: _Run, cfg: dict, ctx: JobContext) -> str:
     out, report = segment_customers(df, run.sales, config, ctx)
     run.audit.append(make_entry("segment", asdict(config), len(df), len(out), df, out, run.key_fingerprint))
     run.crm = out
-    run.segment_report = report
+    run.segment_config = config
     return f"{report['people']:,} people in {report['sizes']['segment'].nunique()} groups"
 
 
 def _step_personas(run: _Run, cfg: dict, ctx: JobContext) -> str:
-    build = _engine("core.personas", "build_personas")
-    report = run.segment_report
-    if report is None:
+    build_personas = _engine("core.personas.build", "build_personas")
+    from core.personas.export import to_json, write_personas
+
+    if run.segment_config is None:
         raise Skipped("needs the segment step")
-    personas = build(run.crm, run.sales, report, cfg, ctx)
-    run.personas = personas
-    with atomic_open(run.staging / "personas.json", "w") as fh:
-        json.dump(personas, fh, indent=2, ensure_ascii=False, default=str)
+    personas = build_personas(run.crm, run.sales, run.segment_config.feature_config(), ctx)
+    formats = cfg.get("formats", ["json"])
+    for fmt in formats:
+        write_personas(personas, run.staging / f"personas.{fmt}")
+    run.personas = json.loads(to_json(personas))
     run.audit.append(make_entry("personas", cfg, len(run.crm), len(personas), run.crm, None, run.key_fingerprint))
-    return f"{len(personas)} personas"
+    return f"{len(personas)} personas ({', '.join(p.name for p in personas[:3])}{', ...' if len(personas) > 3 else ''})"
 
 
 def _template_files(cfg: dict) -> list[str]:

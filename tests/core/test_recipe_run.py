@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def _pairs(groups: pd.Series) -> set[tuple[int, int]]:
 def test_the_demo_recipe_runs_every_available_step(first_run):
     out, report = first_run
     status = {s["step"]: (s["status"], s["note"]) for s in report["steps"]}
-    for step in ("import", "clean", "dedupe", "link", "segment", "merge"):
+    for step in ("import", "clean", "dedupe", "link", "segment", "personas", "merge"):
         assert status[step][0] == "done", step
     assert status["import"][1] == "crm: 461 rows; sales: 3,363 rows"
     assert status["pseudonymize"] == (
@@ -73,8 +74,11 @@ def test_the_demo_recipe_runs_every_available_step(first_run):
     )
     assert status["link"][1] == "3,363 of 3,363 sales lines linked"
     assert sorted(p.name for p in out.iterdir()) == [
-        "audit.csv", "customers.csv", "messages", "run.json", "sales_linked.csv"
+        "audit.csv", "customers.csv", "messages", "personas.json", "run.json", "sales_linked.csv"
     ]
+    personas = json.loads((out / "personas.json").read_text())["personas"]
+    assert status["personas"][1].startswith(f"{len(personas)} personas (")
+    assert sum(p["people"] for p in personas) == report["people"]
     assert json.loads((out / "run.json").read_text()) == report
     assert not list(out.parent.glob(".*partial"))
 
@@ -100,7 +104,9 @@ def test_customers_keep_every_row_and_group_the_same_person(first_run, demo_copy
 def test_audit_has_one_row_per_transformation_chained_by_hashes_and_no_values(first_run, demo_copy):
     out, _ = first_run
     audit = pd.read_csv(out / "audit.csv", dtype=str, keep_default_na=False)
-    assert audit["step"].tolist() == ["import", "import", "clean", "clean", "dedupe", "link", "segment", "merge"]
+    assert audit["step"].tolist() == [
+        "import", "import", "clean", "clean", "dedupe", "link", "segment", "personas", "merge"
+    ]
     assert audit["rows_out"].tolist()[:7] == ["461", "3363", "461", "3363", "461", "3363", "461"]
     by_step = audit.set_index(audit["step"] + audit.groupby("step").cumcount().astype(str))
     # Each step's input is exactly the previous step's output.
@@ -108,12 +114,13 @@ def test_audit_has_one_row_per_transformation_chained_by_hashes_and_no_values(fi
     assert by_step.loc["dedupe0", "input_hash"] == by_step.loc["clean0", "output_hash"]
     assert by_step.loc["link0", "input_hash"] == by_step.loc["clean1", "output_hash"]
     assert by_step.loc["segment0", "input_hash"] == by_step.loc["dedupe0", "output_hash"]
+    assert by_step.loc["personas0", "input_hash"] == by_step.loc["segment0", "output_hash"]
     crm, _ = read_table(demo_copy / "crm.xlsx")
     values = {v for c in ("first_name", "last_name", "email", "phone", "street", "date_of_birth")
               for v in crm[c] if len(v) > 3}
-    for name in ("audit.csv", "run.json"):
+    for name in ("audit.csv", "run.json", "personas.json"):
         text = (out / name).read_text(encoding="utf-8-sig")
-        assert not [v for v in values if v in text], name
+        assert not [v for v in values if re.search(rf"\b{re.escape(v)}\b", text)], name
 
 
 def test_source_files_keep_their_bytes_and_times(first_run, demo_copy):
