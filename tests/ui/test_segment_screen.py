@@ -1,0 +1,105 @@
+"""Segments screen on demo data: run, pictures, undo as one step, settings and rule edits."""
+
+import pandas as pd
+import pytest
+
+from app.document import Document
+from app.jobs import JobRunner
+from core.demo import generate
+from core.io import read_table
+from core.segment import rfm
+from ui.screens.segments import Screen
+
+
+@pytest.fixture(scope="module")
+def demo_frames(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    generate(out, customers=300, seed=2)
+    return read_table(out / "crm.xlsx")[0], read_table(out / "sales.csv")[0]
+
+
+@pytest.fixture
+def screen(qtbot, demo_frames):
+    doc, jobs = Document(), JobRunner()
+    crm, sales = demo_frames
+    doc.set_frame("crm", crm, "Import customers", roles={"customer_id": "customer_id"})
+    doc.set_frame("sales", sales, "Import sales")
+    widget = Screen(doc, jobs)
+    qtbot.addWidget(widget)
+    widget.show()
+    yield widget
+    jobs.shutdown()
+
+
+def _run(screen, qtbot):
+    screen.find.click()
+    qtbot.waitUntil(lambda: screen.result() is not None, timeout=20000)
+
+
+def test_waits_for_the_files(qtbot):
+    doc, jobs = Document(), JobRunner()
+    widget = Screen(doc, jobs)
+    qtbot.addWidget(widget)
+    assert widget.waiting_for() == "Import a customer list first."
+    doc.set_frame("crm", pd.DataFrame({"customer_id": ["1"]}), "Import")
+    assert widget.waiting_for() == ("Import a sales file first: groups are based on what "
+                                    "people bought.")
+    jobs.shutdown()
+
+
+def test_named_segments_run_and_undo_as_one_step(screen, qtbot, demo_frames):
+    crm, _ = demo_frames
+    assert screen.tie_rule.text() == rfm.TIE_RULES["together"]
+    _run(screen, qtbot)
+    frame = screen.document.frame("crm")
+    assert len(frame) == len(crm) and "segment" in frame.columns
+    report = screen.result()["report"]
+    state, figure = screen.status()
+    named = int((report["sizes"]["segment"] != "No purchases").sum())
+    assert (state, figure) == ("done", f"{named} segments")
+    assert screen.summary.text().startswith(f"{report['buyers']:,} people with orders in "
+                                            f"{named} named segments")
+    assert screen.sizes_chart.title() == "People in each group"
+    assert screen.grid_chart.title().startswith("People by how recently")
+    assert screen.rules.table.rowCount() == 11
+    people = sum(int(screen.rules.table.item(r, 5).text().replace(",", ""))
+                 for r in range(11))
+    assert people == report["buyers"]
+    screen.document.undo_stack.undo()
+    assert screen.result() is None
+    assert "segment" not in screen.document.frame("crm").columns
+
+
+def test_clusters_show_the_proposed_number_and_the_map(screen, qtbot):
+    screen.method.setCurrentIndex(screen.method.findData("kmeans"))
+    assert screen.config().method == "kmeans"
+    _run(screen, qtbot)
+    report = screen.result()["report"]
+    proposed = report["k_choice"]["proposed"]
+    assert report["k"] == proposed
+    assert screen.k_reason.text().startswith(f"{proposed} groups: ")
+    assert screen.k_chart.title() == "How many groups? More groups, tighter groups"
+    assert screen.map_chart.title() == "Map of groups: similar people sit close together"
+    assert screen.measures.rowCount() == len(report["k_choice"]["table"])
+    assert screen.stability.text().startswith("Groups found again on resampled customers: ")
+    screen.k.setValue(4)
+    assert screen.status() == ("needs attention", "settings changed: find groups again")
+    screen.document.undo_stack.undo()
+    assert screen.k.value() == 1 and screen.status()[0] == "done"
+
+
+def test_rule_edits_are_checked_and_undoable(screen, qtbot):
+    screen.rules.table.selectRow(10)  # Lost
+    screen.rules._remove()
+    assert [r["name"] for r in screen.config().rules][-1] == "Hibernating"
+    assert screen.rules.problems.text().splitlines() == [
+        "R 1, FM 1 is not covered by any rule; those people stay unassigned.",
+        "R 1, FM 2 is not covered by any rule; those people stay unassigned."]
+    screen.rules.table.item(0, 1).setText("4")  # Champions now from R 4: overlaps
+    assert "R 4, FM 4 is claimed by Champions and Loyal Customers" in \
+        screen.rules.problems.text()
+    screen.document.undo_stack.undo()
+    screen.document.undo_stack.undo()
+    assert screen.config().rules is None
+    assert screen.rules.problems.text() == ("Every score combination belongs to exactly one "
+                                            "segment.")

@@ -1,0 +1,310 @@
+"""Segments screen: choose how to group customers, see the groups, edit the RFM rules.
+
+Settings on the left, pictures on the right. Every settings change is one undoable change
+of the ``segments`` state; "Find customer groups" runs the engine in the background and
+then, as one undo step, adds the group columns to the customer list and stores the
+report (the pictures are drawn from it, so a reopened project shows them again).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pandas as pd
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.segment import rfm
+from core.segment.pipeline import SegmentConfig, segment_customers
+from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
+from ui.segment_charts import (
+    ChartView,
+    draw_dendrogram,
+    draw_k_choice,
+    draw_map,
+    draw_rfm_grid,
+    draw_sizes,
+)
+from ui.segment_rules import RuleEditor
+
+METHOD_LABELS = {
+    "rfm": "Named segments (how recently, how often, how much)",
+    "kmeans": "Groups found in the data (quick)",
+    "gmm": "Groups found in the data (overlapping groups)",
+    "hierarchical": "Groups found in the data (family tree)",
+}
+METHOD_TIPS = {
+    "rfm": "The 11 classic RFM segments from 1-5 scores, with rules you can edit.",
+    "kmeans": "k-means with k-means++ starts.",
+    "gmm": "Gaussian mixture; its BIC is shown under Advanced.",
+    "hierarchical": "Ward hierarchical clustering; a dendrogram is shown under Advanced.",
+}
+TIE_LABELS = {"together": "Equal values get the same score",
+              "first": "Break ties by customer id (equal-sized scores)"}
+FEATURE_LABELS = {
+    "recency_days": "Days since last order", "frequency": "Number of orders",
+    "monetary": "Total spend", "avg_order_value": "Spend per order",
+    "tenure_days": "Time as a customer", "mean_days_between": "Days between orders",
+    "discount_share": "Orders with a discount", "peak_season_share": "Orders in the busiest weeks",
+    "channel_mix": "Where they buy (channels)", "category_mix": "What they buy (categories)",
+    "age": "Age",
+}
+AUTO = 1  # the spin box's lowest value reads "Automatic"
+
+
+def _fill_table(table: QTableWidget, frame: pd.DataFrame, decimals: int = 3) -> None:
+    table.setRowCount(len(frame))
+    table.setColumnCount(len(frame.columns))
+    table.setHorizontalHeaderLabels([str(c) for c in frame.columns])
+    for r, row in enumerate(frame.itertuples(index=False)):
+        for c, value in enumerate(row):
+            text = f"{value:,.{decimals}f}" if isinstance(value, float) else f"{value}"
+            item = QTableWidgetItem(text)
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            table.setItem(r, c, item)
+
+
+class Screen(StepScreen):
+    STEP = "segments"
+    TITLE = "Segments"
+    INTRO = ("Put your customers into groups by how they buy, so each group can get the "
+             "message that suits it.")
+
+    def __init__(self, document, jobs, parent=None) -> None:
+        super().__init__(document, jobs, parent)
+        self.summary = QLabel()
+        self.summary.setObjectName("summaryFigure")
+        self.summary.setWordWrap(True)
+        self.body.addWidget(self.summary)
+        splitter = QSplitter()
+        splitter.addWidget(self._settings_panel())
+        splitter.addWidget(self._pictures_panel())
+        splitter.setStretchFactor(1, 3)
+        self.body.addWidget(splitter, 1)
+
+    # -- building ---------------------------------------------------------------------
+    def _settings_panel(self) -> QWidget:
+        panel = QWidget()
+        form = QFormLayout()
+        self.method = QComboBox()
+        self.method.setAccessibleName("How to group")
+        for key, label in METHOD_LABELS.items():
+            self.method.addItem(label, key)
+            self.method.setItemData(self.method.count() - 1, METHOD_TIPS[key],
+                                    Qt.ItemDataRole.ToolTipRole)
+        self.method.currentIndexChanged.connect(self._settings_edited)
+        self.k = QSpinBox()
+        self.k.setAccessibleName("Number of groups")
+        self.k.setRange(AUTO, 15)
+        self.k.setSpecialValueText("Automatic (proposed)")
+        self.k.valueChanged.connect(self._settings_edited)
+        self.ties = QComboBox()
+        self.ties.setAccessibleName("Equal values in scores")
+        for key, label in TIE_LABELS.items():
+            self.ties.addItem(label, key)
+        self.ties.currentIndexChanged.connect(self._settings_edited)
+        self.tie_rule = QLabel()
+        self.tie_rule.setWordWrap(True)
+        self.features = QListWidget()
+        self.features.setAccessibleName("What the groups are based on")
+        for key, label in FEATURE_LABELS.items():
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.features.addItem(item)
+        self.features.itemChanged.connect(self._settings_edited)
+        form.addRow("How to group", self.method)
+        form.addRow("Number of groups", self.k)
+        form.addRow("Equal values", self.ties)
+        form.addRow("", self.tie_rule)
+        form.addRow("Based on", self.features)
+        self.find = QPushButton("Find customer groups")
+        self.find.setDefault(True)
+        self.find.clicked.connect(self.find_groups)
+        layout = QVBoxLayout(panel)
+        layout.addLayout(form)
+        layout.addWidget(self.find)
+        layout.addStretch(1)
+        return panel
+
+    def _pictures_panel(self) -> QWidget:
+        self.tabs = QTabWidget()
+        self.sizes_chart = ChartView(draw_sizes, "People in each group")
+        self.k_chart = ChartView(draw_k_choice, "How many groups")
+        self.k_reason = QLabel()
+        self.k_reason.setWordWrap(True)
+        k_page = QWidget()
+        k_layout = QVBoxLayout(k_page)
+        k_layout.addWidget(self.k_chart, 1)
+        k_layout.addWidget(self.k_reason)
+        self.map_chart = ChartView(draw_map, "Map of groups")
+        self.grid_chart = ChartView(draw_rfm_grid, "RFM grid")
+        self.rules = RuleEditor()
+        self.rules.rulesEdited.connect(self._rules_edited)
+        self.tabs.addTab(self.sizes_chart, "Group sizes")
+        self.tabs.addTab(k_page, "How many groups")
+        self.tabs.addTab(self.map_chart, "Map of groups")
+        self.tabs.addTab(self.grid_chart, "Recency and value grid")
+        self.tabs.addTab(self.rules, "Segment rules")
+        self.tabs.addTab(self._advanced_page(), "Advanced")
+        return self.tabs
+
+    def _advanced_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.stability = QLabel()
+        self.stability.setWordWrap(True)
+        self.stability.setToolTip("Mean adjusted Rand index between the groups and groups "
+                                  "found again on bootstrap resamples of the people.")
+        self.measures = QTableWidget()
+        self.measures.setAccessibleName("Measures per number of groups")
+        self.measures.setToolTip("spread: within-cluster sum of squares (elbow); silhouette "
+                                 "(on a sample): higher is better; calinski_harabasz: higher "
+                                 "is better; davies_bouldin: lower is better; bic: lower is "
+                                 "better; gain_next: how much one more group tightens them.")
+        self.crosstab = QTableWidget()
+        self.crosstab.setAccessibleName("Groups against named segments")
+        self.dendrogram = ChartView(draw_dendrogram, "How groups merge")
+        layout.addWidget(self.stability)
+        layout.addWidget(QLabel("Measures for each number of groups"))
+        layout.addWidget(self.measures, 1)
+        layout.addWidget(QLabel("Groups against the named RFM segments (people)"))
+        layout.addWidget(self.crosstab, 1)
+        layout.addWidget(self.dendrogram, 1)
+        return page
+
+    # -- the document -------------------------------------------------------------------
+    def waiting_for(self) -> str | None:
+        if self.document.frame("crm") is None:
+            return "Import a customer list first."
+        if self.document.frame("sales") is None:
+            return "Import a sales file first: groups are based on what people bought."
+        return None
+
+    def config(self) -> SegmentConfig:
+        state = self.document.state(self.STEP) or {}
+        return SegmentConfig(**state["config"]) if "config" in state else SegmentConfig()
+
+    def result(self) -> dict | None:
+        return (self.document.state(self.STEP) or {}).get("result")
+
+    def status(self) -> tuple[str, str]:
+        result = self.result()
+        if self.waiting_for() or result is None:
+            return NOT_STARTED, ""
+        groups = result["report"]["sizes"]
+        n = int((groups["segment"] != "No purchases").sum())
+        if result["config"] != asdict(self.config()):
+            return NEEDS_ATTENTION, "settings changed: find groups again"
+        word = "segments" if result["config"]["method"] == "rfm" else "groups"
+        return DONE, f"{n} {word}"
+
+    def refresh(self) -> None:
+        cfg = self.config()
+        for widget in (self.method, self.k, self.ties, self.features):
+            widget.blockSignals(True)
+        self.method.setCurrentIndex(self.method.findData(cfg.method))
+        self.k.setValue(cfg.k or AUTO)
+        self.k.setEnabled(cfg.method != "rfm")
+        self.features.setEnabled(cfg.method != "rfm")
+        self.ties.setCurrentIndex(self.ties.findData(cfg.ties))
+        for i in range(self.features.count()):
+            item = self.features.item(i)
+            checked = item.data(Qt.ItemDataRole.UserRole) in cfg.features
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        for widget in (self.method, self.k, self.ties, self.features):
+            widget.blockSignals(False)
+        self.tie_rule.setText(rfm.TIE_RULES[cfg.ties])
+        result = self.result()
+        report = result["report"] if result else None
+        counts = (dict(zip(report["rfm"]["rules"]["rule"], report["rfm"]["rules"]["people"],
+                           strict=True)) if report else None)
+        self.rules.show_rules(cfg.rules or rfm.rules_to_dicts(rfm.CLASSIC_RULES), counts)
+        self._show_report(report, result["config"] if result else None)
+
+    def _show_report(self, report: dict | None, used: dict | None) -> None:
+        if report is None:
+            self.summary.setText("Press “Find customer groups” to start.")
+        else:
+            groups = int((report["sizes"]["segment"] != "No purchases").sum())
+            word = "named segments" if used["method"] == "rfm" else "groups"
+            text = (f"{report['buyers']:,} people with orders in {groups} {word}; "
+                    f"{report['no_purchases']:,} without any order.")
+            if used != asdict(self.config()):
+                text += " Settings changed: press “Find customer groups” to update."
+            self.summary.setText(text)
+        self.sizes_chart.show_data(report["sizes"] if report else None)
+        choice = report.get("k_choice") if report else None
+        self.k_chart.show_data((choice["table"], choice["proposed"], report["k"])
+                               if choice else None)
+        self.k_reason.setText(choice["reason"] if choice else
+                              "Named segments need no choice of number: the rules decide.")
+        self.map_chart.show_data(report.get("map") if report else None)
+        self.grid_chart.show_data(report["rfm"]["grid"] if report else None)
+        self.dendrogram.show_data(report.get("dendrogram") if report else None)
+        self.stability.setText(
+            f"Groups found again on resampled customers: {report['stability']:.2f} "
+            "(1.00 = always the same groups; below 0.60 the groups are fragile)."
+            if report and "stability" in report else "")
+        _fill_table(self.measures, choice["table"] if choice else pd.DataFrame())
+        cross = report.get("crosstab") if report else None
+        _fill_table(self.crosstab, cross.reset_index() if cross is not None else pd.DataFrame())
+
+    # -- user actions -------------------------------------------------------------------
+    def _store_config(self, cfg: SegmentConfig, text: str) -> None:
+        state = dict(self.document.state(self.STEP) or {})
+        if state.get("config") == asdict(cfg):
+            return
+        state["config"] = asdict(cfg)
+        self.document.set_state(self.STEP, state, text)
+
+    def _settings_edited(self, *_args) -> None:
+        features = [self.features.item(i).data(Qt.ItemDataRole.UserRole)
+                    for i in range(self.features.count())
+                    if self.features.item(i).checkState() == Qt.CheckState.Checked]
+        cfg = self.config()
+        new = SegmentConfig(**{**asdict(cfg), "method": self.method.currentData(),
+                               "k": None if self.k.value() == AUTO else self.k.value(),
+                               "ties": self.ties.currentData(), "features": features})
+        self._store_config(new, "Change how customers are grouped")
+
+    def _rules_edited(self, rules: list) -> None:
+        classic = rules == rfm.rules_to_dicts(rfm.CLASSIC_RULES)
+        cfg = SegmentConfig(**{**asdict(self.config()), "rules": None if classic else rules})
+        self._store_config(cfg, "Edit the segment rules")
+
+    def find_groups(self) -> None:
+        cfg = self.config()
+        crm, sales = self.document.frame("crm"), self.document.frame("sales")
+        if not cfg.features and cfg.method != "rfm":
+            self.summary.setText("Tick at least one thing to base the groups on.")
+            return
+        self.run_job(lambda ctx: segment_customers(crm, sales, cfg, ctx),
+                     lambda result: self._apply(cfg, crm, result), "Finding customer groups…")
+
+    def _apply(self, cfg: SegmentConfig, crm: pd.DataFrame, result) -> None:
+        out, report = result
+        report = {k: v for k, v in report.items() if k != "persons"}
+        doc = self.document
+        state = {"config": asdict(cfg), "result": {"config": asdict(cfg), "report": report}}
+        doc.undo_stack.beginMacro("Find customer groups")
+        doc.set_frame("crm", out, "Add customer groups", roles=doc.roles("crm"))
+        doc.set_state(self.STEP, state, "Store customer groups")
+        doc.undo_stack.endMacro()
+        doc.audit(self.STEP, asdict(cfg), len(crm), len(out), crm, out)
+
