@@ -225,3 +225,44 @@ def import_backup(path: str | os.PathLike, passphrase: str, expected: str | None
     key = KeyFileStore(path, passphrase).load()
     check_fingerprint(key, expected)
     return key
+
+
+@dataclass(frozen=True)
+class KeyRef:
+    """Where a project's key lives, as stored in the project (never the key itself).
+
+    One key per (project, fingerprint): a rotated key is stored beside the old one, so
+    undoing a rotation finds the old key again until the user deletes it on purpose.
+    """
+
+    project_id: str
+    fingerprint: str
+    key_file: str = ""  # "" means the OS keyring
+
+    def store(self, passphrase: str | None = None, *, allow_untrusted: bool = False):
+        slot = f"{self.project_id}:{self.fingerprint}"
+        if self.key_file:
+            return open_store(slot, key_file=self.key_file, passphrase=passphrase)
+        return KeyringStore(slot, allow_untrusted=allow_untrusted)
+
+
+def create_key(project_id: str, *, key_file: str = "", passphrase: str | None = None,
+               allow_untrusted: bool = False) -> tuple[bytes, KeyRef]:
+    """A new random key, saved (and read back) in the keyring or the key file."""
+    key = new_key()
+    ref = KeyRef(project_id, fingerprint(key), key_file)
+    ref.store(passphrase, allow_untrusted=allow_untrusted).save(key)
+    return key, ref
+
+
+def unlock(ref: KeyRef, passphrase: str | None = None, *, allow_untrusted: bool = False) -> bytes:
+    """The project's key; a missing or different key is refused with what to do."""
+    store = ref.store(passphrase, allow_untrusted=allow_untrusted)
+    key = store.load()
+    if key is None:
+        raise KeyStoreError(
+            f"The project key (fingerprint {ref.fingerprint}) is not in the {store.location}; "
+            "restore it from its backup."
+        )
+    check_fingerprint(key, ref.fingerprint)
+    return key

@@ -101,8 +101,8 @@ def suggest_generalisations(
     reference_date: dt.date | None = None,
 ) -> list[dict]:
     """Steps that bring the table to ``k``: each picks, among the changes that merge some
-    groups, the one leaving fewest rows at risk (then generalising before leaving a column
-    out, then the lightest change).
+    groups or values, the one leaving fewest rows at risk (then generalising before leaving
+    a column out, then the lightest change).
 
     Each suggestion: column, action ("generalise"/"drop"), option, plain-words change,
     and k / rows at risk after all steps so far. Empty when the table already reaches k.
@@ -123,8 +123,8 @@ def suggest_generalisations(
                 trial = current.copy()
                 trial[c] = _apply(df[c], kinds[c], step, reference, c)
                 r = k_anonymity(trial, qis, k)
-                if r.groups >= report.groups:
-                    continue
+                if r.groups >= report.groups and trial[c].nunique() >= current[c].nunique():
+                    continue  # merges nothing, neither overall nor within the column
                 # fewest rows at risk; then generalise before leaving out; then the lightest change
                 score = (r.at_risk, step[0] == "drop", -r.groups)
                 if best is None or score < best[0]:

@@ -1,0 +1,547 @@
+"""Privacy screen: what each column holds, what to do with it, the key, the risk.
+
+Each column shows its detected kind of personal data and a policy drop-down; the
+preview shows a few real rows before and after. "Pseudonymise" replaces the table
+(one undo step) and keeps originals in the encrypted vault. The key panel says where
+the key lives and offers backup / restore / rotate / delete; the risk panel checks
+k-anonymity over the chosen columns and applies suggested generalisations. State
+(key "privacy") holds policies, the key's location and fingerprint, the vault table,
+suppressed e-mails as tokens, and the risk choices -- never a key or a plain value.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import asdict
+from pathlib import Path
+
+import pandas as pd
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from app.settings import data_dir
+from core.errors import LocalReachError
+from core.privacy import keystore
+from core.privacy.consent import load_suppression
+from core.privacy.detect import LABELS, detect_pii
+from core.privacy.keystore import KeyRef, NoSafeKeyring
+from core.privacy.policy import ColumnPolicy, PrivacyConfig, default_config, pseudonymize
+from core.privacy.risk import k_anonymity, suggest_generalisations
+from core.privacy.tokens import normalize_email, token_for
+from core.privacy.vault import Vault, rotate
+from ui import privacy_passphrase
+from ui.frame_model import FrameModel
+from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
+
+STEP = "privacy"
+SOURCES = {"crm": "Customer list", "sales": "Sales"}
+ACTION_LABELS = {"keep": "Keep as is", "token": "Replace by a code", "mask": "Show part only",
+                 "generalise": "Make coarser", "drop": "Leave out"}
+PREVIEW_ROWS = 5
+_PREVIEW_KEY = bytes(32)  # previews only: shows the shape of a code, never stored
+
+
+class Screen(StepScreen):
+    STEP = STEP
+    TITLE = "Privacy"
+    INTRO = ("Replace names, e-mails and phone numbers by codes before any analysis, so the "
+             "later steps work without seeing who is who; real details come back only at export.")
+
+    def __init__(self, document, jobs, parent=None) -> None:
+        super().__init__(document, jobs, parent)
+        self._key: bytes | None = None
+        self._passphrase: str | None = None
+        self._guesses: dict[str, dict] = {}
+        self._build()
+
+    # -- layout -----------------------------------------------------------------------
+    def _build(self) -> None:
+        top = QHBoxLayout()
+        self.source = QComboBox()
+        self.source.setAccessibleName("Table")
+        self.source.currentIndexChanged.connect(self.refresh)
+        self.summary = QLabel()
+        self.summary.setAccessibleName("Privacy summary")
+        self.apply_button = QPushButton("Pseudonymise")
+        self.apply_button.setObjectName("primary")
+        self.apply_button.setToolTip("Replace the chosen columns now; undo brings the table back")
+        self.apply_button.clicked.connect(self.pseudonymise)
+        top.addWidget(self.source)
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.apply_button)
+        self.body.addLayout(top)
+
+        self.columns = QTableWidget(0, 4)
+        self.columns.setHorizontalHeaderLabels(["Column", "Looks like", "What to do", "Example"])
+        self.columns.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.columns.verticalHeader().hide()
+        self.columns.setAccessibleName("Columns and what to do with them")
+        self.body.addWidget(self.columns, 2)
+        self.preview_before, self.preview_after = FrameModel(), FrameModel()
+        previews = QHBoxLayout()
+        for title, model in (("Before", self.preview_before), ("After", self.preview_after)):
+            box = QGroupBox(title)
+            view = QTableView()
+            view.setModel(model)
+            view.setAccessibleName(f"{title} preview")
+            QVBoxLayout(box).addWidget(view)
+            previews.addWidget(box)
+        self.body.addLayout(previews, 1)
+
+        panels = QHBoxLayout()
+        panels.addWidget(self._build_key_panel(), 1)
+        panels.addWidget(self._build_risk_panel(), 2)
+        self.body.addLayout(panels, 1)
+
+    def _build_key_panel(self) -> QGroupBox:
+        box = QGroupBox("Key")
+        layout = QVBoxLayout(box)
+        self.key_label = QLabel()
+        self.key_label.setWordWrap(True)
+        self.key_label.setAccessibleName("Key location")
+        layout.addWidget(self.key_label)
+        self.key_buttons = {}
+        for name, label, tip, slot in (
+            ("backup", "Back up key…", "Save the key in a file protected by a passphrase", self.backup_key),
+            ("restore", "Restore key…", "Bring the key back from a backup file", self.restore_key),
+            ("rotate", "New key…", "Replace the key; every code is recomputed through the vault", self.rotate_key),
+            ("delete", "Delete key…", "Forget the key for good: codes can never be turned back", self.delete_key),
+        ):
+            button = QPushButton(label)
+            button.setToolTip(tip)
+            button.clicked.connect(slot)
+            self.key_buttons[name] = button
+            layout.addWidget(button)
+        self.suppress_button = QPushButton("Import people who asked not to be contacted…")
+        self.suppress_button.setToolTip("A list of e-mail addresses; they will never get a letter or e-mail")
+        self.suppress_button.clicked.connect(self.import_suppression)
+        layout.addWidget(self.suppress_button)
+        self.suppress_label = QLabel()
+        layout.addWidget(self.suppress_label)
+        layout.addStretch(1)
+        return box
+
+    def _build_risk_panel(self) -> QGroupBox:
+        box = QGroupBox("Could someone be recognised?")
+        layout = QVBoxLayout(box)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Every combination of the ticked columns should fit at least"))
+        self.k_spin = QSpinBox(minimum=2, maximum=100, value=5, suffix=" people")
+        self.k_spin.setToolTip("k-anonymity: the smallest group allowed")
+        row.addWidget(self.k_spin)
+        self.risk_button = QPushButton("Check")
+        self.risk_button.clicked.connect(self.check_risk)
+        row.addWidget(self.risk_button)
+        layout.addLayout(row)
+        self.qi_list = QListWidget()
+        self.qi_list.setAccessibleName("Columns that could identify someone together")
+        layout.addWidget(self.qi_list, 1)
+        self.risk_label = QLabel()
+        self.risk_label.setWordWrap(True)
+        self.risk_label.setAccessibleName("Risk result")
+        layout.addWidget(self.risk_label)
+        self.smallest = FrameModel()
+        view = QTableView()
+        view.setModel(self.smallest)
+        view.setAccessibleName("Smallest groups")
+        layout.addWidget(view, 1)
+        self.suggestion_list = QListWidget()
+        self.suggestion_list.setAccessibleName("Suggested fixes")
+        layout.addWidget(self.suggestion_list)
+        self.apply_suggestions_button = QPushButton("Apply suggested fixes")
+        self.apply_suggestions_button.clicked.connect(self.apply_suggestions)
+        layout.addWidget(self.apply_suggestions_button)
+        self._suggestions: list[dict] = []
+        return box
+
+    # -- state ------------------------------------------------------------------------
+    def _state(self) -> dict:
+        return dict(self.document.state(STEP) or {})
+
+    def _put(self, changes: dict, text: str) -> None:
+        self.document.set_state(STEP, {**self._state(), **changes}, text)
+
+    @property
+    def name(self) -> str:
+        return self.source.currentData() or "crm"
+
+    def key_ref(self) -> KeyRef | None:
+        info = self._state().get("key")
+        return KeyRef(**info) if info else None
+
+    def config(self, name: str | None = None) -> PrivacyConfig:
+        name = name or self.name
+        stored = self._state().get("configs", {}).get(name)
+        if stored:
+            return PrivacyConfig.from_dict(stored)
+        frame = self.document.frame(name)
+        return default_config(detect_pii(frame)) if frame is not None else PrivacyConfig()
+
+    def applied(self, name: str | None = None) -> bool:
+        return bool(self._state().get("applied", {}).get(name or self.name))
+
+    def set_policy(self, column: str, action: str) -> None:
+        config = self.config()
+        old = config.columns.get(column, ColumnPolicy())
+        option = old.option
+        if action == "generalise" and not option:
+            option = "outward" if old.kind == "postcode" else "age_band" if old.kind == "date_of_birth" else "month"
+        config.columns[column] = ColumnPolicy(action, old.kind, option)
+        configs = {**self._state().get("configs", {}), self.name: config.to_dict()}
+        self._put({"configs": configs}, f"Privacy: {ACTION_LABELS[action].lower()} for {column}")
+
+    # -- StepScreen -----------------------------------------------------------------------
+    def waiting_for(self) -> str | None:
+        if self.document.frame("crm") is None:
+            return "Import a customer list first: this step protects the people in it."
+        return None
+
+    def status(self) -> tuple[str, str]:
+        if self.document.frame("crm") is None or not self._state():
+            return NOT_STARTED, ""
+        if not self.applied("crm"):
+            return NEEDS_ATTENTION, "personal data not yet replaced"
+        risk = self._state().get("risk_result")
+        if risk and risk["k"] < risk["target_k"]:
+            return NEEDS_ATTENTION, f"{risk['at_risk']:,} people could be recognised"
+        done = sum(1 for p in self.config("crm").columns.values() if p.action != "keep")
+        return DONE, f"{done} columns protected"
+
+    def refresh(self) -> None:
+        self._fill_sources()
+        frame = self.document.frame(self.name)
+        if frame is None:
+            return
+        config = self.config()
+        guesses = detect_pii(frame) if not self.applied() else {}
+        self.columns.setRowCount(len(frame.columns))
+        sample = frame.head(PREVIEW_ROWS)
+        after = self._preview(sample, config)
+        for row, column in enumerate(frame.columns):
+            policy = config.columns.get(column, ColumnPolicy())
+            guess = guesses.get(column)
+            kind = policy.kind or (guess.kind if guess else None)
+            looks = LABELS.get(kind, "nothing personal") if kind else "nothing personal"
+            if guess and guess.kind:
+                looks += f" ({guess.confidence:.0%} sure)"
+            item = QTableWidgetItem(str(column))
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.columns.setItem(row, 0, item)
+            looks_item = QTableWidgetItem(looks)
+            looks_item.setToolTip(guess.reason if guess else "")
+            looks_item.setFlags(looks_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.columns.setItem(row, 1, looks_item)
+            combo = QComboBox()
+            for action, label in ACTION_LABELS.items():
+                combo.addItem(label, action)
+            combo.setCurrentIndex(list(ACTION_LABELS).index(policy.action))
+            combo.setEnabled(not self.applied())
+            combo.setAccessibleName(f"What to do with {column}")
+            combo.currentIndexChanged.connect(lambda _i, c=column, w=combo: self.set_policy(c, w.currentData()))
+            self.columns.setCellWidget(row, 2, combo)
+            example = next((str(v) for v in after.get(column, pd.Series(dtype=object)) if str(v)), "")
+            self.columns.setItem(row, 3, QTableWidgetItem(example if column in after else "(left out)"))
+        self.preview_before.set_frame(sample)
+        self.preview_after.set_frame(after)
+        self._fill_key_panel()
+        self._fill_risk_panel(frame)
+        protected = sum(1 for p in config.columns.values() if p.action != "keep")
+        self.summary.setText(
+            f"{len(frame):,} rows · {protected} columns protected" if self.applied()
+            else f"{len(frame):,} rows · {protected} columns will be protected"
+        )
+        self.apply_button.setEnabled(not self.applied())
+
+    def _fill_sources(self) -> None:
+        names = [n for n in SOURCES if self.document.frame(n) is not None]
+        if [self.source.itemData(i) for i in range(self.source.count())] == names:
+            return
+        current = self.name
+        self.source.blockSignals(True)
+        self.source.clear()
+        for n in names:
+            self.source.addItem(SOURCES[n], n)
+        self.source.setCurrentIndex(max(0, names.index(current)) if current in names else 0)
+        self.source.blockSignals(False)
+
+    def _preview(self, sample: pd.DataFrame, config: PrivacyConfig) -> pd.DataFrame:
+        if self.applied():
+            return sample
+        try:
+            return pseudonymize(sample, config, _PREVIEW_KEY)[0]
+        except LocalReachError:
+            return sample
+
+    def _fill_key_panel(self) -> None:
+        ref = self.key_ref()
+        if ref is None:
+            self.key_label.setText("No key yet: one is made when you pseudonymise.")
+        else:
+            where = f"key file {Path(ref.key_file).name}" if ref.key_file else "this computer's keyring"
+            self.key_label.setText(f"The key is kept in {where}. Fingerprint: {ref.fingerprint}")
+            self.key_label.setToolTip("The fingerprint names the key without revealing it")
+        for name, button in self.key_buttons.items():
+            button.setEnabled(ref is not None or name == "restore")
+        count = len(self._state().get("suppression", []))
+        self.suppress_label.setText(f"{count:,} people asked not to be contacted" if count else "")
+
+    def _fill_risk_panel(self, frame: pd.DataFrame) -> None:
+        chosen = self._state().get("quasi_identifiers")
+        if chosen is None:
+            chosen = [c for c, p in self.config().columns.items() if p.kind in ("postcode", "date_of_birth")]
+            chosen += [c for c in frame.columns if str(c).lower() in ("gender", "city", "sex")]
+        self.qi_list.blockSignals(True)
+        self.qi_list.clear()
+        for column in frame.columns:
+            item = QListWidgetItem(str(column))
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if column in chosen else Qt.CheckState.Unchecked)
+            self.qi_list.addItem(item)
+        self.qi_list.blockSignals(False)
+
+    def chosen_quasi_identifiers(self) -> list[str]:
+        return [self.qi_list.item(i).text() for i in range(self.qi_list.count())
+                if self.qi_list.item(i).checkState() == Qt.CheckState.Checked]
+
+    # -- key ------------------------------------------------------------------------------
+    def _ask(self, title: str, explanation: str, confirm: bool) -> str:
+        passphrase = privacy_passphrase.ask_passphrase(self, title, explanation, confirm)
+        if passphrase is None:
+            raise LocalReachError("No passphrase given: nothing was changed.")
+        return passphrase
+
+    def _key_file_path(self, project_id: str, fp: str) -> str:
+        return str(data_dir() / "keys" / f"{project_id}-{fp}.lrkey")
+
+    def unlock(self) -> tuple[bytes, KeyRef]:
+        """The project's key, made on first use; asks for a passphrase only without a safe keyring."""
+        ref = self.key_ref()
+        if ref is not None:
+            if self._key is not None and keystore.fingerprint(self._key) == ref.fingerprint:
+                return self._key, ref
+            if ref.key_file and self._passphrase is None:
+                self._passphrase = self._ask("Unlock the key", "Type the passphrase that protects "
+                                             "this project's key file.", False)
+            self._key = keystore.unlock(ref, self._passphrase)
+            return self._key, ref
+        project_id = uuid.uuid4().hex[:12]
+        try:
+            key, ref = keystore.create_key(project_id)
+        except NoSafeKeyring as exc:
+            self._passphrase = self._ask(
+                "Protect the key with a passphrase",
+                f"{exc.args[0].split(':')[0]}. LocalReach will keep the key in a file protected by "
+                "a passphrase. You will need the passphrase each time you open this project.", True)
+            key = keystore.new_key()
+            ref = KeyRef(project_id, keystore.fingerprint(key), self._key_file_path(project_id, keystore.fingerprint(key)))
+            ref.store(self._passphrase).save(key)
+        self._key = key
+        return key, ref
+
+    def pseudonymise(self) -> None:
+        name, frame, config = self.name, self.document.frame(self.name), self.config()
+        try:
+            key, ref = self.unlock()
+        except LocalReachError as exc:
+            self.show_error(exc)
+            return
+        old = Vault.from_frame(key, self._state().get("vault"))
+
+        def work(ctx):
+            return pseudonymize(frame, config, key, old, ctx)
+
+        def done(result):
+            out, vault, report = result
+            roles = {c: r for c, r in self.document.roles(name).items() if c in out.columns}
+            stack = self.document.undo_stack
+            stack.beginMacro(f"Pseudonymise the {SOURCES[name].lower()}")
+            self.document.set_frame(name, out, "Pseudonymise", roles=roles)
+            self._put({"key": asdict(ref), "configs": {**self._state().get("configs", {}), name: config.to_dict()},
+                       "vault": vault.to_frame(), "applied": {**self._state().get("applied", {}), name: True}},
+                      "Pseudonymise")
+            stack.endMacro()
+            params = {"action": "pseudonymise", "table": name,
+                      "columns": {c: e["action"] for c, e in report["columns"].items()}}
+            self.document.audit(STEP, params, len(frame), len(out), frame, out, key_fingerprint=ref.fingerprint)
+
+        self.run_job(work, done, "Replacing personal data…")
+
+    def backup_key(self) -> None:
+        try:
+            key, ref = self.unlock()
+            path, _ = QFileDialog.getSaveFileName(self, "Back up the key", f"localreach-key-{ref.fingerprint}.lrkey",
+                                                  "LocalReach key (*.lrkey)")
+            if not path:
+                return
+            passphrase = self._ask("Protect the backup", "Choose a passphrase for the backup file. "
+                                   "Keep it apart from the file: both are needed to restore.", True)
+            keystore.export_backup(key, path, passphrase)
+        except LocalReachError as exc:
+            self.show_error(exc)
+            return
+        self.document.audit(STEP, {"action": "back up key"}, 0, 0, key_fingerprint=ref.fingerprint)
+
+    def restore_key(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Restore the key", "", "LocalReach key (*.lrkey)")
+        if not path:
+            return
+        ref = self.key_ref()
+        try:
+            passphrase = self._ask("Open the backup", "Type the passphrase of this key backup.", False)
+            key = keystore.import_backup(path, passphrase, expected=ref.fingerprint if ref else None)
+            if ref is None:
+                ref = KeyRef(uuid.uuid4().hex[:12], keystore.fingerprint(key))
+            try:
+                ref.store().save(key)
+            except NoSafeKeyring:
+                ref = KeyRef(ref.project_id, ref.fingerprint, self._key_file_path(ref.project_id, ref.fingerprint))
+                ref.store(passphrase).save(key)
+                self._passphrase = passphrase
+        except LocalReachError as exc:
+            self.show_error(exc)
+            return
+        self._key = key
+        if self.key_ref() != ref:
+            self._put({"key": asdict(ref)}, "Restore the key")
+        self.document.audit(STEP, {"action": "restore key"}, 0, 0, key_fingerprint=ref.fingerprint)
+        self.refresh()
+
+    def rotate_key(self) -> None:
+        if not self.confirm("Make a new key?", "Every code in this project is recomputed with a new key. "
+                            "Back up the new key afterwards: old backups will not open the new codes."):
+            return
+        try:
+            key, ref = self.unlock()
+            new_key, new_ref = keystore.create_key(ref.project_id) if not ref.key_file else self._new_file_key(ref)
+            frames = {n: f for n in SOURCES if (f := self.document.frame(n)) is not None}
+            out, vault, _ = rotate(frames, Vault.from_frame(key, self._state().get("vault")), new_key)
+        except LocalReachError as exc:
+            self.show_error(exc)
+            return
+        stack = self.document.undo_stack
+        stack.beginMacro("Make a new key")
+        for n, frame in out.items():
+            self.document.set_frame(n, frame, "New key")
+        suppression = sorted(self._retoken_suppression(key, new_key))
+        self._put({"key": asdict(new_ref), "vault": vault.to_frame(), "suppression": suppression}, "New key")
+        stack.endMacro()
+        self._key = new_key
+        self.document.audit(STEP, {"action": "rotate key", "old_fingerprint": ref.fingerprint}, 0, 0,
+                            key_fingerprint=new_ref.fingerprint)
+
+    def _new_file_key(self, ref: KeyRef) -> tuple[bytes, KeyRef]:
+        new_key = keystore.new_key()
+        fp = keystore.fingerprint(new_key)
+        new_ref = KeyRef(ref.project_id, fp, self._key_file_path(ref.project_id, fp))
+        new_ref.store(self._passphrase).save(new_key)
+        return new_key, new_ref
+
+    def _retoken_suppression(self, key: bytes, new_key: bytes) -> set[str]:
+        """Suppressed people are kept as e-mail tokens; without their e-mails they are re-made
+        from the vault, or kept as they are when the vault never saw them."""
+        vault = Vault.from_frame(key, self._state().get("vault"))
+        tokens = set(self._state().get("suppression", []))
+        known = {t for t in tokens if t in vault}
+        return {token_for(new_key, "email", normalize_email(vault.open(t))) for t in known} | (tokens - known)
+
+    def delete_key(self) -> None:
+        if not self.confirm("Delete the key for good?", "Without the key, the codes in this project can never "
+                            "be turned back into names or addresses, and letters cannot be addressed. "
+                            "This cannot be undone."):
+            return
+        ref = self.key_ref()
+        try:
+            ref.store(self._passphrase).delete()
+        except LocalReachError as exc:
+            self.show_error(exc)
+            return
+        self._key = None
+        self._put({"key": None, "vault": None}, "Delete the key")
+        self.document.audit(STEP, {"action": "delete key"}, 0, 0, key_fingerprint=ref.fingerprint)
+
+    def confirm(self, title: str, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text,
+                          QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel, self)
+        return box.exec() == QMessageBox.StandardButton.Ok
+
+    # -- suppression -----------------------------------------------------------------------
+    def import_suppression(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "People who asked not to be contacted", "",
+                                                  "Spreadsheets (*.csv *.tsv *.txt *.xlsx)")
+            if not path:
+                return
+        try:
+            key, _ = self.unlock()
+            listed = load_suppression(path)
+        except LocalReachError as exc:
+            self.show_error(exc)
+            return
+        tokens = set(self._state().get("suppression", [])) | listed.tokens
+        tokens |= {token_for(key, "email", e) for e in listed.emails}
+        self._put({"suppression": sorted(tokens)}, f"Import {len(listed):,} people who asked not to be contacted")
+        self.document.audit(STEP, {"action": "import suppression list", "file": os.path.basename(path),
+                                   "entries": len(listed)}, len(listed), len(tokens),
+                            key_fingerprint=keystore.fingerprint(key))
+
+    # -- risk ------------------------------------------------------------------------------
+    def check_risk(self) -> None:
+        name, frame, config = self.name, self.document.frame(self.name), self.config()
+        qis, k, applied = self.chosen_quasi_identifiers(), self.k_spin.value(), self.applied()
+        if not qis:
+            self.risk_label.setText("Tick the columns that could identify someone together (postcode, age…).")
+            return
+
+        def work(ctx):
+            subset = frame[qis]
+            sub_config = PrivacyConfig({c: p for c, p in config.columns.items() if c in qis},
+                                       config.phone_region, config.reference_date)
+            after = subset if applied else pseudonymize(subset, sub_config, _PREVIEW_KEY, ctx=ctx)[0]
+            kept = [c for c in qis if c in after.columns]
+            report = k_anonymity(after, kept, k)
+            kinds = {c: p.kind for c, p in config.columns.items() if c in kept}
+            return report, suggest_generalisations(after, kept, k, kinds=kinds)
+
+        def done(result):
+            report, suggestions = result
+            self._suggestions = suggestions
+            self.smallest.set_frame(report.smallest)
+            if report.ok:
+                text = f"Safe: every combination fits at least {report.k} people."
+            else:
+                text = (f"{report.at_risk:,} people ({report.unique_share:.0%} alone in their group) "
+                        f"could be recognised: the smallest group has {report.k}.")
+            self.risk_label.setText(text)
+            self.suggestion_list.clear()
+            for s in suggestions:
+                self.suggestion_list.addItem(f"{s['change']} → smallest group {s['k_after']}")
+            self.apply_suggestions_button.setEnabled(bool(suggestions) and not applied)
+            self._put({"quasi_identifiers": qis, "risk_result": {"k": report.k, "target_k": k,
+                       "at_risk": report.at_risk, "table": name}}, "Check re-identification risk")
+
+        self.run_job(work, done, "Checking who could be recognised…")
+
+    def apply_suggestions(self) -> None:
+        config = self.config()
+        for s in self._suggestions:
+            old = config.columns.get(s["column"], ColumnPolicy())
+            config.columns[s["column"]] = ColumnPolicy(s["action"], old.kind, s["option"])
+        configs = {**self._state().get("configs", {}), self.name: config.to_dict()}
+        self._put({"configs": configs}, "Apply the suggested fixes")
