@@ -121,6 +121,11 @@ def _read_text(path: Path, options: ImportOptions, ctx: JobContext, preview_rows
     del data
     warnings: list[str] = []
     frame, renamed = _shape(raw_header, frame, warnings)
+    unguarded = text.strip_formula_guards(frame, src.body)
+    if unguarded:
+        warnings.append(
+            f"Removed the protective apostrophe before = + - @ from {unguarded} cell(s)."
+        )
     report = ImportReport(
         path=str(path),
         sha256=sha,

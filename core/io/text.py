@@ -32,6 +32,8 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+_GUARDED = r"'[=+\-@\t\r]"
+_GUARDED_BYTES = re.compile(_GUARDED.encode())
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 
@@ -147,6 +149,24 @@ def prepare(data: bytes, name: str, suffix: str, options, partial: bool = False)
     if encoding not in ("utf-8", "utf-8-sig") or partial:
         body = text.encode("utf-8")
     return TextSource(body, encoding, delimiter, skip + lines_before, header_row)
+
+
+def strip_formula_guards(frame: pd.DataFrame, body: bytes) -> int:
+    """Undo the ``'`` that exports put before ``= + - @ TAB CR`` (as Excel does on input).
+
+    Our own write_table adds it against formula injection, so CSV -> CSV round trips
+    give the value back unchanged. Returns how many cells were changed.
+    """
+    if not _GUARDED_BYTES.search(body):
+        return 0
+    changed = 0
+    for column in frame.columns:
+        values = frame[column]
+        guarded = values.str.match(_GUARDED)
+        if guarded.any():
+            frame[column] = values.mask(guarded, values.str[1:])
+            changed += int(guarded.sum())
+    return changed
 
 
 def _first_bad_line(src: TextSource) -> int | None:

@@ -255,3 +255,10 @@ def test_progress_reported_and_cancel_honoured(tmp_path):
     ctx = JobContext(lambda done, total, msg: ctx.cancel())
     with pytest.raises(Cancelled):
         read_table(path, ctx=ctx)
+
+
+def test_formula_guard_apostrophe_undone_only_before_formula_characters(tmp_path):
+    text = "a,b\n'=1+1,'plain\nO'Brien,'-2+3\n'@x,''=y\n"
+    df, report = read_table(write(tmp_path, "g.csv", text.encode()))
+    assert df.values.tolist() == [["=1+1", "'plain"], ["O'Brien", "-2+3"], ["@x", "''=y"]]
+    assert report.warnings == ["Removed the protective apostrophe before = + - @ from 3 cell(s)."]
