@@ -62,7 +62,9 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("stepSidebar")
         self.sidebar.setAccessibleName("Steps")
-        self.sidebar.setFixedWidth(220)
+        self.sidebar.setFixedWidth(250)
+        self.sidebar.setWordWrap(True)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.screens: dict[str, StepScreen] = {}
         for step, title in STEPS:

@@ -11,6 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -55,13 +56,25 @@ class Screen(StepScreen):
         self.setAcceptDrops(True)
         self.pending: tuple[str, Path] | None = None  # (target, path) previewed, not imported
         self._preview_roles: dict[str, str] = {}
-        self.body.addWidget(self._build_welcome())
-        self.body.addWidget(self._build_workspace(), 1)
+        self.body.addWidget(self._build_welcome(), 1)
+        self.workspace = self._build_workspace()
+        self.body.addWidget(self.workspace, 1)
 
     # -- layout -----------------------------------------------------------------------
     def _build_welcome(self) -> QWidget:
         self.welcome = QWidget()
-        row = QHBoxLayout(self.welcome)
+        column = QVBoxLayout(self.welcome)
+        column.addStretch(1)
+        hello = QLabel("Welcome! Start with a made-up shop, or with your own customer list.")
+        hello.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hello.setObjectName("welcomeText")
+        column.addWidget(hello)
+        row = QHBoxLayout()
+        column.addLayout(row)
+        promise = QLabel("Your files are only read, never changed. Nothing leaves this computer.")
+        promise.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        column.addWidget(promise)
+        column.addStretch(2)
         self.demo_button = QPushButton("Try the demo data")
         self.demo_button.setObjectName("bigChoice")
         self.demo_button.setToolTip("Load a made-up shop's customers and sales to explore every step")
@@ -150,7 +163,8 @@ class Screen(StepScreen):
         self.model = FrameModel()
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)  # only when the user clicks a header
         self.table.setAccessibleName("Data preview")
         self.table.horizontalHeader().setDefaultSectionSize(130)
         splitter = QSplitter()
@@ -174,32 +188,38 @@ class Screen(StepScreen):
         sales = self.document.frame("sales")
         figure = f"{self.locale().toString(len(crm))} customer rows"
         if sales is not None:
-            figure += f", {self.locale().toString(len(sales))} sales"
+            figure += f" · {self.locale().toString(len(sales))} sales rows"
         return DONE, figure
 
     def refresh(self) -> None:
-        self.welcome.setVisible(self.document.frame("crm") is None and self.pending is None)
+        empty = self.document.frame("crm") is None and self.pending is None
+        self.welcome.setVisible(empty)
+        self.workspace.setVisible(not empty)
         if self.pending is not None and self.pending[0] == self.target:
             return  # the preview of the chosen file stays on screen
         frame = self.document.frame(self.target)
-        self.options_box.setEnabled(False)
+        self.options_box.setVisible(False)
         self.import_button.setVisible(False)
         if frame is None:
-            self.model.set_frame(pd.DataFrame())
+            self._show_frame(pd.DataFrame(), {})
             self.summary.setText(f"No {TARGETS[self.target].lower()} yet")
             self.warnings.setText("")
             self._fill_roles({}, editable=False)
             return
         source = self.document.source(self.target) or {}
-        self.model.set_frame(frame)
         roles = self.document.roles(self.target)
-        self.model.set_header_notes({c: role_label(r) for c, r in roles.items()})
+        self._show_frame(frame, roles)
         name = Path(source.get("path", "")).name
         self.summary.setText(
             f"{name}: {self.locale().toString(len(frame))} rows, {frame.shape[1]} columns"
         )
         self.warnings.setText(_warnings_text(source.get("warnings", [])))
         self._fill_roles(roles, editable=True)
+
+    def _show_frame(self, frame: pd.DataFrame, roles: dict[str, str]) -> None:
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.model.set_frame(frame)
+        self.model.set_header_notes({c: role_label(r) for c, r in roles.items()})
 
     def show_target(self, target: str) -> None:
         self.target_buttons[target].setChecked(True)
@@ -216,6 +236,7 @@ class Screen(StepScreen):
         self.pending = (target, path)
         self.target_buttons[target].setChecked(True)
         self.welcome.hide()
+        self.workspace.show()
         for widget in (self.encoding, self.delimiter, self.header_row, self.sheet):
             widget.blockSignals(True)
         self.encoding.setCurrentIndex(0)
@@ -233,7 +254,7 @@ class Screen(StepScreen):
         self.sheet.setEnabled(is_xlsx)
         self.encoding.setEnabled(not is_xlsx)
         self.delimiter.setEnabled(not is_xlsx)
-        self.options_box.setEnabled(True)
+        self.options_box.setVisible(True)
         self.import_button.setVisible(True)
         self.import_button.setText(f"Import {TARGETS[target].lower()}")
         self.update_preview()
@@ -259,8 +280,7 @@ class Screen(StepScreen):
         def done(result) -> None:
             frame, report, roles = result
             self._preview_roles = roles
-            self.model.set_frame(frame)
-            self.model.set_header_notes({c: role_label(r) for c, r in roles.items()})
+            self._show_frame(frame, roles)
             self.summary.setText(f"Preview of {path.name}: first {len(frame)} rows, {frame.shape[1]} columns")
             self.warnings.setText(_warnings_text(report.warnings))
             self._fill_roles(roles, editable=True)
