@@ -253,7 +253,11 @@ def headless(monkeypatch):
 def test_the_command_with_a_key_file_pseudonymises_too(headless, demo_copy, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("LOCALREACH_PASSPHRASE", PASS)
     out, key_file = tmp_path / "out", tmp_path / "k.lrkey"
-    code = cli.main(["run", str(demo_copy / "recipe.toml"), "-o", str(out), "--key-file", str(key_file)])
+    recipe, _ = load_recipe(demo_copy / "recipe.toml")
+    recipe.steps, recipe.sales = {"pseudonymize": recipe.steps["pseudonymize"]}, {}
+    save_recipe(recipe, demo_copy.parent / "privacy-only.toml")
+    code = cli.main(["run", str(demo_copy.parent / "privacy-only.toml"), "--crm", str(demo_copy / "crm.xlsx"),
+                     "-o", str(out), "--key-file", str(key_file)])
     assert code == 0
     printed = capsys.readouterr().out
     assert "  pseudonymize done     customers_pseudonymized.csv: " in printed
@@ -262,6 +266,7 @@ def test_the_command_with_a_key_file_pseudonymises_too(headless, demo_copy, tmp_
     assert len(pseudo) == 461 and not (set(pseudo["email"]) & set(crm["email"])) - {""}
     key = KeyFileStore(key_file, PASS).load()
     audit = pd.read_csv(out / "audit.csv", dtype=str, keep_default_na=False)
+    assert audit["step"].tolist() == ["import", "pseudonymize"]
     assert set(audit["key_fingerprint"]) == {fingerprint(key)}
     assert (out / "vault.json").exists()
 
