@@ -6,8 +6,11 @@ so the project file can tell later whether a re-import read the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -158,9 +161,10 @@ def _pick_sheet(names: list[str], wanted, file_name: str) -> str | None:
     )
 
 
-def _sheet_frame(workbook, sheet, path, options, ctx, sheets, sha, preview_rows):
+def _sheet_frame(book: _Book, sheet: str, options: ImportOptions, ctx: JobContext, preview_rows):
     limit = None if preview_rows is None else preview_rows + HEADER_SCAN_ROWS + 1
-    rows = xlsx.sheet_rows(workbook, sheet, path.name, ctx, limit=limit)
+    path = book.path
+    rows = xlsx.sheet_rows(book.workbook, sheet, path.name, ctx, limit=limit)
     if not any(any(v.strip() for v in row) for row in rows):
         return None
     header_row = options.header_row
@@ -174,16 +178,18 @@ def _sheet_frame(workbook, sheet, path, options, ctx, sheets, sha, preview_rows)
     body = rows[header_row + 1 :][:preview_rows]
     frame = pd.DataFrame(body or None, columns=range(width), dtype=str).fillna("")
     warnings: list[str] = []
+    if sheet in book.hidden:
+        warnings.append(f"Sheet '{sheet}' is hidden in Excel.")
     frame, renamed = _shape(rows[header_row], frame, warnings)
     report = ImportReport(
         path=str(path),
-        sha256=sha,
+        sha256=book.sha256,
         rows=len(frame),
         columns=frame.shape[1],
         encoding=None,
         delimiter=None,
         sheet=sheet,
-        sheets=sheets,
+        sheets=book.sheets,
         header_row=header_row,
         warnings=warnings,
         renamed_headers=renamed,
@@ -191,22 +197,42 @@ def _sheet_frame(workbook, sheet, path, options, ctx, sheets, sha, preview_rows)
     return frame, report
 
 
-def _open_xlsx(path: Path, ctx: JobContext):
+@dataclass
+class _Book:
+    path: Path
+    workbook: object
+    sheets: list[str]
+    hidden: set[str]
+    sha256: str
+
+
+@contextlib.contextmanager
+def _open_xlsx(path: Path, ctx: JobContext) -> Iterator[_Book]:
+    """Guard, then open with calamine; closed afterwards so Excel can save the file again."""
     xlsx.guard_workbook(str(path), path.name, ctx)
     workbook = xlsx.open_workbook(str(path), path.name)
-    return workbook, list(workbook.sheet_names)
+    try:
+        sheets, hidden = xlsx.worksheets(workbook)
+        yield _Book(path, workbook, sheets, hidden, _sha256(path))
+    finally:
+        workbook.close()
 
 
 def _read_xlsx(path: Path, options: ImportOptions, ctx: JobContext, preview_rows: int | None):
-    workbook, sheets = _open_xlsx(path, ctx)
-    sha = _sha256(path)
-    chosen = _pick_sheet(sheets, options.sheet, path.name)
-    for sheet in [chosen] if chosen is not None else sheets:
-        result = _sheet_frame(workbook, sheet, path, options, ctx, sheets, sha, preview_rows)
-        if result is not None:
-            return result
+    with _open_xlsx(path, ctx) as book:
+        chosen = _pick_sheet(book.sheets, options.sheet, path.name)
         if chosen is not None:
-            raise FileImportError(f"{path.name}: sheet '{sheet}' is empty; choose another sheet.")
+            order = [chosen]
+        else:  # visible sheets first: a hidden one is rarely what the user means
+            order = sorted(book.sheets, key=lambda s: s in book.hidden)
+        for sheet in order:
+            result = _sheet_frame(book, sheet, options, ctx, preview_rows)
+            if result is not None:
+                return result
+            if chosen is not None:
+                raise FileImportError(
+                    f"{path.name}: sheet '{sheet}' is empty; choose another sheet."
+                )
     raise FileImportError(f"{path.name}: every sheet in the workbook is empty.")
 
 
@@ -244,29 +270,29 @@ def _read(path, options, ctx, preview_rows):
 
 
 def list_sheets(path: str | os.PathLike) -> list[str]:
-    """Sheet names of a workbook (checked by the zip guard); ``[]`` for text files."""
+    """Worksheet names of a workbook (checked by the zip guard); ``[]`` for text files."""
     p = _check_file(path)
     if _kind(p) == "text":
         return []
-    return _open_xlsx(p, ensure_context(None))[1]
+    with _open_xlsx(p, ensure_context(None)) as book:
+        return book.sheets
 
 
 def read_all_sheets(
     path: str | os.PathLike, options: ImportOptions | None = None, ctx: JobContext | None = None
 ) -> dict[str, tuple[pd.DataFrame, ImportReport]]:
-    """Every non-empty sheet (a text file counts as one sheet named after the file)."""
+    """Every non-empty worksheet (a text file counts as one sheet named after the file)."""
     p = _check_file(path)
     options = options or ImportOptions()
     ctx = ensure_context(ctx)
     if _kind(p) == "text":
         return {p.stem: _read(p, options, ctx, None)}
-    workbook, sheets = _open_xlsx(p, ctx)
-    sha = _sha256(p)
-    out = {}
-    for sheet in sheets:
-        result = _sheet_frame(workbook, sheet, p, options, ctx, sheets, sha, None)
-        if result is not None:
-            out[sheet] = result
+    with _open_xlsx(p, ctx) as book:
+        out = {}
+        for sheet in book.sheets:
+            result = _sheet_frame(book, sheet, options, ctx, None)
+            if result is not None:
+                out[sheet] = result
     if not out:
         raise FileImportError(f"{p.name}: every sheet in the workbook is empty.")
     return out

@@ -182,6 +182,17 @@ def open_workbook(path: str, name: str):
         raise
 
 
+def worksheets(workbook) -> tuple[list[str], set[str]]:
+    """Names of the worksheets (chart sheets left out) and which of them are hidden."""
+    try:
+        meta = workbook.sheets_metadata
+    except Exception:
+        return list(workbook.sheet_names), set()
+    names = [m.name for m in meta if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+    hidden = {m.name for m in meta if m.visible != python_calamine.SheetVisibleEnum.Visible}
+    return names, hidden & set(names)
+
+
 def sheet_rows(
     workbook, sheet: str, name: str, ctx: JobContext, limit: int | None = None
 ) -> list[list[str]]:

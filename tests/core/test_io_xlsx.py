@@ -288,3 +288,29 @@ def test_cancel_during_workbook_check_is_not_an_import_error(tmp_path):
     ctx = JobContext(lambda done, total, msg: ctx.cancel())
     with pytest.raises(Cancelled):
         read_table(path, ctx=ctx)
+
+
+def test_hidden_and_chart_sheets(tmp_path):
+    from openpyxl.chart import BarChart, Reference
+
+    wb = openpyxl.Workbook()
+    hidden = wb.active
+    hidden.title = "Lookup"
+    hidden.append(["code"])
+    hidden.append(["x1"])
+    hidden.sheet_state = "hidden"
+    data = wb.create_sheet("Data")
+    data.append(["id", "amount"])
+    data.append([1, 2])
+    chart = BarChart()
+    chart.add_data(Reference(data, min_col=2, min_row=1, max_row=2))
+    wb.create_chartsheet("Chart", 0).add_chart(chart)
+    path = tmp_path / "mixed.xlsx"
+    wb.save(path)
+
+    assert list_sheets(path) == ["Lookup", "Data"]  # chart sheets hold no table
+    df, report = read_table(path)  # the visible sheet, not the hidden one before it
+    assert (report.sheet, df.to_dict("records")) == ("Data", [{"id": "1", "amount": "2"}])
+    lookup = read_all_sheets(path)["Lookup"]
+    assert lookup[0]["code"].tolist() == ["x1"]
+    assert lookup[1].warnings == ["Sheet 'Lookup' is hidden in Excel."]
