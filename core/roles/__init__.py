@@ -73,9 +73,9 @@ def detect_roles(df: pd.DataFrame) -> dict[str, RoleGuess]:
     for i, f in enumerate(facts):
         if i not in guesses:
             why = (
-                "the column is empty"
+                "The column is empty"
                 if f.filled == 0
-                else "no clear role from the header or values"
+                else "No clear role from the header or values"
             )
             guesses[i] = RoleGuess(Role.OTHER, 0.2, why)
     return {columns[i]: guesses[i] for i in range(len(columns))}

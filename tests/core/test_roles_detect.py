@@ -261,8 +261,8 @@ def test_every_column_gets_a_guess_and_unclear_ones_are_other_with_low_confidenc
     )
     guesses = detect_roles(df)
     assert list(guesses) == ["Column 1", "Column 2", "Notes"]
-    assert guesses["Column 1"] == RoleGuess(R.OTHER, 0.2, "the column is empty")
-    assert guesses["Column 2"] == RoleGuess(R.OTHER, 0.2, "no clear role from the header or values")
+    assert guesses["Column 1"] == RoleGuess(R.OTHER, 0.2, "The column is empty")
+    assert guesses["Column 2"] == RoleGuess(R.OTHER, 0.2, "No clear role from the header or values")
     assert guesses["Notes"].role is R.OTHER
 
 

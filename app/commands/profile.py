@@ -1,0 +1,51 @@
+"""`localreach profile FILE [--sheet S] [--json]`: what is in a file, without showing any of it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from app.terminal import cli_context
+from core.errors import LocalReachError
+from core.io import ImportOptions, read_table
+from core.profile import profile_table
+
+NAME = "profile"
+HELP = (
+    "Show a file's rows, columns, the role each column seems to have (with how sure), "
+    "the share of empty cells per column and any import warnings. No values are shown."
+)
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("file", help="a .csv, .tsv, .txt or .xlsx file (never changed)")
+    parser.add_argument("--sheet", help="the sheet to read in an .xlsx file (default: the first)")
+    parser.add_argument("--json", action="store_true", help="print the profile as JSON")
+
+
+def run(args) -> int:
+    path = Path(args.file)
+    if args.sheet is not None and path.suffix.lower() != ".xlsx":
+        raise LocalReachError(f"{path.name}: --sheet only applies to .xlsx files; leave it out.")
+    df, report = read_table(path, ImportOptions(sheet=args.sheet), ctx=cli_context())
+    profile = profile_table(df, report)
+    print(json.dumps(profile, indent=2, ensure_ascii=False) if args.json else render(profile))
+    return 0
+
+
+def render(profile: dict) -> str:
+    """The profile as a plain table for a terminal."""
+    sheet = f" (sheet {profile['sheet']})" if profile["sheet"] else ""
+    lines = [f"{profile['file']}{sheet}: {profile['rows']:,} rows, {profile['columns']} columns"]
+    details = profile["column_details"]
+    width = max([len("Column")] + [len(d["name"]) for d in details])
+    lines.append(f"{'Column':<{width}}  {'Role':<14} {'Sure':>5} {'Empty':>7}  Why")
+    for d in details:
+        lines.append(
+            f"{d['name']:<{width}}  {d['role']:<14} {d['confidence']:>5.0%} {d['missing']:>7.1%}  "
+            f"{d['reason']}"
+        )
+    warnings = profile["warnings"]
+    lines.append("Import warnings:" if warnings else "No import warnings.")
+    lines.extend(f"  - {w}" for w in warnings)
+    return "\n".join(lines)
