@@ -221,11 +221,7 @@ def _open_xlsx(path: Path, ctx: JobContext) -> Iterator[_Book]:
 def _read_xlsx(path: Path, options: ImportOptions, ctx: JobContext, preview_rows: int | None):
     with _open_xlsx(path, ctx) as book:
         chosen = _pick_sheet(book.sheets, options.sheet, path.name)
-        if chosen is not None:
-            order = [chosen]
-        else:  # visible sheets first: a hidden one is rarely what the user means
-            order = sorted(book.sheets, key=lambda s: s in book.hidden)
-        for sheet in order:
+        for sheet in [chosen] if chosen is not None else book.sheets:
             result = _sheet_frame(book, sheet, options, ctx, preview_rows)
             if result is not None:
                 return result

@@ -183,14 +183,18 @@ def open_workbook(path: str, name: str):
 
 
 def worksheets(workbook) -> tuple[list[str], set[str]]:
-    """Names of the worksheets (chart sheets left out) and which of them are hidden."""
+    """Worksheet names, visible ones first (chart sheets left out), and the hidden ones.
+
+    Visible first because a hidden sheet is rarely what the user means, and a sheet
+    picker showing this list then starts on the same sheet read_table picks.
+    """
     try:
         meta = workbook.sheets_metadata
     except Exception:
         return list(workbook.sheet_names), set()
-    names = [m.name for m in meta if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
-    hidden = {m.name for m in meta if m.visible != python_calamine.SheetVisibleEnum.Visible}
-    return names, hidden & set(names)
+    sheets = [m for m in meta if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+    hidden = {m.name for m in sheets if m.visible != python_calamine.SheetVisibleEnum.Visible}
+    return sorted((m.name for m in sheets), key=lambda name: name in hidden), hidden
 
 
 def sheet_rows(

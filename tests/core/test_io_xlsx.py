@@ -308,7 +308,7 @@ def test_hidden_and_chart_sheets(tmp_path):
     path = tmp_path / "mixed.xlsx"
     wb.save(path)
 
-    assert list_sheets(path) == ["Lookup", "Data"]  # chart sheets hold no table
+    assert list_sheets(path) == ["Data", "Lookup"]  # visible first; chart sheets hold no table
     df, report = read_table(path)  # the visible sheet, not the hidden one before it
     assert (report.sheet, df.to_dict("records")) == ("Data", [{"id": "1", "amount": "2"}])
     lookup = read_all_sheets(path)["Lookup"]
