@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.autosave import Autosaver, find_recoveries
 from core import __version__
 from core.resources import resource_path
 
@@ -27,8 +28,34 @@ def run_app(project: str | None = None) -> int:
     app = make_app()
     from ui.main_window import MainWindow
 
-    window = MainWindow()
+    window = MainWindow(ask_before_close=True)
     window.show()
-    if not window.settings.get("seen_tour"):
+    offer_recovery(window)
+    if project:
+        window.open_project(project)
+    elif not window.settings.get("seen_tour"):
         window.start_tour()
-    return app.exec()
+    autosaver = Autosaver(window.document, window.jobs, minutes=window.settings.get("autosave_minutes"))
+    autosaver.start()
+    code = app.exec()
+    autosaver.stop()
+    return code
+
+
+def offer_recovery(window) -> None:
+    """After a crash, offer the newest unsaved work; older leftovers are kept for later."""
+    recoveries = find_recoveries()
+    if not recoveries:
+        return
+    newest = recoveries[0]
+    answer = QMessageBox.question(
+        window,
+        "Restore unsaved work?",
+        f"LocalReach did not close properly last time. Restore the unsaved work on "
+        f"“{newest.project_name}” from {newest.saved_at.replace('T', ' ')}?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+    )
+    if answer == QMessageBox.StandardButton.Yes:
+        newest.restore(window.document)
+    else:
+        newest.discard()

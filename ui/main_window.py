@@ -7,29 +7,35 @@ only signal) plus one figure, taken from the screen's :meth:`StepScreen.status`.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QStackedWidget,
     QWidget,
 )
 
 from app.document import Document
-from app.jobs import JobRunner
+from app.jobs import JobRunner, user_message
+from app.project import open_document, recent_projects, save_document
 from app.settings import Settings
+from core.errors import LocalReachError
 from ui.about import AboutDialog
 from ui.help import TextDialog, guide_html, shortcuts_html
 from ui.screens import MODULES, STEPS
 from ui.screens.base import DONE, NEEDS_ATTENTION, StepScreen
 from ui.tour import Tour
 
+PROJECT_FILTER = "LocalReach projects (*.lreach)"
 STATUS_MARK = {DONE: "✓", NEEDS_ATTENTION: "!", "not started": "○"}
 
 
@@ -52,8 +58,12 @@ def _screen_class(step: str, title: str) -> type[StepScreen]:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, document: Document | None = None, settings: Settings | None = None) -> None:
+    def __init__(
+        self, document: Document | None = None, settings: Settings | None = None, ask_before_close: bool = False
+    ) -> None:
+        """``ask_before_close`` is True in the real app; embedded and test windows just close."""
         super().__init__()
+        self.ask_before_close = ask_before_close
         self.document = document or Document(self)
         self.settings = settings or Settings()
         self.jobs = JobRunner(self)
@@ -105,9 +115,21 @@ class MainWindow(QMainWindow):
     # -- menus ------------------------------------------------------------------------
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        self.file_menu = file_menu
+        for text, key, slot in (
+            ("&New project", QKeySequence.StandardKey.New, self.new_project),
+            ("&Open project…", QKeySequence("Ctrl+Shift+O"), self.ask_open),
+            ("&Save", QKeySequence.StandardKey.Save, self.save),
+            ("Save &as…", QKeySequence.StandardKey.SaveAs, self.save_as),
+        ):
+            action = QAction(text, self, shortcut=key)
+            action.triggered.connect(slot)
+            file_menu.addAction(action)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
-        self.file_menu = file_menu
         file_menu.addAction(quit_action)
 
         edit = self.menuBar().addMenu("&Edit")
@@ -137,6 +159,69 @@ class MainWindow(QMainWindow):
         for action in (guide, tour, keys, about):
             help_menu.addAction(action)
         self.help_menu = help_menu
+
+    # -- project file ----------------------------------------------------------------------
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in recent_projects(self.settings):
+            action = self.recent_menu.addAction(path.name)
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _=False, p=str(path): self.open_project(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("No recent projects").setEnabled(False)
+
+    def new_project(self) -> None:
+        if self.confirm_discard():
+            self.document.restore({}, path=None)
+
+    def ask_open(self) -> None:
+        if not self.confirm_discard():
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", PROJECT_FILTER)
+        if path:
+            self.open_project(path)
+
+    def open_project(self, path: str) -> None:
+        try:
+            open_document(path, self.document, settings=self.settings)
+        except LocalReachError as exc:
+            QMessageBox.warning(self, "Open project", str(exc))
+            return
+        self.statusBar().showMessage(f"Opened {Path(path).name}", 5000)
+
+    def save(self) -> bool:
+        if not self.document.path:
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    def save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self, "Save project", f"{self.document.name}.lreach", PROJECT_FILTER)
+        return bool(path) and self._save_to(path)
+
+    def _save_to(self, path: str) -> bool:
+        try:
+            saved = save_document(self.document, path, settings=self.settings)
+        except OSError as exc:
+            QMessageBox.warning(self, "Save project", f"Could not write {Path(path).name}: {exc.strerror}.")
+            return False
+        except Exception as exc:  # never lose the window over a failed save
+            QMessageBox.warning(self, "Save project", user_message(exc))
+            return False
+        self.statusBar().showMessage(f"Saved {saved.name}", 5000)
+        return True
+
+    def confirm_discard(self) -> bool:
+        """True when there are no unsaved changes or the user chose what to do with them."""
+        if not self.document.dirty or not self.ask_before_close:
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved changes", f"Save the changes to {self.document.name}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
 
     def show_shortcuts(self) -> None:
         actions = [a for menu in self.menuBar().findChildren(QMenu) for a in menu.actions()]
@@ -168,6 +253,9 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow([s for s, _ in STEPS].index(step))
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if not self.confirm_discard():
+            event.ignore()
+            return
         self.settings.set("geometry", bytes(self.saveGeometry().toBase64()).decode())
         self.jobs.shutdown()
         super().closeEvent(event)

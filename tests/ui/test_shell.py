@@ -125,3 +125,29 @@ def test_document_snapshot_round_trip():
     assert other.frame("crm") is frame and other.roles("crm") == {"email": "email"}
     assert other.state("segments") == {"k": 4} and other.name == "shop"
     assert other.undo_stack.count() == 0
+
+
+def test_save_and_open_through_the_window(window, qtbot, tmp_path):
+    doc = window.document
+    frame = pd.DataFrame({"email": ["a@x.de", "b@y.fr"], "plz": ["01067", "NA"]})
+    doc.set_source("crm", frame, {"path": "crm.csv", "warnings": []}, {"email": "email"}, "Import customer list")
+    doc.set_state("segments", {"k": 5, "table": pd.DataFrame({"segment": ["A", "B"]})}, "Choose 5 groups")
+    assert window._save_to(str(tmp_path / "shop"))
+    assert (tmp_path / "shop.lreach").is_file() and not window.isWindowModified()
+    assert window.windowTitle() == "shop[*] — LocalReach"
+    window.new_project()
+    assert doc.frame("crm") is None and window.windowTitle() == "Untitled[*] — LocalReach"
+    window.open_project(str(tmp_path / "shop.lreach"))
+    pd.testing.assert_frame_equal(doc.frame("crm"), frame)
+    assert doc.state("segments")["k"] == 5
+    assert window.settings.get("recent_projects")[0] == str(tmp_path / "shop.lreach")
+
+
+def test_opening_a_non_project_file_says_so(window, tmp_path, monkeypatch):
+    bogus = tmp_path / "notes.lreach"
+    bogus.write_text("hello")
+    shown = []
+    monkeypatch.setattr("ui.main_window.QMessageBox.warning", lambda *a: shown.append(a[2]))
+    window.open_project(str(bogus))
+    assert len(shown) == 1 and "notes.lreach" in shown[0]
+    assert window.document.frame("crm") is None
