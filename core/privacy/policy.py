@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -21,6 +22,7 @@ from core.jobs import JobContext, ensure_context
 from core.privacy.detect import PiiGuess
 from core.privacy.tokens import PhoneNormalizer, fingerprint, tokenize_values
 from core.privacy.vault import Vault
+from core.quality.places import row_countries
 
 ACTIONS = ("keep", "token", "mask", "generalise", "drop")
 GENERALISE_OPTIONS = {
@@ -31,6 +33,7 @@ GENERALISE_OPTIONS = {
 _DEFAULT_ACTION = {"email": "token", "phone": "token", "name": "token", "street": "token",
                    "postcode": "generalise", "date_of_birth": "generalise", "national_id": "drop",
                    "iban": "drop", "card": "drop", "ip": "mask"}
+_COUNTRY_RE = re.compile(r"^(country|land|pays|pa[ií]s|staat|nation)(_?code)?$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%Y%m%d", "%Y-%m-%d %H:%M:%S")
 
 
@@ -52,6 +55,7 @@ class PrivacyConfig:
     columns: dict[str, ColumnPolicy] = field(default_factory=dict)
     phone_region: str = "DE"
     reference_date: str = ""
+    country_column: str = ""  # each row's country for its phone numbers, when the table has one
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -59,7 +63,8 @@ class PrivacyConfig:
     @classmethod
     def from_dict(cls, d: dict) -> PrivacyConfig:
         cols = {c: p if isinstance(p, ColumnPolicy) else ColumnPolicy(**p) for c, p in d.get("columns", {}).items()}
-        return cls(columns=cols, phone_region=d.get("phone_region", "DE"), reference_date=d.get("reference_date", ""))
+        return cls(columns=cols, phone_region=d.get("phone_region", "DE"), reference_date=d.get("reference_date", ""),
+                   country_column=d.get("country_column", ""))
 
 
 def default_policy(guess: PiiGuess) -> ColumnPolicy:
@@ -70,7 +75,9 @@ def default_policy(guess: PiiGuess) -> ColumnPolicy:
 
 
 def default_config(guesses: dict[str, PiiGuess], phone_region: str = "DE") -> PrivacyConfig:
-    return PrivacyConfig({c: default_policy(g) for c, g in guesses.items()}, phone_region=phone_region)
+    country = next((c for c in guesses if _COUNTRY_RE.match(re.sub(r"[\s\-.]+", "_", c.strip().lower()))), "")
+    return PrivacyConfig({c: default_policy(g) for c, g in guesses.items()}, phone_region=phone_region,
+                         country_column=country)
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
@@ -177,8 +184,11 @@ def pseudonymize(
         if policy.action == "drop":
             out = out.drop(columns=[column])
         elif policy.action == "token":
+            regions = None
+            if policy.kind == "phone" and config.country_column in df.columns:
+                regions = row_countries(df, config.country_column, config.phone_region)
             tokens = tokenize_values(values, policy.kind or "text", key, region=config.phone_region,
-                                     column=column, ctx=ctx, workers=workers)
+                                     column=column, ctx=ctx, workers=workers, regions=regions)
             entry["vault_added"] = new_vault.add(tokens, values)
             out[column] = tokens
         elif policy.action == "mask":

@@ -183,8 +183,12 @@ def tokenize_values(
     column: str = "",
     ctx: JobContext | None = None,
     workers: int = 1,
+    regions: pd.Series | None = None,
 ) -> pd.Series:
     """Tokens for a column of strings; empty cells stay empty.
+
+    ``regions`` (two-letter country per row, aligned with ``values``) overrides the
+    default region for phone numbers written without their +code.
 
     Only distinct values are normalised and hashed, in chunks (progress and cancel in
     between); with ``workers > 1`` big columns are spread over processes. A value that
@@ -193,6 +197,13 @@ def tokenize_values(
     ctx = ensure_context(ctx)
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     text = series.astype(str).where(series.notna(), "")
+    if regions is not None:
+        out = pd.Series("", index=series.index, dtype=object)
+        for code, rows in regions.groupby(regions, sort=True).groups.items():
+            usable = code if phonenumbers.PhoneMetadata.metadata_for_region(str(code)) else region
+            out[rows] = tokenize_values(text[rows], kind, key, region=usable, column=column, ctx=ctx,
+                                        workers=workers).to_numpy()
+        return out
     codes, uniques = pd.factorize(text, sort=False)
     uniques = [str(u) for u in uniques.to_numpy(dtype=object)]
     chunks = [uniques[i : i + _CHUNK] for i in range(0, len(uniques), _CHUNK)]

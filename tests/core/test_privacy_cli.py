@@ -1,5 +1,6 @@
 """``localreach pseudonymize``: tokens in OUT, originals only in the vault, clear key errors."""
 
+import logging
 import socket
 
 import keyring
@@ -10,6 +11,7 @@ import pytest
 from app import cli
 from app.commands import pseudonymize
 from core.io import read_table
+from core.privacy.consent import contactable, suppression_from_values
 from core.privacy.keystore import KeyFileStore
 from core.privacy.tokens import tokenize_values
 from core.privacy.vault import Vault, reveal
@@ -116,6 +118,21 @@ def test_unknown_column_and_wrong_vault_key_write_nothing(env, capsys):
     assert sorted(p.name for p in tmp.iterdir()) == ["crm.csv", "k.lrkey", "other.lrkey", "v.json", "x.csv"]
 
 
+def test_no_personal_data_in_logs_or_errors(env, capsys, caplog):
+    tmp, src = env
+    bad = tmp / "bad.csv"
+    pd.DataFrame({"email": ["anna.berg@example.com", "tom\u200b@example.org"]}).to_csv(bad, index=False)
+    with caplog.at_level(logging.DEBUG):
+        assert cli.main(["pseudonymize", str(src), "-o", str(tmp / "out.csv"), "--key-file", str(tmp / "k")]) == 0
+        assert cli.main(["pseudonymize", str(bad), "-o", str(tmp / "bad_out.csv"), "--key-file", str(tmp / "k")]) == 2
+    printed = capsys.readouterr()
+    assert printed.err == ("localreach pseudonymize: Column 'email', data row 2: the e-mail address contains "
+                           "an invisible character (zero-width space); correct that cell and try again.\n")
+    text = caplog.text + printed.out + printed.err
+    assert not [p for p in [*PLAIN, b"tom", b"anna"] if p.decode() in text]
+    assert not (tmp / "bad_out.csv").exists()
+
+
 def test_pseudonymising_opens_no_socket(env, monkeypatch):
     tmp, src = env
 
@@ -127,4 +144,11 @@ def test_pseudonymising_opens_no_socket(env, monkeypatch):
     argv = ["pseudonymize", str(src), "-o", str(tmp / "out.xlsx"), "--vault", str(tmp / "v.json"),
             "--key-file", str(tmp / "k.lrkey")]
     assert cli.main(argv) == 0
-    assert read_table(tmp / "out.xlsx")[0]["email"][0].startswith("email_v1_")
+    out = read_table(tmp / "out.xlsx")[0]
+    key = KeyFileStore(tmp / "k.lrkey", PASS).load()
+    allowed = contactable(out.assign(consent=["yes", "no", "yes"]), email_column="email",
+                          suppression=suppression_from_values(["tom@example.org"]), key=key)
+    entries = []
+    emails = reveal(Vault.load(key, tmp / "v.json"), out["email"][allowed.mask], purpose="export", audit=entries.append)
+    assert emails.tolist() == ["Anna.Berg@Example.com", "Anna.Berg@Example.com"]
+    assert entries[0]["tokens_revealed"] == 1 and allowed.summary() == {"no recorded consent": 1}

@@ -145,3 +145,24 @@ def test_delete_forgets_the_key(memory_keyring, tmp_path):
     load_or_create(file_store)
     file_store.delete()
     assert not (tmp_path / "k.lrkey").exists()
+
+
+def test_project_key_refs_keep_one_key_per_fingerprint(memory_keyring, tmp_path):
+    key, ref = keystore.create_key("proj")
+    assert ref.fingerprint == fingerprint(key) and ref.key_file == ""
+    assert keystore.unlock(ref) == key
+    other, other_ref = keystore.create_key("proj")
+    assert keystore.unlock(ref) == key and keystore.unlock(other_ref) == other
+    memory_keyring.store[("LocalReach", f"project-key:proj:{ref.fingerprint}")] = (
+        memory_keyring.store[("LocalReach", f"project-key:proj:{other_ref.fingerprint}")])
+    with pytest.raises(KeyStoreError, match="is not the project's key"):
+        keystore.unlock(ref)
+    ref.store().delete()
+    with pytest.raises(KeyStoreError) as err:
+        keystore.unlock(ref)
+    assert str(err.value) == (
+        f"The project key (fingerprint {ref.fingerprint}) is not in the test keyring "
+        f"(LocalReach / project-key:proj:{ref.fingerprint}); restore it from its backup."
+    )
+    file_key, file_ref = keystore.create_key("proj", key_file=str(tmp_path / "k.lrkey"), passphrase=PASS)
+    assert keystore.unlock(file_ref, PASS) == file_key

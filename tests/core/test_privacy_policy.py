@@ -95,3 +95,14 @@ def test_config_round_trips_through_json():
     config = default_config(detect_pii(PEOPLE))
     again = PrivacyConfig.from_dict(json.loads(json.dumps(config.to_dict())))
     assert again == config
+
+
+def test_phone_tokens_follow_the_country_column():
+    frame = pd.DataFrame({"phone": ["07745 297302", "+44 7745 297302", "0151 12345678"],
+                          "Country": ["United Kingdom", "UK", "Deutschland"]})
+    config = default_config(detect_pii(frame))
+    assert config.country_column == "Country"
+    out = pseudonymize(frame, config, KEY)[0]
+    assert out["phone"][0] == out["phone"][1] != out["phone"][2]
+    alone = pd.DataFrame({"phone": ["+4915112345678"]})
+    assert out["phone"][2] == pseudonymize(alone, default_config(detect_pii(alone)), KEY)[0]["phone"][0]

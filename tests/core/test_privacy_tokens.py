@@ -84,3 +84,10 @@ def test_parallel_tokenising_matches_serial(monkeypatch):
     parallel = tokenize_values(values, "email", KEY, workers=2)
     assert parallel.tolist() == serial.tolist()
     assert serial.nunique() == 2500
+
+
+def test_each_rows_country_decides_national_phone_numbers():
+    phones = pd.Series(["07745 297302", "+44 7745 297302", "06.21.82.69.44", "+33 6 21 82 69 44", "0151 12345678"])
+    out = tokenize_values(phones, "phone", KEY, regions=pd.Series(["GB", "GB", "FR", "FR", "ZZ"]))
+    assert out[0] == out[1] and out[2] == out[3] and out[0] != out[2]
+    assert out[4] == tokenize_values(["+49 151 12345678"], "phone", KEY)[0]
