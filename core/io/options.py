@@ -18,7 +18,9 @@ class ImportOptions:
     encoding: str | None = None  # None = BOM, strict UTF-8, cp1252 (never latin-1)
     delimiter: str | None = None  # None = sniff , ; TAB | and honour Excel's "sep=;" line
     sheet: str | int | None = None  # XLSX: name or 0-based index; None = first non-empty
-    header_row: int | None = None  # 0-based row of the header; None = detect
+    # 0-based row of the header; None = detect. XLSX: Excel's row number - 1; text:
+    # counts the non-blank records after any "sep=" line.
+    header_row: int | None = None
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
