@@ -19,7 +19,7 @@ import pytest
 from core.errors import FileImportError
 from core.io import read_table
 
-CASES = 400
+CASES = 300
 BUDGET_S = 5.0
 
 
