@@ -28,5 +28,17 @@ test: lint
 bench: $(STAMP)
 	$(PY) bench/import_bench.py
 
+DIST_STAMP := $(VENV)/.dist-installed
+
+$(DIST_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[dev,dist]"
+	@touch $(DIST_STAMP)
+
+# A one-folder application in dist/LocalReach, smoke-tested: version and the demo pipeline.
+dist: $(DIST_STAMP)
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build resources/packaging/localreach.spec
+	dist/LocalReach/LocalReach --version
+	QT_QPA_PLATFORM=offscreen dist/LocalReach/LocalReach selftest
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info
