@@ -6,9 +6,11 @@ and run on machines without a display.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from app.cli import main as cli_main
+from app.settings import data_dir
 
 
 def open_window(project: str | None = None) -> int:
@@ -18,4 +20,7 @@ def open_window(project: str | None = None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # matplotlib would otherwise write its font cache to ~/.config: keep every write
+    # inside LocalReach's own data folder.
+    os.environ.setdefault("MPLCONFIGDIR", str(data_dir() / "matplotlib"))
     return cli_main(sys.argv[1:] if argv is None else argv, gui_launcher=open_window)
