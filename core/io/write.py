@@ -9,9 +9,7 @@ counted in the returned notes rather than crashing the export.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import logging
-import math
 import os
 import re
 from pathlib import Path
@@ -23,6 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.atomic import atomic_open, atomic_path
 from core.errors import LocalReachError
+from core.io.cells import cell_text
 from core.jobs import JobContext, ensure_context
 
 log = logging.getLogger(__name__)
@@ -32,25 +31,6 @@ _PLAIN_NUMBER = re.compile(r"[+-]?\d+([.,]\d+)?")
 XLSX_MAX_ROWS = 1_048_575  # plus the header row
 XLSX_MAX_CHARS = 32_767
 _CHUNK = 50_000
-
-
-def cell_text(value) -> str:
-    """Any frame value as the text a spreadsheet should show ("" for missing)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, dt.datetime | pd.Timestamp):
-        return (
-            value.isoformat(timespec="seconds")
-            if value.time() != dt.time(0)
-            else value.date().isoformat()
-        )
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def neutralise_formula(text: str) -> str:

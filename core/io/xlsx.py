@@ -9,7 +9,6 @@ DOCTYPE/ENTITY declarations, and the cell range each worksheet claims or uses.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import zipfile
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 import python_calamine
 
 from core.errors import FileImportError
+from core.io.cells import cell_text
 from core.jobs import Cancelled, JobContext
 
 MAX_ENTRIES = 10_000
@@ -140,28 +140,6 @@ def _check_part(
             ctx.progress(min(done + seen, total), max(total, 1), f"Checking {name}")
 
 
-def _cell_text(v) -> str:
-    """Calamine gives str/int/float/bool/date/datetime/time/timedelta: text on purpose."""
-    t = type(v)
-    if t is str:
-        return v
-    if t is float:
-        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
-    if t is bool:
-        return "TRUE" if v else "FALSE"
-    if t is int:
-        return str(v)
-    if t is dt.datetime:
-        if v.time() == dt.time(0, 0):
-            return v.date().isoformat()
-        return v.isoformat(timespec="seconds")
-    if t is dt.date or t is dt.time:
-        return v.isoformat()
-    if v is None:
-        return ""
-    return str(v)
-
-
 def _calamine_error(name: str) -> FileImportError:
     return FileImportError(
         f"{name}: the workbook could not be read (damaged or not a real .xlsx); "
@@ -215,7 +193,7 @@ def sheet_rows(
     out = []
     total = len(raw)
     for i, row in enumerate(raw):
-        out.append([v if type(v) is str else _cell_text(v) for v in row])
+        out.append([v if type(v) is str else cell_text(v) for v in row])
         if i % 20_000 == 0:
             ctx.progress(i, total, f"Reading {name} / {sheet}")
     return out
