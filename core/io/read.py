@@ -101,6 +101,11 @@ def _shape(
 def _read_text(path: Path, options: ImportOptions, ctx: JobContext, preview_rows: int | None):
     with open(path, "rb") as fh:
         data = fh.read() if preview_rows is None else fh.read(PREVIEW_BYTES + 1)
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise FileImportError(
+            f"{path.name}: this is an Excel workbook, not text; save it as .xlsx (or export it "
+            "as CSV from Excel) and import that."
+        )
     partial = len(data) > PREVIEW_BYTES and preview_rows is not None
     sha = _sha256(path) if partial else hashlib.sha256(data).hexdigest()
 

@@ -180,6 +180,12 @@ def test_unterminated_quote_refused_with_line(tmp_path):
             "a.pdf: unknown file type '.pdf'; import a .csv, .tsv, .txt or .xlsx file.",
         ),
         (
+            "book.csv",
+            b"PK\x03\x04\x14\x00",
+            "book.csv: this is an Excel workbook, not text; save it as .xlsx "
+            "(or export it as CSV from Excel) and import that.",
+        ),
+        (
             "bin.csv",
             b"a,b\n\x81\x8d,\x90\n",
             "bin.csv: the text encoding could not be recognised "
@@ -264,3 +270,8 @@ def test_formula_guard_apostrophe_undone_only_before_formula_characters(tmp_path
     df, report = read_table(write(tmp_path, "g.csv", text.encode()))
     assert df.values.tolist() == [["=1+1", "'plain"], ["O'Brien", "-2+3"], ["@x", "''=y"]]
     assert report.warnings == ["Removed the protective apostrophe before = + - @ from 3 cell(s)."]
+
+
+def test_header_only_file_gives_named_empty_frame(tmp_path):
+    df, report = read_table(write(tmp_path, "h.csv", b"id;email\r\n"))
+    assert list(df.columns) == ["id", "email"] and len(df) == 0 and report.rows == 0
