@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from app.settings import data_dir
 from core.errors import LocalReachError
 from core.privacy import keystore
-from core.privacy.consent import load_suppression
+from core.privacy.consent import SuppressionList, contactable, load_suppression
 from core.privacy.detect import LABELS, detect_pii
 from core.privacy.keystore import KeyRef, NoSafeKeyring
 from core.privacy.policy import ColumnPolicy, PrivacyConfig, default_config, pseudonymize
@@ -68,7 +68,7 @@ class Screen(StepScreen):
         super().__init__(document, jobs, parent)
         self._key: bytes | None = None
         self._passphrase: str | None = None
-        self._guesses: dict[str, dict] = {}
+        self._guesses: dict = {}
         self._build()
 
     # -- layout -----------------------------------------------------------------------
@@ -93,7 +93,7 @@ class Screen(StepScreen):
         self.columns.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.columns.verticalHeader().hide()
         self.columns.setAccessibleName("Columns and what to do with them")
-        self.body.addWidget(self.columns, 2)
+        self.body.addWidget(self.columns, 3)
         self.preview_before, self.preview_after = FrameModel(), FrameModel()
         previews = QHBoxLayout()
         for title, model in (("Before", self.preview_before), ("After", self.preview_after)):
@@ -103,12 +103,12 @@ class Screen(StepScreen):
             view.setAccessibleName(f"{title} preview")
             QVBoxLayout(box).addWidget(view)
             previews.addWidget(box)
-        self.body.addLayout(previews, 1)
+        self.body.addLayout(previews, 2)
 
         panels = QHBoxLayout()
         panels.addWidget(self._build_key_panel(), 1)
         panels.addWidget(self._build_risk_panel(), 2)
-        self.body.addLayout(panels, 1)
+        self.body.addLayout(panels, 2)
 
     def _build_key_panel(self) -> QGroupBox:
         box = QGroupBox("Key")
@@ -152,7 +152,8 @@ class Screen(StepScreen):
         layout.addLayout(row)
         self.qi_list = QListWidget()
         self.qi_list.setAccessibleName("Columns that could identify someone together")
-        layout.addWidget(self.qi_list, 1)
+        self.qi_list.setMaximumHeight(110)
+        layout.addWidget(self.qi_list)
         self.risk_label = QLabel()
         self.risk_label.setWordWrap(True)
         self.risk_label.setAccessibleName("Risk result")
@@ -161,9 +162,11 @@ class Screen(StepScreen):
         view = QTableView()
         view.setModel(self.smallest)
         view.setAccessibleName("Smallest groups")
-        layout.addWidget(view, 1)
+        view.setMaximumHeight(110)
+        layout.addWidget(view)
         self.suggestion_list = QListWidget()
         self.suggestion_list.setAccessibleName("Suggested fixes")
+        self.suggestion_list.setMaximumHeight(70)
         layout.addWidget(self.suggestion_list)
         self.apply_suggestions_button = QPushButton("Apply suggested fixes")
         self.apply_suggestions_button.clicked.connect(self.apply_suggestions)
@@ -192,7 +195,13 @@ class Screen(StepScreen):
         if stored:
             return PrivacyConfig.from_dict(stored)
         frame = self.document.frame(name)
-        return default_config(detect_pii(frame)) if frame is not None else PrivacyConfig()
+        return default_config(self.guesses(frame)) if frame is not None else PrivacyConfig()
+
+    def guesses(self, frame: pd.DataFrame) -> dict:
+        """Detected kinds, computed once per frame object (frames are never mutated)."""
+        if self._guesses.get("frame") is not frame:
+            self._guesses = {"frame": frame, "guesses": detect_pii(frame)}
+        return self._guesses["guesses"]
 
     def applied(self, name: str | None = None) -> bool:
         return bool(self._state().get("applied", {}).get(name or self.name))
@@ -230,7 +239,7 @@ class Screen(StepScreen):
         if frame is None:
             return
         config = self.config()
-        guesses = detect_pii(frame) if not self.applied() else {}
+        guesses = self.guesses(frame) if not self.applied() else {}
         self.columns.setRowCount(len(frame.columns))
         sample = frame.head(PREVIEW_ROWS)
         after = self._preview(sample, config)
@@ -248,14 +257,11 @@ class Screen(StepScreen):
             looks_item.setToolTip(guess.reason if guess else "")
             looks_item.setFlags(looks_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.columns.setItem(row, 1, looks_item)
-            combo = QComboBox()
-            for action, label in ACTION_LABELS.items():
-                combo.addItem(label, action)
+            combo = self._policy_combo(row, str(column))
+            combo.blockSignals(True)
             combo.setCurrentIndex(list(ACTION_LABELS).index(policy.action))
+            combo.blockSignals(False)
             combo.setEnabled(not self.applied())
-            combo.setAccessibleName(f"What to do with {column}")
-            combo.currentIndexChanged.connect(lambda _i, c=column, w=combo: self.set_policy(c, w.currentData()))
-            self.columns.setCellWidget(row, 2, combo)
             example = next((str(v) for v in after.get(column, pd.Series(dtype=object)) if str(v)), "")
             self.columns.setItem(row, 3, QTableWidgetItem(example if column in after else "(left out)"))
         self.preview_before.set_frame(sample)
@@ -268,6 +274,19 @@ class Screen(StepScreen):
             else f"{len(frame):,} rows · {protected} columns will be protected"
         )
         self.apply_button.setEnabled(not self.applied())
+
+    def _policy_combo(self, row: int, column: str) -> QComboBox:
+        """The row's drop-down, made once per column so a refresh never deletes a busy widget."""
+        combo = self.columns.cellWidget(row, 2)
+        if isinstance(combo, QComboBox) and combo.accessibleName() == f"What to do with {column}":
+            return combo
+        combo = QComboBox()
+        for action, label in ACTION_LABELS.items():
+            combo.addItem(label, action)
+        combo.setAccessibleName(f"What to do with {column}")
+        combo.currentIndexChanged.connect(lambda _i, c=column, w=combo: self.set_policy(c, w.currentData()))
+        self.columns.setCellWidget(row, 2, combo)
+        return combo
 
     def _fill_sources(self) -> None:
         names = [n for n in SOURCES if self.document.frame(n) is not None]
@@ -300,7 +319,22 @@ class Screen(StepScreen):
         for name, button in self.key_buttons.items():
             button.setEnabled(ref is not None or name == "restore")
         count = len(self._state().get("suppression", []))
-        self.suppress_label.setText(f"{count:,} people asked not to be contacted" if count else "")
+        lines = [f"{count:,} people asked not to be contacted"] if count else []
+        self.suppress_label.setText("\n".join([*lines, self._contact_figure()]))
+        self.suppress_label.setWordWrap(True)
+
+    def _contact_figure(self) -> str:
+        """Who a letter could reach now, and why the others would be left out."""
+        frame = self.document.frame("crm")
+        config = self.config("crm")
+        email = next((c for c, r in self.document.roles("crm").items() if r == "email"), None) or next(
+            (c for c, p in config.columns.items() if p.kind == "email"), None)
+        tokens = set(self._state().get("suppression", []))
+        usable = email in frame.columns and self.applied("crm") and tokens
+        result = contactable(frame, email_column=email if usable else None,
+                             suppression=SuppressionList(tokens=tokens) if usable else None)
+        left = ", ".join(f"{n:,} {why}" for why, n in result.summary().items())
+        return f"{int(result.mask.sum()):,} may be contacted" + (f"; left out: {left}" if left else "")
 
     def _fill_risk_panel(self, frame: pd.DataFrame) -> None:
         chosen = self._state().get("quasi_identifiers")
