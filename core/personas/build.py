@@ -27,7 +27,7 @@ FIGURES = {
     "monetary": "Total spend",
     "recency_days": "Days since last order",
     "tenure_days": "Days since first order",
-    "lifetime_value": "Expected spend, next 12 months",
+    "lifetime_value": "Expected spend, 12 months",
     "discount_share": "Orders with a discount",
 }
 
@@ -49,6 +49,7 @@ class Persona:
     tone: str = ""
     offer: str = ""
     notes: str = ""
+    edited: list[str] = field(default_factory=list)     # fields the user changed by hand
 
 
 def pseudonym(person: str) -> str:

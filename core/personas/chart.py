@@ -29,10 +29,11 @@ def comparison_figure(p: Persona, figure: Figure | None = None) -> Figure:
     for y, v in enumerate(values):
         ax.text(v, y, f" {v:.1f}x", va="center", fontsize=8)
     ax.set_xlim(0, max([2.0, *values]) * 1.2)
-    ax.set_title(f"{p.name} compared with the average customer", fontsize=9)
+    ax.set_title("Compared with the average customer", fontsize=9)
     ax.set_xlabel("times the average (dashed line = average)", fontsize=8)
     ax.tick_params(labelsize=8)
-    fig.tight_layout()
+    # Fixed margins: tight_layout costs more than drawing the chart.
+    fig.subplots_adjust(left=0.36, right=0.95, top=0.86, bottom=0.2)
     return fig
 
 

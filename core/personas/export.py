@@ -30,7 +30,7 @@ def _figure_text(key: str, value: float) -> str:
     return f"{value:,.2f}"
 
 
-def _lines(p: Persona) -> list[tuple[str, str]]:
+def card_lines(p: Persona) -> list[tuple[str, str]]:
     """The card's facts as (label, text) pairs, shared by every format."""
     rows = [("People", f"{p.people:,} ({p.share:.0%} of all)"),
             ("Share of spend", f"{p.revenue_share:.0%}")]
@@ -54,7 +54,7 @@ def to_markdown(personas: list[Persona]) -> str:
     out = ["# Personas", ""]
     for p in personas:
         out += [f"## {p.name}", "", p.description, ""]
-        out += [f"- **{label}:** {text}" for label, text in _lines(p)]
+        out += [f"- **{label}:** {text}" for label, text in card_lines(p)]
         out.append("")
     return "\n".join(out)
 
@@ -70,7 +70,7 @@ def to_html(personas: list[Persona]) -> str:
     for p in personas:
         png = base64.b64encode(comparison_png(p)).decode("ascii")
         rows = "".join(f"<tr><th>{html.escape(label)}</th><td>{html.escape(text)}</td></tr>"
-                       for label, text in _lines(p))
+                       for label, text in card_lines(p))
         cards.append(f'<section class="card"><h2>{html.escape(p.name)}</h2>'
                      f"<p>{html.escape(p.description)}</p><table>{rows}</table>"
                      f'<img alt="{html.escape(p.name)} compared with the average customer" '
@@ -89,7 +89,7 @@ def _write_pdf(personas: list[Persona], path: Path) -> None:
             fig.subplots_adjust(top=0.45, bottom=0.1, left=0.35, right=0.9)
             fig.text(0.08, 0.95, p.name, fontsize=18, weight="bold")
             fig.text(0.08, 0.91, p.description, fontsize=9, wrap=True)
-            for i, (label, text) in enumerate(_lines(p)):
+            for i, (label, text) in enumerate(card_lines(p)):
                 fig.text(0.08, 0.86 - i * 0.025, f"{label}: {text}", fontsize=9)
             pdf.savefig(fig)
 

@@ -1,0 +1,95 @@
+"""Personas screen: cards from the grouped list, undoable edits, kept fields, export."""
+
+import pytest
+from threadpoolctl import threadpool_limits
+
+from app.document import Document
+from app.jobs import JobRunner
+from core.demo import generate
+from core.io import read_table
+from core.segment.pipeline import SegmentConfig, segment_customers
+from ui.screens.personas import Screen
+
+
+@pytest.fixture(scope="module")
+def grouped(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    generate(out, customers=300, seed=4)
+    crm, sales = read_table(out / "crm.xlsx")[0], read_table(out / "sales.csv")[0]
+    with threadpool_limits(1):
+        segmented, report = segment_customers(crm, sales, SegmentConfig())
+    return crm, segmented, sales, report
+
+
+@pytest.fixture
+def screen(qtbot, grouped):
+    _, segmented, sales, _ = grouped
+    doc, jobs = Document(), JobRunner()
+    doc.set_frame("crm", segmented, "Import customers")
+    doc.set_frame("sales", sales, "Import sales")
+    widget = Screen(doc, jobs)
+    qtbot.addWidget(widget)
+    widget.show()
+    yield widget
+    jobs.shutdown()
+
+
+def _write(screen, qtbot):
+    screen.write.click()
+    qtbot.waitUntil(lambda: bool(screen.personas()), timeout=20000)
+
+
+def test_waits_for_groups(qtbot, grouped):
+    crm = grouped[0]
+    doc, jobs = Document(), JobRunner()
+    widget = Screen(doc, jobs)
+    qtbot.addWidget(widget)
+    assert widget.waiting_for() == "Import a customer list first."
+    doc.set_frame("crm", crm, "Import")
+    assert widget.waiting_for() == ("Find customer groups first (Segments step): personas are "
+                                    "written from them.")
+    jobs.shutdown()
+
+
+def test_one_card_per_group_with_chart(screen, qtbot, grouped):
+    report = grouped[3]
+    _write(screen, qtbot)
+    personas = screen.personas()
+    assert [p.segment for p in personas][:-1] == [
+        s for s in report["sizes"]["segment"] if s != "No purchases"]
+    assert personas[-1].name == "Not bought yet"
+    assert sum(p.people for p in personas) == report["people"]
+    assert screen.status() == ("done", f"{len(personas)} personas")
+    assert len(screen.cards) == len(personas)
+    card = screen.cards[0]
+    assert card.text("name") == personas[0].name
+    assert card.chart_title() == "Compared with the average customer"
+    assert card.facts.text().startswith(f"People: {personas[0].people:,} (")
+
+
+def test_edits_are_undoable_and_survive_rewriting(screen, qtbot, tmp_path):
+    _write(screen, qtbot)
+    card = screen.cards[0]
+    card.fields["name"].setText("Our best friends")
+    card.commit("name")
+    card.fields["offer"].setText("Free delivery")
+    card.commit("offer")
+    assert screen.personas()[0].name == "Our best friends"
+    assert screen.personas()[0].offer == "Free delivery"
+    screen.document.undo_stack.undo()
+    assert screen.personas()[0].offer == "" and card.text("offer") == ""
+    screen.document.undo_stack.redo()
+    _write(screen, qtbot)  # rewriting refreshes figures, keeps what the user typed
+    qtbot.waitUntil(lambda: screen.document.undo_stack.undoText() == "Write personas",
+                    timeout=20000)
+    assert screen.personas()[0].offer == "Free delivery"
+    assert screen.personas()[0].name == "Our best friends"
+    assert screen.personas()[0].edited == ["name", "offer"]
+    assert screen.personas()[1].edited == []
+    path = tmp_path / "cards.md"
+    screen.export_to(path)
+    qtbot.waitUntil(path.exists, timeout=20000)
+    text = path.read_text()
+    assert text.startswith("# Personas\n\n## Our best friends\n")
+    assert "- **Offer:** Free delivery" in text
+    assert text.count("\n## ") == len(screen.personas())

@@ -1,0 +1,94 @@
+"""One persona card: editable name, description, tone, offer and notes; facts; a small chart.
+
+The card never changes the document itself: it emits ``edited(segment, field, text)``
+and the screen turns that into one undoable change. Typing in the longer fields is
+gathered for a moment first, so undo takes back a phrase, not a letter.
+"""
+
+from __future__ import annotations
+
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout
+
+from core.personas.build import Persona
+from core.personas.chart import comparison_figure
+from core.personas.export import card_lines
+
+TYPING_PAUSE_MS = 700
+LINE_FIELDS = ("name", "tone", "offer")
+TEXT_FIELDS = ("description", "notes")
+
+
+class PersonaCard(QFrame):
+    edited = Signal(str, str, str)  # segment, field, new text
+
+    def __init__(self, persona: Persona, parent=None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.segment = persona.segment
+        self.setAccessibleName(f"Persona card for {persona.segment}")
+        self.fields: dict[str, QLineEdit | QPlainTextEdit] = {}
+        form = QFormLayout()
+        labels = {"name": "Name", "description": "Description", "tone": "Tone of voice",
+                  "offer": "Offer", "notes": "Notes"}
+        for key in ("name", "description", "tone", "offer", "notes"):
+            if key in LINE_FIELDS:
+                widget = QLineEdit()
+                widget.editingFinished.connect(lambda k=key: self.commit(k))
+            else:
+                widget = QPlainTextEdit()
+                widget.setFixedHeight(56)
+                timer = QTimer(widget, singleShot=True, interval=TYPING_PAUSE_MS)
+                timer.timeout.connect(lambda k=key: self.commit(k))
+                widget.textChanged.connect(timer.start)
+            widget.setAccessibleName(labels[key])
+            self.fields[key] = widget
+            form.addRow(labels[key], widget)
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.figure = Figure(figsize=(4.2, 2.4), dpi=100)
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setMinimumHeight(200)
+        self.canvas.setAccessibleName("How this group compares with the average customer")
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.canvas)
+        self.persona = persona
+        self.show_persona(persona)
+
+    def text(self, key: str) -> str:
+        w = self.fields[key]
+        return w.text() if isinstance(w, QLineEdit) else w.toPlainText()
+
+    def show_persona(self, persona: Persona) -> None:
+        """Show ``persona``; fields already showing the same text are left alone (cursor)."""
+        chart_changed = persona.name != self.persona.name or not self.figure.axes
+        self.persona = persona
+        for key, widget in self.fields.items():
+            value = getattr(persona, key)
+            if self.text(key) != value:
+                widget.blockSignals(True)
+                if isinstance(widget, QLineEdit):
+                    widget.setText(value)
+                else:
+                    widget.setPlainText(value)
+                widget.blockSignals(False)
+        self.facts.setText("\n".join(f"{label}: {text}" for label, text in card_lines(persona)
+                                     if label not in ("Tone of voice", "Offer", "Notes")))
+        if chart_changed:
+            comparison_figure(persona, self.figure)
+            self.canvas.draw_idle()
+
+    def chart_title(self) -> str:
+        return self.figure.axes[0].get_title() if self.figure.axes else ""
+
+    def commit(self, key: str) -> None:
+        value = self.text(key).strip()
+        if key == "name" and not value:
+            self.show_persona(self.persona)  # a persona keeps a name
+            return
+        if value != getattr(self.persona, key):
+            self.edited.emit(self.segment, key, value)
