@@ -6,7 +6,7 @@ every enabled step through the same engine functions the GUI and the CLI use
 (import, clean, pseudonymize, dedupe, link, segment, personas, merge), and writes the
 outputs into OUTDIR all at once (staged beside it, then moved in), with:
 
-- ``run.json``: per step its status, time, row counts, and the change summary;
+- ``run.json``: per step its status, wall and CPU time, a note, and the change summary;
 - ``changes.csv``: people new since the previous run and people who changed segment,
   by customer id only;
 - ``audit.csv``: one audit row per transformation (hashes, never values).
@@ -416,7 +416,7 @@ def run_recipe(
                 entry.update(status="skipped", note="not in the recipe" if step not in recipe.steps else "turned off")
                 steps.append(entry)
                 continue
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), time.process_time()
             try:
                 if step == "import":
                     entry["note"] = _step_import(run, recipe.config(step), ctx, paths)
@@ -425,6 +425,7 @@ def run_recipe(
             except Skipped as why:
                 entry.update(status="skipped", note=str(why))
             entry["seconds"] = round(time.perf_counter() - t0, 3)
+            entry["cpu_seconds"] = round(time.process_time() - cpu0, 3)
             steps.append(entry)
         report = _finish(run, steps, prev, ctx)
         report["seconds"] = round(time.perf_counter() - started, 3)
