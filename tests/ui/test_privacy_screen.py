@@ -83,6 +83,9 @@ def test_columns_show_kind_policy_and_preview_and_a_change_is_undoable(screen):
     assert screen.config().columns["email"].action == "mask"
     assert screen.columns.item(_row(screen, "email"), 3).text() == "an***@example.com"
     assert screen.document.undo_stack.undoText() == "Privacy: show part only for email"
+    entry = screen.document.audit_entries()[-1]
+    assert (entry["step"], entry["params"]) == ("privacy", {"action": "set policy", "column": "email", "policy": "mask",
+                                                            "option": "", "table": "crm"})
     screen.document.undo_stack.undo()
     assert screen.config().columns["email"].action == "token"
 

@@ -213,8 +213,17 @@ class Screen(StepScreen):
         if action == "generalise" and not option:
             option = "outward" if old.kind == "postcode" else "age_band" if old.kind == "date_of_birth" else "month"
         config.columns[column] = ColumnPolicy(action, old.kind, option)
+        self._set_config(config, f"Privacy: {ACTION_LABELS[action].lower()} for {column}",
+                         {"action": "set policy", "column": column, "policy": action, "option": option})
+
+    def _set_config(self, config: PrivacyConfig, text: str, params: dict) -> None:
+        """Store a table's policies (one undo step) and record the change in the audit log."""
         configs = {**self._state().get("configs", {}), self.name: config.to_dict()}
-        self._put({"configs": configs}, f"Privacy: {ACTION_LABELS[action].lower()} for {column}")
+        self._put({"configs": configs}, text)
+        rows = len(self.document.frame(self.name))
+        ref = self.key_ref()
+        self.document.audit(STEP, {**params, "table": self.name}, rows, rows,
+                            key_fingerprint=ref.fingerprint if ref else None)
 
     # -- StepScreen -----------------------------------------------------------------------
     def waiting_for(self) -> str | None:
@@ -577,5 +586,5 @@ class Screen(StepScreen):
         for s in self._suggestions:
             old = config.columns.get(s["column"], ColumnPolicy())
             config.columns[s["column"]] = ColumnPolicy(s["action"], old.kind, s["option"])
-        configs = {**self._state().get("configs", {}), self.name: config.to_dict()}
-        self._put({"configs": configs}, "Apply the suggested fixes")
+        self._set_config(config, "Apply the suggested fixes",
+                         {"action": "apply risk fixes", "changes": [s["change"] for s in self._suggestions]})
