@@ -24,6 +24,8 @@ MAX_UNCOMPRESSED = 1 << 30  # 1 GiB of XML is far beyond any real CRM export
 MAX_RATIO = 100  # zip bombs inflate thousands of times; real sheets 5-20x
 RATIO_MIN_BYTES = 1 << 20  # small parts may compress oddly well; judge ratio above 1 MiB
 MAX_CELLS = 50_000_000  # rows x columns spanned from A1: what calamine allocates
+SPARSE_MIN_CELLS = 2_000_000  # above this span, the sheet must be reasonably filled...
+SPARSE_RATIO = 20  # ...with at least one cell present per 20 spanned
 _READ = 1 << 20
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
@@ -37,8 +39,25 @@ _WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
 
 @dataclass
 class SheetSpan:
-    rows: int
-    columns: int
+    rows: int = 0
+    columns: int = 0
+    cells: int = 0  # cell elements actually present
+
+    def check(self, name: str, complete: bool) -> None:
+        """Refuse a range calamine would allocate that is huge, or huge and nearly empty."""
+        spanned = self.rows * self.columns
+        if spanned > MAX_CELLS:
+            raise _refuse(
+                name,
+                f"a sheet spans {self.rows:,} rows x {self.columns:,} columns, "
+                f"beyond the {MAX_CELLS:,} cells LocalReach can read safely",
+            )
+        if complete and spanned > SPARSE_MIN_CELLS and spanned > SPARSE_RATIO * self.cells:
+            raise _refuse(
+                name,
+                f"a sheet spans {self.rows:,} rows x {self.columns:,} columns "
+                f"but holds only {self.cells:,} cells",
+            )
 
 
 def _column_number(letters: bytes) -> int:
@@ -65,7 +84,9 @@ def _scan_sheet(data: bytes, span: SheetSpan) -> None:
     letters = set(_CELL_COLUMN.findall(data))
     if letters:
         span.columns = max(span.columns, max(map(_column_number, letters)))
-        span.rows = max(span.rows, max(map(int, _CELL_ROW.findall(data))))
+        rows = _CELL_ROW.findall(data)
+        span.rows = max(span.rows, max(map(int, set(rows)), default=0))  # set: one per row
+        span.cells += len(rows)
 
 
 def guard_workbook(path: str, name: str, ctx: JobContext) -> None:
@@ -113,7 +134,7 @@ def _check_part(
     """Stream one part: real size within bounds, CRC valid, no DTD, sane cell range."""
     is_sheet = bool(_WORKSHEET.fullmatch(info.filename))
     is_xml = info.filename.lower().endswith((".xml", ".rels", ".vml"))
-    span = SheetSpan(0, 0)
+    span = SheetSpan()
     seen = 0
     tail = b""
     in_prolog = is_xml  # a DTD can only sit before the root element
@@ -130,14 +151,11 @@ def _check_part(
                 in_prolog = not _ROOT_START.search(chunk)
             if is_sheet:
                 _scan_sheet(tail + chunk, span)
-                if span.rows * span.columns > MAX_CELLS:
-                    raise _refuse(
-                        name,
-                        f"a sheet spans {span.rows:,} rows x {span.columns:,} columns, "
-                        f"beyond the {MAX_CELLS:,} cells LocalReach can read safely",
-                    )
+                span.check(name, complete=False)
             tail = chunk[-64:]
             ctx.progress(min(done + seen, total), max(total, 1), f"Checking {name}")
+    if is_sheet:
+        span.check(name, complete=True)
 
 
 def _calamine_error(name: str) -> FileImportError:

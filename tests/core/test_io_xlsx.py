@@ -229,6 +229,19 @@ def test_one_cell_at_xfd1048576_refused_before_calamine(tmp_path, no_calamine, c
     )
 
 
+def test_sparse_far_flung_cells_refused_before_calamine(tmp_path, no_calamine):
+    cells = (
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="400000"><c r="J400000"><v>2</v></c></row>'
+    )
+    path = with_part(tmp_path, "sparse.xlsx", SHEET, sheet_xml(cells))
+    with pytest.raises(FileImportError) as err:
+        read_table(path)
+    assert str(err.value) == (
+        "sparse.xlsx: a sheet spans 400,000 rows x 10 columns but holds only 2 cells; "
+        "the workbook was not opened. Re-save it in Excel as .xlsx."
+    )
+
+
 def test_zip_bomb_refused_before_calamine(tmp_path, no_calamine):
     padding = b" " * (4 * 2**20)  # 4 MiB of whitespace deflates about 1000x
     content = sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>').replace(
