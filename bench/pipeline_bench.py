@@ -97,7 +97,7 @@ def main() -> int:
         print(f"{s['step']:<14}{s['status']:<9}{s['seconds']:>9.2f}{s['cpu_seconds']:>9.2f}{share:>8.0%}  "
               f"{s['note']}")
     writing = report["seconds"] - sum(s["seconds"] for s in steps)
-    print(f"{'write outputs':<14}{'':<9}{writing:>9.2f}{writing / report['seconds']:>8.0%}  "
+    print(f"{'write outputs':<14}{'':<9}{writing:>9.2f}{'':>9}{writing / report['seconds']:>8.0%}  "
           "customers.csv, sales_linked.csv, audit.csv, run.json")
     slowest = max(steps, key=lambda s: s["seconds"])
     print(f"\npipeline {report['seconds']:.1f} s inside run_recipe, {total:.1f} s for the whole command "
