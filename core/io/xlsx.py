@@ -34,6 +34,7 @@ _CELL_ROW = re.compile(rb'r="[A-Z]{1,4}([0-9]{1,9})"')
 _DIMENSION = re.compile(
     rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,4})?([0-9]{1,9})?(?::([A-Z]{1,4})([0-9]{1,9}))?"'
 )
+_UNIQUE_COUNT = re.compile(rb'uniqueCount="([0-9]{1,20})"')
 _WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
 
 
@@ -152,6 +153,11 @@ def _check_part(
             if is_sheet:
                 _scan_sheet(tail + chunk, span)
                 span.check(name, complete=False)
+            elif is_xml and any(
+                int(n) > info.file_size for n in _UNIQUE_COUNT.findall(tail + chunk)
+            ):
+                # calamine reserves memory for the declared count up front and aborts
+                raise _refuse(name, "it declares more shared strings than it holds")
             tail = chunk[-64:]
             ctx.progress(min(done + seen, total), max(total, 1), f"Checking {name}")
     if is_sheet:

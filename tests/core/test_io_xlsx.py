@@ -242,6 +242,21 @@ def test_sparse_far_flung_cells_refused_before_calamine(tmp_path, no_calamine):
     )
 
 
+def test_inflated_shared_string_count_refused_before_calamine(tmp_path, no_calamine):
+    # calamine reserves uniqueCount entries up front: 2e9 of them aborted the process
+    sst = (
+        b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+        b' count="3" uniqueCount="2000000000"><si><t>id</t></si><si><t>name</t></si></sst>'
+    )
+    path = with_part(tmp_path, "sst.xlsx", "xl/sharedStrings.xml", sst)
+    with pytest.raises(FileImportError) as err:
+        read_table(path)
+    assert str(err.value) == (
+        "sst.xlsx: it declares more shared strings than it holds; "
+        "the workbook was not opened. Re-save it in Excel as .xlsx."
+    )
+
+
 def test_zip_bomb_refused_before_calamine(tmp_path, no_calamine):
     padding = b" " * (4 * 2**20)  # 4 MiB of whitespace deflates about 1000x
     content = sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>').replace(
