@@ -9,6 +9,7 @@ import pytest
 from app.document import Document
 from app.jobs import JobRunner
 from app.project import save_document
+from core.errors import KeyStoreError
 from core.privacy import keystore
 from core.privacy.consent import SuppressionList, contactable
 from core.privacy.keystore import KeyRef
@@ -172,3 +173,26 @@ def test_risk_panel_reports_and_applies_fixes(screen, qtbot):
     with qtbot.waitSignal(screen.document.stateChanged, timeout=5000):
         screen.risk_button.click()
     assert screen.risk_label.text().startswith("Safe: every combination fits at least")
+
+
+def test_backup_delete_and_restore_the_key(screen, qtbot, memory_keyring, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    _pseudonymise(screen, qtbot)
+    ref = KeyRef(**screen.document.state("privacy")["key"])
+    monkeypatch.setattr(privacy_passphrase, "ask_passphrase", lambda *a: "backup passphrase")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "b.lrkey"), ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "b.lrkey"), ""))
+    monkeypatch.setattr(screen, "confirm", lambda title, text: True)
+    screen.backup_key()
+    assert keystore.import_backup(tmp_path / "b.lrkey", "backup passphrase", expected=ref.fingerprint)
+    screen.delete_key()
+    assert memory_keyring.store == {} and screen.document.state("privacy")["key"] is None
+    assert [e["params"]["action"] for e in screen.document.audit_entries()[-2:]] == ["back up key", "delete key"]
+    screen.document.undo_stack.undo()  # the project knows the key again, but the key is gone
+    with pytest.raises(KeyStoreError, match="restore it from its backup"):
+        keystore.unlock(ref)
+    screen._key = None
+    screen.restore_key()
+    assert keystore.fingerprint(keystore.unlock(ref)) == ref.fingerprint
+    assert screen.document.audit_entries()[-1]["params"] == {"action": "restore key"}
