@@ -8,6 +8,7 @@ writing happens in the background.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -28,12 +29,42 @@ def project_path(path: str | os.PathLike) -> Path:
     return path if path.suffix.lower() == SUFFIX else path.with_name(path.name + SUFFIX)
 
 
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def with_source_bytes(tree: dict) -> dict:
+    """The snapshot with each source file's bytes inside, so the project travels alone.
+
+    A file is embedded only while it still has the SHA-256 it was imported with; a
+    changed or missing file keeps just its path and hash. Files are only read.
+    """
+    sources = {}
+    for name, src in tree.get("sources", {}).items():
+        src = dict(src or {})
+        file = Path(src.get("path") or "")
+        if "content" not in src and src.get("sha256") and file.is_file() and _file_sha256(file) == src["sha256"]:
+            src["content"] = file.read_bytes()
+        sources[name] = src
+    return {**tree, "sources": sources}
+
+
 def save_document(
-    doc: Document, path: str | os.PathLike, ctx: JobContext | None = None, settings: Settings | None = None
+    doc: Document, path: str | os.PathLike, ctx: JobContext | None = None, settings: Settings | None = None,
+    embed_sources: bool = False,
 ) -> Path:
-    """Save ``doc`` to ``path`` now (on the calling thread) and mark it clean."""
+    """Save ``doc`` to ``path`` now (on the calling thread) and mark it clean.
+
+    ``embed_sources`` puts the imported files' bytes into the project (bigger file,
+    but it opens on another computer with its provenance intact).
+    """
     path = project_path(path)
-    save_project(path, doc.snapshot(), ctx)
+    tree = doc.snapshot()
+    save_project(path, with_source_bytes(tree) if embed_sources else tree, ctx)
     _saved(doc, path, settings)
     return path
 

@@ -15,6 +15,7 @@ from app.document import Document
 from app.jobs import JobRunner
 from app.project import open_document, recent_projects, save_document, start_save
 from app.settings import Settings
+from core.io import read_table
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -143,3 +144,30 @@ def test_discarding_a_recovery_deletes_it(qtbot, tmp_path):
     assert len(found) == 1 and found[0].project_name == "Untitled"
     found[0].discard()
     assert list(tmp_path.glob("session-*")) == []
+
+
+def test_embedding_sources_keeps_their_bytes_and_never_touches_the_files(qtbot, tmp_path):
+    crm_file, sales_file = tmp_path / "crm.csv", tmp_path / "sales.csv"
+    crm_file.write_bytes("customer_id;email\r\nC1;anna@example.org\r\nC2;NA\r\n".encode("cp1252"))
+    sales_file.write_bytes(b"order_id,customer_id\nO1,C1\n")
+    for f in (crm_file, sales_file):
+        os.utime(f, (1_600_000_000, 1_600_000_000))
+    before = {f: f.read_bytes() for f in (crm_file, sales_file)}
+    doc = Document()
+    for name, f in (("crm", crm_file), ("sales", sales_file)):
+        df, report = read_table(f)
+        doc.set_source(name, df, report.to_dict(), {}, f"Import {f.name}")
+    sales_file.write_bytes(b"order_id,customer_id\nO1,C1\nO2,C2\n")  # changed after import
+    os.utime(sales_file, (1_600_000_000, 1_600_000_000))
+    before[sales_file] = sales_file.read_bytes()
+
+    path = save_document(doc, tmp_path / "travel.lreach", embed_sources=True)
+
+    again = open_document(path)
+    assert again.source("crm")["content"] == before[crm_file]
+    assert "content" not in again.source("sales")  # changed since import: path and hash only
+    assert again.source("sales")["sha256"] == doc.source("sales")["sha256"]
+    assert "content" not in doc.source("crm")  # the open document is not changed by saving
+    pd.testing.assert_frame_equal(again.frame("crm"), doc.frame("crm"))
+    for f, data in before.items():
+        assert f.read_bytes() == data and f.stat().st_mtime == 1_600_000_000
