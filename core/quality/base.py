@@ -8,10 +8,13 @@ processes when there are very many) is what makes a million-row clean affordable
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -100,30 +103,50 @@ def _map_chunk(fn: Callable, values: list[str]) -> list:
     return [fn(v) for v in values]
 
 
-def map_distinct(values: Sequence[str], fn: Callable, ctx: JobContext, label: str) -> list:
-    """``[fn(v) for v in values]`` with progress, cancel, and two processes for long lists.
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _shared_pool(workers: int) -> ProcessPoolExecutor:
+    """One pool of spawned workers for the whole session: start-up is paid once, and the
+    workers' caches stay warm from the report to the preview to the apply."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+            atexit.register(_pool.shutdown, wait=False, cancel_futures=True)
+        return _pool
+
+
+def map_distinct(
+    values: Sequence[str], fn: Callable, ctx: JobContext, label: str, parallel: bool = False
+) -> list:
+    """``[fn(v) for v in values]`` with progress and cancel; ``parallel`` uses two processes
+    for long lists of costly values (e-mail and phone checks).
 
     ``fn`` must be picklable (a module-level function or a ``functools.partial`` of one).
-    Worker processes are spawned, never forked, so this is safe from a Qt GUI thread.
+    Workers are spawned, never forked, so this is safe from a Qt GUI thread.
     """
+    global _pool
     values = list(values)
     total = len(values)
     chunks = [values[i : i + CHUNK] for i in range(0, total, CHUNK)]
     out: list = []
     workers = min(2, os.cpu_count() or 1)
-    if total >= PARALLEL_MIN and workers > 1:
-        spawn = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
-            futures = [pool.submit(_map_chunk, fn, chunk) for chunk in chunks]
-            try:
-                for fut in futures:
-                    out.extend(fut.result())
-                    ctx.progress(len(out), total, label)
-            except BaseException:
-                for fut in futures:
-                    fut.cancel()
-                raise
-        return out
+    if parallel and total >= PARALLEL_MIN and workers > 1:
+        futures = [_shared_pool(workers).submit(_map_chunk, fn, chunk) for chunk in chunks]
+        try:
+            for fut in futures:
+                out.extend(fut.result())
+                ctx.progress(len(out), total, label)
+            return out
+        except BrokenProcessPool:
+            with _pool_lock:
+                _pool = None  # a worker died (out of memory?): carry on in this process
+            out = []
+        finally:
+            for fut in futures:
+                fut.cancel()
     for chunk in chunks:
         out.extend(_map_chunk(fn, chunk))
         ctx.progress(len(out), total, label)
@@ -151,6 +174,7 @@ def map_cells(
     ctx: JobContext | None = None,
     flag_suffix: str | None = None,
     context: pd.Series | None = None,
+    parallel: bool = False,
 ) -> tuple[pd.DataFrame, StepReport]:
     """Run ``parse`` on every non-empty distinct value of ``columns``.
 
@@ -168,7 +192,7 @@ def map_cells(
         before = as_text(df[col])
         keys = before if context is None else before + WithContext.SEP + context.astype(str)
         distinct = [k for k in pd.unique(keys.to_numpy()) if k and not k.startswith(WithContext.SEP)]
-        results = map_distinct(distinct, fn, ctx, f"{step}: {col}")
+        results = map_distinct(distinct, fn, ctx, f"{step}: {col}", parallel)
         good = {v: r for v, r in zip(distinct, results, strict=True) if r is not None}
         failed_values = {v for v, r in zip(distinct, results, strict=True) if r is None}
         mapped = keys.map(good)

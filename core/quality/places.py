@@ -12,7 +12,7 @@ import gettext
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 import pycountry
@@ -58,6 +58,7 @@ def _country_names() -> dict[str, str]:
     return names
 
 
+@lru_cache(maxsize=1 << 14)
 def country_code(value: str) -> str | None:
     """ISO 3166 alpha-2 code for a country name or code, None when not recognised."""
     return _country_names().get(_key(value))
@@ -133,7 +134,8 @@ def row_countries(df: pd.DataFrame, country_column: str, default: str) -> pd.Ser
     """Each row's ISO country from ``country_column``, ``default`` where unknown or empty."""
     if not country_column:
         return pd.Series(default.upper(), index=df.index, dtype=str)
-    codes = as_text(df[country_column]).map(lambda v: country_code(v) or "")
+    text = as_text(df[country_column])
+    codes = text.map({v: country_code(v) or "" for v in pd.unique(text.to_numpy())})
     return codes.where(codes != "", default.upper()).astype(str)
 
 

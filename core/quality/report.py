@@ -288,7 +288,7 @@ def _invalid_mask(text, role, col, distinct, config, today, ctx, df, country_col
             return None
         fn, reason = found
         keys, pairs = text, distinct
-    ok = map_distinct(pairs, fn, ctx, f"Checking {col}")
+    ok = map_distinct(pairs, fn, ctx, f"Checking {col}", parallel=role in (Role.EMAIL, Role.PHONE))
     bad = [k for k, good in zip(pairs, ok, strict=True) if not good]
     return keys.isin(bad).to_numpy(), reason
 

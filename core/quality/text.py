@@ -11,13 +11,11 @@ import re
 from dataclasses import dataclass, field
 from functools import partial
 
-import numpy as np
 import pandas as pd
 
-from core.jobs import JobContext, ensure_context
-from core.quality.base import StepReport, as_text, check_columns, map_cells
+from core.jobs import JobContext
+from core.quality.base import map_cells
 
-_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 PARTICLES = frozenset(
     "van von der den de del della di da das dos du la le ten ter zu".split()
 )
@@ -32,20 +30,14 @@ class TrimConfig:
     columns: list[str] = field(default_factory=list)
 
 
+def collapse_spaces(value: str) -> str:
+    """Strip the ends and turn runs of any spaces, tabs and line breaks into one space."""
+    return " ".join(value.split())
+
+
 def trim_spaces(df: pd.DataFrame, config: TrimConfig, ctx: JobContext | None = None):
     """Strip leading/trailing spaces and turn runs of spaces, tabs and line breaks into one."""
-    ctx = ensure_context(ctx)
-    columns = config.columns or list(df.columns)
-    check_columns(df, columns, "Trim spaces")
-    out = df.copy()
-    report = StepReport("Trim spaces")
-    for i, col in enumerate(columns):
-        ctx.progress(i, len(columns), f"Trim spaces: {col}")
-        before = as_text(df[col])
-        after = before.str.replace(_SPACES, " ", regex=True).str.strip()
-        report.add_column(col, before, after, failed=np.zeros(len(before), bool))
-        out[col] = after
-    return out, report
+    return map_cells(df, config.columns or list(df.columns), collapse_spaces, "Trim spaces", ctx)
 
 
 def _case_word(word: str) -> str:
