@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -81,6 +82,16 @@ def _migrate_v1_to_v2(db: sqlite3.Connection) -> None:
 
 
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_v1_to_v2}
+
+
+_LOCKS: dict[Path, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock(path: Path) -> threading.Lock:
+    """One writer at a time per project file within this process (save vs. background save)."""
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(path.resolve(), threading.Lock())
 
 
 # -- temp files -------------------------------------------------------------------------
@@ -215,17 +226,18 @@ def save_project(path: str | os.PathLike, tree: dict, ctx: JobContext | None = N
     """Write ``tree`` as the project file ``path``, atomically (old file kept on failure)."""
     ctx = ensure_context(ctx)
     path = Path(path)
-    sweep_temp_files(path)
     db = sqlite3.connect(":memory:")
     try:
         _write_tree(db, tree, ctx)
         image = db.serialize()
     finally:
         db.close()
-    ctx.check()
     try:
-        with atomic_open(path, "wb") as fh:
-            fh.write(image)
+        with _write_lock(path):
+            ctx.check()  # a superseded save (e.g. the user saved again) never overwrites a newer one
+            sweep_temp_files(path)  # left by a save that was killed
+            with atomic_open(path, "wb") as fh:
+                fh.write(image)
     except OSError as exc:
         raise ProjectFileError(
             f"Could not save the project to {path.name} ({exc.strerror}); choose another folder."
