@@ -8,7 +8,8 @@ The one question export and mail merge ask::
 ``mask`` is True for rows that may be contacted; ``reasons`` is "" for those and a
 plain-words reason for the others ("asked not to be contacted", "no recorded
 consent", "on the suppression list"). ``Contactable.summary()`` counts people left
-out by reason, which every export reports. Consent columns are recognised by header
+out by reason, which every export reports. A project's suppression list (kept as
+e-mail tokens in its "privacy" state) is ``suppression_from_state(state)``. Consent columns are recognised by header
 (consent, opt-in, newsletter, opt-out, unsubscribed, do-not-contact, ...); a consent
 column that says nothing (empty, unknown text) counts as no consent.
 """
@@ -106,6 +107,11 @@ def suppression_from_values(values) -> SuppressionList:
             except InvalidValue:
                 continue
     return out
+
+
+def suppression_from_state(state: dict | None) -> SuppressionList:
+    """The suppression list stored by the Privacy step (e-mail tokens only)."""
+    return SuppressionList(tokens=set((state or {}).get("suppression") or []))
 
 
 def load_suppression(path: str | os.PathLike, column: str | None = None) -> SuppressionList:

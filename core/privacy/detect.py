@@ -123,5 +123,6 @@ def detect_column(name: str, values: pd.Series) -> PiiGuess:
 
 
 def detect_pii(df: pd.DataFrame) -> dict[str, PiiGuess]:
-    """One guess per column, in column order."""
-    return {str(col): detect_column(str(col), df[col]) for col in df.columns}
+    """One guess per column, in column order, from the first rows (fast on big tables)."""
+    head = df.head(SAMPLE * 10)
+    return {str(col): detect_column(str(col), head[col]) for col in df.columns}

@@ -11,6 +11,9 @@ The one re-identification function, for export and mail merge only::
 Tokens found in the vault become their original value, other text passes unchanged,
 unknown tokens become "". ``audit`` receives one entry per call (purpose, counts,
 key fingerprint -- never a value); it is required, so no reveal goes unrecorded.
+The vault of an open project (its "privacy" state) comes from
+``project_vault(state, passphrase=None)``; the passphrase is needed only when the key
+lives in a key file (``state["key"]["key_file"]`` is not empty).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from core.atomic import atomic_open
 from core.errors import KeyStoreError, LocalReachError
 from core.jobs import JobContext, ensure_context
+from core.privacy.keystore import KeyRef, unlock
 from core.privacy.tokens import TOKEN_RE, fingerprint, normalizer, token_for, token_kind
 
 VAULT_FORMAT = "localreach-vault"
@@ -176,3 +180,10 @@ def rotate(
         )
     report = {"rotated": total, "old_fingerprint": vault.fingerprint, "new_fingerprint": new_vault.fingerprint}
     return out, new_vault, report
+
+
+def project_vault(state: dict | None, passphrase: str | None = None) -> Vault:
+    """The vault kept in a project's privacy state, opened with the project's own key."""
+    if not state or not state.get("key"):
+        raise KeyStoreError("This project has no pseudonymisation key: run the Privacy step first.")
+    return Vault.from_frame(unlock(KeyRef(**state["key"]), passphrase), state.get("vault"))

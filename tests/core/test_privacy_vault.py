@@ -79,3 +79,11 @@ def test_rotate_refuses_tokens_missing_from_the_vault():
     frame = pd.DataFrame({"email": [*tokens, "email_v1_" + "f" * 32]})
     with pytest.raises(KeyStoreError, match="^1 tokens have no entry in the vault"):
         rotate({"crm": frame}, vault, NEW_KEY)
+
+
+def test_project_vault_needs_a_key_in_the_state():
+    from core.privacy.vault import project_vault
+
+    with pytest.raises(KeyStoreError) as err:
+        project_vault({"configs": {}})
+    assert str(err.value) == "This project has no pseudonymisation key: run the Privacy step first."

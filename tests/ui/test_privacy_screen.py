@@ -11,9 +11,9 @@ from app.jobs import JobRunner
 from app.project import save_document
 from core.errors import KeyStoreError
 from core.privacy import keystore
-from core.privacy.consent import SuppressionList, contactable
+from core.privacy.consent import contactable, suppression_from_state
 from core.privacy.keystore import KeyRef
-from core.privacy.vault import Vault, reveal
+from core.privacy.vault import Vault, project_vault, reveal
 from tests.core.privacy_support import MemoryKeyring
 from ui import privacy_passphrase
 from ui.screens.privacy import Screen
@@ -121,10 +121,15 @@ def test_suppression_list_and_consent_leave_people_out(screen, qtbot, memory_key
                                             "left out: 1 no recorded consent, 1 on the suppression list")
     tokens = screen.document.state("privacy")["suppression"]
     assert all(t.startswith("email_v1_") for t in tokens)
-    result = contactable(screen.document.frame("crm"), email_column="email",
-                         suppression=SuppressionList(tokens=set(tokens)))
+    state = screen.document.state("privacy")
+    frame = screen.document.frame("crm")
+    result = contactable(frame, email_column="email", suppression=suppression_from_state(state))
     assert result.summary() == {"no recorded consent": 1, "on the suppression list": 1}
     assert result.mask.tolist() == [True, True, False, False, True, True]
+    audit = []
+    emails = reveal(project_vault(state), frame["email"][result.mask], purpose="export", audit=audit.append)
+    assert emails.tolist() == ["anna.berg@example.com", "tom.k@example.org", "eva@example.com", "ole@example.com"]
+    assert audit[0]["tokens_revealed"] == 4 and audit[0]["key_fingerprint"] == state["key"]["fingerprint"]
 
 
 def test_without_a_keyring_the_key_goes_to_a_passphrase_file(screen, qtbot, monkeypatch):
