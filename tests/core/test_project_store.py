@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from core.audit import make_entry
+from core.jobs import Cancelled, JobContext
 from core.project.frames import decode_frame, encode_frame
 from core.project.store import (
     SCHEMA_VERSION,
@@ -258,3 +259,15 @@ def test_frames_are_compressed_not_stored_as_plain_text(tmp_path):
     blobs = [zlib.decompress(b) for (b,) in db.execute("SELECT data FROM frame_parts")]
     db.close()
     assert any(b"person1999@example.org" in b for b in blobs)
+
+
+def test_a_cancelled_save_leaves_the_previous_file(tmp_path):
+    path = tmp_path / "p.lreach"
+    save_project(path, {"state": {"marker": "old"}})
+    before = path.read_bytes()
+    ctx = JobContext()
+    ctx.cancel()
+    with pytest.raises(Cancelled):
+        save_project(path, _tree(), ctx)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.lreach"]
