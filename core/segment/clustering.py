@@ -140,7 +140,7 @@ def _propose(table: pd.DataFrame) -> tuple[int, str]:
         return k, (f"{k} groups: every extra group still makes the groups clearly tighter, "
                    f"and more than {hi} groups is hard to write for.")
     return k, (f"{k} groups: one more group would make the groups only "
-               f"{row['gain_next']:.0%} tighter, and every group holds at least "
+               f"{row['gain_next']:.1%} tighter, and every group holds at least "
                f"{MIN_GROUP_SHARE:.0%} of people.")
 
 

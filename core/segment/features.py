@@ -65,6 +65,9 @@ _NUM_JUNK = re.compile(r"[^\d,.\-]")
 
 def parse_numbers(values: pd.Series) -> pd.Series:
     """Text amounts to floats: '1.234,50', '1,234.50', '€ 12', '12.5' -> numbers; junk -> NaN."""
+    plain = pd.to_numeric(values, errors="coerce").astype(float)
+    if plain.notna().all():  # the usual case after the Quality step: plain numbers
+        return plain
     s = values.astype("string").str.replace(_NUM_JUNK, "", regex=True)
     both = s.str.contains(",", regex=False) & s.str.contains(".", regex=False)
     comma_last = s.str.rfind(",") > s.str.rfind(".")

@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from functools import cache
 
-from threadpoolctl import threadpool_limits
+import scipy.linalg  # noqa: F401 -- load BLAS and OpenMP before the pools are listed
+import sklearn.cluster  # noqa: F401
+from threadpoolctl import ThreadpoolController
 
 DEFAULT_THREADS = 1
+
+
+@cache
+def _controller() -> ThreadpoolController:
+    """Listing the loaded pools takes ~20 ms; do it once, not around every fit."""
+    return ThreadpoolController()
 
 
 @contextlib.contextmanager
 def limited_threads(n: int = DEFAULT_THREADS) -> Iterator[None]:
     """Cap BLAS and OpenMP pools at ``n`` threads for the duration of the block."""
-    with threadpool_limits(limits=n):
+    with _controller().limit(limits=n):
         yield

@@ -16,8 +16,11 @@ def grouped(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo")
     generate(out, customers=300, seed=4)
     crm, sales = read_table(out / "crm.xlsx")[0], read_table(out / "sales.csv")[0]
-    with threadpool_limits(1):
-        segmented, report = segment_customers(crm, sales, SegmentConfig())
+    rules = [{"name": "Recent", "r_min": 4, "r_max": 5, "fm_min": 1, "fm_max": 5},
+             {"name": "Fading", "r_min": 2, "r_max": 3, "fm_min": 1, "fm_max": 5},
+             {"name": "Gone", "r_min": 1, "r_max": 1, "fm_min": 1, "fm_max": 5}]
+    with threadpool_limits(1):  # three named segments keep the cards few and the test quick
+        segmented, report = segment_customers(crm, sales, SegmentConfig(rules=rules))
     return crm, segmented, sales, report
 
 

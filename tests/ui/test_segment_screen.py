@@ -1,5 +1,7 @@
 """Segments screen on demo data: run, pictures, undo as one step, settings and rule edits."""
 
+from dataclasses import asdict
+
 import pandas as pd
 import pytest
 
@@ -8,6 +10,7 @@ from app.jobs import JobRunner
 from core.demo import generate
 from core.io import read_table
 from core.segment import rfm
+from core.segment.pipeline import SegmentConfig
 from ui.screens.segments import Screen
 
 
@@ -71,6 +74,8 @@ def test_named_segments_run_and_undo_as_one_step(screen, qtbot, demo_frames):
 
 
 def test_clusters_show_the_proposed_number_and_the_map(screen, qtbot):
+    screen.document.set_state("segments", {"config": asdict(SegmentConfig(stability_rounds=2))},
+                              "Fewer stability rounds")
     screen.method.setCurrentIndex(screen.method.findData("kmeans"))
     assert screen.config().method == "kmeans"
     _run(screen, qtbot)
