@@ -27,6 +27,7 @@ from core.recipe import (
     _engine,
     change_summary,
     load_recipe,
+    recipe_from_project,
     recipe_text,
     run_recipe,
     save_recipe,
@@ -275,3 +276,36 @@ def test_the_command_refuses_a_missing_recipe(headless, tmp_path, capsys):
     assert cli.main(["run", str(tmp_path / "nope.toml"), "-o", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err == "localreach run: Recipe nope.toml not found; check the path.\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_a_project_becomes_a_recipe_with_settings_only(tmp_path):
+    tree = {
+        "sources": {"crm": {"path": "/data/crm.xlsx", "sha256": "ab", "sheet": "Kunden", "encoding": None,
+                            "delimiter": None, "header_row": 0, "rows": 3},
+                    "sales": {"path": "/data/sales.csv", "encoding": "cp1252", "delimiter": ";", "sheet": None}},
+        "roles": {"crm": {"Mail": "email", "Kundennr": "customer_id"}, "sales": {"Betrag": "amount"}},
+        "state": {
+            "quality": {"applied": {"crm": [{"step": "emails", "columns": ["Mail"], "flag_invalid": True},
+                                            {"step": "merge_values", "column": "Ort",
+                                             "mapping": {"Koeln": "Köln"}}]}},
+            "privacy": {"applied": {"crm": True}, "configs": {"crm": {"columns": {
+                "Mail": {"action": "token", "kind": "email", "option": ""}}, "phone_region": "DE",
+                "reference_date": ""}}},
+            "segments": {"config": {"method": "kmeans", "k": 4, "as_of": None}, "result": {"rows": 3}},
+        },
+    }
+    recipe = recipe_from_project(tree, "Monthly")
+    save_recipe(recipe, tmp_path / "monthly.toml")
+    back, _ = load_recipe(tmp_path / "monthly.toml")
+    assert back.crm == {"file": "/data/crm.xlsx", "options": {"sheet": "Kunden", "header_row": 0},
+                        "roles": {"Mail": "email", "Kundennr": "customer_id"}}
+    assert back.sales["options"] == {"encoding": "cp1252", "delimiter": ";"}
+    assert back.steps == {
+        "clean": {"crm_steps": [{"step": "emails", "columns": ["Mail"], "flag_invalid": True}]},
+        "pseudonymize": {"columns": {"Mail": {"action": "token", "kind": "email", "option": ""}},
+                         "phone_region": "DE", "reference_date": ""},
+        "link": {},
+        "segment": {"method": "kmeans", "k": 4},
+        "personas": {},
+    }
+    assert "Koeln" not in (tmp_path / "monthly.toml").read_text(encoding="utf-8")
