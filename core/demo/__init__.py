@@ -1,6 +1,7 @@
 """The demo business: a synthetic CRM and sales history with known duplicates and segments.
 
-``generate(outdir, customers, seed)`` writes ``crm.xlsx`` (sheet "Contacts"), ``sales.csv``
+``generate(outdir, customers, seed)`` writes ``crm.xlsx`` (sheet "Contacts"; ``crm.csv``
+when the CRM outgrows a spreadsheet's 1,048,576 rows), ``sales.csv``
 and ``truth.csv`` (each CRM record's true person and latent behaviour), the same bytes
 for the same seed. All three files are replaced together at the end, or not at all.
 """
@@ -8,6 +9,7 @@ for the same seed. All three files are replaced together at the end, or not at a
 from __future__ import annotations
 
 import contextlib
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +22,7 @@ from core.demo.sales import SALES_COLUMNS, Catalogue, Orders, make_orders
 from core.demo.spec import iso_days, load_spec
 from core.demo.writers import write_csv, write_xlsx
 from core.errors import LocalReachError
+from core.io.write import XLSX_MAX_ROWS, neutralise_formula
 from core.jobs import JobContext, ensure_context
 
 __all__ = ["CRM_COLUMNS", "SALES_COLUMNS", "TRUTH_COLUMNS", "generate"]
@@ -67,11 +70,20 @@ def generate(
         "person_id": [f"P{p + 1:07d}" for p in person_rows],
         "behaviour": names[people.behaviour[person_rows]],
     })  # fmt: skip
-    paths = {"crm": out / "crm.xlsx", "sales": out / "sales.csv", "truth": out / "truth.csv"}
+    # a sheet holds 1,048,576 rows: a bigger CRM is written as crm.csv instead
+    crm_name = "crm.xlsx" if n_records <= XLSX_MAX_ROWS else "crm.csv"
+    paths = {"crm": out / crm_name, "sales": out / "sales.csv", "truth": out / "truth.csv"}
     with contextlib.ExitStack() as stack:
         tmp = {k: stack.enter_context(atomic_path(p)) for k, p in paths.items()}
         rows = ([ids[q], *crm.row(int(perm[q]))] for q in range(n_records))
-        write_xlsx(tmp["crm"], "Contacts", CRM_COLUMNS, rows, report(0, "Writing the CRM"))
+        if crm_name.endswith(".xlsx"):
+            write_xlsx(tmp["crm"], "Contacts", CRM_COLUMNS, rows, report(0, "Writing the CRM"))
+        else:
+            frames = (  # "+49 ..." must stay text when the CSV is opened in a spreadsheet
+                pd.DataFrame(chunk, columns=CRM_COLUMNS).map(neutralise_formula)
+                for chunk in _batched(rows)
+            )
+            write_csv(tmp["crm"], frames, report(0, "Writing the CRM"))
         write_csv(tmp["truth"], _chunks(truth), report(n_records, "Writing the truth file"))
         sales = _sales_chunks(orders, catalogue, ids[position][booked_on], spec["channels"])
         write_csv(tmp["sales"], sales, report(2 * n_records, "Writing the sales"))
@@ -96,6 +108,10 @@ def _booking_records(rng: np.random.Generator, crm: Crm, orders: Orders) -> np.n
     who = booked[dup]
     booked[dup] = crm.dup_start[who] + (rng.random(who.size) * crm.dup_count[who]).astype(np.int64)
     return booked
+
+
+def _batched(rows):
+    return iter(lambda: list(itertools.islice(rows, CHUNK)), [])
 
 
 def _chunks(frame: pd.DataFrame):

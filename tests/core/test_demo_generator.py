@@ -170,3 +170,32 @@ def test_cancel_leaves_no_files_and_no_temp_files(tmp_path):
     with pytest.raises(Cancelled):
         generate(tmp_path, customers=300, seed=1, ctx=ctx)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_crm_too_big_for_a_sheet_is_written_as_csv_with_phones_kept_as_text(tmp_path, monkeypatch):
+    import core.demo
+
+    monkeypatch.setattr(core.demo, "XLSX_MAX_ROWS", 50)
+    summary = generate(tmp_path, customers=60, seed=2)
+    assert summary["files"]["crm"] == str(tmp_path / "crm.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["crm.csv", "sales.csv", "truth.csv"]
+    crm, report = read_table(tmp_path / "crm.csv")
+    assert list(crm.columns) == CRM_COLUMNS and len(crm) == summary["crm_rows"]
+    plus = crm["phone"].str.startswith("+")
+    assert plus.sum() > 10 and crm.loc[plus, "phone"].str.match(r"\+\d").all()
+    guarded = plus & ~crm["phone"].str.fullmatch(r"\+\d+")  # "+4915..." is a plain number
+    assert report.warnings == [
+        f"Removed the protective apostrophe before = + - @ from {guarded.sum()} cell(s)."
+    ]
+
+
+def test_xlsx_opens_with_openpyxl_as_well(demo):
+    import openpyxl
+
+    _, out, crm, *_ = demo
+    wb = openpyxl.load_workbook(out / "crm.xlsx", read_only=True)
+    assert wb.sheetnames == ["Contacts"]
+    rows = list(wb["Contacts"].iter_rows(values_only=True))
+    assert list(rows[0]) == CRM_COLUMNS
+    assert [v or "" for v in rows[1]] == list(crm.iloc[0])
+    assert len(rows) == len(crm) + 1

@@ -1,0 +1,66 @@
+"""Demo generator and role detection benchmark (not a test): time, rows/s and peak memory.
+
+Each size runs in a fresh subprocess so its peak memory (ru_maxrss) is its own.
+Default sizes: 10,000 and 100,000 people; ``--people 1000000`` gives the 1M-person
+CRM (~1.1M rows, XLSX) and ~9-10M sales rows the other benchmarks start from.
+Run: ``.venv/bin/python bench/demo_bench.py [--people N ...] [--keep DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+from core.demo import generate
+from core.io import read_table
+from core.roles import detect_roles
+t = time.perf_counter()
+summary = generate({out!r}, customers={people}, seed=1)
+gen = time.perf_counter() - t
+peak_gen = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+sales, _ = read_table({out!r} + "/sales.csv")
+t = time.perf_counter()
+detect_roles(sales)
+roles = time.perf_counter() - t
+print(json.dumps({{"summary": summary, "generate_s": gen, "peak_mb": peak_gen, "roles_s": roles}}))
+"""
+
+
+def run(people: int, out: str) -> dict:
+    code = CHILD.format(root=str(ROOT), out=out, people=people)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--keep", help="write into this folder instead of a temporary one")
+    args = parser.parse_args()
+    for people in args.people:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = args.keep or tmp
+            r = run(people, out)
+            s = r["summary"]
+            rows = s["crm_rows"] + s["sales_rows"]
+            sizes = {k: Path(p).stat().st_size / 1e6 for k, p in s["files"].items()}
+            print(
+                f"{people:>9,} people: {s['crm_rows']:>9,} CRM rows, {s['sales_rows']:>10,} sales rows "
+                f"in {r['generate_s']:6.1f} s ({rows / r['generate_s']:,.0f} rows/s), "
+                f"peak {r['peak_mb']:,.0f} MB; crm.xlsx {sizes['crm']:.1f} MB, "
+                f"sales.csv {sizes['sales']:.1f} MB; detect_roles on the sales "
+                f"{r['roles_s']:.2f} s"
+            )
+
+
+if __name__ == "__main__":
+    main()
