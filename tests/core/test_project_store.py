@@ -8,6 +8,7 @@ import json
 import os
 import sqlite3
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -271,3 +272,37 @@ def test_a_cancelled_save_leaves_the_previous_file(tmp_path):
         save_project(path, _tree(), ctx)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.lreach"]
+
+
+def _assert_tree_equal(a, b, where="") -> None:
+    """Equal JSON values and exactly equal frames, anywhere in two state trees."""
+    if isinstance(a, pd.DataFrame):
+        _assert_same(b, a)
+    elif isinstance(a, dict):
+        assert isinstance(b, dict) and list(a) == list(b), where
+        for k in a:
+            _assert_tree_equal(a[k], b[k], f"{where}/{k}")
+    elif isinstance(a, list):
+        assert isinstance(b, list) and len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _assert_tree_equal(x, y, f"{where}[{i}]")
+    else:
+        assert type(a) is type(b) and (a == b or (a != a and b != b)), (where, a, b)
+
+
+def test_a_real_segments_state_round_trips_exactly(tmp_path):
+    """What the Segments screen stores: its config and the engine's whole report."""
+    from dataclasses import asdict
+
+    from core.io import read_table
+    from core.segment.pipeline import SegmentConfig, segment_customers
+
+    root = Path(__file__).resolve().parents[2] / "resources" / "demo"
+    crm, _ = read_table(root / "crm.xlsx")
+    sales, _ = read_table(root / "sales.csv")
+    config = SegmentConfig(method="rfm")
+    out, report = segment_customers(crm, sales, config)
+    tree = {"frames": {"crm": out}, "state": {"segments": {"config": asdict(config),
+                                                          "result": {"config": asdict(config), "report": report}}}}
+    save_project(tmp_path / "p.lreach", tree)
+    _assert_tree_equal(tree, load_project(tmp_path / "p.lreach"))
