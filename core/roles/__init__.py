@@ -53,7 +53,11 @@ class RoleGuess:
 
 
 def detect_roles(df: pd.DataFrame) -> dict[str, RoleGuess]:
-    """Guess the role of every column of ``df`` (values as text, as ``core.io`` reads them)."""
+    """Guess the role of every column of ``df`` (values as text, as ``core.io`` reads them).
+
+    Keys are the column labels in order; an integer label (a headerless frame) counts as
+    a generic header, so its guess comes from the values alone.
+    """
     columns = [str(c) for c in df.columns]
     facts = [column_facts(df.iloc[:, i]) for i in range(df.shape[1])]
     _date_and_id_roles(facts)
@@ -78,7 +82,7 @@ def detect_roles(df: pd.DataFrame) -> dict[str, RoleGuess]:
                 else "No clear role from the header or values"
             )
             guesses[i] = RoleGuess(Role.OTHER, 0.2, why)
-    return {columns[i]: guesses[i] for i in range(len(columns))}
+    return {df.columns[i]: guesses[i] for i in range(len(columns))}
 
 
 def _date_and_id_roles(facts: list[ColumnFacts]) -> None:

@@ -111,6 +111,8 @@ class ColumnFacts:
 
 def sample(values: pd.Series) -> pd.Series:
     """Up to :data:`SAMPLE` non-empty, stripped values spread evenly over the column."""
+    if len(values) > 4 * SAMPLE:  # look at evenly spread rows only, never the whole column
+        values = values.iloc[np.linspace(0, len(values) - 1, 4 * SAMPLE).astype(int)]
     text = values.astype("string").fillna("").str.strip()
     text = text[text != ""]
     if len(text) > SAMPLE:

@@ -290,3 +290,10 @@ def test_demo_files_with_and_without_headers(name):
     assert {c: g.role for c, g in detect_roles(df).items()} == expected
     bare, truth = headerless((df, expected))
     assert {c: g.role for c, g in detect_roles(bare).items()} == truth
+
+
+def test_integer_column_labels_are_kept_and_read_as_headerless():
+    df = pd.DataFrame([[f"u{i}@shop.example", f"{10 + i}.50"] for i in range(8)])
+    guesses = detect_roles(df)
+    assert list(guesses) == [0, 1]
+    assert (guesses[0].role, guesses[1].role) == (R.EMAIL, R.AMOUNT)
