@@ -449,7 +449,7 @@ def run_recipe(
     try:
         for i, step in enumerate(STEPS):
             ctx.progress(i, len(STEPS), f"Step {i + 1} of {len(STEPS)}: {step}")
-            entry = {"step": step, "status": "done", "seconds": 0.0, "note": ""}
+            entry = {"step": step, "status": "done", "seconds": 0.0, "cpu_seconds": 0.0, "note": ""}
             if step != "import" and not recipe.enabled(step):
                 entry.update(status="skipped", note="not in the recipe" if step not in recipe.steps else "turned off")
                 steps.append(entry)
