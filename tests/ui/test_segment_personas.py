@@ -7,6 +7,7 @@ from app.document import Document
 from app.jobs import JobRunner
 from core.demo import generate
 from core.io import read_table
+from core.project.store import load_project, save_project
 from core.segment.pipeline import SegmentConfig, segment_customers
 from ui.screens.personas import Screen
 
@@ -89,6 +90,9 @@ def test_edits_are_undoable_and_survive_rewriting(screen, qtbot, tmp_path):
     assert screen.personas()[0].name == "Our best friends"
     assert screen.personas()[0].edited == ["name", "offer"]
     assert screen.personas()[1].edited == []
+    save_project(tmp_path / "p.lreach", screen.document.snapshot())
+    assert load_project(tmp_path / "p.lreach")["state"]["personas"] == \
+        screen.document.state("personas")
     path = tmp_path / "cards.md"
     screen.export_to(path)
     qtbot.waitUntil(path.exists, timeout=20000)

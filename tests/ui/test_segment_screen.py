@@ -9,6 +9,7 @@ from app.document import Document
 from app.jobs import JobRunner
 from core.demo import generate
 from core.io import read_table
+from core.project.store import load_project, save_project
 from core.segment import rfm
 from core.segment.pipeline import SegmentConfig
 from ui.screens.segments import Screen
@@ -73,7 +74,7 @@ def test_named_segments_run_and_undo_as_one_step(screen, qtbot, demo_frames):
     assert "segment" not in screen.document.frame("crm").columns
 
 
-def test_clusters_show_the_proposed_number_and_the_map(screen, qtbot):
+def test_clusters_show_the_proposed_number_and_the_map(screen, qtbot, tmp_path):
     screen.document.set_state("segments", {"config": asdict(SegmentConfig(stability_rounds=2))},
                               "Fewer stability rounds")
     screen.method.setCurrentIndex(screen.method.findData("kmeans"))
@@ -87,6 +88,16 @@ def test_clusters_show_the_proposed_number_and_the_map(screen, qtbot):
     assert screen.map_chart.title() == "Map of groups: similar people sit close together"
     assert screen.measures.rowCount() == len(report["k_choice"]["table"])
     assert screen.stability.text().startswith("Groups found again on resampled customers: ")
+    summary = screen.summary.text()
+    project = tmp_path / "groups.lreach"  # the report is plain values and frames: it saves
+    save_project(project, screen.document.snapshot())
+    reopened = Document()
+    reopened.restore(load_project(project), str(project))
+    again = Screen(reopened, screen.jobs)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.summary.text() == summary and again.status() == screen.status()
+    assert again.config() == screen.config()
     screen.k.setValue(4)
     assert screen.status() == ("needs attention", "settings changed: find groups again")
     screen.document.undo_stack.undo()
