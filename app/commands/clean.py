@@ -16,6 +16,7 @@ from app.terminal import cli_context
 from core.atomic import atomic_open
 from core.errors import LocalReachError
 from core.io import read_table, write_table
+from core.quality.base import count
 from core.quality.steps import default_steps, load_steps, run_steps
 from core.roles import Role
 
@@ -84,5 +85,5 @@ def run(args) -> int:
     for report in reports:
         print(report.summary())
     total = sum(r.changed_cells for r in reports)
-    print(f"{len(out):,} rows, {total:,} cells changed in all; written to {out_path.name}")
+    print(f"{count(len(out), 'row')}, {count(total, 'cell')} changed in all; written to {out_path.name}")
     return 0

@@ -28,6 +28,11 @@ PARALLEL_MIN = 60_000  # distinct values before a second process pays for its st
 CHUNK = 10_000
 
 
+def count(n: int, noun: str) -> str:
+    """ "1 cell", "2,345 cells": numbers people read without wincing."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
 @dataclass
 class StepReport:
     """What a step did: cells changed, values it could not handle, and where (row positions)."""
@@ -69,7 +74,7 @@ class StepReport:
 
     def summary(self) -> str:
         """One line for the CLI and the audit log; counts only, never values."""
-        text = f"{self.step}: {self.changed_cells:,} cells changed"
+        text = f"{self.step}: {count(self.changed_cells, 'cell')} changed"
         if self.failed:
             text += f", {self.failed:,} could not be read"
         if self.added_columns:

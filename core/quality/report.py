@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from core.jobs import JobContext, ensure_context
-from core.quality.base import EXAMPLES, WithContext, as_text, map_distinct
+from core.quality.base import EXAMPLES, WithContext, as_text, count, map_distinct
 from core.quality.contact import normalise_email, normalise_phone
 from core.quality.dates import guess_format, parse_date
 from core.quality.money import infer_decimal, parse_money_either
@@ -247,7 +247,7 @@ def profile_frame(
         distinct = [v for v in pd.unique(text.to_numpy()) if v]
         rep = ColumnReport(col, role, _infer_kind(distinct), len(text), int(empty.sum()), len(distinct))
         if rep.missing:
-            issues.append(Issue(name, col, "missing", f"{rep.missing:,} empty cells in '{col}'",
+            issues.append(Issue(name, col, "missing", f"{count(rep.missing, 'empty cell')} in '{col}'",
                                 rep.missing, np.flatnonzero(empty).tolist()))
         bad = _invalid_mask(text, role, col, distinct, config, today, ctx, df, country_col)
         if bad is not None:
@@ -256,7 +256,7 @@ def profile_frame(
             rows = np.flatnonzero(mask)
             rep.invalid_examples = rows[:EXAMPLES].tolist()
             if rep.invalid:
-                issues.append(Issue(name, col, "invalid", f"{rep.invalid:,} values in '{col}': {reason}",
+                issues.append(Issue(name, col, "invalid", f"{count(rep.invalid, 'value')} in '{col}': {reason}",
                                     rep.invalid, rows.tolist()))
         if role in NUMERIC_ROLES or (rep.kind in ("number", "whole number") and role == Role.OTHER):
             iqr_mask, z_mask = _outliers(_numbers(text, role))
@@ -264,7 +264,7 @@ def profile_frame(
             rows = np.flatnonzero(iqr_mask | z_mask)
             rep.outlier_examples = rows[:EXAMPLES].tolist()
             if len(rows):
-                issues.append(Issue(name, col, "outlier", f"{len(rows):,} unusual values in '{col}'",
+                issues.append(Issue(name, col, "outlier", f"{count(len(rows), 'unusual value')} in '{col}'",
                                     len(rows), rows.tolist()))
         columns.append(rep)
     ctx.progress(len(df.columns), len(df.columns), "Checked")
@@ -314,7 +314,7 @@ def cross_checks(frames: dict[str, pd.DataFrame], roles: dict[str, dict[str, str
             mask = ((ids != "") & ~ids.isin(known)).to_numpy()
             if mask.any():
                 issues.append(Issue("sales", sales_id, "not in CRM",
-                                    f"{int(mask.sum()):,} sales lines whose customer is not in the customer list",
+                                    f"{count(int(mask.sum()), 'sales line')} whose customer is not in the customer list",
                                     int(mask.sum()), np.flatnonzero(mask).tolist()))
     for name, df in frames.items():
         for col, role in roles.get(name, {}).items():

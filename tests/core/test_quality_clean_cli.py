@@ -42,7 +42,7 @@ def test_clean_applies_default_steps_and_prints_counts(crm, tmp_path, capsys):
     printed = capsys.readouterr().out.splitlines()
     assert printed[0] == "Trim spaces: 2 cells changed"
     assert printed[1] == "Name casing: 4 cells changed"
-    assert "E-mail addresses: 1 cells changed, 1 could not be read (added email_invalid)" in printed
+    assert "E-mail addresses: 1 cell changed, 1 could not be read (added email_invalid)" in printed
     assert printed[-1] == "3 rows, 16 cells changed in all; written to clean.csv"
     assert crm.read_bytes() == before
     assert [s["step"] for s in load_steps(steps)] == [
@@ -59,7 +59,7 @@ def test_clean_with_a_saved_step_list(crm, tmp_path, capsys):
     # region GB: the German mobile without +49 is not a UK number, so it is kept and counted
     assert df["phone"].tolist() == ["0151 12345678", "+447789173776", ""]
     assert df["last_name"].tolist() == ["MCDONALD", "VAN DER BERG", "o'neil"]
-    assert capsys.readouterr().out.splitlines()[0] == "Phone numbers: 1 cells changed, 1 could not be read"
+    assert capsys.readouterr().out.splitlines()[0] == "Phone numbers: 1 cell changed, 1 could not be read"
 
 
 @pytest.mark.parametrize(

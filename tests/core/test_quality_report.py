@@ -70,7 +70,7 @@ def test_score_is_share_of_filled_valid_cells(report):
 
 def test_issues_point_at_rows_and_carry_no_values(report):
     by_kind = {(i.file, i.column, i.kind): i for i in report.issues}
-    assert by_kind[("crm", "email", "invalid")].message == "1 values in 'email': not a valid e-mail address"
+    assert by_kind[("crm", "email", "invalid")].message == "1 value in 'email': not a valid e-mail address"
     assert by_kind[("crm", "phone", "missing")].rows == [2, 4, 5, 6, 7, 8, 9]
     orphan = by_kind[("sales", "customer_id", "not in CRM")]
     assert (orphan.count, orphan.rows) == (1, [2])

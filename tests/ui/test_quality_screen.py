@@ -56,8 +56,8 @@ def test_report_score_bars_and_issue_filter(qtbot, screen):
     assert bars["phone"] == (3, 0, 1)
     assert screen.status() == ("needs attention", "85% of cells valid")
     messages = [screen.issues.item(i).text() for i in range(screen.issues.count())]
-    assert "1 values in 'phone': not a phone number that can be read" in messages
-    item = screen.issues.item(messages.index("1 values in 'phone': not a phone number that can be read"))
+    assert "1 value in 'phone': not a phone number that can be read" in messages
+    item = screen.issues.item(messages.index("1 value in 'phone': not a phone number that can be read"))
     screen.issues.itemClicked.emit(item)
     assert screen.model.rowCount() == 1
     assert screen.model.index(0, 2).data() == "nope"
@@ -87,7 +87,7 @@ def test_preview_apply_undo_redo(qtbot, screen):
     assert entry["step"] == "quality"
     assert "0151" not in repr(entry) and "nope" not in repr(entry)
     qtbot.waitUntil(lambda: screen.report not in (None, old_report))  # checked again after the fix
-    assert screen.status() == ("done", "1 fixes applied, 85% of cells valid")  # "nope" is still bad
+    assert screen.status() == ("done", "1 fix applied, 85% of cells valid")  # "nope" is still bad
 
     doc.undo_stack.undo()  # one undo takes back the frame and the step record together
     pd.testing.assert_frame_equal(doc.frame("crm"), original)
