@@ -2,6 +2,7 @@
 
 import email
 import mailbox
+import zipfile
 from email import policy
 
 import pandas as pd
@@ -125,3 +126,19 @@ def test_existing_folder_keeps_other_files(tmp_path):
     write(_result(), out, "csv")
     assert sorted(p.name for p in out.iterdir()) == ["left_out.csv", "merge.csv", "notes.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+@pytest.mark.parametrize("fmt", ["eml", "mbox", "docx", "html", "csv", "xlsx"])
+def test_suppressed_people_never_appear_in_any_output(tmp_path, fmt):
+    write(_result(), tmp_path / "out", fmt)
+    blobs = []
+    for path in (tmp_path / "out").iterdir():
+        if path.suffix in (".docx", ".xlsx"):
+            with zipfile.ZipFile(path) as zf:
+                blobs += [zf.read(n) for n in zf.namelist()]
+        else:
+            blobs.append(path.read_bytes())
+    everything = b"".join(blobs)
+    assert b"Dear Ann" in everything
+    for gone in (b"di@example.org", b"ed@example.org", b"Dear Di", b"Dear Ed"):
+        assert gone not in everything
