@@ -40,8 +40,10 @@ _IBAN_RE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$")
 _CARD_RE = re.compile(r"^\d{13,19}$")
 _DATE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4}|(19|20)\d{6})$")
 _POSTCODE_RE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4,5}|\d{3} ?\d{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d)$")
-_STREET_RE = re.compile(r"\d+\s*\w+.*\b(st|street|rd|road|ave|avenue|lane|ln|way|drive|dr|str|straße|strasse|"
-                        r"weg|platz|gasse|allee|rue|place|court|ct|close|crescent)\b", re.IGNORECASE)
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_STREET_WORDS = frozenset("st street rd road ave avenue lane ln way drive dr str rue place court ct close "
+                          "crescent boulevard blvd via calle straat laan".split())
+_STREET_ENDINGS = ("straße", "strasse", "str", "weg", "gasse", "allee", "platz", "ring", "damm")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,14 @@ def _is_ip(text: str) -> bool:
     return True
 
 
+def _looks_like_street(text: str) -> bool:
+    """A house number and a street word ("12 High Street", "Mozartstraße 16")."""
+    if not any(c.isdigit() for c in text):
+        return False
+    words = _WORD_RE.findall(text.lower())
+    return any(w in _STREET_WORDS or w.endswith(_STREET_ENDINGS) for w in words)
+
+
 def _looks_like_phone(text: str) -> bool:
     """Phone-shaped: 7-15 digits, a leading + or 0 or separators, and not a date."""
     if not _PHONE_RE.match(text) or _DATE_RE.match(text):
@@ -90,7 +100,7 @@ _VALUE_TESTS = {
     "phone": lambda v: _looks_like_phone(v),
     "date_of_birth": lambda v: bool(_DATE_RE.match(v)),
     "postcode": lambda v: bool(_POSTCODE_RE.match(v.upper())),
-    "street": lambda v: bool(_STREET_RE.search(v)),
+    "street": lambda v: _looks_like_street(v),
 }
 # Kinds a value pattern alone may claim; dates and postcodes need the header too.
 _VALUE_ALONE = {"email", "iban", "card", "ip", "phone", "street"}

@@ -201,3 +201,30 @@ def test_backup_delete_and_restore_the_key(screen, qtbot, memory_keyring, monkey
     screen.restore_key()
     assert keystore.fingerprint(keystore.unlock(ref)) == ref.fingerprint
     assert screen.document.audit_entries()[-1]["params"] == {"action": "restore key"}
+
+
+def test_main_window_flow_on_the_demo_data(qtbot, memory_keyring):
+    from ui.main_window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        with qtbot.waitSignal(win.document.frameChanged, timeout=15000):
+            win.screens["import"].load_demo()
+        qtbot.waitUntil(lambda: win.document.frame("sales") is not None, timeout=15000)
+        crm = win.document.frame("crm")
+        win.go_to("privacy")
+        privacy = win.screens["privacy"]
+        assert privacy.status() == ("not started", "")
+        assert privacy.summary.text() == f"{len(crm):,} rows · 7 columns will be protected"
+        _pseudonymise(privacy, qtbot)
+        out = win.document.frame("crm")
+        empty = crm["email"].str.strip() == ""
+        assert len(out) == len(crm) and (out["email"] == "").equals(empty)
+        assert out["email"][~empty].str.startswith("email_v1_").all()
+        assert 0 < out["phone"].nunique() <= crm["phone"].nunique()
+        assert privacy.status() == ("done", "7 columns protected")
+        assert privacy.key_buttons["backup"].isEnabled()
+    finally:
+        win.jobs.shutdown()
