@@ -342,7 +342,7 @@ _WATCHDOG = _Watchdog()
 
 
 class _TextExtractor(HTMLParser):
-    _BREAKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "table", "ul", "ol"}
+    _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "ul", "ol", "table", "tr"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -352,14 +352,16 @@ class _TextExtractor(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style"):
             self._skip += 1
-        elif tag in self._BREAKS:
+        elif tag == "li":
+            self.out.append("\n- ")
+        elif tag == "br":
             self.out.append("\n")
 
     def handle_endtag(self, tag):
         if tag in ("script", "style"):
             self._skip = max(0, self._skip - 1)
-        elif tag in self._BREAKS:
-            self.out.append("\n")
+        elif tag in self._BLOCKS:
+            self.out.append("\n\n")
 
     def handle_data(self, data):
         if not self._skip:
