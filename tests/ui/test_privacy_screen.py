@@ -175,9 +175,13 @@ def test_risk_panel_reports_and_applies_fixes(screen, qtbot):
         "6 people (33% alone in their group) could be recognised: the smallest group has 1.")
     assert screen.suggestion_list.count() >= 1
     screen.apply_suggestions_button.click()
+    sizes = pd.DataFrame({"segment": ["Champions", "At risk", "New"], "people": [40, 2, 3]})
+    screen.document.set_state("segments", {"result": {"report": {"sizes": sizes}}}, "Find groups")
     with qtbot.waitSignal(screen.document.stateChanged, timeout=5000):
         screen.risk_button.click()
-    assert screen.risk_label.text().startswith("Safe: every combination fits at least")
+    assert screen.risk_label.text() == (
+        "Safe: every combination fits at least 3 people. Customer groups smaller than 3 people, "
+        "too small to show safely: At risk.")
 
 
 def test_backup_delete_and_restore_the_key(screen, qtbot, memory_keyring, monkeypatch, tmp_path):

@@ -40,7 +40,7 @@ from core.privacy.consent import SuppressionList, contactable, load_suppression
 from core.privacy.detect import LABELS, detect_pii
 from core.privacy.keystore import KeyRef
 from core.privacy.policy import ColumnPolicy, PrivacyConfig, default_config, pseudonymize
-from core.privacy.risk import k_anonymity, suggest_generalisations
+from core.privacy.risk import k_anonymity, small_groups, suggest_generalisations
 from core.privacy.tokens import token_for
 from core.privacy.vault import Vault
 from ui.frame_model import FrameModel
@@ -433,6 +433,9 @@ class Screen(KeyActions, StepScreen):
             else:
                 text = (f"{report.at_risk:,} people ({report.unique_share:.0%} alone in their group) "
                         f"could be recognised: the smallest group has {report.k}.")
+            small = self.small_segments(k)
+            if small:
+                text += f" Customer groups smaller than {k} people, too small to show safely: {', '.join(small)}."
             self.risk_label.setText(text)
             self.suggestion_list.clear()
             for s in suggestions:
@@ -442,6 +445,14 @@ class Screen(KeyActions, StepScreen):
                        "at_risk": report.at_risk, "table": name}}, "Check re-identification risk")
 
         self.run_job(work, done, "Checking who could be recognised…")
+
+    def small_segments(self, k: int) -> list[str]:
+        """Customer groups (from the Segments step) with fewer than ``k`` members."""
+        result = (self.document.state("segments") or {}).get("result") or {}
+        sizes = (result.get("report") or {}).get("sizes")
+        if not isinstance(sizes, pd.DataFrame) or not {"segment", "people"} <= set(sizes.columns):
+            return []
+        return small_groups(dict(zip(sizes["segment"], sizes["people"], strict=True)), k)
 
     def apply_suggestions(self) -> None:
         config = self.config()
