@@ -213,11 +213,13 @@ def map_cells(
 
 @dataclass
 class Preview:
-    """Before -> after on real rows, and how many cells the step would change."""
+    """Before -> after on real rows, how many cells the step would change, and the whole
+    result (so applying what was previewed needs no second run)."""
 
     before: pd.DataFrame
     after: pd.DataFrame
     report: StepReport
+    result: pd.DataFrame
 
 
 def preview(
@@ -231,4 +233,4 @@ def preview(
     ]
     before = df.iloc[picks][[c for c in touched if c in df.columns]]
     after = new_df.iloc[picks][[c for c in touched + report.added_columns if c in new_df.columns]]
-    return Preview(before, after, report)
+    return Preview(before, after, report, new_df)

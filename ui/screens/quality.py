@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.quality.base import Preview, preview
+from core.quality.base import Preview, count, preview
 from core.quality.clustering import ValueMergeConfig
 from core.quality.dates import FORMAT_LABELS, FORMATS
 from core.quality.impute import METHODS as IMPUTE_METHODS
@@ -66,6 +66,7 @@ class Screen(StepScreen):
         self._reported_for: tuple | None = None
         self.last_preview: Preview | None = None
         self._pending_step: dict | None = None
+        self._previewed: tuple | None = None  # (step, frame) that last_preview shows
         self._controls: dict[str, QWidget] = {}
         self.body.addLayout(self._build_top())
         splitter = QSplitter()
@@ -184,7 +185,8 @@ class Screen(StepScreen):
         applied = sum(len(v) for v in (self.document.state(self.STEP) or {}).get("applied", {}).values())
         score = self.report.files["crm"].score_text() if self.report and "crm" in self.report.files else ""
         if applied:
-            return DONE, f"{applied} fixes applied" + (f", {score}" if score else "")
+            fixes = f"{applied} fix applied" if applied == 1 else f"{applied} fixes applied"
+            return DONE, fixes + (f", {score}" if score else "")
         return (NEEDS_ATTENTION, score) if score else (NOT_STARTED, "")
 
     def refresh(self) -> None:
@@ -362,14 +364,15 @@ class Screen(StepScreen):
         def fn(ctx):
             return preview(lambda df, _cfg, c: run_step(df, step, c, roles), frame, None, ctx)
 
-        self.jobs.start(PREVIEW_SLOT, fn, lambda pv: self._preview_done(step, pv), self.show_error)
+        self.jobs.start(PREVIEW_SLOT, fn, lambda pv: self._preview_done(step, frame, pv), self.show_error)
 
-    def _preview_done(self, step: dict, pv: Preview) -> None:
-        if step != self._pending_step:
+    def _preview_done(self, step: dict, frame, pv: Preview) -> None:
+        if step != self._pending_step or frame is not self.document.frame(self.current_file):
             return
         self.last_preview = pv
+        self._previewed = (step, frame)
         report = pv.report
-        text = f"{report.changed_cells:,} cells will change"
+        text = f"{count(report.changed_cells, 'cell')} will change"
         if report.failed:
             text += f"; {report.failed:,} cannot be read and stay as they are"
         if report.added_columns:
@@ -394,6 +397,9 @@ class Screen(StepScreen):
         frame = self.document.frame(name)
         roles = self.document.roles(name)
         self.apply_button.setEnabled(False)
+        seen = self._previewed
+        if self.last_preview is not None and seen and seen[0] == step and seen[1] is frame:
+            return self._applied(name, frame, step, self.last_preview.result, self.last_preview.report)
         self.run_job(lambda ctx: run_step(frame, step, ctx, roles),
                      lambda result: self._applied(name, frame, step, *result), "Applying…")
 
