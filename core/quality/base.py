@@ -167,7 +167,7 @@ class WithContext:
         self.parse = parse
 
     def __call__(self, key: str) -> str | None:
-        value, context = key.split(self.SEP)
+        value, context = key.rsplit(self.SEP, 1)
         return self.parse(value, context)
 
 

@@ -293,12 +293,14 @@ def _invalid_mask(text, role, col, distinct, config, today, ctx, df, country_col
     return keys.isin(bad).to_numpy(), reason
 
 
-def _currencies(text: pd.Series, role: str) -> set[str]:
+def _row_currencies(text: pd.Series, role: str) -> pd.Series:
+    """Each row's currency code ("" where none is written)."""
     distinct = [v for v in pd.unique(text.to_numpy()) if v]
     if role == Role.CURRENCY:
-        return {v.upper() for v in distinct}
+        return text.str.upper()
     decimal = infer_decimal(distinct)
-    return {p[1] for p in (parse_money_either(v, decimal) for v in distinct) if p and p[1]}
+    parsed = {v: parse_money_either(v, decimal) for v in distinct}
+    return text.map({v: p[1] for v, p in parsed.items() if p and p[1]}).fillna("").astype(str)
 
 
 def cross_checks(frames: dict[str, pd.DataFrame], roles: dict[str, dict[str, str]]) -> list[Issue]:
@@ -319,11 +321,16 @@ def cross_checks(frames: dict[str, pd.DataFrame], roles: dict[str, dict[str, str
     for name, df in frames.items():
         for col, role in roles.get(name, {}).items():
             if role in (Role.CURRENCY, Role.AMOUNT) and col in df.columns:
-                found = _currencies(as_text(df[col]).str.strip(), role)
-                if len(found) > 1:
-                    issues.append(Issue(name, col, "mixed currencies",
-                                        f"'{col}' mixes {len(found)} currencies; amounts cannot be added up as they are",
-                                        len(found), []))
+                currencies = _row_currencies(as_text(df[col]).str.strip(), role)
+                counts = currencies[currencies != ""].value_counts()
+                if len(counts) > 1:
+                    main = str(counts.index[0])
+                    rows = np.flatnonzero(((currencies != "") & (currencies != main)).to_numpy())
+                    issues.append(Issue(
+                        name, col, "mixed currencies",
+                        f"'{col}' mixes {len(counts)} currencies: {count(len(rows), 'row')} not in "
+                        f"{main}; amounts cannot be added up as they are",
+                        len(rows), rows.tolist()))
     return issues
 
 

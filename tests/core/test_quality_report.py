@@ -74,7 +74,11 @@ def test_issues_point_at_rows_and_carry_no_values(report):
     assert by_kind[("crm", "phone", "missing")].rows == [2, 4, 5, 6, 7, 8, 9]
     orphan = by_kind[("sales", "customer_id", "not in CRM")]
     assert (orphan.count, orphan.rows) == (1, [2])
-    assert by_kind[("sales", "amount", "mixed currencies")].count == 2
+    mixed = by_kind[("sales", "amount", "mixed currencies")]
+    assert mixed.message == (
+        "'amount' mixes 2 currencies: 1 row not in EUR; amounts cannot be added up as they are"
+    )
+    assert mixed.rows == [1]
     text = json.dumps(report.to_dict())
     for value in ("broken", "Narnia", "a@b.de", "0151", "ABCDE"):
         assert value not in text
