@@ -117,7 +117,7 @@ def test_suppression_list_and_consent_leave_people_out(screen, qtbot, memory_key
     _pseudonymise(screen, qtbot)
     (tmp_path / "dnc.csv").write_text("email\nMAX@example.com\n", encoding="utf-8")
     screen.import_suppression(str(tmp_path / "dnc.csv"))
-    assert screen.suppress_label.text() == ("1 people asked not to be contacted\n4 may be contacted; "
+    assert screen.suppress_label.text() == ("1 person asked not to be contacted\n4 may be contacted; "
                                             "left out: 1 no recorded consent, 1 on the suppression list")
     tokens = screen.document.state("privacy")["suppression"]
     assert all(t.startswith("email_v1_") for t in tokens)

@@ -274,7 +274,7 @@ class Screen(KeyActions, StepScreen):
         self._fill_risk_panel(frame)
         protected = sum(1 for p in config.columns.values() if p.action != "keep")
         self.summary.setText(
-            f"{len(frame):,} rows · {protected} columns protected" if self.applied()
+            f"{len(frame):,} rows · {protected} columns protected (undo to change the choices)" if self.applied()
             else f"{len(frame):,} rows · {protected} columns will be protected"
         )
         self.apply_button.setEnabled(not self.applied())
@@ -323,7 +323,7 @@ class Screen(KeyActions, StepScreen):
         for name, button in self.key_buttons.items():
             button.setEnabled(ref is not None or name == "restore")
         count = len(self._state().get("suppression", []))
-        lines = [f"{count:,} people asked not to be contacted"] if count else []
+        lines = [f"{count:,} {'person' if count == 1 else 'people'} asked not to be contacted"] if count else []
         self.suppress_label.setText("\n".join([*lines, self._contact_figure()]))
         self.suppress_label.setWordWrap(True)
 
