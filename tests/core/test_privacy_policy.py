@@ -106,3 +106,16 @@ def test_phone_tokens_follow_the_country_column():
     assert out["phone"][0] == out["phone"][1] != out["phone"][2]
     alone = pd.DataFrame({"phone": ["+4915112345678"]})
     assert out["phone"][2] == pseudonymize(alone, default_config(detect_pii(alone)), KEY)[0]["phone"][0]
+
+
+def test_progress_is_reported_and_cancel_stops_the_work():
+    from core.jobs import Cancelled, JobContext
+
+    seen = []
+    config = default_config(detect_pii(PEOPLE))
+    pseudonymize(PEOPLE, config, KEY, ctx=JobContext(lambda d, t, m: seen.append((d, t))))
+    assert seen[0] == (0, 10) and seen[-1] == (10, 10)  # ten columns change
+    ctx = JobContext()
+    ctx.cancel()
+    with pytest.raises(Cancelled):
+        pseudonymize(PEOPLE, config, KEY, ctx=ctx)
