@@ -177,7 +177,7 @@ def pseudonymize(
     report: dict = {"rows": int(len(df)), "key_fingerprint": fingerprint(key), "columns": {}}
     steps = [(c, p) for c, p in config.columns.items() if p.action != "keep"]
     for n, (column, policy) in enumerate(steps):
-        ctx.progress(n, len(steps), f"Column {column}")
+        ctx.progress(n * 100, len(steps) * 100, f"Column {column}")
         values = df[column].astype(str).where(df[column].notna(), "")
         filled = int((values.str.strip() != "").sum())
         entry = {"action": policy.action, "kind": policy.kind, "values": filled}
@@ -187,8 +187,9 @@ def pseudonymize(
             regions = None
             if policy.kind == "phone" and config.country_column in df.columns:
                 regions = row_countries(df, config.country_column, config.phone_region)
+            inner = JobContext(lambda d, t, m, n=n: ctx.progress(n * 100 + d * 100 // max(t, 1), len(steps) * 100, m))
             tokens = tokenize_values(values, policy.kind or "text", key, region=config.phone_region,
-                                     column=column, ctx=ctx, workers=workers, regions=regions)
+                                     column=column, ctx=inner, workers=workers, regions=regions)
             entry["vault_added"] = new_vault.add(tokens, values)
             out[column] = tokens
         elif policy.action == "mask":
@@ -199,5 +200,5 @@ def pseudonymize(
             entry["unparsed"] = filled - int((result != "").sum())
             out[column] = result
         report["columns"][column] = entry
-    ctx.progress(len(steps), len(steps), "Done")
+    ctx.progress(len(steps) * 100, len(steps) * 100, "Done")
     return out, new_vault, report

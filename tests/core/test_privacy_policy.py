@@ -114,7 +114,8 @@ def test_progress_is_reported_and_cancel_stops_the_work():
     seen = []
     config = default_config(detect_pii(PEOPLE))
     pseudonymize(PEOPLE, config, KEY, ctx=JobContext(lambda d, t, m: seen.append((d, t))))
-    assert seen[0] == (0, 10) and seen[-1] == (10, 10)  # ten columns change
+    assert seen[0] == (0, 1000) and seen[-1] == (1000, 1000)  # ten columns change, 100 steps each
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and {t for _, t in seen} == {1000}
     ctx = JobContext()
     ctx.cancel()
     with pytest.raises(Cancelled):
