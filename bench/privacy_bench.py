@@ -88,7 +88,9 @@ def main() -> None:
     tokenize_values(emails, "email", KEY, workers=2)
     tokenize_values(phones, "phone", KEY, workers=2)
     took = time.perf_counter() - start
-    print(f"both columns, 2 workers: {took:.2f} s for {2 * rows:,} values; peak {peak_mb():.0f} MB")
+    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"both columns, 2 workers: {took:.2f} s for {2 * rows:,} values; peak {peak_mb():.0f} MB "
+          f"(largest worker process {worker_mb:.0f} MB)")
 
 
 if __name__ == "__main__":
