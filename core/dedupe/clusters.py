@@ -17,7 +17,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 # Inside a group, a pair scoring below this is "clearly different people".
-CONFLICT_BELOW = 0.05
+CONFLICT_BELOW = 0.25
 # Groups larger than this are only checked against the pairs already scored.
 FULL_CHECK_MAX = 60
 
@@ -45,50 +45,72 @@ def cluster(
     same: list[tuple[int, int]] = (),
     different: list[tuple[int, int]] = (),
     score: ScoreFn | None = None,
+    strength: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Group number per record (0-based, in order of first appearance)."""
+    """Group number per record (0-based, in order of first appearance).
+
+    ``strength`` orders links when a group is rebuilt (match weights separate pairs
+    whose probabilities all round to 1.0); it defaults to ``prob``.
+    """
     edge = prob >= threshold
-    ea, eb, ep = a[edge], b[edge], prob[edge]
+    strength = prob if strength is None else strength
+    ea, eb, ep = a[edge], b[edge], strength[edge]
     if same:
-        sa, sb = np.array(same, dtype=np.int64).T
-        ea, eb, ep = np.r_[ea, sa], np.r_[eb, sb], np.r_[ep, np.full(len(sa), 2.0)]
+        sa, sb = np.array(same, dtype=np.int64).reshape(-1, 2).T
+        ea, eb, ep = np.r_[ea, sa], np.r_[eb, sb], np.r_[ep, np.full(len(sa), np.inf)]
     forbid = {(min(x, y), max(x, y)) for x, y in different}
     if forbid:
-        keep = np.array([(min(x, y), max(x, y)) not in forbid for x, y in zip(ea, eb, strict=True)],
-                        dtype=bool)
+        keep = ~np.isin(np.minimum(ea, eb) * n + np.maximum(ea, eb),
+                        [x * n + y for x, y in forbid])
         ea, eb, ep = ea[keep], eb[keep], ep[keep]
     labels = _components(n, ea, eb)
     sizes = np.bincount(labels)
-    big = np.flatnonzero(sizes >= 3)
-    if len(big) == 0:
+    conflicts = _conflicts(labels, sizes, a, b, prob, forbid, score)
+    if not conflicts:
         return _first_seen_numbering(labels)
-    known = dict(zip(zip(a.tolist(), b.tolist(), strict=True), prob.tolist(), strict=True))
     edge_group = labels[ea]
     next_label = labels.max() + 1
-    for g in big:
-        members = np.flatnonzero(labels == g)
-        conflicts = _conflicts(members, known, forbid, score)
-        if not conflicts:
-            continue
+    for g, bad in conflicts.items():
         mine = edge_group == g
-        pieces = _rebuild(members, ea[mine], eb[mine], ep[mine], conflicts)
+        members = np.flatnonzero(labels == g)
+        pieces = _rebuild(members, ea[mine], eb[mine], ep[mine], bad)
         for piece in pieces[1:]:
             labels[piece] = next_label
             next_label += 1
     return _first_seen_numbering(labels)
 
 
-def _conflicts(members, known, forbid, score: ScoreFn | None) -> set[tuple[int, int]]:
-    """Pairs inside a group that are clearly different people."""
-    if len(members) <= FULL_CHECK_MAX and score is not None:
-        ia, ib = np.triu_indices(len(members), k=1)
-        pa, pb = members[ia], members[ib]
-        probs = score(pa, pb)
-        bad = {(int(x), int(y)) for x, y, p in zip(pa, pb, probs, strict=True) if p < CONFLICT_BELOW}
-    else:
-        inside = set(members.tolist())
-        bad = {k for k, p in known.items() if p < CONFLICT_BELOW and k[0] in inside and k[1] in inside}
-    return bad | {k for k in forbid if k[0] in members and k[1] in members}
+def _conflicts(labels, sizes, a, b, prob, forbid, score) -> dict[int, set[tuple[int, int]]]:
+    """Per group of three or more, the pairs inside it that are clearly different people.
+
+    Groups up to FULL_CHECK_MAX records have every inner pair scored (in one batch);
+    bigger ones are checked against the candidate pairs already scored.
+    """
+    found: dict[int, set[tuple[int, int]]] = {}
+
+    def add(x: np.ndarray, y: np.ndarray) -> None:
+        for i, j in zip(x.tolist(), y.tolist(), strict=True):
+            found.setdefault(int(labels[i]), set()).add((min(i, j), max(i, j)))
+
+    for i, j in forbid:
+        if labels[i] == labels[j]:
+            add(np.array([i]), np.array([j]))
+    small = (sizes >= 3) & (sizes <= FULL_CHECK_MAX)
+    if score is not None and small.any():
+        rows = np.flatnonzero(small[labels])
+        rows = rows[np.argsort(labels[rows], kind="stable")]
+        pa, pb = [], []
+        for members in np.split(rows, np.flatnonzero(np.diff(labels[rows])) + 1):
+            ia, ib = np.triu_indices(len(members), k=1)
+            pa.append(members[ia])
+            pb.append(members[ib])
+        pa, pb = np.concatenate(pa), np.concatenate(pb)
+        bad = score(pa, pb) < CONFLICT_BELOW
+        add(pa[bad], pb[bad])
+    big = sizes[labels[a]] > (FULL_CHECK_MAX if score is not None else 2)
+    inside = big & (labels[a] == labels[b]) & (prob < CONFLICT_BELOW)
+    add(a[inside], b[inside])
+    return found
 
 
 def _rebuild(members, ea, eb, ep, conflicts) -> list[list[int]]:

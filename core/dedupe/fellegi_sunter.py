@@ -8,10 +8,13 @@ pairs, with no labels needed. Review decisions, when there are some, enter EM as
 known answers. Exact agreement on a common value (Smith, London) is worth less than
 on a rare one: the u of an exact match is replaced by how common the value is.
 
-Evidence against a match is kept strong on purpose: a different date of birth or a
-different first name (family members at one address) cannot be outvoted by the many
-household fields they share (address, phone, surname), which are one piece of evidence
-counted several times if treated as independent.
+Evidence against a match is kept strong on purpose, because family members share a
+surname, an address and a phone: a clearly different date of birth counts at least
+20 bits against, and a clearly different first name decides "different people" unless
+the birthdays or an identity number (social security, passport) are the same (then
+it is more likely a data-entry error). Street, town
+and postcode agree and change together, so they count once, not three times. A shared
+name with nothing else in common never merges on its own: it goes to review.
 """
 
 from __future__ import annotations
@@ -21,14 +24,19 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from core.dedupe.compare import TERM_FREQUENCY, Encoded, compare_pairs, comparison_levels
+from core.dedupe.normalise import is_identifier
 from core.jobs import JobContext, ensure_context
 
-# Fields that describe where someone lives: a family shares all of them, so together
-# they count as much as the strongest one among them, not as their sum.
-HOUSEHOLD = ("street", "city", "postcode", "phone", "last")
-# Disagreement on these means a different person, whatever the household says.
-IDENTITY = ("first", "dob")
-IDENTITY_AGAINST_BITS = 12.0
+# Fields of one address: they agree together and change together when someone moves,
+# so they count as much as the strongest among them (for and against), not as a sum.
+ADDRESS = ("street", "city", "postcode")
+NAMES = ("first", "last", "gender")
+# A name alone tops out here (probability 0.8 with an even prior): review, not merge.
+NAME_ONLY_CAP_BITS = 2.0
+# Evidence against, in bits: a different birthday at least this much...
+DOB_AGAINST_BITS = 20.0
+# ...and a different first name without the same birthday: "different people".
+FIRST_NAME_VETO_BITS = 40.0
 # The lowest u a level may have (rare exact values do not make infinite evidence).
 U_FLOOR = 1e-6
 
@@ -47,12 +55,12 @@ class MatchModel:
         return asdict(self)
 
     def weights(self) -> list[np.ndarray]:
-        """log2(m/u) per level, with disagreement on identity fields kept strongly against."""
+        """log2(m/u) per level, a different birthday kept strongly against."""
         out = []
         for name, m, u in zip(self.comparisons, self.m, self.u, strict=True):
             w = np.log2(np.asarray(m) / np.asarray(u))
-            if name in IDENTITY:
-                w[0] = min(w[0], -IDENTITY_AGAINST_BITS)
+            if name == "dob":
+                w[0] = min(w[0], -DOB_AGAINST_BITS)
             out.append(w)
         return out
 
@@ -65,7 +73,7 @@ def _random_pairs(n: int, size: int, seed: int = 0) -> tuple[np.ndarray, np.ndar
     return a[keep], b[keep]
 
 
-def estimate_u(enc: Encoded, names: list[str], sample: int = 200_000) -> list[list[float]]:
+def estimate_u(enc: Encoded, names: list[str], sample: int = 30_000) -> list[list[float]]:
     """u per level from random pairs: how often different people agree by chance."""
     a, b = _random_pairs(enc.n, min(sample, max(enc.n * 20, 1000)))
     _, levels = compare_pairs(enc, a, b)
@@ -112,12 +120,12 @@ def fit(
     it = 0
     for it in range(1, max_iter + 1):
         ctx.progress(it, max_iter, "Learning what makes a match")
-        logit = np.full(len(pat), np.log2(prior / (1 - prior)))
-        for k in range(len(names)):
-            w = np.log2(np.asarray(m[k]) / np.asarray(u[k]))
-            col = pat[:, k]
-            logit += np.where(col >= 0, w[np.maximum(col, 0)], 0.0)
-        post = 1.0 / (1.0 + np.exp2(-np.clip(logit, -60, 60)))
+        # The E-step scores like the final model (address grouped, identity vetoes), so
+        # households never become the "match" class.
+        weights = MatchModel(names, m, u, prior).weights()
+        per_field = [np.where(pat[:, k] >= 0, weights[k][np.maximum(pat[:, k], 0)], 0.0)
+                     for k in range(len(names))]
+        post = probability(np.log2(prior / (1 - prior)) + _combine(names, per_field, pat))
         post = np.where(pat_label >= 0, pat_label, post)
         weight = post * counts
         new_m = [_frequencies(pat[:, k], n_levels[k], prior=0.1, weights=weight)
@@ -137,23 +145,42 @@ def match_weights(model: MatchModel, enc: Encoded, levels: np.ndarray,
                   a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Total evidence in bits per pair (prior included), term-frequency adjusted."""
     weights = model.weights()
-    total = np.full(len(levels), np.log2(model.prior / (1 - model.prior)))
-    strongest = np.zeros(len(levels))
+    per_field = []
     for k, name in enumerate(model.comparisons):
         col = levels[:, k]
         w = np.where(col >= 0, weights[k][np.maximum(col, 0)], 0.0)
         top = len(weights[k]) - 1
         if name in TERM_FREQUENCY and name in enc.tf:
-            codes = enc.codes[name]
-            tf = np.maximum(enc.tf[name][np.maximum(codes[a], 0)], U_FLOOR)
-            exact = col == top
-            w = np.where(exact, np.log2(model.m[k][top] / tf), w)
-        if name in HOUSEHOLD:
+            tf = np.maximum(enc.tf[name][np.maximum(enc.codes[name][a], 0)], U_FLOOR)
+            w = np.where(col == top, np.log2(model.m[k][top] / tf), w)
+        per_field.append(w)
+    return np.log2(model.prior / (1 - model.prior)) + _combine(model.comparisons, per_field,
+                                                               levels)
+
+
+def _combine(names: list[str], per_field: list[np.ndarray], levels: np.ndarray) -> np.ndarray:
+    """Sum of the fields' evidence, the address fields counted as one, the veto applied."""
+    total = np.zeros(len(levels))
+    if "first" in names:
+        k = names.index("first")
+        veto = levels[:, k] == 0
+        for j, name in enumerate(names):
+            if name == "dob" or is_identifier(name):
+                veto &= levels[:, j] != len(comparison_levels(name)) - 1
+        per_field = list(per_field)
+        per_field[k] = np.where(veto, -FIRST_NAME_VETO_BITS, per_field[k])
+    strongest, weakest = total.copy(), total.copy()
+    beyond_name = np.zeros(len(levels), dtype=bool)
+    for name, w in zip(names, per_field, strict=True):
+        if name in ADDRESS:
             strongest = np.maximum(strongest, w)
-            total += np.minimum(w, 0)
+            weakest = np.minimum(weakest, w)
         else:
-            total += w
-    return total + strongest
+            total = total + w
+        if name not in NAMES:
+            beyond_name |= w > 1.0
+    total = total + strongest + weakest
+    return np.where(beyond_name, total, np.minimum(total, NAME_ONLY_CAP_BITS))
 
 
 def probability(weight: np.ndarray) -> np.ndarray:

@@ -71,7 +71,13 @@ PLUS_TAGS = DOTS_IGNORED | {
 }
 DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
 
+IDENTIFIER_HEADERS = {"socsecid", "ssn", "nationalid", "taxid", "passport"}
 _HEADER_RE = re.compile(r"[^a-z0-9]")
+
+
+def is_identifier(field: str) -> bool:
+    """An extra field holding a personal identity number (same number = same person)."""
+    return field.startswith("extra:") and _header_key(field[6:]) in IDENTIFIER_HEADERS
 
 
 def _header_key(column: str) -> str:

@@ -137,7 +137,7 @@ def group_records(
     same = [(d.left, d.right) for d in decisions if d.same]
     different = [(d.left, d.right) for d in decisions if not d.same]
     labels = cluster(n, scored.left, scored.right, scored.probability, threshold,
-                     same, different, scored.score)
+                     same, different, scored.score, scored.weight)
     a, b, p = scored.left, scored.right, scored.probability
     together = labels[a] == labels[b]
     best = np.zeros(n)
@@ -150,8 +150,8 @@ def group_records(
     best = np.where(alone, near, best)
     decided = {(min(d.left, d.right), max(d.left, d.right)) for d in decisions}
     review = (p >= review_threshold) & (p < threshold)
-    review_open = int(sum(1 for x, y in zip(a[review], b[review], strict=True)
-                          if (int(x), int(y)) not in decided))
+    review &= ~np.isin(a * n + b, [x * n + y for x, y in decided])
+    review_open = int(np.count_nonzero(review))
     report = {
         "records": n,
         "people": int(labels.max() + 1) if n else 0,

@@ -26,9 +26,9 @@ def demo(tmp_path_factory):
 def test_demo_pairwise_quality(demo):
     crm, person, out, report = demo
     precision, recall, f1 = pairwise(person, out["cluster_id"])
-    # Measured on 2,311 records / 382 true pairs: precision 1.000, recall 0.997, F1 0.999.
+    # Measured on 2,311 records / 382 true pairs: precision 1.000, recall 0.992, F1 0.996.
     assert precision >= 0.995
-    assert recall >= 0.99
+    assert recall >= 0.985
     assert f1 >= 0.99
     assert report["people"] == out["cluster_id"].nunique()
     assert abs(report["people"] - len(set(person))) <= 3
@@ -39,6 +39,12 @@ def test_family_members_at_one_address_are_not_merged(demo):
     feats = normalise(crm, None, "customer_id")
     home = (feats["last"] + "|" + feats["street"] + "|" + feats["phone"]).to_numpy()
     households = pair_set(home) - pair_set(person)  # same home, different people
-    assert len(households) >= 50
+    dob, first = feats["dob"].to_numpy(), feats["first"].to_numpy()
+    family = {(i, j) for i, j in households
+              if dob[i] and dob[j] and dob[i] != dob[j] and first[i] != first[j]}
+    assert len(households) == 130 and len(family) == 115
     merged = pair_set(out["cluster_id"])
+    assert not family & merged
+    # Also when a birthday is missing: the chain guard keeps Aurélie apart from her
+    # mother Amélie even though Aurélie ~ Amélie (no birthday) ~ Amélie (1963).
     assert not households & merged
