@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.jobs import JobRunner, user_message
+from core.quality.base import count
 from core.quality.clustering import (
     METHOD_LABELS,
     METHODS,
@@ -33,15 +35,16 @@ from core.quality.clustering import (
 )
 
 MERGE, VALUES, KEEP = 0, 1, 2
+SLOT = "quality-spellings"
 
 
 class ClusterDialog(QDialog):
     """Pick a column and a way of comparing; tick the groups to merge and the spelling to keep."""
 
-    def __init__(self, frame: pd.DataFrame, columns: list[str], parent=None) -> None:
+    def __init__(self, frame: pd.DataFrame, columns: list[str], jobs: JobRunner, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Spellings of the same value")
-        self.frame = frame
+        self.frame, self.jobs = frame, jobs
         self.clusters: list[ValueCluster] = []
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(
@@ -88,10 +91,19 @@ class ClusterDialog(QDialog):
         return ClusterConfig(self.column.currentText(), self.method.currentData(), radius=self.radius.value())
 
     def find(self) -> None:
-        """Distinct values only, so this is quick even on big files."""
-        self.show_clusters(find_clusters(self.frame, self.config()))
+        """Compares distinct values in the background; a new search replaces a running one."""
+        frame, config = self.frame, self.config()
+        self.summary.setText("Looking for different spellings…")
+        self.find_button.setEnabled(False)
+        self.jobs.start(SLOT, lambda ctx: find_clusters(frame, config, ctx), self.show_clusters,
+                        self._failed)
+
+    def _failed(self, exc: Exception) -> None:
+        self.find_button.setEnabled(True)
+        self.summary.setText(user_message(exc))
 
     def show_clusters(self, clusters: list[ValueCluster]) -> None:
+        self.find_button.setEnabled(True)
         self.clusters = clusters
         self.table.setRowCount(len(clusters))
         for i, cluster in enumerate(clusters):
@@ -107,7 +119,7 @@ class ClusterDialog(QDialog):
             keep.addItems([v for v, _ in cluster.values])
             self.table.setCellWidget(i, KEEP, keep)
         rows = sum(c.rows for c in clusters)
-        self.summary.setText(f"{len(clusters)} groups of spellings covering {rows} rows"
+        self.summary.setText(f"{count(len(clusters), 'group')} of spellings covering {count(rows, 'row')}"
                              if clusters else "No different spellings of one value found")
         self.merge_button.setEnabled(bool(clusters))
 

@@ -104,11 +104,12 @@ def test_setting_changes_the_preview(qtbot, screen):
 
 
 def test_spellings_dialog_merges_through_a_previewed_step(qtbot, screen):
-    dialog = ClusterDialog(screen.document.frame("crm"), screen.category_columns(), screen)
+    dialog = ClusterDialog(screen.document.frame("crm"), screen.category_columns(), screen.jobs, screen)
     qtbot.addWidget(dialog)
     assert screen.category_columns() == ["company"]
     qtbot.mouseClick(dialog.find_button, Qt.MouseButton.LeftButton)
-    assert dialog.summary.text() == "1 groups of spellings covering 3 rows"
+    qtbot.waitUntil(lambda: dialog.find_button.isEnabled())
+    assert dialog.summary.text() == "1 group of spellings covering 3 rows"
     assert dialog.table.item(0, 1).text() == "NIKE Inc. (1), Nike (1), nike inc (1)"
     dialog.table.cellWidget(0, 2).setCurrentText("Nike")
     config = dialog.merge_config()

@@ -432,7 +432,7 @@ class Screen(StepScreen):
         return [c for c in frame.columns if roles.get(c, Role.OTHER) in CATEGORY_ROLES]
 
     def open_spellings(self) -> ClusterDialog:
-        dialog = ClusterDialog(self.document.frame(self.current_file), self.category_columns(), self)
+        dialog = ClusterDialog(self.document.frame(self.current_file), self.category_columns(), self.jobs, self)
         dialog.accepted.connect(lambda: self.preview_merge(dialog.merge_config()))
         dialog.open()
         return dialog
