@@ -85,7 +85,7 @@ class Merger:
         self._empty = {f: EmptyValue(name=f) for f in self.fields}
         self._id_column = id_column(frame, roles)
 
-    def context(self, row: pd.Series, variant: str = "") -> dict:
+    def context(self, row, variant: str = "") -> dict:
         """The merge fields of one person: columns, role aliases, persona, products."""
         values = {f: row.get(c, "") for f, c in self.columns.items()}
         segment = str(row.get(self.config.segment_column, ""))
@@ -100,7 +100,8 @@ class Merger:
         ctx["recommendations"] = products or self._empty["recommendations"]
         return ctx
 
-    def render(self, row: pd.Series, variant: str = "") -> Rendered:
+    def render(self, row, variant: str = "") -> Rendered:
+        """``row`` is a Series or a dict of one person's cells."""
         compiled = self.compiled.get(variant) or next(iter(self.compiled.values()))
         return compiled.render(self.context(row, variant))
 
@@ -157,7 +158,8 @@ def merge(
     failed: dict[object, str] = {}
     total = len(recipients)
     sender = config.sender or next(iter(templates.values())).sender
-    for i, (label, row) in enumerate(recipients.iterrows()):
+    rows = recipients.to_dict("records")  # plain dicts: iterrows costs more than rendering
+    for i, (label, row) in enumerate(zip(recipients.index, rows, strict=True)):
         if i % 500 == 0:
             ctx.progress(i, total, "Writing the messages")
         variant = str(variants.get(label, ""))
