@@ -13,7 +13,6 @@ import itertools
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from core.atomic import atomic_path
 from core.demo.crm import CRM_COLUMNS, Crm
@@ -65,11 +64,12 @@ def generate(
 
     names = np.array([b["name"] for b in spec["behaviours"]], dtype=object)
     person_rows = crm.person_of()[perm]
-    truth = pd.DataFrame({
-        "customer_id": ids,
-        "person_id": [f"P{p + 1:07d}" for p in person_rows],
-        "behaviour": names[people.behaviour[person_rows]],
-    })  # fmt: skip
+    truth = zip(
+        ids,
+        (f"P{p + 1:07d}" for p in person_rows),
+        names[people.behaviour[person_rows]],
+        strict=True,
+    )
     # a sheet holds 1,048,576 rows: a bigger CRM is written as crm.csv instead
     crm_name = "crm.xlsx" if n_records <= XLSX_MAX_ROWS else "crm.csv"
     paths = {"crm": out / crm_name, "sales": out / "sales.csv", "truth": out / "truth.csv"}
@@ -78,15 +78,15 @@ def generate(
         rows = ([ids[q], *crm.row(int(perm[q]))] for q in range(n_records))
         if crm_name.endswith(".xlsx"):
             write_xlsx(tmp["crm"], "Contacts", CRM_COLUMNS, rows, report(0, "Writing the CRM"))
-        else:
-            frames = (  # "+49 ..." must stay text when the CSV is opened in a spreadsheet
-                pd.DataFrame(chunk, columns=CRM_COLUMNS).map(neutralise_formula)
-                for chunk in _batched(rows)
-            )
-            write_csv(tmp["crm"], frames, report(0, "Writing the CRM"))
-        write_csv(tmp["truth"], _chunks(truth), report(n_records, "Writing the truth file"))
+        else:  # "+49 ..." must stay text when the CSV is opened in a spreadsheet
+            safe = ([neutralise_formula(v) for v in row] for row in rows)
+            write_csv(tmp["crm"], CRM_COLUMNS, _batched(safe), report(0, "Writing the CRM"))
+        truth_chunks = _batched(truth)
+        write_csv(
+            tmp["truth"], TRUTH_COLUMNS, truth_chunks, report(n_records, "Writing the truth file")
+        )
         sales = _sales_chunks(orders, catalogue, ids[position][booked_on], spec["channels"])
-        write_csv(tmp["sales"], sales, report(2 * n_records, "Writing the sales"))
+        write_csv(tmp["sales"], SALES_COLUMNS, sales, report(2 * n_records, "Writing the sales"))
         ctx.progress(total, total, "Done")
     behaviour_counts = np.bincount(people.behaviour, minlength=len(names))
     return {
@@ -111,29 +111,33 @@ def _booking_records(rng: np.random.Generator, crm: Crm, orders: Orders) -> np.n
 
 
 def _batched(rows):
+    """Lists of up to :data:`CHUNK` rows from an iterator of rows."""
+    rows = iter(rows)
     return iter(lambda: list(itertools.islice(rows, CHUNK)), [])
 
 
-def _chunks(frame: pd.DataFrame):
-    for start in range(0, max(len(frame), 1), CHUNK):
-        yield frame.iloc[start : start + CHUNK]
+def _money(values: np.ndarray) -> list[str]:
+    return [f"{v:.2f}" for v in values.tolist()]
 
 
 def _sales_chunks(orders: Orders, cat: Catalogue, customer_ids: np.ndarray, channels: list[str]):
+    """Sales rows as text, a chunk at a time, in :data:`SALES_COLUMNS` order."""
     channel_names = np.array(channels, dtype=object)
     for start in range(0, len(orders), CHUNK):
         sl = slice(start, start + CHUNK)
         product = orders.product[sl]
-        yield pd.DataFrame({
-            "order_id": [f"O{i:08d}" for i in range(start + 1, start + len(product) + 1)],
-            "customer_id": customer_ids[sl],
-            "order_date": iso_days(orders.day[sl]),
-            "product": cat.names[product],
-            "category": cat.categories[product],
-            "channel": channel_names[orders.channel[sl]],
-            "quantity": orders.quantity[sl],
-            "unit_price": cat.prices[product],
-            "discount": orders.discount[sl],
-            "amount": orders.amount[sl],
-            "currency": "EUR",
-        })  # fmt: skip
+        n = len(product)
+        yield list(zip(
+            [f"O{i:08d}" for i in range(start + 1, start + n + 1)],
+            customer_ids[sl],
+            iso_days(orders.day[sl]).tolist(),
+            cat.names[product],
+            cat.categories[product],
+            channel_names[orders.channel[sl]],
+            orders.quantity[sl].astype(str).tolist(),
+            _money(cat.prices[product]),
+            _money(orders.discount[sl]),
+            _money(orders.amount[sl]),
+            ["EUR"] * n,
+            strict=True,
+        ))  # fmt: skip

@@ -32,9 +32,8 @@ class Crm:
         self.dob = people.dob.astype(str)
         self.created = iso_days(first_day - rng.integers(0, 120, n))
         self.phone_style = rng.choice(len(_ORIGINAL_PHONE_STYLES), n, p=_ORIGINAL_PHONE_STYLES)
-        self.missing = rng.random((n, 4)) < np.array(
-            [0.03, 0.05, 0.05, 0.05]
-        )  # email, phone, dob, gender
+        # originals miss an e-mail, phone, birthday or gender now and then
+        self.missing = rng.random((n, 4)) < np.array([0.03, 0.05, 0.05, 0.05])
         m = int(round(n * DUPLICATE_SHARE)) if n >= 5 else 0
         self.dup_people = rng.choice(n, m, replace=False) if m else np.empty(0, dtype=int)
         extra = 1 + (rng.random(m) < 0.3).astype(int)

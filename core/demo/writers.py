@@ -8,6 +8,7 @@ through openpyxl; the result opens in Excel, LibreOffice, openpyxl and calamine.
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import tempfile
@@ -15,8 +16,6 @@ import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from xml.sax.saxutils import escape
-
-import pandas as pd
 
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 _STAMP = "2026-01-01T00:00:00Z"
@@ -151,11 +150,15 @@ def write_xlsx(
     os.chmod(tmp, 0o600)
 
 
-def write_csv(tmp: Path, chunks: Iterable[pd.DataFrame], progress: Callable[[int], None]) -> None:
-    """Write DataFrame chunks as one UTF-8 CSV (money with two decimals)."""
+def write_csv(
+    tmp: Path, header: list[str], chunks: Iterable[list], progress: Callable[[int], None]
+) -> None:
+    """Write ``header`` then lists of text rows as one UTF-8 CSV (quoting where needed)."""
     done = 0
     with open(tmp, "w", encoding="utf-8", newline="") as fh:
-        for k, chunk in enumerate(chunks):
-            chunk.to_csv(fh, index=False, header=k == 0, lineterminator="\n", float_format="%.2f")
-            done += len(chunk)
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(header)
+        for rows in chunks:
+            writer.writerows(rows)
+            done += len(rows)
             progress(done)
