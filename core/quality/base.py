@@ -108,19 +108,28 @@ def _map_chunk(fn: Callable, values: list[str]) -> list:
     return [fn(v) for v in values]
 
 
-_pool: ProcessPoolExecutor | None = None
-_pool_lock = threading.Lock()
+_pools: list[ProcessPoolExecutor] = []
+_pools_lock = threading.Lock()
 
 
-def _shared_pool(workers: int) -> ProcessPoolExecutor:
-    """One pool of spawned workers for the whole session: start-up is paid once, and the
-    workers' caches stay warm from the report to the preview to the apply."""
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-            atexit.register(_pool.shutdown, wait=False, cancel_futures=True)
-        return _pool
+def _worker_pools(workers: int) -> list[ProcessPoolExecutor]:
+    """Spawned single-process pools kept for the session: start-up is paid once, and chunk
+    ``i`` always goes to worker ``i % n``, so the same values meet the same warm cache
+    from the report to the preview to the apply."""
+    with _pools_lock:
+        if not _pools:
+            spawn = multiprocessing.get_context("spawn")
+            _pools.extend(ProcessPoolExecutor(max_workers=1, mp_context=spawn) for _ in range(workers))
+            atexit.register(shutdown_workers)
+        return list(_pools)
+
+
+def shutdown_workers() -> None:
+    """Stop the worker processes (at exit, or to measure their CPU time)."""
+    with _pools_lock:
+        for pool in _pools:
+            pool.shutdown(wait=True, cancel_futures=True)
+        _pools.clear()
 
 
 def map_distinct(
@@ -132,22 +141,21 @@ def map_distinct(
     ``fn`` must be picklable (a module-level function or a ``functools.partial`` of one).
     Workers are spawned, never forked, so this is safe from a Qt GUI thread.
     """
-    global _pool
     values = list(values)
     total = len(values)
     chunks = [values[i : i + CHUNK] for i in range(0, total, CHUNK)]
     out: list = []
     workers = min(2, os.cpu_count() or 1)
     if parallel and total >= PARALLEL_MIN and workers > 1:
-        futures = [_shared_pool(workers).submit(_map_chunk, fn, chunk) for chunk in chunks]
+        pools = _worker_pools(workers)
+        futures = [pools[i % len(pools)].submit(_map_chunk, fn, c) for i, c in enumerate(chunks)]
         try:
             for fut in futures:
                 out.extend(fut.result())
                 ctx.progress(len(out), total, label)
             return out
         except BrokenProcessPool:
-            with _pool_lock:
-                _pool = None  # a worker died (out of memory?): carry on in this process
+            shutdown_workers()  # a worker died (out of memory?): carry on in this process
             out = []
         finally:
             for fut in futures:
