@@ -13,6 +13,7 @@ from core.errors import KeyStoreError
 from core.privacy import keystore
 from core.privacy.consent import contactable, suppression_from_state
 from core.privacy.keystore import KeyRef
+from core.privacy.policy import ColumnPolicy
 from core.privacy.vault import Vault, project_vault, reveal
 from tests.core.privacy_support import MemoryKeyring
 from ui import privacy_passphrase
@@ -73,12 +74,12 @@ def test_waiting_for_a_customer_list(qtbot):
 
 def test_columns_show_kind_policy_and_preview_and_a_change_is_undoable(screen):
     row = _row(screen, "email")
-    assert screen.columns.item(row, 1).text() == "e-mail addresses (100% sure)"
+    assert screen.columns.cellWidget(row, 1).currentText() == "e-mail addresses (100% sure)"
     combo = screen.columns.cellWidget(row, 2)
     assert combo.currentData() == "token"
     assert screen.columns.item(row, 3).text().startswith("email_v1_")
     assert screen.columns.item(_row(screen, "postcode"), 3).text() == "101"
-    assert screen.columns.item(_row(screen, "customer_id"), 1).text() == "nothing personal"
+    assert screen.columns.cellWidget(_row(screen, "customer_id"), 1).currentText() == "nothing personal"
     assert screen.preview_after.frame()["postcode"].tolist() == ["101", "101", "101", "200", "200"]
     combo.setCurrentIndex(2)  # "Show part only"
     assert screen.config().columns["email"].action == "mask"
@@ -232,3 +233,15 @@ def test_main_window_flow_on_the_demo_data(qtbot, memory_keyring):
         assert privacy.key_buttons["backup"].isEnabled()
     finally:
         win.jobs.shutdown()
+
+
+def test_the_user_overrides_what_a_column_holds(screen):
+    kind = screen.columns.cellWidget(_row(screen, "customer_id"), 1)
+    kind.setCurrentIndex(kind.findData("national_id"))
+    assert screen.config().columns["customer_id"] == ColumnPolicy("drop", "national_id", "")
+    assert screen.document.undo_stack.undoText() == "Privacy: customer_id holds national id numbers"
+    assert screen.columns.item(_row(screen, "customer_id"), 3).text() == "(left out)"
+    assert screen.document.audit_entries()[-1]["params"] == {
+        "action": "set kind", "column": "customer_id", "kind": "national_id", "table": "crm"}
+    screen.document.undo_stack.undo()
+    assert screen.config().columns["customer_id"] == ColumnPolicy("keep", None, "")

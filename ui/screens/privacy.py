@@ -37,9 +37,15 @@ from PySide6.QtWidgets import (
 from core.errors import LocalReachError
 from core.privacy import keystore
 from core.privacy.consent import SuppressionList, contactable, load_suppression
-from core.privacy.detect import LABELS, detect_pii
+from core.privacy.detect import LABELS, PII_KINDS, PiiGuess, detect_pii
 from core.privacy.keystore import KeyRef
-from core.privacy.policy import ColumnPolicy, PrivacyConfig, default_config, pseudonymize
+from core.privacy.policy import (
+    ColumnPolicy,
+    PrivacyConfig,
+    default_config,
+    default_policy,
+    pseudonymize,
+)
 from core.privacy.risk import k_anonymity, small_groups, suggest_generalisations
 from core.privacy.tokens import token_for
 from core.privacy.vault import Vault
@@ -63,7 +69,7 @@ class Screen(KeyActions, StepScreen):
         super().__init__(document, jobs, parent)
         self._key: bytes | None = None
         self._passphrase: str | None = None
-        self._guesses: dict = {}
+        self._guesses: dict[str, tuple] = {}
         self._build()
 
     # -- layout -----------------------------------------------------------------------
@@ -190,13 +196,15 @@ class Screen(KeyActions, StepScreen):
         if stored:
             return PrivacyConfig.from_dict(stored)
         frame = self.document.frame(name)
-        return default_config(self.guesses(frame)) if frame is not None else PrivacyConfig()
+        return default_config(self.guesses(name)) if frame is not None else PrivacyConfig()
 
-    def guesses(self, frame: pd.DataFrame) -> dict:
-        """Detected kinds, computed once per frame object (frames are never mutated)."""
-        if self._guesses.get("frame") is not frame:
-            self._guesses = {"frame": frame, "guesses": detect_pii(frame)}
-        return self._guesses["guesses"]
+    def guesses(self, name: str) -> dict:
+        """Detected kinds of a table, computed once per frame object (frames are never mutated)."""
+        frame = self.document.frame(name)
+        cached = self._guesses.get(name)
+        if cached is None or cached[0] is not frame:
+            cached = self._guesses[name] = (frame, detect_pii(frame))
+        return cached[1]
 
     def applied(self, name: str | None = None) -> bool:
         return bool(self._state().get("applied", {}).get(name or self.name))
@@ -210,6 +218,14 @@ class Screen(KeyActions, StepScreen):
         config.columns[column] = ColumnPolicy(action, old.kind, option)
         self._set_config(config, f"Privacy: {ACTION_LABELS[action].lower()} for {column}",
                          {"action": "set policy", "column": column, "policy": action, "option": option})
+
+    def set_kind(self, column: str, kind: str) -> None:
+        """The user knows better than detection: the column's kind, with that kind's usual policy."""
+        config = self.config()
+        config.columns[column] = default_policy(PiiGuess(kind or None, 1.0, ""))
+        label = LABELS.get(kind, "nothing personal")
+        self._set_config(config, f"Privacy: {column} holds {label}",
+                         {"action": "set kind", "column": column, "kind": kind or None})
 
     def _set_config(self, config: PrivacyConfig, text: str, params: dict) -> None:
         """Store a table's policies (one undo step) and record the change in the audit log."""
@@ -243,29 +259,24 @@ class Screen(KeyActions, StepScreen):
         if frame is None:
             return
         config = self.config()
-        guesses = self.guesses(frame) if not self.applied() else {}
+        guesses = self.guesses(self.name) if not self.applied() else {}
         self.columns.setRowCount(len(frame.columns))
         sample = frame.head(PREVIEW_ROWS)
         after = self._preview(sample, config)
         for row, column in enumerate(frame.columns):
             policy = config.columns.get(column, ColumnPolicy())
             guess = guesses.get(column)
-            kind = policy.kind or (guess.kind if guess else None)
-            looks = LABELS.get(kind, "nothing personal") if kind else "nothing personal"
-            if guess and guess.kind:
-                looks += f" ({guess.confidence:.0%} sure)"
             item = QTableWidgetItem(str(column))
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.columns.setItem(row, 0, item)
-            looks_item = QTableWidgetItem(looks)
-            looks_item.setToolTip(guess.reason if guess else "")
-            looks_item.setFlags(looks_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            self.columns.setItem(row, 1, looks_item)
-            combo = self._policy_combo(row, str(column))
-            combo.blockSignals(True)
-            combo.setCurrentIndex(list(ACTION_LABELS).index(policy.action))
-            combo.blockSignals(False)
-            combo.setEnabled(not self.applied())
+            kinds = [("nothing personal", "")] + [
+                (LABELS[k] + (f" ({guess.confidence:.0%} sure)" if guess and guess.kind == k else ""), k)
+                for k in PII_KINDS]
+            kind_combo = self._row_combo(row, 1, f"What {column} holds", kinds, self.set_kind)
+            kind_combo.setToolTip(guess.reason if guess else "")
+            self._show(kind_combo, policy.kind or "")
+            actions = [(label, action) for action, label in ACTION_LABELS.items()]
+            self._show(self._row_combo(row, 2, f"What to do with {column}", actions, self.set_policy), policy.action)
             example = next((str(v) for v in after.get(column, pd.Series(dtype=object)) if str(v)), "")
             self.columns.setItem(row, 3, QTableWidgetItem(example if column in after else "(left out)"))
         self.preview_before.set_frame(sample)
@@ -279,18 +290,26 @@ class Screen(KeyActions, StepScreen):
         )
         self.apply_button.setEnabled(not self.applied())
 
-    def _policy_combo(self, row: int, column: str) -> QComboBox:
-        """The row's drop-down, made once per column so a refresh never deletes a busy widget."""
-        combo = self.columns.cellWidget(row, 2)
-        if isinstance(combo, QComboBox) and combo.accessibleName() == f"What to do with {column}":
+    def _row_combo(self, row: int, col: int, name: str, items: list, slot) -> QComboBox:
+        """A drop-down in the column table, made once per cell so a refresh never deletes a
+        busy widget; ``slot(column, data)`` gets the user's choice."""
+        combo = self.columns.cellWidget(row, col)
+        if isinstance(combo, QComboBox) and combo.accessibleName() == name:
             return combo
         combo = QComboBox()
-        for action, label in ACTION_LABELS.items():
-            combo.addItem(label, action)
-        combo.setAccessibleName(f"What to do with {column}")
-        combo.currentIndexChanged.connect(lambda _i, c=column, w=combo: self.set_policy(c, w.currentData()))
-        self.columns.setCellWidget(row, 2, combo)
+        for label, data in items:
+            combo.addItem(label, data)
+        combo.setAccessibleName(name)
+        column = self.columns.item(row, 0).text()
+        combo.currentIndexChanged.connect(lambda _i, w=combo: slot(column, w.currentData()))
+        self.columns.setCellWidget(row, col, combo)
         return combo
+
+    def _show(self, combo: QComboBox, data: str) -> None:
+        combo.blockSignals(True)
+        combo.setCurrentIndex(max(0, combo.findData(data)))
+        combo.blockSignals(False)
+        combo.setEnabled(not self.applied())
 
     def _fill_sources(self) -> None:
         names = [n for n in SOURCES if self.document.frame(n) is not None]
