@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from jinja2 import TemplateError as JinjaError
 from jinja2 import TemplateSyntaxError, Undefined, meta, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
@@ -281,7 +282,8 @@ class Compiled:
             raise RenderError(f"unsafe template: {exc}") from None
         except RenderTimeout:
             raise RenderError(f"the template took longer than {MAX_SECONDS:g} s") from None
-        except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
+        except (JinjaError, TypeError, ValueError, ArithmeticError, LookupError,
+                RecursionError) as exc:
             raise RenderError(f"the template failed: {type(exc).__name__}") from None
         subject = out.get("subject", "").strip()
         if "\n" in subject or "\r" in subject:
