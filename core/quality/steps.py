@@ -21,7 +21,7 @@ from core.quality.base import StepReport, as_text
 from core.quality.clustering import ValueMergeConfig, merge_values
 from core.quality.contact import EmailConfig, PhoneConfig, standardise_emails, standardise_phones
 from core.quality.dates import DateConfig, guess_format, standardise_dates
-from core.quality.impute import ImputeConfig, impute_missing
+from core.quality.impute import ImputeConfig, impute_missing, numeric_columns
 from core.quality.money import MoneyConfig, standardise_money
 from core.quality.places import (
     CountryConfig,
@@ -131,6 +131,14 @@ def default_steps(df: pd.DataFrame, roles: dict[str, str], region: str = "DE") -
     if postcodes := columns_with(roles, Role.POSTCODE):
         cfg = PostcodeConfig(postcodes, (countries or [""])[0], region)
         steps.append(step_dict("postcodes", cfg))
+    return steps
+
+
+def suggested_steps(df: pd.DataFrame, roles: dict[str, str], region: str = "DE") -> list[dict]:
+    """What the Quality screen offers: the default steps, plus filling numeric gaps if any."""
+    steps = default_steps(df, roles, region)
+    if numeric_columns(df, roles):
+        steps.append(step_dict("impute", ImputeConfig()))
     return steps
 
 

@@ -35,9 +35,8 @@ from core.quality.base import Preview, count, preview
 from core.quality.clustering import ValueMergeConfig
 from core.quality.dates import FORMAT_LABELS, FORMATS
 from core.quality.impute import METHODS as IMPUTE_METHODS
-from core.quality.impute import ImputeConfig, numeric_columns
 from core.quality.report import QualityReport, ReportConfig, quality_report
-from core.quality.steps import STEPS, default_steps, run_step, step_dict
+from core.quality.steps import STEPS, run_step, step_dict, suggested_steps
 from core.roles import Role
 from ui.frame_model import FrameModel
 from ui.quality_bars import BarRow, QualityBars
@@ -67,6 +66,7 @@ class Screen(StepScreen):
         self.last_preview: Preview | None = None
         self._pending_step: dict | None = None
         self._previewed: tuple | None = None  # (step, frame) that last_preview shows
+        self._suggested: dict[str, list[dict]] = {}  # file -> fixes that fit its columns
         self._controls: dict[str, QWidget] = {}
         self.body.addLayout(self._build_top())
         splitter = QSplitter()
@@ -202,12 +202,16 @@ class Screen(StepScreen):
             self.score.setText("Checking…")
             frames = self.frames()
             roles = {n: self.document.roles(n) for n in frames}
-            config = ReportConfig(region=self.region_code())
-            self.run_job(lambda ctx: quality_report(frames, roles, config, ctx), self._report_done,
-                         "Checking your data…")
+            region = self.region_code()
+
+            def check(ctx):
+                report = quality_report(frames, roles, ReportConfig(region=region), ctx)
+                return report, {n: suggested_steps(f, roles[n], region) for n, f in frames.items()}
+
+            self.run_job(check, self._report_done, "Checking your data…")
         else:
             self._show_report()
-        self._fill_steps()
+            self._fill_steps()
 
     def region_code(self) -> str:
         text = self.region.text().strip().upper()
@@ -226,9 +230,10 @@ class Screen(StepScreen):
             self.file_choice.blockSignals(False)
 
     # -- the report -------------------------------------------------------------------------
-    def _report_done(self, report: QualityReport) -> None:
-        self.report = report
+    def _report_done(self, result: tuple[QualityReport, dict[str, list[dict]]]) -> None:
+        self.report, self._suggested = result
         self._show_report()
+        self._fill_steps()
         self.statusChanged.emit()
 
     def _show_report(self) -> None:
@@ -277,18 +282,9 @@ class Screen(StepScreen):
         self.show_all_button.setEnabled(False)
 
     # -- steps ----------------------------------------------------------------------------
-    def available_steps(self) -> list[dict]:
-        frame = self.document.frame(self.current_file)
-        if frame is None:
-            return []
-        roles = self.document.roles(self.current_file)
-        steps = default_steps(frame, roles, self.region_code())
-        if numeric_columns(frame, roles):
-            steps.append(step_dict("impute", ImputeConfig()))
-        return steps
-
     def _fill_steps(self) -> None:
-        steps = self.available_steps()
+        """The fixes worked out with the report (in the background) for the file shown."""
+        steps = self._suggested.get(self.current_file, [])
         shown = [self.steps.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.steps.count())]
         if steps == shown:
             return
