@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
 
 import python_calamine
 
@@ -27,43 +26,22 @@ MAX_CELLS = 50_000_000  # rows x columns spanned from A1: what calamine allocate
 SPARSE_MIN_CELLS = 2_000_000  # above this span, the sheet must be reasonably filled...
 SPARSE_RATIO = 20  # ...with at least one cell present per 20 spanned
 _READ = 1 << 20
+MAX_TAG_BYTES = 4 << 20  # a chunk is cut after its last ">"; no real tag or text is this long
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_ROOT_START = re.compile(rb"<[A-Za-z_]")
-_CELL_COLUMN = re.compile(rb'r="([A-Z]{1,4})[0-9]')
-_CELL_ROW = re.compile(rb'r="[A-Z]{1,4}([0-9]{1,9})"')
+_ROOT = re.compile(rb"<[A-Za-z_]")
+_OTHER_PREFIX = re.compile(rb":(?:c|row)[\s/>]")
+_CELL_COLUMN = re.compile(rb"r=[\"']([A-Za-z]{1,4})[0-9]")
+_CELL_ROW = re.compile(rb"r=[\"'][A-Za-z]{1,4}([0-9]{1,12})[\"']")
 _DIMENSION = re.compile(
-    rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,4})?([0-9]{1,9})?(?::([A-Z]{1,4})([0-9]{1,9}))?"'
+    rb"dimension\s+ref=[\"']([A-Za-z]{1,4})?([0-9]{1,12})?(?::([A-Za-z]{1,4})([0-9]{1,12}))?"
 )
 _UNIQUE_COUNT = re.compile(rb'uniqueCount="([0-9]{1,20})"')
 _WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
 
 
-@dataclass
-class SheetSpan:
-    rows: int = 0
-    columns: int = 0
-    cells: int = 0  # cell elements actually present
-
-    def check(self, name: str, complete: bool) -> None:
-        """Refuse a range calamine would allocate that is huge, or huge and nearly empty."""
-        spanned = self.rows * self.columns
-        if spanned > MAX_CELLS:
-            raise _refuse(
-                name,
-                f"a sheet spans {self.rows:,} rows x {self.columns:,} columns, "
-                f"beyond the {MAX_CELLS:,} cells LocalReach can read safely",
-            )
-        if complete and spanned > SPARSE_MIN_CELLS and spanned > SPARSE_RATIO * self.cells:
-            raise _refuse(
-                name,
-                f"a sheet spans {self.rows:,} rows x {self.columns:,} columns "
-                f"but holds only {self.cells:,} cells",
-            )
-
-
 def _column_number(letters: bytes) -> int:
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + (ch - 64)
     return n
 
@@ -74,20 +52,82 @@ def _refuse(name: str, why: str) -> FileImportError:
     )
 
 
-def _scan_sheet(data: bytes, span: SheetSpan) -> None:
-    """Grow ``span`` to the widest cell range this chunk of sheet XML claims or uses."""
-    for m in _DIMENSION.finditer(data):
-        for letters, digits in ((m.group(1), m.group(2)), (m.group(3), m.group(4))):
-            if letters:
-                span.columns = max(span.columns, _column_number(letters))
-            if digits:
-                span.rows = max(span.rows, int(digits))
-    letters = set(_CELL_COLUMN.findall(data))
-    if letters:
-        span.columns = max(span.columns, max(map(_column_number, letters)))
-        rows = _CELL_ROW.findall(data)
-        span.rows = max(span.rows, max(map(int, set(rows)), default=0))  # set: one per row
-        span.cells += len(rows)
+def _element_patterns(prefix: bytes) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """Cell start, row start and row-number patterns for element names after ``<``."""
+    return (
+        re.compile(rb"<" + prefix + rb"c[\s/>]"),
+        re.compile(rb"<" + prefix + rb"row[\s/>]"),
+        re.compile(rb"<" + prefix + rb"row\s(?:[^>]*?\s)?r=[\"']([0-9]{1,12})[\"']"),
+    )
+
+
+# Unprefixed element names start with a literal, which the regex engine finds fast; a
+# part that has "x:c" or "x:row" elements (OpenXML SDK writes those) gets the slow ones.
+_PLAIN = _element_patterns(b"")
+_ANY_PREFIX = _element_patterns(rb"(?:[A-Za-z_][\w.-]*:)?")
+
+
+class SheetScan:
+    """Bounds on the cell range calamine would allocate for one XML part.
+
+    calamine places a cell at its ``r="B7"`` reference, or right after the previous
+    cell (and a row after the previous row) when there is none, then allocates every
+    cell from A1 to the furthest one. We bound that range from above, streaming.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.rows = self.columns = 0  # furthest explicit row / column
+        self.cells = 0  # cell elements present
+        self.unnumbered_rows = 0  # row elements without r=
+        self.widest_unnumbered = 0  # most cells without r= in one row
+        self._run = 0  # cells without r= in the row still open at the chunk's end
+
+    def feed(self, data: bytes) -> None:
+        cell, row_start, row_number = _ANY_PREFIX if _OTHER_PREFIX.search(data) else _PLAIN
+        for m in _DIMENSION.finditer(data):
+            for letters, digits in ((m.group(1), m.group(2)), (m.group(3), m.group(4))):
+                if letters:
+                    self.columns = max(self.columns, _column_number(letters))
+                if digits:
+                    self.rows = max(self.rows, int(digits))
+        letters = set(_CELL_COLUMN.findall(data))
+        refs = _CELL_ROW.findall(data)
+        if letters:
+            self.columns = max(self.columns, max(map(_column_number, letters)))
+        self.rows = max(self.rows, max(map(int, set(refs)), default=0))
+        numbers = row_number.findall(data)
+        self.rows = max(self.rows, max(map(int, numbers), default=0))
+        self.unnumbered_rows += max(0, len(row_start.findall(data)) - len(numbers))
+        cells = len(cell.findall(data))
+        self.cells += cells
+        if cells > len(refs):  # some cells have no r=: count them row by row
+            counts = [len(cell.findall(piece)) for piece in row_start.split(data)]
+            self._run += counts[0]
+            if len(counts) > 1:
+                self.widest_unnumbered = max(self.widest_unnumbered, self._run, *counts[1:-1])
+                self._run = counts[-1]
+            self.widest_unnumbered = max(self.widest_unnumbered, self._run)
+        elif row_start.search(data):
+            self._run = 0
+        self.check(complete=False)
+
+    def check(self, complete: bool) -> None:
+        """Refuse a range that is huge, or (once the part is read) huge and nearly empty."""
+        rows = self.rows + self.unnumbered_rows
+        columns = max(self.columns + self.widest_unnumbered, 1 if self.cells else 0)
+        spanned = rows * columns
+        if spanned > MAX_CELLS:
+            raise _refuse(
+                self.name,
+                f"a sheet spans {rows:,} rows x {columns:,} columns, "
+                f"beyond the {MAX_CELLS:,} cells LocalReach can read safely",
+            )
+        if complete and spanned > SPARSE_MIN_CELLS and spanned > SPARSE_RATIO * self.cells:
+            raise _refuse(
+                self.name,
+                f"a sheet spans {rows:,} rows x {columns:,} columns but holds only {self.cells:,} cells",
+            )
 
 
 def guard_workbook(path: str, name: str, ctx: JobContext) -> None:
@@ -132,36 +172,45 @@ def guard_workbook(path: str, name: str, ctx: JobContext) -> None:
 def _check_part(
     zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, ctx: JobContext, done: int, total: int
 ) -> None:
-    """Stream one part: real size within bounds, CRC valid, no DTD, sane cell range."""
-    is_sheet = bool(_WORKSHEET.fullmatch(info.filename))
-    is_xml = info.filename.lower().endswith((".xml", ".rels", ".vml"))
-    span = SheetSpan()
+    """Stream one part: real size within bounds, CRC valid, no DTD, sane cell range.
+
+    Every XML part gets the cell-range scan, not only xl/worksheets/*: the workbook's
+    relationships may point a sheet at any part name.
+    """
+    if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+        with zf.open(info) as fh:  # reading to the end verifies size and CRC
+            while fh.read(_READ):
+                pass
+        return
+    scan = SheetScan(name)
     seen = 0
-    tail = b""
-    in_prolog = is_xml  # a DTD can only sit before the root element
+    carry = b""
+    in_prolog = True  # a DTD can only sit before the root element
     with zf.open(info) as fh:
-        while chunk := fh.read(_READ):
+        while True:
+            chunk = fh.read(_READ)
             seen += len(chunk)
             if seen > info.file_size or seen > MAX_UNCOMPRESSED:
                 raise _refuse(name, "a part unpacks to more than its listing says")
+            data = carry + chunk
+            cut = data.rfind(b">") + 1 if chunk else len(data)  # never split a tag
+            data, carry = data[:cut], data[cut:]
+            if len(carry) > MAX_TAG_BYTES:
+                raise _refuse(name, "an XML part is malformed (a tag that never ends)")
             if in_prolog:
-                if _DOCTYPE.search(tail + chunk):
+                if _DOCTYPE.search(data):
                     raise _refuse(
                         name, "it contains XML entity declarations, which Excel never writes"
                     )
-                in_prolog = not _ROOT_START.search(chunk)
-            if is_sheet:
-                _scan_sheet(tail + chunk, span)
-                span.check(name, complete=False)
-            elif is_xml and any(
-                int(n) > info.file_size for n in _UNIQUE_COUNT.findall(tail + chunk)
-            ):
+                in_prolog = _ROOT.search(data) is None
+            scan.feed(data)
+            if any(int(n) > info.file_size for n in _UNIQUE_COUNT.findall(data)):
                 # calamine reserves memory for the declared count up front and aborts
                 raise _refuse(name, "it declares more shared strings than it holds")
-            tail = chunk[-64:]
             ctx.progress(min(done + seen, total), max(total, 1), f"Checking {name}")
-    if is_sheet:
-        span.check(name, complete=True)
+            if not chunk:
+                break
+    scan.check(complete=True)
 
 
 def _calamine_error(name: str) -> FileImportError:

@@ -229,6 +229,52 @@ def test_one_cell_at_xfd1048576_refused_before_calamine(tmp_path, no_calamine, c
     )
 
 
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        # row numbers without cell references: calamine counts cells itself
+        f'<worksheet xmlns="{NS}"><sheetData><row r="1"><c><v>1</v></c></row>'
+        '<row r="2000000000"><c><v>2</v></c></row></sheetData></worksheet>',
+        # a namespace prefix, single quotes and lower-case references
+        f"<x:worksheet xmlns:x='{NS}'><x:sheetData><x:row r='1'><x:c r='a1'><x:v>1</x:v></x:c>"
+        "</x:row><x:row r='1048576'><x:c r='xfd1048576'><x:v>2</x:v></x:c></x:row>"
+        "</x:sheetData></x:worksheet>",
+        # cells without references after one far to the right
+        f'<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="XFD1"><v>1</v></c>'
+        + "<c><v>1</v></c>" * 3
+        + '</row><row r="5000"><c r="A5000"><v>1</v></c></row></sheetData></worksheet>',
+    ],
+)
+def test_disguised_huge_ranges_refused_before_calamine(tmp_path, no_calamine, xml):
+    path = with_part(tmp_path, "odd.xlsx", SHEET, xml.encode())
+    with pytest.raises(FileImportError) as err:
+        read_table(path)
+    assert "LocalReach can read safely; the workbook was not opened." in str(err.value)
+
+
+def test_sheet_stored_under_another_part_name_is_still_checked(tmp_path, no_calamine):
+    far = sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row><row r="9"><c r="XFD1048576"/></row>')
+    path = with_part(tmp_path, "moved.xlsx", "xl/data/elsewhere.xml", far)
+    with pytest.raises(FileImportError) as err:
+        read_table(path)
+    assert "a sheet spans 1,048,576 rows x 16,384 columns" in str(err.value)
+
+
+def test_prefixed_sheet_without_references_imports(tmp_path):
+    xml = (
+        f"<x:worksheet xmlns:x='{NS}'><x:sheetData>"
+        "<x:row><x:c t='inlineStr'><x:is><x:t>id</x:t></x:is></x:c>"
+        "<x:c t='inlineStr'><x:is><x:t>city</x:t></x:is></x:c></x:row>"
+        "<x:row><x:c><x:v>7</x:v></x:c><x:c t='inlineStr'><x:is><x:t>Köln</x:t></x:is></x:c></x:row>"
+        "</x:sheetData></x:worksheet>"
+    )
+    df, _ = read_table(with_part(tmp_path, "sdk.xlsx", SHEET, xml.encode()))
+    assert df.to_dict("records") == [{"id": "7", "city": "Köln"}]
+
+
 def test_sparse_far_flung_cells_refused_before_calamine(tmp_path, no_calamine):
     cells = (
         '<row r="1"><c r="A1"><v>1</v></c></row><row r="400000"><c r="J400000"><v>2</v></c></row>'
