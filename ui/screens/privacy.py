@@ -40,6 +40,7 @@ from core.privacy.consent import SuppressionList, contactable, load_suppression
 from core.privacy.detect import LABELS, PII_KINDS, PiiGuess, detect_pii
 from core.privacy.keystore import KeyRef
 from core.privacy.policy import (
+    GENERALISE_OPTIONS,
     ColumnPolicy,
     PrivacyConfig,
     default_config,
@@ -55,6 +56,8 @@ from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 
 ACTION_LABELS = {"keep": "Keep as is", "token": "Replace by a code", "mask": "Show part only",
                  "generalise": "Make coarser", "drop": "Leave out"}
+OPTION_LABELS = {"age_band": "10-year age band", "year": "year only", "month": "month only",
+                 "outward": "outward code", "prefix2": "first 2 characters", "prefix1": "first character"}
 PREVIEW_ROWS = 5
 _PREVIEW_KEY = bytes(32)  # previews only: shows the shape of a code, never stored
 
@@ -209,14 +212,14 @@ class Screen(KeyActions, StepScreen):
     def applied(self, name: str | None = None) -> bool:
         return bool(self._state().get("applied", {}).get(name or self.name))
 
-    def set_policy(self, column: str, action: str) -> None:
+    def set_policy(self, column: str, choice: str) -> None:
+        """``choice`` is an action, or ``generalise:<option>`` for a coarser value."""
         config = self.config()
         old = config.columns.get(column, ColumnPolicy())
-        option = old.option
-        if action == "generalise" and not option:
-            option = "outward" if old.kind == "postcode" else "age_band" if old.kind == "date_of_birth" else "month"
+        action, _, option = choice.partition(":")
         config.columns[column] = ColumnPolicy(action, old.kind, option)
-        self._set_config(config, f"Privacy: {ACTION_LABELS[action].lower()} for {column}",
+        label = ACTION_LABELS[action].lower() + (f" ({OPTION_LABELS[option]})" if option else "")
+        self._set_config(config, f"Privacy: {label} for {column}",
                          {"action": "set policy", "column": column, "policy": action, "option": option})
 
     def set_kind(self, column: str, kind: str) -> None:
@@ -275,8 +278,9 @@ class Screen(KeyActions, StepScreen):
             kind_combo = self._row_combo(row, 1, f"What {column} holds", kinds, self.set_kind)
             kind_combo.setToolTip(guess.reason if guess else "")
             self._show(kind_combo, policy.kind or "")
-            actions = [(label, action) for action, label in ACTION_LABELS.items()]
-            self._show(self._row_combo(row, 2, f"What to do with {column}", actions, self.set_policy), policy.action)
+            choice = policy.action + (f":{policy.option}" if policy.action == "generalise" else "")
+            self._show(self._row_combo(row, 2, f"What to do with {column}", self._choices(policy.kind),
+                                       self.set_policy), choice)
             example = next((str(v) for v in after.get(column, pd.Series(dtype=object)) if str(v)), "")
             self.columns.setItem(row, 3, QTableWidgetItem(example if column in after else "(left out)"))
         self.preview_before.set_frame(sample)
@@ -290,11 +294,20 @@ class Screen(KeyActions, StepScreen):
         )
         self.apply_button.setEnabled(not self.applied())
 
+    @staticmethod
+    def _choices(kind: str | None) -> list[tuple[str, str]]:
+        """The policy drop-down: coarser values only where the kind has a way to be coarser."""
+        options = GENERALISE_OPTIONS.get(kind or "", ())
+        out = [(ACTION_LABELS[a], a) for a in ("keep", "token", "mask")]
+        out += [(f"{ACTION_LABELS['generalise']}: {OPTION_LABELS[o]}", f"generalise:{o}") for o in options]
+        return out + [(ACTION_LABELS["drop"], "drop")]
+
     def _row_combo(self, row: int, col: int, name: str, items: list, slot) -> QComboBox:
-        """A drop-down in the column table, made once per cell so a refresh never deletes a
-        busy widget; ``slot(column, data)`` gets the user's choice."""
+        """A drop-down in the column table, kept while its choices stay the same so a refresh
+        never deletes a busy widget; ``slot(column, data)`` gets the user's choice."""
         combo = self.columns.cellWidget(row, col)
-        if isinstance(combo, QComboBox) and combo.accessibleName() == name:
+        if (isinstance(combo, QComboBox) and combo.accessibleName() == name
+                and [combo.itemData(i) for i in range(combo.count())] == [d for _, d in items]):
             return combo
         combo = QComboBox()
         for label, data in items:
