@@ -203,6 +203,7 @@ def column_facts(values: pd.Series) -> ColumnFacts:
         "id": s.str.fullmatch(_ID) & ~is_date,
         "text": s.str.fullmatch(r"[^\d@]*[^\W\d_][^\d@]*"),
         "multi_word": n_tokens > 1,
+        "percent": s.str.fullmatch(r"-?\d+([.,]\d+)?\s?%"),
         "first_name": first_hit & (n_tokens == 1),
         "full_name": any_hit & (n_tokens > 1) & (digits == 0),
     }
@@ -274,7 +275,9 @@ def _value_scores(f: ColumnFacts, numbers: pd.Series) -> dict[Role, tuple[float,
         _scaled(sh("company"), 0.3, 0.4, 0.85),
         f"{_pct(sh('company'))} end like company names (GmbH, Ltd, ...)",
     )
-    if sh("number") >= 0.9 and sh("date") < 0.5 and sh("phone") < 0.3 and Role.CONSENT not in sc:
+    if sh("percent") >= 0.5:
+        put(Role.DISCOUNT, 0.6, f"{_pct(sh('percent'))} are percentages")
+    elif sh("number") >= 0.9 and sh("date") < 0.5 and sh("phone") < 0.3 and Role.CONSENT not in sc:
         _numeric_scores(numbers.dropna(), put)
     if sh("text") >= 0.8 and not sc:
         if sh("multi_word") < 0.3:  # weak alone; a first-name column beside it lifts it

@@ -297,3 +297,13 @@ def test_integer_column_labels_are_kept_and_read_as_headerless():
     guesses = detect_roles(df)
     assert list(guesses) == [0, 1]
     assert (guesses[0].role, guesses[1].role) == (R.EMAIL, R.AMOUNT)
+
+
+def test_percentages_full_names_and_companies_from_values():
+    df = pd.DataFrame({
+        "Column 1": ["Müller, Anna", "Peter Brennan", "Sofia Duval", "Vogt, Lars"] * 3,
+        "Column 2": ["Vogt GmbH", "Harbour Trading Ltd", "Duval SARL", "Acme Inc."] * 3,
+        "Column 3": ["10%", "0%", "15 %", "5%"] * 3,
+    })  # fmt: skip
+    roles = {c: g.role for c, g in detect_roles(df).items()}
+    assert roles == {"Column 1": R.FULL_NAME, "Column 2": R.COMPANY, "Column 3": R.DISCOUNT}
