@@ -44,6 +44,14 @@ def main(argv: list[str] | None = None, gui_launcher=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
         argv = ["gui"]
+    if argv in (["--version"], ["-V"]):  # fast path: no engine imports
+        print(f"LocalReach {__version__}")
+        return 0
+    if argv[0] == "gui" and len(argv) <= 2 and not any(a.startswith("-") for a in argv[1:]):
+        from app.commands import gui  # the window starts without loading every command
+
+        return gui.run(argparse.Namespace(project=argv[1] if len(argv) == 2 else None,
+                                          gui_launcher=gui_launcher, command="gui"))
     parser = build_parser()
     args = parser.parse_args(argv)
     args.gui_launcher = gui_launcher

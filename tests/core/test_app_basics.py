@@ -63,10 +63,13 @@ def test_gui_command_without_window_support_fails_clearly(capsys):
 
 
 def test_version_flag(capsys):
+    from core import __version__
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"LocalReach {__version__}\n"
     with pytest.raises(SystemExit) as exit_info:
-        main(["--version"])
-    assert exit_info.value.code == 0
-    assert "LocalReach" in capsys.readouterr().out
+        main(["demo", "--help"])
+    assert exit_info.value.code == 0 and "OUTDIR" in capsys.readouterr().out
 
 
 def test_atomic_files_get_normal_permissions(tmp_path):
