@@ -24,11 +24,13 @@ SKEWED = ("recency_days", "frequency", "monetary", "avg_order_value", "tenure_da
 BASE_FEATURES = ("recency_days", "frequency", "monetary", "avg_order_value", "tenure_days",
                  "mean_days_between", "discount_share", "peak_season_share")
 SEASON_WEEKS = 5
+MAX_MIX = 20  # categories / channels with a share column each; the rest is "other"
 # Mixes expand to one share column per category / channel; the block counts as one feature
 # (each column weighted 1/sqrt(n)) so eight categories do not outvote recency.
 MIXES = {"category_mix": "cat:", "channel_mix": "channel:"}
 DEFAULT_MODEL_FEATURES = ("recency_days", "frequency", "monetary", "avg_order_value",
-                          "discount_share", "tenure_days", "peak_season_share", "channel_mix")
+                          "discount_share", "tenure_days", "peak_season_share", "channel_mix",
+                          "category_mix")
 
 
 @dataclass
@@ -85,62 +87,93 @@ def parse_dates(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values.astype("string"), format="ISO8601", errors="coerce")
 
 
+def clean_text(values: pd.Series, lower: bool = False) -> pd.Series:
+    """Trimmed (optionally lower-case) text; work done once per distinct value, not per row."""
+    codes, uniques = pd.factorize(values.astype("string"))
+    tidy = pd.Series(uniques, dtype="string").str.strip()
+    if lower:
+        tidy = tidy.str.lower()
+    tidy = tidy.mask(tidy == "")
+    return pd.Series(tidy.array.take(codes, allow_fill=True), index=values.index)
+
+
 def person_keys(crm: pd.DataFrame, config: FeatureConfig) -> pd.Series:
-    """The person each CRM row belongs to (cluster id when dedupe ran, else customer id)."""
+    """The person each CRM row belongs to (cluster id when dedupe ran, else customer id).
+
+    A row without any id is a person of its own, keyed by its row number.
+    """
     if config.id_column not in crm.columns:
         raise ColumnError(f"The customer file has no column '{config.id_column}'; "
                           "name the customer id column with --id-column.")
-    ids = crm[config.id_column].astype("string").str.strip()
+    ids = clean_text(crm[config.id_column]).reset_index(drop=True)
+    keys = ids.fillna("row " + pd.Series(range(1, len(ids) + 1), dtype="string"))
     if config.person_column in crm.columns:
-        person = crm[config.person_column].astype("string").str.strip()
-        person = person.mask(person.isna() | (person == ""), "id:" + ids)
-        return person.reset_index(drop=True)
-    return ids.reset_index(drop=True)
+        person = clean_text(crm[config.person_column]).reset_index(drop=True)
+        keys = person.fillna("id:" + keys)
+    return keys
 
 
-def _link_sales(crm: pd.DataFrame, sales: pd.DataFrame, persons: pd.Series,
-                config: FeatureConfig) -> pd.Series:
-    """Person key for every sales line (NA when it matches no CRM record)."""
-    ids = crm[config.id_column].astype("string").str.strip().reset_index(drop=True)
+def _link_sales(crm: pd.DataFrame, sales: pd.DataFrame, code_of_row: np.ndarray,
+                config: FeatureConfig) -> np.ndarray:
+    """Person number for every sales line (-1 when it matches no CRM record)."""
     for col in (config.sales_id_column, "matched_id"):
         if col in sales.columns:
-            lookup = dict(zip(ids, persons, strict=True))
-            return sales[col].astype("string").str.strip().map(lookup)
-    if "email" in sales.columns and "email" in crm.columns:
-        mails = crm["email"].astype("string").str.strip().str.lower().reset_index(drop=True)
-        keep = mails.notna() & (mails != "")
-        lookup = dict(zip(mails[keep], persons[keep], strict=True))
-        return sales["email"].astype("string").str.strip().str.lower().map(lookup)
-    raise ColumnError(f"The sales file has no '{config.sales_id_column}', 'matched_id' or "
-                      "'email' column to link it to customers; link it first (localreach link).")
+            own, theirs, lower = crm[config.id_column], sales[col], False
+            break
+    else:
+        if not ("email" in sales.columns and "email" in crm.columns):
+            raise ColumnError(f"The sales file has no '{config.sales_id_column}', 'matched_id' "
+                              "or 'email' column to link it to customers; link it first "
+                              "(localreach link).")
+        own, theirs, lower = crm["email"], sales["email"], True
+    keys = clean_text(own, lower).reset_index(drop=True)
+    lookup = pd.Series(code_of_row, index=keys.to_numpy())
+    lookup = lookup[lookup.index.notna() & ~lookup.index.duplicated()]
+    found = pd.Index(lookup.index).get_indexer(clean_text(theirs, lower).to_numpy())
+    return np.where(found >= 0, lookup.to_numpy()[found], -1)
 
 
-def _shares(lines: pd.DataFrame, column: str, prefix: str, weight: str) -> pd.DataFrame:
-    """Share of each person's spend per value of ``column`` (categories, channels)."""
-    labels = lines[column].astype("string").str.strip().fillna("")
-    labels = labels.mask(labels == "", "(none)")
-    w = lines[weight].clip(lower=0).fillna(0)
-    table = w.groupby([lines["person"], labels]).sum().unstack(fill_value=0.0)
-    total = table.sum(axis=1).replace(0, np.nan)
-    shares = table.div(total, axis=0).fillna(0.0)
-    shares.columns = [f"{prefix}{c}" for c in shares.columns]
-    return shares
+def _shares(person: np.ndarray, n: int, labels: pd.Series, weight: np.ndarray,
+            prefix: str) -> pd.DataFrame:
+    """Share of each person's spend per value of a column (categories, channels).
+
+    The :data:`MAX_MIX` biggest values by spend get a column each; the rest share "other".
+    """
+    labels = clean_text(labels).fillna("(none)")
+    spend = pd.Series(weight).groupby(labels.to_numpy()).sum().sort_values(ascending=False,
+                                                                           kind="stable")
+    keep = list(spend.index[:MAX_MIX])
+    codes = pd.Index(keep).get_indexer(labels.to_numpy())
+    if len(spend) > MAX_MIX:
+        keep.append("other")
+        codes = np.where(codes < 0, len(keep) - 1, codes)
+    sums = np.bincount(person * len(keep) + codes, weights=weight,
+                       minlength=n * len(keep)).reshape(n, len(keep))
+    total = sums.sum(axis=1, keepdims=True)
+    shares = np.divide(sums, total, out=np.zeros_like(sums), where=total > 0)
+    return pd.DataFrame(shares, columns=[f"{prefix}{c}" for c in keep])
+
+
+def _weeks(dates: pd.Series) -> np.ndarray:
+    """Week of the year 0-51 (days 365/366 count to the last week)."""
+    return np.minimum((dates.dt.day_of_year.to_numpy() - 1) // 7, 51)
 
 
 def peak_season(dates: pd.Series) -> int:
-    """First ISO week of the busiest :data:`SEASON_WEEKS`-week stretch of the year (wrapping)."""
-    weeks = dates.dt.isocalendar().week.clip(upper=52).to_numpy(dtype=int) - 1
-    counts = np.bincount(weeks, minlength=52)
+    """First week (1-52) of the busiest :data:`SEASON_WEEKS`-week stretch of the year."""
+    counts = np.bincount(_weeks(dates), minlength=52)
     window = np.convolve(np.r_[counts, counts[:SEASON_WEEKS - 1]], np.ones(SEASON_WEEKS), "valid")
     return int(window.argmax()) + 1
 
 
-def _peak_season_share(orders: pd.DataFrame) -> pd.Series:
+def _peak_season_share(orders: pd.DataFrame, n: int) -> np.ndarray:
     """Share of each person's orders placed in the base's busiest weeks (gift shoppers)."""
     start = peak_season(orders["date"]) - 1
-    weeks = orders["date"].dt.isocalendar().week.clip(upper=52).astype(int) - 1
-    inside = ((weeks - start) % 52) < SEASON_WEEKS
-    return inside.groupby(level="person").mean().astype(float)
+    inside = ((_weeks(orders["date"]) - start) % 52) < SEASON_WEEKS
+    person = orders["person"].to_numpy()
+    count = np.bincount(person, minlength=n)
+    hits = np.bincount(person, weights=inside.astype(float), minlength=n)
+    return np.divide(hits, count, out=np.full(n, np.nan), where=count > 0)
 
 
 def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: FeatureConfig,
@@ -149,6 +182,7 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
     ctx = ensure_context(ctx)
     persons = person_keys(crm, config)
     all_persons = pd.Index(pd.unique(persons), name="person")
+    n = len(all_persons)
     table = pd.DataFrame(index=all_persons)
     ctx.progress(0, 4, "Linking sales to customers")
     if sales is None or len(sales) == 0:
@@ -158,30 +192,31 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
         if col not in sales.columns:
             raise ColumnError(f"The sales file has no column '{col}'; it is needed for "
                               "recency and spend.")
+    code = _link_sales(crm, sales, all_persons.get_indexer(persons), config)
     lines = pd.DataFrame({
-        "person": _link_sales(crm, sales, persons, config),
-        "date": parse_dates(sales[config.date_column]),
-        "amount": parse_numbers(sales[config.amount_column]),
+        "person": code,
+        "date": parse_dates(sales[config.date_column]).to_numpy(),
+        "amount": parse_numbers(sales[config.amount_column]).fillna(0.0).to_numpy(),
+        "order": (pd.factorize(sales[config.order_column])[0] if config.order_column in sales
+                  else np.arange(len(sales))),
     })
-    for key, col in (("order", config.order_column), ("product", config.product_column),
-                     ("category", config.category_column), ("channel", config.channel_column)):
+    for key, col in (("product", config.product_column), ("category", config.category_column),
+                     ("channel", config.channel_column)):
         if col in sales.columns:
-            lines[key] = sales[col].astype("string").str.strip().to_numpy()
+            lines[key] = clean_text(sales[col]).to_numpy()
     if config.discount_column in sales.columns:
-        lines["discount"] = parse_numbers(sales[config.discount_column]).fillna(0) > 0
-    unmatched = int(lines["person"].isna().sum())
-    lines = lines[lines["person"].notna() & lines["date"].notna()].copy()
-    if "order" not in lines:
-        lines["order"] = lines.index.astype(str)
-    lines["amount"] = lines["amount"].fillna(0.0)
+        lines["discount"] = (parse_numbers(sales[config.discount_column]).fillna(0) > 0
+                             ).to_numpy()
+    unmatched = int((code < 0).sum())
+    lines = lines[(code >= 0) & lines["date"].notna().to_numpy()].reset_index(drop=True)
     as_of = (pd.Timestamp(config.as_of) if config.as_of
              else (lines["date"].max() + pd.Timedelta(days=1) if len(lines) else None))
     ctx.progress(1, 4, "Counting orders")
 
     orders = lines.groupby(["person", "order"], sort=False).agg(
         date=("date", "min"), amount=("amount", "sum"),
-        **({"discount": ("discount", "any")} if "discount" in lines else {}))
-    by_person = orders.groupby(level="person")
+        **({"discount": ("discount", "any")} if "discount" in lines else {})).reset_index()
+    by_person = orders.groupby("person")
     first, last = by_person["date"].min(), by_person["date"].max()
     per = pd.DataFrame({
         "orders": by_person.size(),
@@ -189,28 +224,30 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
         "frequency": by_person.size().astype(float),
         "monetary": by_person["amount"].sum(),
         "tenure_days": (as_of - first).dt.days.astype(float),
-    })
+    }).reindex(range(n))
     per["avg_order_value"] = per["monetary"] / per["frequency"]
-    span = (last - first).dt.days.astype(float)
+    span = (last - first).dt.days.astype(float).reindex(range(n))
     # One order: no rhythm yet; "at least as long as they have been a customer".
     per["mean_days_between"] = np.where(per["frequency"] > 1,
                                         span / (per["frequency"] - 1).clip(lower=1),
                                         per["tenure_days"])
-    per["discount_share"] = by_person["discount"].mean() if "discount" in orders else 0.0
-    per["peak_season_share"] = _peak_season_share(orders)
+    per["discount_share"] = (by_person["discount"].mean().reindex(range(n))
+                             if "discount" in orders else np.where(per["orders"] > 0, 0.0,
+                                                                   np.nan))
+    per["peak_season_share"] = _peak_season_share(orders, n)
     if (lines["amount"] < 0).any():
         per["return_share"] = (lines["amount"] < 0).groupby(lines["person"]).mean()
     ctx.progress(2, 4, "Spend per category and channel")
-    parts = [per]
-    if "category" in lines:
-        parts.append(_shares(lines, "category", "cat:", "amount"))
-    if "channel" in lines:
-        parts.append(_shares(lines, "channel", "channel:", "amount"))
-    per = pd.concat(parts, axis=1)
+    person, weight = lines["person"].to_numpy(), lines["amount"].clip(lower=0).to_numpy()
+    parts = [per] + [_shares(person, n, lines[key], weight, prefix)
+                     for key, prefix in (("category", "cat:"), ("channel", "channel:"))
+                     if key in lines]
+    per = pd.concat(parts, axis=1).set_axis(all_persons, axis=0)
     table = table.join(per)
     table["orders"] = table["orders"].fillna(0).astype(int)
     ctx.progress(3, 4, "Customer details")
     table = table.join(_crm_features(crm, persons, config, as_of))
+    lines["person"] = pd.Categorical.from_codes(lines["person"], categories=all_persons)
     ctx.progress(4, 4, "Features ready")
     return Features(table, persons, lines, as_of, unmatched)
 
