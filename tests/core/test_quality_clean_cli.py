@@ -2,11 +2,13 @@
 
 import json
 
+import pandas as pd
 import pytest
 
 from app.cli import main
 from core.io import read_table
-from core.quality.steps import default_steps, load_steps, run_steps
+from core.jobs import Cancelled, JobContext
+from core.quality.steps import default_steps, load_steps, run_steps, suggested_steps
 
 CSV = (
     "customer_id,first_name,last_name,email,phone,country,postcode,date_of_birth,amount\n"
@@ -120,3 +122,23 @@ def test_run_steps_is_pure(crm):
     out, reports = run_steps(df, default_steps(df, roles), roles=roles)
     assert df.equals(snapshot)
     assert sum(r.changed_cells for r in reports) == 16
+
+
+def test_suggested_steps_add_gap_filling_only_for_numeric_gaps():
+    sales = pd.DataFrame({"order_id": ["1", "2", "3"], "quantity": ["1", "", "3"], "email": ["", "", ""]})
+    roles = {"order_id": "order_id", "quantity": "quantity", "email": "email"}
+    steps = suggested_steps(sales, roles)
+    assert [s["step"] for s in steps] == ["trim", "emails", "impute"]
+    out, reports = run_steps(sales, steps[-1:], roles=roles)
+    assert out["quantity"].tolist() == ["1", "2", "3"]
+    assert out["quantity_missing"].tolist() == ["0", "1", "0"]
+    assert suggested_steps(sales.assign(quantity=["1", "2", "3"]), roles)[-1]["step"] == "emails"
+
+
+def test_cancel_stops_a_step_and_leaves_the_input_alone():
+    df = pd.DataFrame({"phone": [f"0151 {12345600 + i}" for i in range(25_000)]})
+    snapshot = df.copy()
+    ctx = JobContext(lambda done, total, message: ctx.cancel())
+    with pytest.raises(Cancelled):
+        run_steps(df, [{"step": "phones", "columns": ["phone"]}], ctx)
+    assert df.equals(snapshot)
