@@ -1,0 +1,131 @@
+"""The Duplicates screen driven through its widgets: figures, review keys, undo, slider,
+pairing rules and the merge."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from PySide6.QtCore import Qt
+
+from app.document import Document
+from app.jobs import JobRunner
+from ui.screens.duplicates import Screen
+
+FEBRL = "/work/shared/data/febrl1.csv"
+
+
+@pytest.fixture(scope="module")
+def febrl() -> pd.DataFrame:
+    return pd.read_csv(FEBRL, dtype=str, keep_default_na=False)
+
+
+@pytest.fixture
+def screen(qtbot, febrl):
+    doc = Document()
+    jobs = JobRunner()
+    doc.set_source("crm", febrl.copy(), {"path": "febrl.csv"}, {"rec_id": "customer_id"},
+                   "Import customer list")
+    doc.undo_stack.setClean()
+    widget = Screen(doc, jobs)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.grouping is not None, timeout=20000)
+    yield widget
+    jobs.shutdown()
+
+
+def figures(screen) -> list[str]:
+    return [screen.figures[k].text() for k in ("records", "people", "to_review", "merged")]
+
+
+def test_figures_rules_histogram_and_status(screen):
+    assert figures(screen) == ["1,000 records", "504 people", "2 possible duplicates to review",
+                               "496 merged automatically"]
+    assert screen.status() == ("needs attention", "2 possible duplicates to review")
+    rules = {screen.rules_table.item(r, 0).text(): screen.rules_table.item(r, 1).text()
+             for r in range(screen.rules_table.rowCount())}
+    assert rules["Same soc_sec_id"] == "450"
+    assert rules["Neighbours in a list sorted by surname"] == "2,994"
+    assert screen.chart.title() == "How sure we are about each possible duplicate"
+    assert screen.value()["config"]["id_column"] == "rec_id"
+
+
+def test_review_pair_side_by_side_with_differences_marked(screen):
+    panel = screen.review
+    assert panel.heading.text().startswith("Pair 1 of 2: ")
+    assert panel.table.rowCount() == 11
+    columns = [panel.table.item(r, 0).text() for r in range(11)]
+    assert columns[0] == "rec_id (differs)"
+    differing = [r for r in range(11) if columns[r].endswith("(differs)")]
+    label = panel.table.cellWidget(differing[-1], 1).text()
+    assert "text-decoration:underline" in label
+    golden = {screen.golden_table.item(r, 0).text(): screen.golden_table.item(r, 1).text()
+              for r in range(screen.golden_table.rowCount())}
+    assert set(golden) == set(pd.read_csv(FEBRL, nrows=0).columns)
+    assert "(record " in golden["surname"]
+
+
+def test_keyboard_decisions_are_undoable(qtbot, screen):
+    doc = screen.document
+    k = screen.current_pair()
+    left, right = int(screen.scored.left[k]), int(screen.scored.right[k])
+    screen.review.table.setFocus()
+    qtbot.keyClick(screen.review.table, Qt.Key.Key_Y)
+    assert doc.state("duplicates")["decisions"] == [{"left": left, "right": right, "same": True}]
+    assert doc.undo_stack.undoText() == f"Same person: records {left + 1} and {right + 1}"
+    assert figures(screen)[2] == "1 possible duplicate to review"
+    labels = screen.grouping.cluster
+    assert labels[left] == labels[right]
+    qtbot.keyClick(screen.review.table, Qt.Key.Key_N)
+    second = doc.state("duplicates")["decisions"][1]
+    assert second["same"] is False
+    assert screen.grouping.cluster[second["left"]] != screen.grouping.cluster[second["right"]]
+    qtbot.keyClick(screen.review.table, Qt.Key.Key_Right)  # skip: nothing stored
+    assert len(doc.state("duplicates")["decisions"]) == 2
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert doc.state("duplicates") is None
+    assert figures(screen)[2] == "2 possible duplicates to review"
+
+
+def test_slider_shows_a_live_count_and_stores_the_threshold(screen):
+    doc = screen.document
+    screen.slider.setValue(55)
+    assert screen.live.text().startswith("At 55% sure: ")
+    assert doc.state("duplicates")["config"]["threshold"] == 0.55
+    assert figures(screen)[2] == "0 possible duplicates to review"
+    doc.undo_stack.undo()
+    assert screen.slider.value() == 90
+    assert figures(screen)[2] == "2 possible duplicates to review"
+
+
+def test_switching_a_pairing_rule_off_rescores(qtbot, screen):
+    item = screen.rules_table.item(0, 0)
+    label = item.text()
+    item.setCheckState(Qt.CheckState.Unchecked)
+    qtbot.waitUntil(lambda: screen.rules_table.item(0, 1).text() == "off", timeout=20000)
+    rules = screen.document.state("duplicates")["config"]["rules"]
+    assert [r["label"] for r in rules if not r["enabled"]] == [label]
+    assert screen.document.undo_stack.undoText() == f"Stop using pairing rule: {label}"
+
+
+def test_merge_adds_one_id_per_person_in_one_undo_step(screen, febrl):
+    doc = screen.document
+    screen.merge_button.click()
+    merged = doc.frame("crm")
+    assert list(merged.columns) == [*febrl.columns, "cluster_id", "match_score"]
+    assert merged["cluster_id"].nunique() == 504
+    assert screen.status() == ("needs attention", "2 possible duplicates to review")
+    assert doc.audit_entries()[-1]["step"] == "dedupe"
+    doc.undo_stack.undo()
+    assert list(doc.frame("crm").columns) == list(febrl.columns)
+    assert doc.state("duplicates") is None
+
+
+def test_waits_for_a_customer_list(qtbot):
+    doc, jobs = Document(), JobRunner()
+    widget = Screen(doc, jobs)
+    qtbot.addWidget(widget)
+    assert widget.waiting_for() == "Import a customer list first."
+    assert widget.status() == ("not started", "")
+    jobs.shutdown()
