@@ -41,6 +41,7 @@ from core.roles import Role
 from ui.frame_model import FrameModel
 from ui.quality_bars import BarRow, QualityBars
 from ui.quality_clusters import ClusterDialog
+from ui.role_names import role_label
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 
 FILES = {"crm": "Customer list", "sales": "Sales"}
@@ -241,9 +242,8 @@ class Screen(StepScreen):
             return
         file_report = self.report.files[self.current_file]
         self.score.setText(file_report.score_text())
-        roles = self.document.roles(self.current_file)
         self.bars.set_rows([
-            BarRow(c.column, c.column if c.role == Role.OTHER else f"{c.column} ({roles.get(c.column)})",
+            BarRow(c.column, c.column if c.role == Role.OTHER else f"{c.column} ({role_label(c.role)})",
                    c.valid, c.missing, c.invalid)
             for c in file_report.columns
         ])
