@@ -34,6 +34,7 @@ MIN_GROUP_SHARE = 0.03       # smaller groups are too small to address
 ELBOW_GAIN = 0.08            # one more group must make groups 8% tighter to be worth it
 WARD_SAMPLE = 3000           # Ward needs O(n^2) memory; fit on a sample, assign the rest
 SILHOUETTE_SAMPLE = 2000
+FIT_SAMPLE = 20_000          # k choice and the mixture are fitted on at most this many people
 
 
 def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
@@ -43,6 +44,13 @@ def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
     mapping = np.empty(values.max() + 1, dtype=int)
     mapping[order] = np.arange(len(order))
     return mapping[labels]
+
+
+def _sample(n: int, size: int, seed: int) -> np.ndarray:
+    """Sorted row numbers of a random sample (all rows when there are few)."""
+    if n <= size:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, size, replace=False))
 
 
 def _nearest_centre(x: np.ndarray, centres: np.ndarray) -> np.ndarray:
@@ -61,11 +69,10 @@ def fit_labels(x: np.ndarray, method: str, k: int, seed: int = 0) -> np.ndarray:
                             random_state=seed).fit_predict(x)
         elif method == "gmm":
             labels = GaussianMixture(n_components=k, covariance_type="full", n_init=2,
-                                     reg_covar=1e-4, random_state=seed).fit(x).predict(x)
+                                     reg_covar=1e-4, random_state=seed).fit(
+                x[_sample(len(x), FIT_SAMPLE, seed)]).predict(x)
         else:
-            rng = np.random.default_rng(seed)
-            idx = (np.sort(rng.choice(len(x), WARD_SAMPLE, replace=False))
-                   if len(x) > WARD_SAMPLE else np.arange(len(x)))
+            idx = _sample(len(x), WARD_SAMPLE, seed)
             sample_labels = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(
                 x[idx])
             centres = np.vstack([x[idx][sample_labels == g].mean(axis=0) for g in range(k)])
@@ -94,12 +101,11 @@ def choose_k(x: np.ndarray, method: str = "kmeans", seed: int = 0,
 
     The curves are measured with k-means whatever the method: it is quick and its curves
     are smooth, so the proposal does not jump between runs; for the mixture method the
-    BIC of each k is added.
+    BIC of each k is added. Big bases are measured on a sample of :data:`FIT_SAMPLE`.
     """
     ctx = ensure_context(ctx)
-    rng = np.random.default_rng(seed)
-    sil_idx = (rng.choice(len(x), SILHOUETTE_SAMPLE, replace=False)
-               if len(x) > SILHOUETTE_SAMPLE else np.arange(len(x)))
+    x = x[_sample(len(x), FIT_SAMPLE, seed)]
+    sil_idx = _sample(len(x), SILHOUETTE_SAMPLE, seed)
     rows = []
     ks = [k for k in range(k_range[0], k_range[1] + 1) if k < len(x)]
     for i, k in enumerate(ks):
@@ -174,6 +180,4 @@ def map_2d(x: np.ndarray, seed: int = 0) -> tuple[np.ndarray, list[float]]:
 
 def dendrogram_linkage(x: np.ndarray, sample: int = 150, seed: int = 0) -> np.ndarray:
     """Ward linkage on a small sample, for the dendrogram picture."""
-    rng = np.random.default_rng(seed)
-    idx = rng.choice(len(x), sample, replace=False) if len(x) > sample else np.arange(len(x))
-    return linkage(x[idx], method="ward")
+    return linkage(x[_sample(len(x), sample, seed)], method="ward")

@@ -21,6 +21,7 @@ from core.segment.threads import limited_threads
 
 HORIZON_DAYS = 90
 CLV_DAYS = 365
+FIT_SAMPLE = 50_000  # people the models are fitted on; predictions cover everyone
 
 
 @dataclass(frozen=True)
@@ -126,9 +127,12 @@ def predict_value(table: pd.DataFrame, ctx: JobContext | None = None
     x = buyers["frequency"].to_numpy() - 1
     T = buyers["tenure_days"].to_numpy()
     t_x = T - buyers["recency_days"].to_numpy()
-    bg = fit_bgnbd(x, t_x, T)
+    fit = (np.sort(np.random.default_rng(0).choice(len(x), FIT_SAMPLE, replace=False))
+           if len(x) > FIT_SAMPLE else slice(None))
+    bg = fit_bgnbd(x[fit], t_x[fit], T[fit])
     ctx.progress(1, 2, "Fitting order value model")
-    gg = fit_gamma_gamma(buyers["frequency"].to_numpy(), buyers["avg_order_value"].to_numpy())
+    gg = fit_gamma_gamma(buyers["frequency"].to_numpy()[fit],
+                         buyers["avg_order_value"].to_numpy()[fit])
     alive = p_alive(bg, x, t_x, T)
     value = expected_order_value(gg, buyers["frequency"].to_numpy(),
                                  buyers["avg_order_value"].to_numpy())
