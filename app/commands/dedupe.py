@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
-import core.roles
 from app.terminal import cli_context
 from core.dedupe.pipeline import CLUSTER_COLUMN, SCORE_COLUMN, DedupeConfig, find_duplicates
 from core.dedupe.review import readable_pairs
 from core.errors import ColumnError, LocalReachError
 from core.io import read_table, write_table
+from core.roles import detect_roles
 
 OUTPUT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 NAME = "dedupe"
@@ -75,7 +75,4 @@ def read_input(path: str) -> pd.DataFrame:
 
 def roles_of(df: pd.DataFrame) -> dict[str, str]:
     """Detected column roles (column -> role value)."""
-    detect = getattr(core.roles, "detect_roles", None)
-    if detect is None:
-        return {}
-    return {column: str(guess.role) for column, guess in detect(df).items()}
+    return {column: str(guess.role) for column, guess in detect_roles(df).items()}
