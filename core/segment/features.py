@@ -267,23 +267,32 @@ def _crm_features(crm: pd.DataFrame, persons: pd.Series, config: FeatureConfig,
         nums = parse_numbers(first_rows[col])
         if nums.notna().mean() >= 0.9:
             out[col] = nums
-        else:
-            dummies = pd.get_dummies(first_rows[col].astype("string").fillna(""), dtype=float)
-            out[[f"{col}:{c}" for c in dummies.columns]] = dummies.to_numpy()
+            continue
+        values = clean_text(first_rows[col]).fillna("(empty)")
+        top = values.value_counts().index[:MAX_MIX]
+        values = values.where(values.isin(top), "other")
+        dummies = pd.get_dummies(values, dtype=float)
+        dummies.columns = [f"{col}:{c}" for c in dummies.columns]
+        out = out.join(dummies)
     return out
 
 
 def model_matrix(table: pd.DataFrame, features: list[str] | tuple[str, ...]) -> np.ndarray:
-    """Scaled model input: skewed features log1p'ed, all centred to unit spread, mixes as one."""
+    """Scaled model input: skewed features log1p'ed, all centred to unit spread.
+
+    A mix (``category_mix``, ``channel_mix``) or a ticked text column of the CRM (one 0/1
+    column per value, ``region:North`` ...) enters as one block weighted like one feature.
+    """
     columns, weights = [], []
     for name in features:
-        if name in MIXES:
-            block = [c for c in table.columns if c.startswith(MIXES[name])]
-            columns += block
-            weights += [1 / np.sqrt(len(block))] * len(block)
-        elif name in table.columns and name != "orders":
+        prefix = MIXES.get(name, f"{name}:")
+        block = [c for c in table.columns if c.startswith(prefix)]
+        if name in table.columns and name != "orders":
             columns.append(name)
             weights.append(1.0)
+        elif block:
+            columns += block
+            weights += [1 / np.sqrt(len(block))] * len(block)
         else:
             choices = [c for c in table.columns if c != "orders" and ":" not in c] + list(MIXES)
             raise ColumnError(f"Unknown feature '{name}'; pick from: {', '.join(choices)}.")

@@ -68,3 +68,16 @@ def test_model_matrix_scales_and_weighs_mixes_as_one_feature():
     assert x[:, 0].std() == pytest.approx(1.0)
     assert x[:, 1].std() == pytest.approx(1 / 3 ** 0.5)
     assert (x[:, 3] == 0).all()
+
+
+def test_ticked_crm_columns_become_features():
+    crm = CRM.assign(region=["North", "North", "South", ""], visits=["3", "3", "10", "1"])
+    sales = pd.DataFrame({"customer_id": ["A1", "B1", "C1"], "amount": ["5", "6", "7"],
+                          "order_date": ["2025-01-01", "2025-01-02", "2025-01-03"]})
+    t = build_features(crm, sales, FeatureConfig(crm_columns=["region", "visits"])).table
+    assert t["visits"].tolist() == [3.0, 10.0, 1.0]
+    assert t[["region:(empty)", "region:North", "region:South"]].to_numpy().tolist() == [
+        [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    assert model_matrix(t, ["visits", "region"]).shape == (3, 4)
+    with pytest.raises(ColumnError, match="^The customer file has no column 'shoe'"):
+        build_features(crm, sales, FeatureConfig(crm_columns=["shoe"]))

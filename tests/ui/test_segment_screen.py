@@ -4,6 +4,7 @@ from dataclasses import asdict
 
 import pandas as pd
 import pytest
+from PySide6.QtCore import Qt
 
 from app.document import Document
 from app.jobs import JobRunner
@@ -119,3 +120,15 @@ def test_rule_edits_are_checked_and_undoable(screen, qtbot):
     assert screen.config().rules is None
     assert screen.rules.problems.text() == ("Every score combination belongs to exactly one "
                                             "segment.")
+
+
+def test_customer_list_columns_can_be_ticked(screen):
+    offered = [screen.features.item(i).text() for i in range(screen.features.count())]
+    assert "Age" in offered and "Customer list: country" in offered
+    assert "Customer list: email" not in offered and "Customer list: postcode" not in offered
+    country = offered.index("Customer list: country")
+    screen.features.item(country).setCheckState(Qt.CheckState.Checked)
+    cfg = screen.config()
+    assert cfg.crm_columns == ["country"] and cfg.features[-1] == "country"
+    screen.document.undo_stack.undo()
+    assert screen.config().crm_columns == []

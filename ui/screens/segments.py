@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.segment import rfm
-from core.segment.pipeline import SegmentConfig, segment_customers
+from core.segment.features import parse_numbers
+from core.segment.pipeline import OUTPUT_COLUMNS, SegmentConfig, segment_customers
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 from ui.segment_charts import (
     ChartView,
@@ -64,6 +65,24 @@ FEATURE_LABELS = {
     "age": "Age",
 }
 AUTO = 1  # the spin box's lowest value reads "Automatic"
+FROM_CRM = Qt.ItemDataRole.UserRole + 1  # marks a feature that is a customer-list column
+# Columns never offered as features: who someone is, not how they behave.
+NOT_FEATURES = {"customer_id", "first_name", "last_name", "full_name", "email", "phone",
+                "street", "postcode", "date_of_birth", "consent", "opt_out", "company"}
+MAX_CHOICES = 50  # a text column with more distinct values is not a useful feature
+
+
+def crm_feature_columns(crm: pd.DataFrame, roles: dict[str, str]) -> list[str]:
+    """Customer-list columns worth offering: numbers, or text with few distinct values."""
+    added = set(OUTPUT_COLUMNS) | {"cluster_id", "match_score"}
+    out = []
+    for col in crm.columns:
+        if col in added or col in NOT_FEATURES or roles.get(col) in NOT_FEATURES:
+            continue
+        values = crm[col].head(5000)
+        if values.nunique() <= MAX_CHOICES or parse_numbers(values).notna().mean() >= 0.9:
+            out.append(str(col))
+    return out
 
 
 def _fill_table(table: QTableWidget, frame: pd.DataFrame, decimals: int = 3) -> None:
@@ -121,12 +140,10 @@ class Screen(StepScreen):
         self.tie_rule.setWordWrap(True)
         self.features = QListWidget()
         self.features.setAccessibleName("What the groups are based on")
-        for key, label in FEATURE_LABELS.items():
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.features.addItem(item)
+        self.features.setToolTip("Skewed figures (orders, spend, days) are log-transformed and "
+                                 "every feature is scaled; a mix of categories or channels, or "
+                                 "a text column, counts as one feature.")
+        self._offered: list[str] = []
         self.features.itemChanged.connect(self._settings_edited)
         form.addRow("How to group", self.method)
         form.addRow("Number of groups", self.k)
@@ -214,10 +231,29 @@ class Screen(StepScreen):
         word = "segments" if result["config"]["method"] == "rfm" else "groups"
         return DONE, f"{n} {word}"
 
+    def _offer_features(self) -> None:
+        """Behaviour features plus the customer-list columns that can describe people."""
+        crm = self.document.frame("crm")
+        behaviour = [k for k in FEATURE_LABELS if k != "age" or "date_of_birth" in crm.columns]
+        offered = behaviour + crm_feature_columns(crm, self.document.roles("crm"))
+        if offered == self._offered:
+            return
+        self._offered = offered
+        self.features.clear()
+        for key in offered:
+            from_crm = key not in FEATURE_LABELS
+            item = QListWidgetItem(f"Customer list: {key}" if from_crm else FEATURE_LABELS[key])
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setData(FROM_CRM, from_crm)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.features.addItem(item)
+
     def refresh(self) -> None:
         cfg = self.config()
         for widget in (self.method, self.k, self.ties, self.features):
             widget.blockSignals(True)
+        self._offer_features()
         self.method.setCurrentIndex(self.method.findData(cfg.method))
         self.k.setValue(cfg.k or AUTO)
         self.k.setEnabled(cfg.method != "rfm")
@@ -274,13 +310,16 @@ class Screen(StepScreen):
         self.document.set_state(self.STEP, state, text)
 
     def _settings_edited(self, *_args) -> None:
-        features = [self.features.item(i).data(Qt.ItemDataRole.UserRole)
-                    for i in range(self.features.count())
-                    if self.features.item(i).checkState() == Qt.CheckState.Checked]
+        ticked = [self.features.item(i) for i in range(self.features.count())
+                  if self.features.item(i).checkState() == Qt.CheckState.Checked]
+        features = [item.data(Qt.ItemDataRole.UserRole) for item in ticked]
+        crm_columns = [item.data(Qt.ItemDataRole.UserRole) for item in ticked
+                       if item.data(FROM_CRM)]
         cfg = self.config()
         new = SegmentConfig(**{**asdict(cfg), "method": self.method.currentData(),
                                "k": None if self.k.value() == AUTO else self.k.value(),
-                               "ties": self.ties.currentData(), "features": features})
+                               "ties": self.ties.currentData(), "features": features,
+                               "crm_columns": crm_columns})
         self._store_config(new, "Change how customers are grouped")
 
     def _rules_edited(self, rules: list) -> None:
