@@ -7,7 +7,7 @@ from pathlib import Path
 from app.terminal import cli_context
 from core.errors import LocalReachError
 from core.io import read_table, write_table
-from core.segment.features import BASE_FEATURES, DEFAULT_MODEL_FEATURES
+from core.segment.features import BASE_FEATURES, DEFAULT_MODEL_FEATURES, MIXES
 from core.segment.pipeline import METHODS, OUTPUT_COLUMNS, SegmentConfig, segment_customers
 
 NAME = "segment"
@@ -29,7 +29,8 @@ def add_arguments(parser) -> None:
                         "'auto' to use the proposed number (default: auto)")
     parser.add_argument("--features", default=",".join(DEFAULT_MODEL_FEATURES),
                         help="comma-separated features for clustering, from: "
-                        + ", ".join(BASE_FEATURES) + ", cat:<category>, channel:<channel>, age")
+                        + ", ".join(BASE_FEATURES + tuple(MIXES)) + ", age (from date of "
+                        "birth), or any column of FILE (numbers, or text with a few values)")
     parser.add_argument("--ties", choices=("together", "first"), default="together",
                         help="RFM scores for equal values: 'together' gives them the same "
                         "score, 'first' breaks ties by customer id (default: together)")
@@ -56,11 +57,16 @@ def run(args) -> int:
     if any(s.exists() and out.exists() and out.resolve() == s.resolve() for s in sources):
         raise LocalReachError(f"Output '{out.name}' is an input file; choose another name "
                               "(source files are never changed).")
-    config = SegmentConfig(method=args.method, k=_k(args.k), ties=args.ties,
-                           features=[f.strip() for f in args.features.split(",") if f.strip()],
+    features = [f.strip() for f in args.features.split(",") if f.strip()]
+    known = set(BASE_FEATURES) | set(MIXES) | {"age"}
+    config = SegmentConfig(method=args.method, k=_k(args.k), ties=args.ties, features=features,
+                           crm_columns=[f for f in features if f not in known],
                            id_column=args.id_column, as_of=args.as_of, seed=args.seed)
     ctx = cli_context()
     crm, _ = read_table(args.file, ctx=ctx)
+    if not args.sales and "order_date" not in crm.columns:
+        raise LocalReachError(f"'{Path(args.file).name}' holds no orders (no 'order_date' "
+                              "column); give the sales file with --sales.")
     sales = read_table(args.sales, ctx=ctx)[0] if args.sales else crm
     result, report = segment_customers(crm, sales, config, ctx)
     write_table(result, out, ctx=ctx)

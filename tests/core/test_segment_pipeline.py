@@ -128,3 +128,8 @@ def test_cli_writes_every_row_and_refuses_bad_input(demo, tmp_path, capsys):
     assert code == 2 and not bad.exists()
     assert capsys.readouterr().err.strip() == (
         "localreach segment: --k must be 'auto' or a whole number, not 'many'.")
+    code = main(["segment", str(folder / "crm.xlsx"), "-o", str(bad)])
+    assert code == 2 and not bad.exists()
+    assert capsys.readouterr().err.strip() == (
+        "localreach segment: 'crm.xlsx' holds no orders (no 'order_date' column); give the "
+        "sales file with --sales.")
