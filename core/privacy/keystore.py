@@ -170,6 +170,7 @@ class KeyFileStore:
 
     def save(self, key: bytes) -> None:
         with atomic_open(self.path, "wb") as fh:
+            os.chmod(fh.name, 0o600)  # only the user may read it, before any byte is written
             fh.write(seal_key(key, self.passphrase))
         if self.load() != key:
             raise KeyStoreError(f"The key read back from {self.path.name} differs from the one written.")

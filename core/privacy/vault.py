@@ -94,6 +94,7 @@ class Vault:
         doc = {"format": VAULT_FORMAT, "version": 1, "fingerprint": self.fingerprint,
                "entries": {t: base64.b64encode(v).decode() for t, v in self.entries.items()}}
         with atomic_open(path, "w") as fh:
+            os.chmod(fh.name, 0o600)  # only the user may read it
             json.dump(doc, fh)
 
     @classmethod

@@ -56,6 +56,7 @@ def test_detected_policy_writes_tokens_and_vault_and_no_plaintext(env, capsys):
     assert out["phone"].nunique() == 2
     assert out["postcode"].tolist() == ["101", "200", "101"]
     assert out["customer_id"].tolist() == ["C1", "C2", "C3"] and out["city"][1] == "Hamburg"
+    assert (tmp / "v.json").stat().st_mode & 0o777 == 0o600 == (tmp / "k.lrkey").stat().st_mode & 0o777
     for path in (tmp / "out.csv", tmp / "v.json", tmp / "k.lrkey"):
         raw = path.read_bytes()
         assert not [p for p in PLAIN if p in raw], path.name
