@@ -252,3 +252,16 @@ def test_the_user_overrides_what_a_column_holds(screen):
         "action": "set kind", "column": "customer_id", "kind": "national_id", "table": "crm"}
     screen.document.undo_stack.undo()
     assert screen.config().columns["customer_id"] == ColumnPolicy("keep", None, "")
+
+
+def test_passphrase_dialog_allows_ok_only_for_a_usable_passphrase(qtbot):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    dialog = privacy_passphrase.PassphraseDialog("Protect the key", "No safe keyring here.", confirm=True)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled() and dialog.hint.text() == "Use at least 8 characters."
+    dialog.passphrase.setText("long enough")
+    assert not ok.isEnabled() and dialog.hint.text() == "The two entries differ."
+    dialog.repeat.setText("long enough")
+    assert ok.isEnabled() and dialog.hint.text() == ""
