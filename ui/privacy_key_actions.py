@@ -49,7 +49,11 @@ class KeyActions:
             if ref.key_file and self._passphrase is None:
                 self._passphrase = self._ask("Unlock the key", "Type the passphrase that protects "
                                              "this project's key file.", False)
-            self._key = keystore.unlock(ref, self._passphrase)
+            try:
+                self._key = keystore.unlock(ref, self._passphrase)
+            except LocalReachError:
+                self._passphrase = None  # a wrong passphrase is asked again next time, not reused
+                raise
             return self._key, ref
         project_id = uuid.uuid4().hex[:12]
         try:

@@ -265,3 +265,19 @@ def test_passphrase_dialog_allows_ok_only_for_a_usable_passphrase(qtbot):
     assert not ok.isEnabled() and dialog.hint.text() == "The two entries differ."
     dialog.repeat.setText("long enough")
     assert ok.isEnabled() and dialog.hint.text() == ""
+
+
+def test_a_wrong_passphrase_is_refused_and_asked_again(screen, qtbot, monkeypatch):
+    answers = iter(["long enough pass", "wrong passphrase", "long enough pass"])
+    monkeypatch.setattr(privacy_passphrase, "ask_passphrase", lambda *a: next(answers))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    try:
+        _pseudonymise(screen, qtbot)
+        screen._key, screen._passphrase = None, None  # as after reopening the project
+        with pytest.raises(KeyStoreError, match="^Wrong passphrase for Key file"):
+            screen.unlock()
+        key, ref = screen.unlock()
+    finally:
+        keyring.set_keyring(previous)
+    assert keystore.fingerprint(key) == ref.fingerprint
