@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core.dedupe.normalise import soundex
+from core.dedupe.normalise import per_distinct, soundex
 from core.jobs import JobContext, ensure_context
 
 
@@ -31,22 +31,26 @@ class BlockingRule:
 
 
 # Key parts a rule can use, computed from the normalised fields.
+_first2 = per_distinct(lambda v: v[:2])
+_first1 = per_distinct(lambda v: v[:1])
+_first4 = per_distinct(lambda v: v[:4])
+
 KEY_PARTS = {
     "email": lambda f: f["email"],
     "phone": lambda f: f["phone"],
     "last_sound": lambda f: soundex(f["last"]),
     "postcode": lambda f: f["postcode"],
-    "first2": lambda f: f["first"].str[:2],
-    "last2": lambda f: f["last"].str[:2],
-    "birth_year": lambda f: f["dob"].str[:4],
+    "first2": lambda f: _first2(f["first"]),
+    "last2": lambda f: _first2(f["last"]),
+    "birth_year": lambda f: _first4(f["dob"]),
     "dob": lambda f: f["dob"],
-    "first_initial": lambda f: f["first"].str[:1],
+    "first_initial": lambda f: _first1(f["first"]),
     "street": lambda f: f["street"],
     "name": lambda f: (f["last"] + " " + f["first"]).str.strip(),
     "first_name": lambda f: (f["first"] + " " + f["last"]).str.strip(),
     # Either way round, so swapped first and last names still meet.
     "name_any_order": lambda f: _either_order(f["first"], f["last"]),
-    "initials_any_order": lambda f: _either_order(f["first"].str[:2], f["last"].str[:2]),
+    "initials_any_order": lambda f: _either_order(_first2(f["first"]), _first2(f["last"])),
 }
 
 
@@ -105,16 +109,15 @@ def _rule_key(features: pd.DataFrame, rule: BlockingRule) -> np.ndarray:
     """Integer key per record; -1 where any key part is missing."""
     parts = [KEY_PARTS[k](features) if k in KEY_PARTS else features[k] for k in rule.keys]
     missing = np.zeros(len(features), dtype=bool)
-    for p in parts:
-        missing |= (p == "").to_numpy()
-    if rule.kind == "sorted":
-        joined = parts[0]
-    else:
-        joined = parts[0].str.cat(parts[1:], sep="\x1f") if len(parts) > 1 else parts[0]
-    codes, _ = pd.factorize(joined, sort=rule.kind == "sorted")
-    codes = codes.astype(np.int64)
-    codes[missing] = -1
-    return codes
+    key = np.zeros(len(features), dtype=np.int64)
+    for part in parts:
+        values = part.to_numpy(dtype=object)
+        missing |= values == ""
+        # Sorted rules need the text order; exact rules only need equal keys to be equal.
+        codes, uniques = pd.factorize(values, sort=rule.kind == "sorted")
+        key = pd.factorize(key * (len(uniques) + 1) + codes, sort=True)[0].astype(np.int64)
+    key[missing] = -1
+    return key
 
 
 def _pairs_sharing_key(key: np.ndarray, max_block: int) -> tuple[np.ndarray, np.ndarray, int]:
@@ -174,12 +177,12 @@ def candidate_pairs(
             a, b = _pairs_sorted_neighbours(key, rule.window)
         else:
             a, b, skipped = _pairs_sharing_key(key, max_block)
-        lo, hi = np.minimum(a, b), np.maximum(a, b)
-        enc = np.unique(lo * n + hi)
-        encoded.append(enc)
-        counts.append({"rule": rule.label, "pairs": int(len(enc)), "skipped_groups": skipped})
+        # Within one rule every pair is found once, so no de-duplication is needed here.
+        encoded.append(np.minimum(a, b) * n + np.maximum(a, b))
+        counts.append({"rule": rule.label, "pairs": int(len(a)), "skipped_groups": skipped})
     ctx.progress(len(active), len(active), "Finding candidates")
     if not encoded:
         return BlockingResult(np.empty(0, np.int64), np.empty(0, np.int64), counts)
-    allpairs = np.unique(np.concatenate(encoded))
+    allpairs = np.sort(np.concatenate(encoded))
+    allpairs = allpairs[np.r_[True, allpairs[1:] != allpairs[:-1]]]
     return BlockingResult(allpairs // n, allpairs % n, counts)

@@ -91,7 +91,7 @@ def _similarity(values: np.ndarray, ca: np.ndarray, cb: np.ndarray, scorer, **kw
         a, b = ca[sel], cb[sel]
         m = len(values) + 1
         enc = np.minimum(a, b) * m + np.maximum(a, b)
-        uniq, inv = np.unique(enc, return_inverse=True)
+        inv, uniq = pd.factorize(enc)
         scores = cpdist(values[uniq // m], values[uniq % m], scorer=scorer, workers=-1, **kw)
         out[sel] = np.asarray(scores, dtype=float)[inv]
     return out

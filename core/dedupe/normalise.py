@@ -10,8 +10,10 @@ The id column and customer-id columns are never a field: they must not decide a 
 from __future__ import annotations
 
 import csv
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 
 import numpy as np
@@ -108,16 +110,25 @@ def field_columns(
     return fields
 
 
-def _fold(values: pd.Series) -> pd.Series:
+def per_distinct(fn: Callable[[str], str]) -> Callable[[pd.Series], pd.Series]:
+    """Apply a text function once per distinct value: columns repeat values a lot."""
+
+    @functools.wraps(fn)
+    def apply(values: pd.Series) -> pd.Series:
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+        mapped = np.array([fn(v) for v in uniques] + [""], dtype=object)
+        return pd.Series(mapped[codes], index=values.index, dtype=object)
+
+    return apply
+
+
+@per_distinct
+def _fold(text: str) -> str:
     """Lower case, accents removed, full-width letters folded, spaces collapsed."""
-
-    def one(text: str) -> str:
+    if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
-        return "".join(c for c in text if not unicodedata.combining(c)).lower()
-
-    uniq = pd.unique(values)
-    mapping = {v: " ".join(one(v).split()) for v in uniq}
-    return values.map(mapping)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.lower().split())
 
 
 def _text(df: pd.DataFrame, columns: list[str]) -> pd.Series:
@@ -128,8 +139,13 @@ def _text(df: pd.DataFrame, columns: list[str]) -> pd.Series:
     return _fold(joined.astype(str))
 
 
-def _letters(values: pd.Series) -> pd.Series:
-    return values.str.replace(r"[^a-z \-']", "", regex=True).str.replace(r"[\-']", " ", regex=True).str.strip()
+_NOT_LETTER = re.compile(r"[^a-z \-']")
+_JOINER = re.compile(r"[\-']")
+
+
+@per_distinct
+def _letters(text: str) -> str:
+    return " ".join(_JOINER.sub(" ", _NOT_LETTER.sub("", text)).split())
 
 
 @cache
@@ -145,41 +161,41 @@ def nicknames() -> dict[str, str]:
 def canonical_first(first: pd.Series) -> pd.Series:
     """Bob -> robert, Liz -> elizabeth; unknown names stay as they are."""
     table = nicknames()
-    return first.map(lambda v: table.get(v, v))
+    return per_distinct(lambda v: table.get(v, v))(first)
 
 
-def normalise_email(values: pd.Series) -> pd.Series:
+@per_distinct
+def normalise_email(addr: str) -> str:
     """Lower case; Gmail dots and known providers' +tags removed; '' when not an address."""
-
-    def one(addr: str) -> str:
-        addr = addr.replace(" ", "").lower()
-        if addr.count("@") != 1:
-            return ""
-        local, domain = addr.split("@")
-        domain = DOMAIN_ALIASES.get(domain, domain)
-        if domain in PLUS_TAGS:
-            local = local.split("+", 1)[0]
-        if domain in DOTS_IGNORED:
-            local = local.replace(".", "")
-        return f"{local}@{domain}" if local and domain else ""
-
-    uniq = pd.unique(values)
-    return values.map({v: one(v) for v in uniq})
+    addr = addr.replace(" ", "").lower()
+    if addr.count("@") != 1:
+        return ""
+    local, domain = addr.split("@")
+    domain = DOMAIN_ALIASES.get(domain, domain)
+    if domain in PLUS_TAGS:
+        local = local.split("+", 1)[0]
+    if domain in DOTS_IGNORED:
+        local = local.replace(".", "")
+    return f"{local}@{domain}" if local and domain else ""
 
 
-def normalise_phone(values: pd.Series) -> pd.Series:
+_NOT_DIGIT = re.compile(r"\D")
+
+
+@per_distinct
+def normalise_phone(text: str) -> str:
     """The last nine digits: '+49 (0)151 1234-5678', '0151 12345678' agree; '' if < 6."""
-    digits = values.str.replace(r"\(0\)", "", regex=True).str.replace(r"\D", "", regex=True)
-    digits = digits.str[-9:]
-    return digits.where(digits.str.len() >= 6, "")
+    digits = _NOT_DIGIT.sub("", text.replace("(0)", ""))[-9:]
+    return digits if len(digits) >= 6 else ""
 
 
-def normalise_street(values: pd.Series) -> pd.Series:
+_PUNCTUATION = re.compile(r"[^\w ]")
+
+
+@per_distinct
+def normalise_street(text: str) -> str:
     """Punctuation dropped and street words folded (Street/St, Road/Rd)."""
-    cleaned = values.str.replace(r"[^\w ]", " ", regex=True)
-    uniq = pd.unique(cleaned)
-    mapping = {v: " ".join(STREET_ABBREVIATIONS.get(t, t) for t in v.split()) for v in uniq}
-    return cleaned.map(mapping)
+    return " ".join(STREET_ABBREVIATIONS.get(t, t) for t in _PUNCTUATION.sub(" ", text).split())
 
 
 _DOB_PATTERNS = [
@@ -189,19 +205,23 @@ _DOB_PATTERNS = [
 ]
 
 
-def normalise_dob(values: pd.Series) -> pd.Series:
+@per_distinct
+def normalise_dob(text: str) -> str:
     """YYYYMMDD text from YYYYMMDD, ISO or day-first dates; '' when unreadable."""
+    text = text.strip()
+    for pattern, (y, m, d) in _DOB_PATTERNS:
+        hit = pattern.match(text)
+        if hit:
+            return f"{hit.group(y)}{int(hit.group(m)):02d}{int(hit.group(d)):02d}"
+    return ""
 
-    def one(text: str) -> str:
-        text = text.strip()
-        for pattern, (y, m, d) in _DOB_PATTERNS:
-            hit = pattern.match(text)
-            if hit:
-                return f"{hit.group(y)}{int(hit.group(m)):02d}{int(hit.group(d)):02d}"
-        return ""
 
-    uniq = pd.unique(values)
-    return values.map({v: one(v) for v in uniq})
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
+
+
+@per_distinct
+def _postcode(text: str) -> str:
+    return _NOT_ALNUM.sub("", text)
 
 
 def normalise(
@@ -229,8 +249,8 @@ def normalise(
     if "email" in text:
         email = normalise_email(text["email"])
         out["email"] = email
-        parts = email.str.split("@", n=1, expand=True).reindex(columns=[0, 1]).fillna("")
-        out["email_local"], out["email_domain"] = parts[0], parts[1]
+        out["email_local"] = per_distinct(lambda e: e.split("@")[0])(email)
+        out["email_domain"] = per_distinct(lambda e: e.split("@")[-1] if e else "")(email)
     if "phone" in text:
         out["phone"] = normalise_phone(text["phone"])
     if "street" in text:
@@ -238,15 +258,15 @@ def normalise(
     if "city" in text:
         out["city"] = _letters(text["city"])
     if "postcode" in text:
-        out["postcode"] = text["postcode"].str.replace(r"[^0-9a-z]", "", regex=True)
+        out["postcode"] = _postcode(text["postcode"])
     if "dob" in text:
         out["dob"] = normalise_dob(text["dob"])
     if "gender" in text:
-        out["gender"] = text["gender"].str[:1]
+        out["gender"] = per_distinct(lambda g: g[:1])(text["gender"])
     for field in ("company", *sorted(f for f in text if f.startswith("extra:"))):
         if field in text:
-            out[field] = text[field].str.strip()
-    return out.astype(object).fillna("")
+            out[field] = text[field]
+    return out
 
 
 def soundex(values: pd.Series) -> pd.Series:
@@ -267,11 +287,4 @@ def soundex(values: pd.Series) -> pd.Series:
                 last = d
         return "".join(out)[:4].ljust(4, "0")
 
-    uniq = pd.unique(values)
-    return values.map({v: one(v) for v in uniq})
-
-
-def codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes per row (-1 for '') and the distinct values, for fast comparisons."""
-    codes_, uniques = pd.factorize(values.replace("", None), use_na_sentinel=True)
-    return codes_.astype(np.int64), np.asarray(uniques, dtype=object)
+    return per_distinct(one)(values)
