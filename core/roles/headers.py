@@ -16,14 +16,16 @@ from core.roles.vocabulary import ROLE_LABELS, Role
 _STRONG: dict[Role, str] = {
     Role.CUSTOMER_ID: "customer id|customerid|customer no|customer nr|customer number|cust id|"
     "client id|client no|client number|kundennummer|kundennr|kunden nr|kunden id|kundenid|"
-    "id client|numero client|no client|n client|contact id|member id|account id|crm id|user id|"
+    "id client|numero client|kd nr|kdnr|kd nummer|cust no|cust nr|no client|n client|contact id|member id|account id|crm id|user id|"
     "id cliente|numero de cliente|klantnummer|customer|kunde|client|cliente",
     Role.FIRST_NAME: "first name|firstname|given name|forename|fname|vorname|prenom|nombre|"
     "voornaam|nome|first",
     Role.LAST_NAME: "last name|lastname|surname|family name|nachname|familienname|zuname|nom|"
     "nom de famille|apellido|apellidos|achternaam|cognome|lname|last",
     Role.FULL_NAME: "full name|fullname|customer name|client name|contact name|kundenname|"
-    "nom complet|nom et prenom|nombre completo|vollstandiger name|name",
+    "nom complet|nom et prenom|nombre completo|vollstandiger name|name|nachname vorname|"
+    "vorname nachname|name vorname|last name first name|first name last name|first and last name|"
+    "prenom nom|nom prenom",
     Role.EMAIL: "email|e mail|mail|email address|e mail address|e mail adresse|emailadresse|"
     "mailadresse|courriel|adresse email|adresse e mail|adresse mail|correo|correo electronico|"
     "mail address|e post",
@@ -31,7 +33,8 @@ _STRONG: dict[Role, str] = {
     "cellphone|mobile phone|phone number|portable|numero de telephone|telefono|movil|"
     "mobilnummer|mobile number|rufnummer|gsm",
     Role.STREET: "street|address|address 1|address line 1|addr|strasse|str|adresse|anschrift|"
-    "rue|calle|direccion|street address|strasse und hausnummer|voie|indirizzo|straat|"
+    "rue|calle|direccion|street address|strasse und hausnummer|strasse hausnummer|"
+    "strasse hausnr|strasse und hausnr|street and number|voie|indirizzo|straat|"
     "street 1|address1|adresse 1",
     Role.CITY: "city|town|ort|stadt|wohnort|ville|ciudad|localite|commune|citta|plaats|"
     "locality|suburb|municipality|gemeinde",
@@ -64,7 +67,7 @@ _STRONG: dict[Role, str] = {
     Role.CHANNEL: "channel|kanal|vertriebskanal|verkaufskanal|canal|sales channel|"
     "order channel|source|bestellweg",
     Role.DISCOUNT: "discount|rabatt|nachlass|remise|reduction|descuento|voucher|coupon|promo|"
-    "gutschein|discount amount|rabattbetrag|skonto",
+    "gutschein|discount amount|rabattbetrag|skonto|disc",
     Role.CONSENT: "consent|newsletter|einwilligung|opt in|optin|marketing consent|subscribed|"
     "permission|gdpr consent|dsgvo|accepts marketing|email consent|marketing opt in|"
     "consentement|abonne|werbeeinwilligung|newsletter abo|marketing permission|"
@@ -83,7 +86,7 @@ _STRONG: dict[Role, str] = {
 }
 _WEAK: dict[Role, str] = {
     Role.CUSTOMER_ID: "id|nr|no|number|nummer|key|ref|reference",
-    Role.FULL_NAME: "contact|kontakt|person|recipient|empfanger|nom prenom",
+    Role.FULL_NAME: "contact|kontakt|person|recipient|empfanger",
     Role.ORDER_DATE: "date|datum|fecha|day|time|timestamp|zeitpunkt",
     Role.AMOUNT: "value|wert|net|gross|netto|brutto|sum|total eur|eur",
     Role.GENDER: "title|titel",
@@ -138,6 +141,8 @@ def header_scores(header: object) -> dict[Role, tuple[float, str]]:
             score = 0.62
         else:
             continue
+        if role is Role.OTHER and score < 0.9:
+            score -= 0.1  # "Straße + Hausnr.": a real role inside the header wins a tie
         if score > found.get(role, (0.0, ""))[0]:
             found[role] = (score, f"the header means {ROLE_LABELS[role]}")
     if Role.CONSENT in found or Role.OPT_OUT in found:

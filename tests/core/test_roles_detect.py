@@ -307,3 +307,22 @@ def test_percentages_full_names_and_companies_from_values():
     })  # fmt: skip
     roles = {c: g.role for c, g in detect_roles(df).items()}
     assert roles == {"Column 1": R.FULL_NAME, "Column 2": R.COMPANY, "Column 3": R.DISCOUNT}
+
+
+@pytest.mark.parametrize(
+    ("header", "role"),
+    [
+        ("Cust. No.", R.CUSTOMER_ID), ("Kd.-Nr.", R.CUSTOMER_ID), ("EMAIL_ADDR", R.EMAIL),
+        ("Contact Email", R.EMAIL), ("Tel (mobil)", R.PHONE), ("Mobilfunknummer", R.PHONE),
+        ("Zip/Postal Code", R.POSTCODE), ("Bill-to City", R.CITY), ("Land/Region", R.COUNTRY),
+        ("Straße + Hausnr.", R.STREET), ("Nachname, Vorname", R.FULL_NAME),
+        ("Geb.-Datum", R.DATE_OF_BIRTH), ("Invoice No.", R.ORDER_ID), ("Date commande", R.ORDER_DATE),
+        ("Order Total (EUR)", R.AMOUNT), ("Montant TTC", R.AMOUNT), ("Qty Ordered", R.QUANTITY),
+        ("Disc.", R.DISCOUNT), ("Product Category", R.CATEGORY), ("Sales Channel", R.CHANNEL),
+        ("Opt-In Newsletter", R.CONSENT), ("Newsletter (ja/nein)", R.CONSENT),
+        ("Unsubscribed?", R.OPT_OUT), ("Désinscrit", R.OPT_OUT), ("Société", R.COMPANY),
+        ("Unit Price", R.OTHER), ("Hausnummer", R.OTHER), ("created_at", R.OTHER),
+    ],
+)  # fmt: skip
+def test_messy_real_world_headers(header, role):
+    assert detect_roles(pd.DataFrame({header: [""] * 3}))[header].role is role
