@@ -9,7 +9,8 @@ The one question export and mail merge ask::
 plain-words reason for the others ("asked not to be contacted", "no recorded
 consent", "on the suppression list"). ``Contactable.summary()`` counts people left
 out by reason, which every export reports. A project's suppression list (kept as
-e-mail tokens in its "privacy" state) is ``suppression_from_state(state)``. Consent columns are recognised by header
+e-mail tokens in its "privacy" state) is ``suppression_from_state(state, key)``; the
+key lets plain addresses match the stored tokens. Consent columns are recognised by header
 (consent, opt-in, newsletter, opt-out, unsubscribed, do-not-contact, ...); a consent
 column that says nothing (empty, unknown text) counts as no consent.
 """
@@ -69,12 +70,18 @@ class SuppressionList:
 
     emails: set[str] = field(default_factory=set)
     tokens: set[str] = field(default_factory=set)
+    key: bytes | None = field(default=None, repr=False, compare=False)  # to compare plain with tokens
 
     def __len__(self) -> int:
         return len(self.emails) + len(self.tokens)
 
     def matches(self, values: pd.Series, key: bytes | None = None) -> pd.Series:
-        """True where a cell (plain e-mail or e-mail token) is on the list."""
+        """True where a cell (plain e-mail or e-mail token) is on the list.
+
+        Plain e-mails and tokens meet only through the project key (``key`` or the list's
+        own): without it a plain address cannot be matched against a token-only list.
+        """
+        key = key or self.key
         tokens = set(self.tokens)
         if key is not None:
             tokens |= {token_for(key, "email", e) for e in self.emails}
@@ -86,9 +93,10 @@ class SuppressionList:
             if is_token(v):
                 return v in tokens
             try:
-                return normalize_email(v) in self.emails
+                email = normalize_email(v)
             except InvalidValue:
                 return False
+            return email in self.emails or (key is not None and token_for(key, "email", email) in tokens)
 
         return values.astype(str).map(hit).astype(bool)
 
@@ -109,9 +117,10 @@ def suppression_from_values(values) -> SuppressionList:
     return out
 
 
-def suppression_from_state(state: dict | None) -> SuppressionList:
-    """The suppression list stored by the Privacy step (e-mail tokens only)."""
-    return SuppressionList(tokens=set((state or {}).get("suppression") or []))
+def suppression_from_state(state: dict | None, key: bytes | None = None) -> SuppressionList:
+    """The suppression list stored by the Privacy step (e-mail tokens only); give the
+    project ``key`` when the table to check may still hold plain e-mail addresses."""
+    return SuppressionList(tokens=set((state or {}).get("suppression") or []), key=key)
 
 
 def load_suppression(path: str | os.PathLike, column: str | None = None) -> SuppressionList:

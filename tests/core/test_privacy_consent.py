@@ -11,9 +11,10 @@ from core.privacy.consent import (
     contactable,
     detect_consent_columns,
     load_suppression,
+    suppression_from_state,
     suppression_from_values,
 )
-from core.privacy.tokens import tokenize_values
+from core.privacy.tokens import token_for, tokenize_values
 
 KEY = bytes(range(32))
 PEOPLE = pd.DataFrame({
@@ -59,3 +60,11 @@ def test_suppression_list_from_a_file_with_or_without_header(tmp_path):
 def test_suppression_without_email_column_is_a_clear_error():
     with pytest.raises(ColumnError, match="^A suppression list needs the e-mail column"):
         contactable(PEOPLE, suppression=suppression_from_values(["a@x.de"]))
+
+
+def test_a_token_only_list_matches_plain_addresses_through_the_key():
+    listed = suppression_from_state({"suppression": [token_for(KEY, "email", "c@x.de")]})
+    assert contactable(PEOPLE, email_column="email", consent_columns={}, suppression=listed).mask.all()
+    listed = suppression_from_state({"suppression": [token_for(KEY, "email", "c@x.de")]}, key=KEY)
+    result = contactable(PEOPLE, email_column="email", consent_columns={}, suppression=listed)
+    assert result.reasons.tolist() == ["", "", SUPPRESSED, "", "", ""]

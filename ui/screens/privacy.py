@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import LocalReachError
 from core.privacy import keystore
-from core.privacy.consent import SuppressionList, contactable, load_suppression
+from core.privacy.consent import contactable, load_suppression, suppression_from_state
 from core.privacy.detect import LABELS, PII_KINDS, PiiGuess, detect_pii
 from core.privacy.keystore import KeyRef
 from core.privacy.policy import (
@@ -365,10 +365,11 @@ class Screen(KeyActions, StepScreen):
         config = self.config("crm")
         email = next((c for c, r in self.document.roles("crm").items() if r == "email"), None) or next(
             (c for c, p in config.columns.items() if p.kind == "email"), None)
-        tokens = set(self._state().get("suppression", []))
-        usable = email in frame.columns and self.applied("crm") and tokens
+        listed = suppression_from_state(self._state(), self._key)
+        # plain addresses meet the stored tokens only through the key, once it is unlocked
+        usable = email in frame.columns and len(listed) and (self.applied("crm") or self._key is not None)
         result = contactable(frame, email_column=email if usable else None,
-                             suppression=SuppressionList(tokens=tokens) if usable else None)
+                             suppression=listed if usable else None)
         left = ", ".join(f"{n:,} {why}" for why, n in result.summary().items())
         return f"{int(result.mask.sum()):,} may be contacted" + (f"; left out: {left}" if left else "")
 
