@@ -112,12 +112,17 @@ def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Seg
     table["rfm_segment"] = rfm_names
     ctx.check()
 
+    x = model_matrix(table.loc[buyers], config.features) if config.features else None
     if config.method == "rfm":
         groups = rfm_names
     else:
-        groups = _cluster(table.loc[buyers], config, report, ctx)
+        if x is None:
+            raise LocalReachError("Pick at least one feature to find groups with.")
+        groups = _cluster(x, buyers, config, report, ctx)
         report["crosstab"] = pd.crosstab(groups, rfm_names).rename_axis(
             index="group", columns="rfm_segment")
+    if x is not None:
+        report.update(_map(x, groups.to_numpy(dtype=object), config.seed))
     table["segment"] = groups
     table.loc[table["orders"] == 0, "segment"] = NO_PURCHASES
     values, params = predict_value(table, ctx)
@@ -138,10 +143,9 @@ def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Seg
     return out, report
 
 
-def _cluster(b: pd.DataFrame, config: SegmentConfig, report: dict,
+def _cluster(x: np.ndarray, buyers: pd.Index, config: SegmentConfig, report: dict,
              ctx: JobContext) -> pd.Series:
-    """Cluster the buyers; record k choice, stability, 2-D map and dendrogram."""
-    x = model_matrix(b, config.features)
+    """Cluster the buyers; record k choice, stability and (Ward) the dendrogram."""
     if len(x) < 10:
         raise LocalReachError(f"Only {len(x)} people have orders; at least 10 are needed to "
                               "find groups. Use --method rfm instead.")
@@ -153,15 +157,18 @@ def _cluster(b: pd.DataFrame, config: SegmentConfig, report: dict,
     labels = clustering.fit_labels(x, config.method, k, config.seed)
     report["stability"] = clustering.stability(x, labels, config.method, k,
                                                config.stability_rounds, config.seed, ctx=ctx)
-    xy, explained = clustering.map_2d(x, config.seed)
-    rng = np.random.default_rng(config.seed)
-    pick = np.sort(rng.choice(len(x), MAP_POINTS, replace=False)) if len(x) > MAP_POINTS \
-        else np.arange(len(x))
-    names = np.array([f"Group {g + 1}" for g in labels], dtype=object)
-    report["map"] = pd.DataFrame({"x": xy[pick, 0], "y": xy[pick, 1], "segment": names[pick]})
-    report["map_explained"] = explained
     if config.method == "hierarchical":
         report["dendrogram"] = pd.DataFrame(
             clustering.dendrogram_linkage(x, seed=config.seed),
             columns=["left", "right", "distance", "size"])
-    return pd.Series(names, index=b.index)
+    return pd.Series([f"Group {g + 1}" for g in labels], index=buyers, dtype=object)
+
+
+def _map(x: np.ndarray, groups: np.ndarray, seed: int) -> dict:
+    """Up to :data:`MAP_POINTS` people on the 2-D map, and the spread each axis shows."""
+    xy, explained = clustering.map_2d(x, seed)
+    rng = np.random.default_rng(seed)
+    pick = (np.sort(rng.choice(len(x), MAP_POINTS, replace=False)) if len(x) > MAP_POINTS
+            else np.arange(len(x)))
+    return {"map": pd.DataFrame({"x": xy[pick, 0], "y": xy[pick, 1], "segment": groups[pick]}),
+            "map_explained": explained}

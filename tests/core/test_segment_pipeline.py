@@ -98,6 +98,8 @@ def test_rfm_method_and_people_without_orders(demo):
     assert report["rfm"]["problems"] == []
     assert report["rfm"]["grid"].to_numpy().sum() == report["buyers"]
     assert "k_choice" not in report
+    assert report["map"].shape == (report["buyers"], 3)  # named segments get a map too
+    assert set(report["map"]["segment"]) == set(out.loc[~no_orders, "segment"])
     champions = out[out["segment"] == "Champions"]
     assert (champions["rfm_score"].str[0] == "5").all()
 
