@@ -8,6 +8,7 @@ import pytest
 from app.cli import main
 from core.io import read_table
 from core.jobs import Cancelled, JobContext
+from core.quality import base
 from core.quality.steps import default_steps, load_steps, run_steps, suggested_steps
 
 CSV = (
@@ -135,8 +136,9 @@ def test_suggested_steps_add_gap_filling_only_for_numeric_gaps():
     assert suggested_steps(sales.assign(quantity=["1", "2", "3"]), roles)[-1]["step"] == "emails"
 
 
-def test_cancel_stops_a_step_and_leaves_the_input_alone():
-    df = pd.DataFrame({"phone": [f"0151 {12345600 + i}" for i in range(25_000)]})
+def test_cancel_stops_a_step_and_leaves_the_input_alone(monkeypatch):
+    monkeypatch.setattr(base, "CHUNK", 100)
+    df = pd.DataFrame({"phone": [f"0151 {12345600 + i}" for i in range(250)]})
     snapshot = df.copy()
     ctx = JobContext(lambda done, total, message: ctx.cancel())
     with pytest.raises(Cancelled):
