@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 
+import numpy as np
 import pandas as pd
 import phonenumbers
 
@@ -110,9 +111,7 @@ class PhoneNormalizer:
             number = phonenumbers.parse(text, self.region)
         except phonenumbers.NumberParseException:
             digits = re.sub(r"\D", "", text)
-            if not digits:
-                raise InvalidValue("the phone number has no digits") from None
-            return digits
+            return digits or normalize_text(text)  # "n/a" still gets a token, never stops the file
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -223,10 +222,11 @@ def tokenize_values(
     for n, res in enumerate(results):
         if len(res) == 1 and res[0].startswith("!"):
             idx, reason = res[0][1:].split(":", 1)
-            unique_at = n * _CHUNK + int(idx)
-            row = int((codes == unique_at).argmax())
+            position = int((codes == n * _CHUNK + int(idx)).argmax())
+            label = series.index[position]  # a table's own row number, also inside a per-country part
+            row = int(label) + 1 if isinstance(label, int | np.integer) else position + 1
             raise LocalReachError(
-                f"Column '{column}', data row {row + 1}: {reason}; correct that cell and try again."
+                f"Column '{column}', data row {row}: {reason}; correct that cell and try again."
             )
         tokens.extend(res)
     lookup = pd.Series(tokens, dtype=object).to_numpy()

@@ -91,3 +91,11 @@ def test_each_rows_country_decides_national_phone_numbers():
     out = tokenize_values(phones, "phone", KEY, regions=pd.Series(["GB", "GB", "FR", "FR", "ZZ"]))
     assert out[0] == out[1] and out[2] == out[3] and out[0] != out[2]
     assert out[4] == tokenize_values(["+49 151 12345678"], "phone", KEY)[0]
+
+
+def test_a_phone_without_digits_gets_a_token_and_rows_are_named_in_country_parts():
+    out = tokenize_values(["n/a", "N/A ", "0151 12345678"], "phone", KEY)
+    assert out[0] == out[1] and out[0].startswith("phone_v1_") and out[0] != out[2]
+    emails = pd.Series(["a@x.de", "b@x.de", "c\u200b@x.de"])
+    with pytest.raises(LocalReachError, match="^Column 'email', data row 3: "):
+        tokenize_values(emails, "email", KEY, column="email", regions=pd.Series(["GB", "DE", "GB"]))
