@@ -17,6 +17,7 @@ from core.atomic import atomic_open
 from core.errors import LocalReachError
 from core.io import read_table, write_table
 from core.quality.base import count
+from core.quality.places import country_code
 from core.quality.steps import default_steps, load_steps, run_steps
 from core.roles import Role
 
@@ -69,7 +70,7 @@ def run(args) -> int:
     if out_path.exists() and out_path.resolve() == Path(args.file).resolve():
         raise LocalReachError(f"{out_path.name}: is also the input; choose another output file "
                               "(source files are never changed)")
-    if len(args.region) != 2 or not args.region.isalpha():
+    if len(args.region) != 2 or country_code(args.region) != args.region.upper():
         raise LocalReachError(f"--region '{args.region}': use a two-letter country code such as DE or GB")
     steps = load_steps(args.steps) if args.steps else None
     df, _ = read_table(args.file)

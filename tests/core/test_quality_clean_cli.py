@@ -144,3 +144,10 @@ def test_cancel_stops_a_step_and_leaves_the_input_alone(monkeypatch):
     with pytest.raises(Cancelled):
         run_steps(df, [{"step": "phones", "columns": ["phone"]}], ctx)
     assert df.equals(snapshot)
+
+
+def test_unknown_region_code_is_refused(crm, tmp_path, capsys):
+    assert main(["clean", str(crm), "-o", str(tmp_path / "out.csv"), "--region", "XX"]) == 2
+    assert capsys.readouterr().err == (
+        "localreach clean: --region 'XX': use a two-letter country code such as DE or GB\n"
+    )

@@ -84,7 +84,9 @@ def test_preview_apply_undo_redo(qtbot, screen):
     assert doc.undo_stack.undoText() == "Phone numbers"
     assert doc.state("quality")["applied"]["crm"][0]["step"] == "phones"
     entry = doc.audit_entries()[-1]
-    assert entry["step"] == "quality"
+    assert entry["step"] == "clean"
+    assert (entry["params"]["step"], entry["params"]["cells_changed"], entry["params"]["failed"]) == (
+        "phones", 2, 1)
     assert "0151" not in repr(entry) and "nope" not in repr(entry)
     qtbot.waitUntil(lambda: screen.report not in (None, old_report))  # checked again after the fix
     assert screen.status() == ("done", "1 fix applied, 85% of cells valid")  # "nope" is still bad

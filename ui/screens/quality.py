@@ -415,9 +415,10 @@ class Screen(StepScreen):
         if step["step"] == "merge_values":
             settings["spellings_merged"] = len(step["mapping"])  # the values themselves stay out
         self.document.audit(
-            "quality",
-            {"file": name, "settings": settings, "cells_changed": report.changed_cells,
-             "failed": report.failed, "added_columns": report.added_columns},
+            "clean",
+            {"file": name, "step": step["step"], "settings": settings,
+             "cells_changed": report.changed_cells, "failed": report.failed,
+             "added_columns": report.added_columns},
             len(frame), len(new_frame), frame, new_frame,
         )
 
