@@ -129,3 +129,30 @@ def test_waits_for_a_customer_list(qtbot):
     assert widget.waiting_for() == "Import a customer list first."
     assert widget.status() == ("not started", "")
     jobs.shutdown()
+
+
+def test_sales_lines_linked_and_relearning_from_answers(qtbot, febrl):
+    doc, jobs = Document(), JobRunner()
+    doc.set_source("crm", febrl.copy(), {"path": "febrl.csv"}, {"rec_id": "customer_id"},
+                   "Import customer list")
+    sales = pd.DataFrame({"order_id": ["1", "2", "3", "4"],
+                          "rec_id": ["rec-223-org", "rec-122-dup-0", "rec-9999-org", ""],
+                          "amount": ["5", "6", "7", "8"]})
+    doc.set_source("sales", sales, {"path": "sales.csv"},
+                   {"order_id": "order_id", "rec_id": "customer_id", "amount": "amount"},
+                   "Import sales")
+    widget = Screen(doc, jobs)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.grouping is not None, timeout=20000)
+    assert widget.sales_line.text() == (
+        "2 of 4 sales lines belong to a customer; 2 could not be linked.")
+    k = widget.current_pair()
+    widget.review.same_button.click()
+    before = widget.scored
+    widget.relearn_button.click()
+    qtbot.waitUntil(lambda: widget.scored is not before, timeout=20000)
+    a, b = int(widget.scored.left[k]), int(widget.scored.right[k])
+    assert widget.grouping.cluster[a] == widget.grouping.cluster[b]
+    assert widget.grouping.report["reviewed"] == 1
+    jobs.shutdown()

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.dedupe.golden import golden_records
+from core.dedupe.link import LinkConfig, link_records
 from core.dedupe.pipeline import (
     CLUSTER_COLUMN,
     SCORE_COLUMN,
@@ -45,6 +46,7 @@ from core.dedupe.pipeline import (
     score_records,
 )
 from core.dedupe.review import pair_rows, review_queue
+from core.errors import LocalReachError
 from core.roles import Role
 from ui.dedupe_charts import draw_scores
 from ui.dedupe_review import ReviewPanel
@@ -56,6 +58,18 @@ OUTPUT_COLUMNS = (CLUSTER_COLUMN, SCORE_COLUMN)
 
 def to_review(n: int) -> str:
     return f"{n:,} possible duplicate{'' if n == 1 else 's'} to review"
+
+
+def sales_summary(crm, sales, crm_roles, sales_roles, id_column) -> str:
+    """One line on how many sales lines belong to a customer (empty without sales)."""
+    if sales is None:
+        return ""
+    try:
+        _, report = link_records(crm, sales, crm_roles, sales_roles, LinkConfig(id_column))
+    except LocalReachError as exc:
+        return f"Sales lines cannot be linked yet: {exc}"
+    return (f"{report['linked']:,} of {report['rows']:,} sales lines belong to a customer; "
+            f"{report['unlinked']:,} could not be linked.")
 
 
 def _decisions(value: dict) -> list[Decision]:
@@ -73,6 +87,7 @@ class Screen(StepScreen):
     def __init__(self, document, jobs, parent=None) -> None:
         super().__init__(document, jobs, parent)
         self.scored: Scored | None = None
+        self.sales_summary = ""
         self.grouping: Grouping | None = None
         self.queue = np.empty(0, dtype=np.int64)
         self.position = 0
@@ -80,6 +95,10 @@ class Screen(StepScreen):
         self._scoring_for: tuple | None = None
         self._hash_cache: tuple[int, int] | None = None
         self.body.addLayout(self._build_figures())
+        self.sales_line = QLabel("")
+        self.sales_line.setObjectName("salesLink")
+        self.sales_line.setWordWrap(True)
+        self.body.addWidget(self.sales_line)
         splitter = QSplitter()
         splitter.addWidget(self._build_left())
         splitter.addWidget(self._build_right())
@@ -96,6 +115,10 @@ class Screen(StepScreen):
             self.figures[key] = label
             row.addWidget(label)
         row.addStretch(1)
+        self.relearn_button = QPushButton("Learn from my answers")
+        self.relearn_button.setToolTip("Score every pair again, using your answers as examples.")
+        self.relearn_button.clicked.connect(self.relearn)
+        row.addWidget(self.relearn_button)
         self.merge_button = QPushButton("Merge duplicates")
         self.merge_button.setDefault(True)
         self.merge_button.setToolTip("Give every person one customer number (cluster_id); "
@@ -224,11 +247,15 @@ class Screen(StepScreen):
         self._scoring_for = key
         df, roles, config = self._input(), self._roles(), self.config()
         decisions = _decisions(self.value())
+        sales, sales_roles = self.document.frame("sales"), self.document.roles("sales")
 
         def work(ctx):
-            return score_records(df, roles, config, decisions, ctx)
+            return score_records(df, roles, config, decisions, ctx), sales_summary(
+                df, sales, roles, sales_roles, config.id_column)
 
-        def done(scored: Scored) -> None:
+        def done(result: tuple[Scored, str]) -> None:
+            scored, self.sales_summary = result
+            self.sales_line.setText(self.sales_summary)
             self.scored, self._scored_for, self._scoring_for = scored, key, None
             self.position = 0
             self._show_rules()
@@ -314,6 +341,11 @@ class Screen(StepScreen):
             self.golden_table.setItem(r, 1, QTableWidgetItem(f"{golden.at[0, column]}{where}"))
 
     # -- user actions -------------------------------------------------------------------
+    def relearn(self) -> None:
+        """Score again with the review answers as labelled examples."""
+        if self._scoring_for is None:
+            self._start_scoring(self._key())
+
     def decide(self, same: bool) -> None:
         k = self.current_pair()
         if k is None:
