@@ -95,10 +95,12 @@ class KeyActions:
             key = keystore.import_backup(path, passphrase, expected=ref.fingerprint if ref else None)
             if ref is None:
                 ref = KeyRef(uuid.uuid4().hex[:12], keystore.fingerprint(key))
-            try:
-                ref.store().save(key)
-            except NoSafeKeyring:
-                ref = KeyRef(ref.project_id, ref.fingerprint, self._key_file_path(ref.project_id, ref.fingerprint))
+            if not ref.key_file:
+                try:
+                    ref.store().save(key)
+                except NoSafeKeyring:
+                    ref = KeyRef(ref.project_id, ref.fingerprint, self._key_file_path(ref.project_id, ref.fingerprint))
+            if ref.key_file:  # the backup's passphrase now protects the key file too
                 ref.store(passphrase).save(key)
                 self._passphrase = passphrase
         except LocalReachError as exc:

@@ -1,6 +1,8 @@
 """Privacy screen: policies are undoable, pseudonymising is one undo step and audited with
 the key fingerprint, the passphrase fallback without a keyring, the risk panel's fixes."""
 
+from pathlib import Path
+
 import keyring
 import keyring.backends.fail
 import pandas as pd
@@ -281,3 +283,24 @@ def test_a_wrong_passphrase_is_refused_and_asked_again(screen, qtbot, monkeypatc
     finally:
         keyring.set_keyring(previous)
     assert keystore.fingerprint(key) == ref.fingerprint
+
+
+def test_restore_into_a_key_file_project(screen, qtbot, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(privacy_passphrase, "ask_passphrase", lambda *a: "long enough pass")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "b.lrkey"), ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "b.lrkey"), ""))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    try:
+        _pseudonymise(screen, qtbot)
+        ref = KeyRef(**screen.document.state("privacy")["key"])
+        screen.backup_key()
+        Path(ref.key_file).unlink()  # the key file is lost, the backup is not
+        screen._key = screen._passphrase = None
+        screen.restore_key()
+        assert keystore.fingerprint(keystore.unlock(ref, "long enough pass")) == ref.fingerprint
+        assert screen.document.audit_entries()[-1]["params"] == {"action": "restore key"}
+    finally:
+        keyring.set_keyring(previous)
