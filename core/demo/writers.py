@@ -9,7 +9,6 @@ through openpyxl; the result opens in Excel, LibreOffice, openpyxl and calamine.
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import tempfile
 import zipfile
@@ -147,7 +146,6 @@ def write_xlsx(
                 z.add_text(name, text)
             z.add_text("xl/workbook.xml", _WORKBOOK.format(sheet=escape(sheet, {'"': "&quot;"})))
             z.add_file("xl/worksheets/sheet1.xml", body, size)
-    os.chmod(tmp, 0o600)
 
 
 def write_csv(
