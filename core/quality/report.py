@@ -217,7 +217,10 @@ def _outliers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return none, none
     q1, q3 = np.percentile(known, [25, 75])
     iqr = q3 - q1
-    iqr_mask = ((values < q1 - IQR_FENCE * iqr) | (values > q3 + IQR_FENCE * iqr)).to_numpy()
+    if iqr == 0:  # half the values are one number (quantity 1, discount 0): nothing is unusual
+        iqr_mask = none
+    else:
+        iqr_mask = ((values < q1 - IQR_FENCE * iqr) | (values > q3 + IQR_FENCE * iqr)).to_numpy()
     median = float(known.median())
     mad = float((known - median).abs().median())
     if mad == 0:

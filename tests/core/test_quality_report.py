@@ -82,3 +82,10 @@ def test_issues_point_at_rows_and_carry_no_values(report):
     text = json.dumps(report.to_dict())
     for value in ("broken", "Narnia", "a@b.de", "0151", "ABCDE"):
         assert value not in text
+
+
+def test_a_column_that_is_mostly_one_number_has_no_unusual_values():
+    sales = pd.DataFrame({"discount": ["0"] * 12 + ["5", "10"], "amount": ["10"] * 14})
+    roles = {"sales": {"discount": "discount", "amount": "amount"}}
+    cols = quality_report({"sales": sales}, roles).files["sales"].columns
+    assert [(c.outliers_iqr, c.outliers_z) for c in cols] == [(0, 0), (0, 0)]
