@@ -201,11 +201,11 @@ def test_a_run_stopped_midway_writes_nothing_and_keeps_the_previous_run(first_ru
     before = {p.name: p.read_bytes() for p in again.iterdir() if p.is_file()}
     recipe, base = load_recipe(demo_copy / "recipe.toml")
 
-    def cancel_at_segment(done, total, message):
-        if message.endswith(": segment"):
+    def cancel_at_dedupe(done, total, message):
+        if message.endswith(": dedupe"):
             ctx.cancel()
 
-    ctx = JobContext(cancel_at_segment)
+    ctx = JobContext(cancel_at_dedupe)
     with pytest.raises(Cancelled):
         run_recipe(recipe, again, base=base, ctx=ctx)
     assert {p.name: p.read_bytes() for p in again.iterdir() if p.is_file()} == before
