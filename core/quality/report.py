@@ -303,7 +303,7 @@ def _row_currencies(text: pd.Series, role: str) -> pd.Series:
         return text.str.upper()
     decimal = infer_decimal(distinct)
     parsed = {v: parse_money_either(v, decimal) for v in distinct}
-    return text.map({v: p[1] for v, p in parsed.items() if p and p[1]}).fillna("").astype(str)
+    return text.map({v: p[1] for v, p in parsed.items() if p and p[1]}).astype(object).fillna("").astype(str)
 
 
 def cross_checks(frames: dict[str, pd.DataFrame], roles: dict[str, dict[str, str]]) -> list[Issue]:
