@@ -124,6 +124,8 @@ def _years(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(is-a-date mask, year) for ISO, day.month.year and YYYYMMDD values."""
     year = pd.Series(np.nan, index=s.index)
     ok = pd.Series(False, index=s.index)
+    if not s.str.match(r"\d").any():  # names, e-mails, categories: no date can start here
+        return ok, year
     for pattern, y, a, b in ((_ISO_DATE, 0, 1, 2), (_EU_DATE, 2, 0, 1), (_COMPACT_DATE, 0, 1, 2)):
         parts = s.str.extract(f"^{pattern}$")
         if parts.empty:
