@@ -123,8 +123,12 @@ def _kdf(passphrase: str, salt: bytes, n: int) -> bytes:
     return Scrypt(salt=salt, length=KEY_BYTES, n=n, r=8, p=1).derive(passphrase.encode())
 
 
-def seal_key(key: bytes, passphrase: str, *, n: int = SCRYPT_N) -> bytes:
-    """The key encrypted under a passphrase (scrypt, AES-GCM): key file and backup format."""
+def seal_key(key: bytes, passphrase: str, *, n: int | None = None) -> bytes:
+    """The key encrypted under a passphrase (scrypt, AES-GCM): key file and backup format.
+
+    The scrypt cost ``n`` (default :data:`SCRYPT_N`) is stored in the file, so opening
+    always uses the cost the file was sealed with."""
+    n = n or SCRYPT_N
     if len(passphrase) < MIN_PASSPHRASE:
         raise KeyStoreError(f"The passphrase is too short: use at least {MIN_PASSPHRASE} characters.")
     salt, nonce = os.urandom(16), os.urandom(12)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from keyring.backend import KeyringBackend
+
+from core.privacy import keystore
 
 
 class MemoryKeyring(KeyringBackend):
@@ -30,3 +33,10 @@ class LossyKeyring(MemoryKeyring):
     def get_password(self, service, username):
         value = super().get_password(service, username)
         return None if value is None else "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE="
+
+
+@pytest.fixture(autouse=True)
+def fast_scrypt(monkeypatch):
+    """Cheaper key-file sealing in tests (the cost is stored in each file, so every path
+    is the same as with the real cost); import it into a test module to use it."""
+    monkeypatch.setattr(keystore, "SCRYPT_N", 2**12)

@@ -15,6 +15,7 @@ from core.privacy.consent import contactable, suppression_from_values
 from core.privacy.keystore import KeyFileStore
 from core.privacy.tokens import tokenize_values
 from core.privacy.vault import Vault, reveal
+from tests.core.privacy_support import fast_scrypt  # noqa: F401 (autouse fixture)
 
 PASS = "a long passphrase"
 CRM = pd.DataFrame({

@@ -19,7 +19,7 @@ from core.privacy.keystore import (
     open_store,
 )
 from core.privacy.tokens import fingerprint
-from tests.core.privacy_support import LossyKeyring, MemoryKeyring
+from tests.core.privacy_support import LossyKeyring, MemoryKeyring, fast_scrypt  # noqa: F401 (autouse fixture)
 
 PASS = "correct horse battery"
 
@@ -106,7 +106,7 @@ def test_key_file_wrong_passphrase_short_passphrase_and_missing_passphrase(tmp_p
 def test_tampered_key_file_is_refused(tmp_path):
     path = tmp_path / "k.lrkey"
     load_or_create(KeyFileStore(path, PASS))
-    path.write_bytes(path.read_bytes().replace(b'"n": 32768', b'"n": 16384'))
+    path.write_bytes(path.read_bytes().replace(b'"n": 4096', b'"n": 2048'))
     with pytest.raises(KeyStoreError, match="Wrong passphrase"):
         KeyFileStore(path, PASS).load()
     (tmp_path / "junk.lrkey").write_text("hello")
@@ -166,3 +166,9 @@ def test_project_key_refs_keep_one_key_per_fingerprint(memory_keyring, tmp_path)
     )
     file_key, file_ref = keystore.create_key("proj", key_file=str(tmp_path / "k.lrkey"), passphrase=PASS)
     assert keystore.unlock(file_ref, PASS) == file_key
+
+
+def test_the_real_scrypt_cost_is_stored_and_used():
+    key = keystore.new_key()
+    blob = keystore.seal_key(key, PASS, n=2**15)
+    assert b'"n": 32768' in blob and keystore.open_key(blob, PASS) == key

@@ -17,7 +17,7 @@ from core.privacy.consent import contactable, suppression_from_state
 from core.privacy.keystore import KeyRef
 from core.privacy.policy import ColumnPolicy
 from core.privacy.vault import Vault, project_vault, reveal
-from tests.core.privacy_support import MemoryKeyring
+from tests.core.privacy_support import MemoryKeyring, fast_scrypt  # noqa: F401 (autouse fixture)
 from ui import privacy_passphrase
 from ui.screens.privacy import Screen
 
