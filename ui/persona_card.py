@@ -46,11 +46,10 @@ class PersonaCard(QFrame):
             widget.setAccessibleName(labels[key])
             self.fields[key] = widget
             form.addRow(labels[key], widget)
-        self.facts = QLabel()
-        self.facts.setWordWrap(True)
+        self.facts = QLabel()  # one short fact per line: no wrapping, so the card's height is known
         self.figure = Figure(figsize=(4.2, 2.4), dpi=100)
         self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setMinimumHeight(200)
+        self.canvas.setMinimumHeight(240)
         self.canvas.setAccessibleName("How this group compares with the average customer")
         layout = QVBoxLayout(self)
         layout.addLayout(form)

@@ -50,6 +50,7 @@ class Persona:
     offer: str = ""
     notes: str = ""
     edited: list[str] = field(default_factory=list)     # fields the user changed by hand
+    currency: str = ""                                  # of the money figures, when known
 
 
 def pseudonym(person: str) -> str:
@@ -107,6 +108,7 @@ def build_personas(segmented: pd.DataFrame, sales: pd.DataFrame | None = None,
     buyers = table[table["frequency"].fillna(0) > 0] if "frequency" in table else table
     base = _figures(buyers)
     total_spend = float(table["monetary"].fillna(0).sum()) if "monetary" in table else 0.0
+    currency = _currency(sales)
     personas: list[Persona] = []
     counts = table["segment"].value_counts(sort=False)  # first appearance breaks size ties
     sizes = sorted(counts.items(), key=lambda item: (item[0] == NO_PURCHASES, -item[1]))
@@ -125,13 +127,22 @@ def build_personas(segmented: pd.DataFrame, sales: pd.DataFrame | None = None,
             top_categories=_top(lines, rows.index, "category"),
             top_products=_top(lines, rows.index, "product"),
             top_channels=_top(lines, rows.index, "channel"),
-            examples=[pseudonym(p) for p in examples[:EXAMPLES]],
+            examples=[pseudonym(p) for p in examples[:EXAMPLES]], currency=currency,
         )
         persona.name = name_for(persona, seasonal=_seasonal(rows))
         persona.description = describe(persona)
         personas.append(persona)
     _make_names_unique(personas)
     return personas
+
+
+def _currency(sales: pd.DataFrame | None) -> str:
+    """The sales file's currency when it has one ("EUR"); mixed or unknown: ""."""
+    if sales is None or "currency" not in sales:
+        return ""
+    codes = sales["currency"].astype("string").str.strip().str.upper().replace("", pd.NA)
+    codes = codes.dropna().unique()
+    return str(codes[0]) if len(codes) == 1 else ""
 
 
 def _seasonal(rows: pd.DataFrame) -> bool:

@@ -26,7 +26,7 @@ SALES = pd.DataFrame(
      ["o5", "c3", "2024-10-01", "Mug", "Home", "store", "5", "20.00"],
      ["o6", "c4", "2024-12-10", "Mug", "Home", "store", "5", "20.00"]],
     columns=["order_id", "customer_id", "order_date", "product", "category", "channel",
-             "discount", "amount"])
+             "discount", "amount"]).assign(currency="EUR")
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +80,8 @@ def test_exports_hold_the_cards(personas, tmp_path):
     md = to_markdown(edited)
     assert "## Online regulars\n\nOrder 1.3x as often" in md
     assert "- **People:** 2 (40% of all)\n- **Share of spend:** 95%\n- **Orders:** 2 (1.3x average)" in md
+    assert "- **Spend per order:** EUR 200.00 (1.8x average)\n" in md
+    assert "- **Days since first order:** 172 (0.8x average)\n" in md
     assert "- **Offer:** 10% off tents" in md
     html = to_html(edited)
     assert html.count('src="data:image/png;base64,') == 3
