@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from app.cli import main
 
-FEBRL = "/work/shared/data/febrl1.csv"
+FEBRL = str(Path(__file__).resolve().parents[1] / "data" / "febrl1.csv")  # a copy of shared/data/febrl1.csv
 
 
 def read(path) -> pd.DataFrame:

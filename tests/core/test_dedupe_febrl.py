@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from core.dedupe.pipeline import DedupeConfig, find_duplicates
 
-FEBRL = "/work/shared/data/febrl1.csv"
+FEBRL = str(Path(__file__).resolve().parents[1] / "data" / "febrl1.csv")  # a copy of shared/data/febrl1.csv
 
 
 def pair_set(labels) -> set[tuple[int, int]]:

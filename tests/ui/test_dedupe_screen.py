@@ -3,6 +3,8 @@ pairing rules and the merge."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from PySide6.QtCore import Qt
@@ -11,7 +13,7 @@ from app.document import Document
 from app.jobs import JobRunner
 from ui.screens.duplicates import Screen
 
-FEBRL = "/work/shared/data/febrl1.csv"
+FEBRL = str(Path(__file__).resolve().parents[1] / "data" / "febrl1.csv")  # a copy of shared/data/febrl1.csv
 
 
 @pytest.fixture(scope="module")
