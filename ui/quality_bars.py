@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 COLOURS = {"valid": QColor("#3b8e5a"), "missing": QColor("#c9c9c9"), "invalid": QColor("#d9822b")}
-ROW_HEIGHT = 26
-LABEL_WIDTH = 150
+TEXT_HEIGHT = 18
+BAR_HEIGHT = 10
+ROW_HEIGHT = TEXT_HEIGHT + BAR_HEIGHT + 10
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,11 @@ class BarRow:
         return self.valid + self.missing + self.invalid
 
     def words(self) -> str:
+        """ "92% valid · 5% empty · 3% invalid", leaving out parts that are zero."""
         t = self.total or 1
-        return (
-            f"{self.valid / t:.0%} valid · {self.missing / t:.0%} empty · {self.invalid / t:.0%} invalid"
-        )
+        parts = [f"{self.valid / t:.0%} valid"]
+        parts += [f"{n / t:.0%} {word}" for n, word in ((self.missing, "empty"), (self.invalid, "invalid")) if n]
+        return " · ".join(parts)
 
 
 class QualityBars(QWidget):
@@ -55,10 +57,10 @@ class QualityBars(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
-        return QSize(520, max(1, len(self.rows)) * ROW_HEIGHT + 4)
+        return QSize(320, max(1, len(self.rows)) * ROW_HEIGHT + 4)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return self.sizeHint()
+        return QSize(160, self.sizeHint().height())
 
     def row_at(self, y: float) -> BarRow | None:
         i = int(y // ROW_HEIGHT)
@@ -70,22 +72,30 @@ class QualityBars(QWidget):
             self.columnClicked.emit(row.column)
         super().mousePressEvent(event)
 
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            row = self.row_at(event.pos().y())
+            QToolTip.showText(event.globalPos(), f"{row.label}: {row.words()}" if row else self.toolTip(), self)
+            return True
+        return super().event(event)
+
     def paintEvent(self, _event) -> None:  # noqa: N802
+        """Per column: its name and numbers on one line, the bar under it."""
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        text_width = 210
-        bar_width = max(60, self.width() - LABEL_WIDTH - text_width - 16)
+        metrics = painter.fontMetrics()
+        width = self.width() - 8
         for i, row in enumerate(self.rows):
-            top = i * ROW_HEIGHT + 4
+            top = i * ROW_HEIGHT + 2
             painter.setPen(self.palette().text().color())
-            painter.drawText(QRectF(0, top, LABEL_WIDTH - 8, ROW_HEIGHT - 6),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, row.label)
-            x = float(LABEL_WIDTH)
+            words = row.words()
+            room = max(20, width - metrics.horizontalAdvance(words) - 12)
+            label = metrics.elidedText(row.label, Qt.TextElideMode.ElideRight, room)
+            painter.drawText(QRectF(2, top, room, TEXT_HEIGHT), Qt.AlignmentFlag.AlignVCenter, label)
+            painter.drawText(QRectF(2, top, width, TEXT_HEIGHT),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, words)
+            x = 2.0
             for part in ("valid", "missing", "invalid"):
-                width = bar_width * getattr(row, part) / (row.total or 1)
-                painter.fillRect(QRectF(x, top + 4, width, ROW_HEIGHT - 14), COLOURS[part])
-                x += width
-            painter.setPen(self.palette().text().color())
-            painter.drawText(QRectF(LABEL_WIDTH + bar_width + 8, top, text_width, ROW_HEIGHT - 6),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, row.words())
+                share = width * getattr(row, part) / (row.total or 1)
+                painter.fillRect(QRectF(x, top + TEXT_HEIGHT + 1, share, BAR_HEIGHT), COLOURS[part])
+                x += share
         painter.end()

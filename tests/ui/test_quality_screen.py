@@ -54,6 +54,9 @@ def test_report_score_bars_and_issue_filter(qtbot, screen):
     bars = {r.column: (r.valid, r.missing, r.invalid) for r in screen.bars.rows}
     assert bars["email"] == (2, 1, 1)
     assert bars["phone"] == (3, 0, 1)
+    words = {r.column: r.words() for r in screen.bars.rows}
+    assert words["email"] == "50% valid · 25% empty · 25% invalid"  # never colour alone
+    assert words["customer_id"] == "100% valid"
     assert screen.status() == ("needs attention", "85% of cells valid")
     messages = [screen.issues.item(i).text() for i in range(screen.issues.count())]
     assert "1 value in 'phone': not a phone number that can be read" in messages

@@ -74,7 +74,7 @@ class Screen(StepScreen):
         splitter.addWidget(self._build_overview())
         splitter.addWidget(self._build_table())
         splitter.addWidget(self._build_steps())
-        splitter.setSizes([380, 620, 380])
+        splitter.setSizes([420, 560, 360])
         self.body.addWidget(splitter, 1)
 
     # -- layout -------------------------------------------------------------------------
