@@ -152,6 +152,7 @@ class Screen(StepScreen):
         self.preview_table = QTableWidget(0, 3)
         self.preview_table.setHorizontalHeaderLabels(["Column", "Before", "After"])
         self.preview_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.preview_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.preview_table.verticalHeader().hide()
         self.preview_table.setAccessibleName("Before and after")
         layout.addWidget(self.preview_table, 2)
