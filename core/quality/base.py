@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -146,7 +147,8 @@ def map_distinct(
     chunks = [values[i : i + CHUNK] for i in range(0, total, CHUNK)]
     out: list = []
     workers = min(2, os.cpu_count() or 1)
-    if parallel and total >= PARALLEL_MIN and workers > 1:
+    # a frozen app (PyInstaller) would start itself again in a spawned worker: stay serial
+    if parallel and total >= PARALLEL_MIN and workers > 1 and not getattr(sys, "frozen", False):
         pools = _worker_pools(workers)
         futures = [pools[i % len(pools)].submit(_map_chunk, fn, c) for i, c in enumerate(chunks)]
         try:
