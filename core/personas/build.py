@@ -15,8 +15,9 @@ import pandas as pd
 
 from core.errors import ColumnError
 from core.jobs import JobContext, ensure_context
-from core.personas.naming import NO_PURCHASES, describe, name_for
+from core.personas.naming import describe, name_for
 from core.segment.features import FeatureConfig, build_features, person_keys
+from core.segment.pipeline import NO_PURCHASES
 
 EXAMPLES = 3
 TOP = 3

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from core.segment.pipeline import NO_PURCHASES
+
 if TYPE_CHECKING:
     from core.personas.build import Persona
-
-NO_PURCHASES = "No purchases"
 
 
 def name_for(p: Persona, seasonal: bool = False) -> str:

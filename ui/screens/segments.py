@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from core.segment import rfm
 from core.segment.features import parse_numbers
-from core.segment.pipeline import OUTPUT_COLUMNS, SegmentConfig, segment_customers
+from core.segment.pipeline import NO_PURCHASES, OUTPUT_COLUMNS, SegmentConfig, segment_customers
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 from ui.segment_charts import (
     ChartView,
@@ -225,7 +225,7 @@ class Screen(StepScreen):
         if self.waiting_for() or result is None:
             return NOT_STARTED, ""
         groups = result["report"]["sizes"]
-        n = int((groups["segment"] != "No purchases").sum())
+        n = int((groups["segment"] != NO_PURCHASES).sum())
         if result["config"] != asdict(self.config()):
             return NEEDS_ATTENTION, "settings changed: find groups again"
         word = "segments" if result["config"]["method"] == "rfm" else "groups"
@@ -277,7 +277,7 @@ class Screen(StepScreen):
         if report is None:
             self.summary.setText("Press “Find customer groups” to start.")
         else:
-            groups = int((report["sizes"]["segment"] != "No purchases").sum())
+            groups = int((report["sizes"]["segment"] != NO_PURCHASES).sum())
             word = "named segments" if used["method"] == "rfm" else "groups"
             text = (f"{report['buyers']:,} people with orders in {groups} {word}; "
                     f"{report['no_purchases']:,} without any order.")
