@@ -3,7 +3,8 @@
 Pairs at or above the threshold join records (connected components), reviewers'
 "same person" answers join them too and "different people" answers keep them apart.
 A chain guard stops A~B~C from putting A and C together when A and C are clearly
-different people: inside each group of three or more, every pair is scored, and a
+different people (evidence against them, not merely too little evidence for them):
+inside each group of three or more, every pair is checked, and a
 group holding such a conflict is rebuilt strongest link first, skipping any link
 that would join a conflicting pair.
 """
@@ -16,12 +17,11 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-# Inside a group, a pair scoring below this is "clearly different people".
-CONFLICT_BELOW = 0.25
 # Groups larger than this are only checked against the pairs already scored.
 FULL_CHECK_MAX = 60
 
-ScoreFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
+# For pairs of records: True where they are clearly different people.
+ConflictFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -44,7 +44,8 @@ def cluster(
     threshold: float,
     same: list[tuple[int, int]] = (),
     different: list[tuple[int, int]] = (),
-    score: ScoreFn | None = None,
+    conflict: np.ndarray | None = None,
+    check: ConflictFn | None = None,
     strength: np.ndarray | None = None,
 ) -> np.ndarray:
     """Group number per record (0-based, in order of first appearance).
@@ -65,7 +66,9 @@ def cluster(
         ea, eb, ep = ea[keep], eb[keep], ep[keep]
     labels = _components(n, ea, eb)
     sizes = np.bincount(labels)
-    conflicts = _conflicts(labels, sizes, a, b, prob, forbid, score)
+    if conflict is None:
+        conflict = np.zeros(len(a), dtype=bool)
+    conflicts = _conflicts(labels, sizes, a, b, conflict, forbid, check)
     if not conflicts:
         return _first_seen_numbering(labels)
     edge_group = labels[ea]
@@ -80,11 +83,11 @@ def cluster(
     return _first_seen_numbering(labels)
 
 
-def _conflicts(labels, sizes, a, b, prob, forbid, score) -> dict[int, set[tuple[int, int]]]:
+def _conflicts(labels, sizes, a, b, conflict, forbid, check) -> dict[int, set[tuple[int, int]]]:
     """Per group of three or more, the pairs inside it that are clearly different people.
 
-    Groups up to FULL_CHECK_MAX records have every inner pair scored (in one batch);
-    bigger ones are checked against the candidate pairs already scored.
+    Groups up to FULL_CHECK_MAX records have every inner pair checked (in one batch);
+    bigger ones only the candidate pairs already compared.
     """
     found: dict[int, set[tuple[int, int]]] = {}
 
@@ -96,7 +99,7 @@ def _conflicts(labels, sizes, a, b, prob, forbid, score) -> dict[int, set[tuple[
         if labels[i] == labels[j]:
             add(np.array([i]), np.array([j]))
     small = (sizes >= 3) & (sizes <= FULL_CHECK_MAX)
-    if score is not None and small.any():
+    if check is not None and small.any():
         rows = np.flatnonzero(small[labels])
         rows = rows[np.argsort(labels[rows], kind="stable")]
         pa, pb = [], []
@@ -105,10 +108,10 @@ def _conflicts(labels, sizes, a, b, prob, forbid, score) -> dict[int, set[tuple[
             pa.append(members[ia])
             pb.append(members[ib])
         pa, pb = np.concatenate(pa), np.concatenate(pb)
-        bad = score(pa, pb) < CONFLICT_BELOW
+        bad = check(pa, pb)
         add(pa[bad], pb[bad])
-    big = sizes[labels[a]] > (FULL_CHECK_MAX if score is not None else 2)
-    inside = big & (labels[a] == labels[b]) & (prob < CONFLICT_BELOW)
+    big = sizes[labels[a]] > (FULL_CHECK_MAX if check is not None else 2)
+    inside = big & (labels[a] == labels[b]) & conflict
     add(a[inside], b[inside])
     return found
 

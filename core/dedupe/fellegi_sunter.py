@@ -13,7 +13,8 @@ surname, an address and a phone: a clearly different date of birth counts at lea
 20 bits against, and a clearly different first name decides "different people" unless
 the birthdays or an identity number (social security, passport) are the same (then
 it is more likely a data-entry error). Street, town
-and postcode agree and change together, so they count once, not three times. A shared
+and postcode agree and change together, so they count once, not three times, and
+not when two of them disagree (same town, other street and postcode: another address). A shared
 name with nothing else in common never merges on its own: it goes to review.
 """
 
@@ -33,6 +34,8 @@ ADDRESS = ("street", "city", "postcode")
 NAMES = ("first", "last", "gender")
 # A name alone tops out here (probability 0.8 with an even prior): review, not merge.
 NAME_ONLY_CAP_BITS = 2.0
+# This much evidence against, not outweighed by the evidence for: "clearly different".
+CONFLICT_BITS = -10.0
 # Evidence against, in bits: a different birthday at least this much...
 DOB_AGAINST_BITS = 20.0
 # ...and a different first name without the same birthday: "different people".
@@ -125,6 +128,7 @@ def fit(
         weights = MatchModel(names, m, u, prior).weights()
         per_field = [np.where(pat[:, k] >= 0, weights[k][np.maximum(pat[:, k], 0)], 0.0)
                      for k in range(len(names))]
+        per_field = _veto(names, per_field, pat)
         post = probability(np.log2(prior / (1 - prior)) + _combine(names, per_field, pat))
         post = np.where(pat_label >= 0, pat_label, post)
         weight = post * counts
@@ -141,12 +145,13 @@ def fit(
                       [list(map(float, x)) for x in u], prior, it)
 
 
-def match_weights(model: MatchModel, enc: Encoded, levels: np.ndarray,
-                  a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Total evidence in bits per pair (prior included), term-frequency adjusted."""
+def _field_weights(model: MatchModel, enc: Encoded, levels: np.ndarray,
+                   a: np.ndarray) -> list[np.ndarray]:
+    """Evidence per field and pair: term-frequency adjusted, the first-name veto applied."""
     weights = model.weights()
+    names = model.comparisons
     per_field = []
-    for k, name in enumerate(model.comparisons):
+    for k, name in enumerate(names):
         col = levels[:, k]
         w = np.where(col >= 0, weights[k][np.maximum(col, 0)], 0.0)
         top = len(weights[k]) - 1
@@ -154,34 +159,67 @@ def match_weights(model: MatchModel, enc: Encoded, levels: np.ndarray,
             tf = np.maximum(enc.tf[name][np.maximum(enc.codes[name][a], 0)], U_FLOOR)
             w = np.where(col == top, np.log2(model.m[k][top] / tf), w)
         per_field.append(w)
+    return _veto(names, per_field, levels)
+
+
+def _veto(names: list[str], per_field: list[np.ndarray], levels: np.ndarray) -> list[np.ndarray]:
+    """A clearly different first name, without the same birthday or id: different people."""
+    if "first" not in names:
+        return per_field
+    k = names.index("first")
+    veto = levels[:, k] == 0
+    for j, name in enumerate(names):
+        if name == "dob" or is_identifier(name):
+            veto &= levels[:, j] != len(comparison_levels(name)) - 1
+    per_field = list(per_field)
+    per_field[k] = np.where(veto, -FIRST_NAME_VETO_BITS, per_field[k])
+    return per_field
+
+
+def match_weights(model: MatchModel, enc: Encoded, levels: np.ndarray,
+                  a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Total evidence in bits per pair (prior included), term-frequency adjusted."""
+    per_field = _field_weights(model, enc, levels, a)
     return np.log2(model.prior / (1 - model.prior)) + _combine(model.comparisons, per_field,
                                                                levels)
 
 
 def _combine(names: list[str], per_field: list[np.ndarray], levels: np.ndarray) -> np.ndarray:
-    """Sum of the fields' evidence, the address fields counted as one, the veto applied."""
+    """Sum of the fields' evidence, the address fields counted as one."""
     total = np.zeros(len(levels))
-    if "first" in names:
-        k = names.index("first")
-        veto = levels[:, k] == 0
-        for j, name in enumerate(names):
-            if name == "dob" or is_identifier(name):
-                veto &= levels[:, j] != len(comparison_levels(name)) - 1
-        per_field = list(per_field)
-        per_field[k] = np.where(veto, -FIRST_NAME_VETO_BITS, per_field[k])
     strongest, weakest = total.copy(), total.copy()
+    differing = np.zeros(len(levels), dtype=np.int8)
     beyond_name = np.zeros(len(levels), dtype=bool)
-    for name, w in zip(names, per_field, strict=True):
+    for j, (name, w) in enumerate(zip(names, per_field, strict=True)):
         if name in ADDRESS:
             strongest = np.maximum(strongest, w)
             weakest = np.minimum(weakest, w)
+            differing += levels[:, j] == 0
         else:
             total = total + w
-        if name not in NAMES:
-            beyond_name |= w > 1.0
-    total = total + strongest + weakest
+            beyond_name |= (w > 1.0) & (name not in NAMES)
+    # One address: the same town with another street and postcode is another address
+    # (one differing part may be a typo).
+    address = np.where(differing >= 2, weakest, strongest + weakest)
+    beyond_name |= address > 1.0
+    total = total + address
     return np.where(beyond_name, total, np.minimum(total, NAME_ONLY_CAP_BITS))
 
 
 def probability(weight: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
+
+
+def clearly_different(model: MatchModel, enc: Encoded, levels: np.ndarray,
+                      a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Pairs with strong evidence against them (CONFLICT_BITS or more: a different
+    birthday, a different first name) that is not outweighed by the evidence for.
+
+    A pair that merely lacks evidence (it shares nothing but a name) is unproven, not
+    "different", and must not break a chain of good links.
+    """
+    per_field = _field_weights(model, enc, levels, a)
+    against = np.sum([np.minimum(w, 0.0) for w in per_field], axis=0)
+    total = np.log2(model.prior / (1 - model.prior)) + _combine(model.comparisons, per_field,
+                                                                levels)
+    return (total < 0) & (against <= CONFLICT_BITS)

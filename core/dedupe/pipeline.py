@@ -16,7 +16,13 @@ import pandas as pd
 from core.dedupe.blocking import BlockingRule, candidate_pairs, default_rules
 from core.dedupe.clusters import cluster
 from core.dedupe.compare import Encoded, compare_pairs
-from core.dedupe.fellegi_sunter import MatchModel, fit, match_weights, probability
+from core.dedupe.fellegi_sunter import (
+    MatchModel,
+    clearly_different,
+    fit,
+    match_weights,
+    probability,
+)
 from core.dedupe.normalise import normalise
 from core.errors import ColumnError
 from core.jobs import JobContext, ensure_context
@@ -60,10 +66,10 @@ class Scored:
     probability: np.ndarray
     rule_counts: list[dict] = field(default_factory=list)
 
-    def score(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Probability for any pairs, candidates or not (used by the chain guard)."""
+    def conflicts(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """For any pairs, candidates or not: clearly different people (chain guard)."""
         _, levels = compare_pairs(self.encoded, a, b)
-        return probability(match_weights(self.model, self.encoded, levels, a, b))
+        return clearly_different(self.model, self.encoded, levels, a, b)
 
     def pairs_frame(self) -> pd.DataFrame:
         """One row per candidate pair: row positions, probability, level per field."""
@@ -136,8 +142,10 @@ def group_records(
     n = len(scored.features)
     same = [(d.left, d.right) for d in decisions if d.same]
     different = [(d.left, d.right) for d in decisions if not d.same]
+    conflict = clearly_different(scored.model, scored.encoded, scored.levels, scored.left,
+                                 scored.right)
     labels = cluster(n, scored.left, scored.right, scored.probability, threshold,
-                     same, different, scored.score, scored.weight)
+                     same, different, conflict, scored.conflicts, scored.weight)
     a, b, p = scored.left, scored.right, scored.probability
     together = labels[a] == labels[b]
     best = np.zeros(n)

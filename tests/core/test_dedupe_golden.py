@@ -56,11 +56,11 @@ def test_chain_guard_keeps_clearly_different_people_apart():
     a, b = np.array([0, 1, 3]), np.array([1, 2, 4])
     prob = np.array([0.99, 0.95, 0.97])
 
-    def score(x, y):
-        return np.array([0.001 if {i, j} == {0, 2} else 0.9 for i, j in zip(x, y, strict=True)])
+    def check(x, y):
+        return np.array([{i, j} == {0, 2} for i, j in zip(x, y, strict=True)])
 
     assert cluster(5, a, b, prob, 0.9).tolist() == [0, 0, 0, 1, 1]
-    assert cluster(5, a, b, prob, 0.9, score=score).tolist() == [0, 0, 1, 2, 2]
+    assert cluster(5, a, b, prob, 0.9, check=check).tolist() == [0, 0, 1, 2, 2]
     # Review answers: "different people" splits a pair, "same person" joins one.
     assert cluster(5, a, b, prob, 0.9, different=[(3, 4)], same=[(2, 3)]).tolist() == \
         [0, 0, 0, 0, 1]
