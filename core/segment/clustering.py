@@ -31,7 +31,7 @@ METHODS = ("kmeans", "gmm", "hierarchical")
 K_RANGE = (2, 10)            # k values measured
 USEFUL_K = (3, 8)            # k values a marketer can write personas for
 MIN_GROUP_SHARE = 0.03       # smaller groups are too small to address
-ELBOW_GAIN = 0.08            # one more group must make groups 8% tighter to be worth it
+ELBOW_GAIN = 0.03            # one more group must explain 3% of all differences to be worth it
 WARD_SAMPLE = 3000           # Ward needs O(n^2) memory; fit on a sample, assign the rest
 SILHOUETTE_SAMPLE = 2000
 FIT_SAMPLE = 20_000          # k choice and the mixture are fitted on at most this many people
@@ -124,8 +124,11 @@ def choose_k(x: np.ndarray, method: str = "kmeans", seed: int = 0,
         rows.append(row)
     ctx.progress(len(ks), len(ks), "Numbers of groups compared")
     table = pd.DataFrame(rows)
-    # How much tighter the groups get with one more group (the elbow, in numbers).
-    table["gain_next"] = (1 - table["spread"].shift(-1) / table["spread"]).fillna(0.0)
+    # Share of all differences between people that one more group would explain (the elbow
+    # in numbers). Relative to the total, not to the last step: splitting pure noise always
+    # tightens groups by a similar fraction, so that would never level off.
+    total = float(((x - x.mean(axis=0)) ** 2).sum()) or 1.0
+    table["gain_next"] = ((table["spread"] - table["spread"].shift(-1)) / total).fillna(0.0)
     proposed, reason = _propose(table)
     return KChoice(table, proposed, reason)
 
@@ -143,10 +146,10 @@ def _propose(table: pd.DataFrame) -> tuple[int, str]:
     row = flat.iloc[0] if not flat.empty else useful.iloc[-1]
     k = int(row["k"])
     if flat.empty:
-        return k, (f"{k} groups: every extra group still makes the groups clearly tighter, "
-                   f"and more than {hi} groups is hard to write for.")
-    return k, (f"{k} groups: one more group would make the groups only "
-               f"{row['gain_next']:.1%} tighter, and every group holds at least "
+        return k, (f"{k} groups: every extra group still explains clearly more of the "
+                   f"differences between people, but more than {hi} groups is hard to write for.")
+    return k, (f"{k} groups: one more group would explain only {row['gain_next']:.1%} more of "
+               f"the differences between people, and every group holds at least "
                f"{MIN_GROUP_SHARE:.0%} of people.")
 
 

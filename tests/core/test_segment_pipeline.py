@@ -52,7 +52,7 @@ def test_kmeans_recovers_the_latent_behaviours(deduped):
         labels = clustering.fit_labels(x, "kmeans", TRUE_K)
         ward = clustering.fit_labels(x, "hierarchical", TRUE_K)
     assert abs(choice.proposed - TRUE_K) <= 1, choice.table
-    assert choice.reason.startswith(f"{choice.proposed} groups: one more group would make")
+    assert choice.reason.startswith(f"{choice.proposed} groups: one more group would explain")
     assert set(choice.table.columns) >= {"k", "spread", "silhouette", "calinski_harabasz",
                                          "davies_bouldin", "gain_next"}
     # Measured 0.892 (k-means) and 0.892 (Ward) on this data set; over eight demo seeds

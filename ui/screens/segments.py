@@ -193,7 +193,8 @@ class Screen(StepScreen):
         self.measures.setToolTip("spread: within-cluster sum of squares (elbow); silhouette "
                                  "(on a sample): higher is better; calinski_harabasz: higher "
                                  "is better; davies_bouldin: lower is better; bic: lower is "
-                                 "better; gain_next: how much one more group tightens them.")
+                                 "better; gain_next: share of all differences between people "
+                                 "that one more group would explain.")
         self.crosstab = QTableWidget()
         self.crosstab.setAccessibleName("Groups against named segments")
         self.dendrogram = ChartView(draw_dendrogram, "How groups merge")
