@@ -76,6 +76,7 @@ def test_keyboard_decisions_are_undoable(qtbot, screen):
     assert doc.state("duplicates")["decisions"] == [{"left": left, "right": right, "same": True}]
     assert doc.undo_stack.undoText() == f"Same person: records {left + 1} and {right + 1}"
     assert figures(screen)[2] == "2 possible duplicates to review"
+    assert screen.figures["answered"].text() == "1 answered by you"
     labels = screen.grouping.cluster
     assert labels[left] == labels[right]
     qtbot.keyClick(screen.review.table, Qt.Key.Key_N)

@@ -109,7 +109,7 @@ class Screen(StepScreen):
     def _build_figures(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.figures: dict[str, QLabel] = {}
-        for key in ("records", "people", "to_review", "merged"):
+        for key in ("records", "people", "to_review", "merged", "answered"):
             label = QLabel("–")
             label.setObjectName("figure")
             self.figures[key] = label
@@ -280,6 +280,7 @@ class Screen(StepScreen):
         self.figures["people"].setText(f"{report['people']:,} people")
         self.figures["to_review"].setText(to_review(report["to_review"]))
         self.figures["merged"].setText(f"{report['merged_records']:,} merged automatically")
+        self.figures["answered"].setText(f"{report['reviewed']:,} answered by you")
         self.live.setText(f"At {threshold:.0%} sure: {report['people']:,} people, "
                           f"{report['to_review']:,} pairs to review")
         if not self.slider.isSliderDown():
