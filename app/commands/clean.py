@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 
-import core.roles
 from app.terminal import cli_context
 from core.atomic import atomic_open
 from core.errors import LocalReachError
@@ -19,7 +18,7 @@ from core.io import read_table, write_table
 from core.quality.base import count
 from core.quality.places import country_code
 from core.quality.steps import default_steps, load_steps, run_steps
-from core.roles import Role
+from core.roles import Role, detect_roles
 
 NAME = "clean"
 HELP = "Tidy a customer or sales file: spaces, names, e-mails, phones, dates, money, countries."
@@ -55,12 +54,8 @@ def parse_role_overrides(items: list[str], columns: list[str]) -> dict[str, str]
 
 
 def detected_roles(df: pd.DataFrame) -> dict[str, str]:
-    """Roles from core.roles detection; until it exists, headers named exactly like a role."""
-    detect = getattr(core.roles, "detect_roles", None)
-    if detect is not None:
-        return {col: str(guess.role) for col, guess in detect(df).items()}
-    names = {r.value for r in Role}
-    return {col: col.strip().lower() for col in df.columns if col.strip().lower() in names}
+    """Column -> role value, as guessed from headers and values."""
+    return {col: str(guess.role) for col, guess in detect_roles(df).items()}
 
 
 def run(args) -> int:
