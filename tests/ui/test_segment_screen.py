@@ -132,3 +132,23 @@ def test_customer_list_columns_can_be_ticked(screen):
     assert cfg.crm_columns == ["country"] and cfg.features[-1] == "country"
     screen.document.undo_stack.undo()
     assert screen.config().crm_columns == []
+
+
+def test_columns_are_found_by_their_roles(qtbot, demo_frames):
+    crm, sales = demo_frames
+    crm = crm.rename(columns={"customer_id": "Kundennummer"})
+    sales = sales.rename(columns={"customer_id": "Kunde", "order_date": "Datum",
+                                  "amount": "Betrag"})
+    doc, jobs = Document(), JobRunner()
+    doc.set_frame("crm", crm, "Import", roles={"Kundennummer": "customer_id"})
+    doc.set_frame("sales", sales, "Import", roles={"Kunde": "customer_id",
+                                                  "Datum": "order_date", "Betrag": "amount"})
+    widget = Screen(doc, jobs)
+    qtbot.addWidget(widget)
+    widget.show()
+    _run(widget, qtbot)
+    assert widget.config().id_column == "Kundennummer"
+    assert widget.status()[0] == "done"
+    assert list(doc.frame("sales").columns) == list(sales.columns)
+    assert doc.frame("crm")["segment"].ne("").all()
+    jobs.shutdown()

@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 
 from core.personas.build import Persona, build_personas
 from core.personas.export import write_personas
+from core.segment.features import FeatureConfig
 from ui.persona_card import PersonaCard
 from ui.screens.base import DONE, NOT_STARTED, StepScreen
+from ui.segment_inputs import engine_inputs
 
 EXPORT_FILTER = "Web page (*.html);;PDF (*.pdf);;Markdown (*.md);;JSON (*.json)"
 
@@ -101,7 +103,8 @@ class Screen(StepScreen):
         self.document.set_state(self.STEP, {"personas": [asdict(p) for p in personas]}, text)
 
     def write_personas(self) -> None:
-        crm, sales = self.document.frame("crm"), self.document.frame("sales")
+        id_column, crm, sales = engine_inputs(self.document)
+        columns = FeatureConfig(id_column=id_column)
         old = {p.segment: p for p in self.personas()}
 
         def done(personas: list[Persona]) -> None:
@@ -110,7 +113,8 @@ class Screen(StepScreen):
                     if p.segment in old else p for p in personas]
             self._store(kept, "Write personas")
 
-        self.run_job(lambda ctx: build_personas(crm, sales, ctx=ctx), done, "Writing personas…")
+        self.run_job(lambda ctx: build_personas(crm, sales, columns, ctx), done,
+                     "Writing personas…")
 
     def _card_edited(self, segment: str, field: str, text: str) -> None:
         personas = [replace(p, edited=sorted({*p.edited, field}), **{field: text})

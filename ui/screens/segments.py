@@ -8,7 +8,7 @@ report (the pictures are drawn from it, so a reopened project shows them again).
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import pandas as pd
 from PySide6.QtCore import Qt
@@ -40,6 +40,7 @@ from ui.segment_charts import (
     draw_rfm_grid,
     draw_sizes,
 )
+from ui.segment_inputs import engine_inputs
 from ui.segment_rules import RuleEditor
 
 METHOD_LABELS = {
@@ -329,11 +330,11 @@ class Screen(StepScreen):
         self._store_config(cfg, "Edit the segment rules")
 
     def find_groups(self) -> None:
-        cfg = self.config()
-        crm, sales = self.document.frame("crm"), self.document.frame("sales")
-        if not cfg.features and cfg.method != "rfm":
+        if not self.config().features and self.config().method != "rfm":
             self.summary.setText("Tick at least one thing to base the groups on.")
             return
+        id_column, crm, sales = engine_inputs(self.document, self.config().id_column)
+        cfg = replace(self.config(), id_column=id_column)
         self.run_job(lambda ctx: segment_customers(crm, sales, cfg, ctx),
                      lambda result: self._apply(cfg, crm, result), "Finding customer groups…")
 
