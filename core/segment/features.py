@@ -104,7 +104,7 @@ def person_keys(crm: pd.DataFrame, config: FeatureConfig) -> pd.Series:
     """
     if config.id_column not in crm.columns:
         raise ColumnError(f"The customer file has no column '{config.id_column}'; "
-                          "name the customer id column with --id-column.")
+                          "mark which column holds the customer id (or use --id-column).")
     ids = clean_text(crm[config.id_column]).reset_index(drop=True)
     keys = ids.fillna("row " + pd.Series(range(1, len(ids) + 1), dtype="string"))
     if config.person_column in crm.columns:
