@@ -40,7 +40,7 @@ def screen(qtbot, grouped):
 
 def _write(screen, qtbot):
     screen.write.click()
-    qtbot.waitUntil(lambda: bool(screen.personas()), timeout=20000)
+    qtbot.waitUntil(lambda: bool(screen.personas()), timeout=60000)
 
 
 def test_waits_for_groups(qtbot, grouped):
@@ -85,7 +85,7 @@ def test_edits_are_undoable_and_survive_rewriting(screen, qtbot, tmp_path):
     screen.document.undo_stack.redo()
     _write(screen, qtbot)  # rewriting refreshes figures, keeps what the user typed
     qtbot.waitUntil(lambda: screen.document.undo_stack.undoText() == "Write personas",
-                    timeout=20000)
+                    timeout=60000)
     assert screen.personas()[0].offer == "Free delivery"
     assert screen.personas()[0].name == "Our best friends"
     assert screen.personas()[0].edited == ["name", "offer"]
@@ -95,7 +95,7 @@ def test_edits_are_undoable_and_survive_rewriting(screen, qtbot, tmp_path):
         screen.document.state("personas")
     path = tmp_path / "cards.md"
     screen.export_to(path)
-    qtbot.waitUntil(path.exists, timeout=20000)
+    qtbot.waitUntil(path.exists, timeout=60000)
     text = path.read_text()
     assert text.startswith("# Personas\n\n## Our best friends\n")
     assert "- **Offer:** Free delivery" in text

@@ -38,7 +38,7 @@ def screen(qtbot, demo_frames):
 
 def _run(screen, qtbot):
     screen.find.click()
-    qtbot.waitUntil(lambda: screen.result() is not None, timeout=20000)
+    qtbot.waitUntil(lambda: screen.result() is not None, timeout=60000)
 
 
 def test_waits_for_the_files(qtbot):
