@@ -30,12 +30,17 @@ def detect_header_row(rows: list[list[str]]) -> int:
     return next(i for i, r in enumerate(sample) if _filled(r) >= need)
 
 
-def unique_headers(raw: list[str]) -> tuple[list[str], dict[str, str], list[str]]:
+def unique_headers(
+    raw: list[str], numbers: list[int] | None = None
+) -> tuple[list[str], dict[str, str], list[str]]:
     """Clean header names; blank -> ``Column N``, repeats -> ``Name (2)``.
 
-    Returns ``(names, renamed, warnings)`` where ``renamed`` maps each new name to the
-    original header text (``""`` for a blank one).
+    ``numbers`` are the 1-based positions in the file (default: 1, 2, ...), so a blank
+    header is named after the column the user sees. Returns ``(names, renamed,
+    warnings)`` where ``renamed`` maps each new name to the original header text
+    (``""`` for a blank one).
     """
+    numbers = numbers or list(range(1, len(raw) + 1))
     cleaned = [str(h).replace("\ufeff", "").strip() for h in raw]
     taken = {c.casefold() for c in cleaned if c}
     seen: set[str] = set()
@@ -45,7 +50,7 @@ def unique_headers(raw: list[str]) -> tuple[list[str], dict[str, str], list[str]
         if name and name.casefold() not in seen:
             new = name
         else:
-            base = name or f"Column {i + 1}"
+            base = name or f"Column {numbers[i]}"
             new, n = base, 2
             while new.casefold() in taken or new.casefold() in seen:
                 new = f"{base} ({n})"

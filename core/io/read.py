@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,29 +70,52 @@ def _empty_rows(frame: pd.DataFrame, columns: list[int]) -> np.ndarray:
     return candidates
 
 
+def _empty_unnamed(header: list[str], columns: Callable[[list[int]], np.ndarray]) -> set[int]:
+    """Positions of columns with a blank header and no value; ``columns(idx)`` gives
+    those columns' values as a 2-D object array."""
+    blank = [i for i, h in enumerate(header) if not h.strip()]
+    if not blank:
+        return set()
+    values = columns(blank)
+    if not len(values):
+        return set(blank)
+    used = (values != "").any(axis=0)
+    return {i for i, u in zip(blank, used, strict=True) if not u}
+
+
 def _shape(
-    raw_header: list[str], frame: pd.DataFrame, warnings: list[str]
+    raw_header: list[str],
+    frame: pd.DataFrame,
+    warnings: list[str],
+    dropped: int = 0,
+    numbers: list[int] | None = None,
 ) -> tuple[pd.DataFrame, dict]:
-    """Drop all-empty rows and unnamed empty columns; give every column a unique visible name."""
-    frame.columns = range(frame.shape[1])
-    raw_header = list(raw_header) + [""] * (frame.shape[1] - len(raw_header))
-    keep_cols = [
-        i
-        for i, h in enumerate(raw_header)
-        if h.strip() or len(_empty_rows(frame, [i])) < len(frame)
-    ]
-    dropped_cols = len(raw_header) - len(keep_cols)
-    if dropped_cols:
-        warnings.append(f"Ignored {dropped_cols} empty column(s) without a header.")
-    blank = _empty_rows(frame, keep_cols) if keep_cols else np.arange(len(frame))
-    if blank.size:
-        warnings.append(f"Skipped {blank.size} empty row(s).")
+    """Drop all-empty rows and unnamed empty columns; give every column a unique visible name.
+
+    ``dropped`` counts unnamed empty columns the caller already left out; ``numbers``
+    are the remaining columns' 1-based positions in the file.
+    """
+    numbers = numbers or list(range(1, frame.shape[1] + 1))
+    width = frame.shape[1]
+    frame.columns = range(width)
+    raw_header = list(raw_header) + [""] * (width - len(raw_header))
+    empty_blank = _empty_unnamed(raw_header, lambda idx: frame.iloc[:, idx].to_numpy(dtype=object))
+    keep_cols = [i for i in range(width) if i not in empty_blank]
+    if empty_blank or dropped:
+        warnings.append(f"Ignored {len(empty_blank) + dropped} empty column(s) without a header.")
+    empty_rows = _empty_rows(frame, keep_cols) if keep_cols else np.arange(len(frame))
+    if empty_rows.size:
+        warnings.append(f"Skipped {empty_rows.size} empty row(s).")
         keep = np.ones(len(frame), dtype=bool)
-        keep[blank] = False
+        keep[empty_rows] = False
         frame = frame[keep]
-    if dropped_cols or blank.size:
+    if empty_blank or empty_rows.size:
         frame = frame[keep_cols].reset_index(drop=True)
-    names, renamed, rename_warnings = unique_headers([raw_header[i] for i in keep_cols])
+    if any(pd.api.types.is_object_dtype(d) for d in frame.dtypes):
+        frame = frame.astype(str)
+    names, renamed, rename_warnings = unique_headers(
+        [raw_header[i] for i in keep_cols], [numbers[i] for i in keep_cols]
+    )
     warnings.extend(rename_warnings)
     frame.columns = names
     return frame, renamed
@@ -180,12 +203,21 @@ def _sheet_frame(book: _Book, sheet: str, options: ImportOptions, ctx: JobContex
             f"{path.name} / {sheet}: header row {header_row + 1} is past the last row; choose a smaller one."
         )
     width = max(len(r) for r in rows)
+    if any(len(r) != width for r in rows):
+        rows = [r + [""] * (width - len(r)) for r in rows]
     body = rows[header_row + 1 :][:preview_rows]
-    frame = pd.DataFrame(body or None, columns=range(width), dtype=str).fillna("")
+    values = np.array(body, dtype=object).reshape(len(body), width)
+    # leave out empty unnamed columns before pandas types each one (slow by the thousand)
+    header = rows[header_row]
+    empty = _empty_unnamed(header, lambda idx: values[:, idx])
+    keep = [i for i in range(width) if i not in empty]
+    frame = pd.DataFrame(values[:, keep], columns=range(len(keep)))
     warnings: list[str] = []
     if sheet in book.hidden:
         warnings.append(f"Sheet '{sheet}' is hidden in Excel.")
-    frame, renamed = _shape(rows[header_row], frame, warnings)
+    frame, renamed = _shape(
+        [header[i] for i in keep], frame, warnings, len(empty), [i + 1 for i in keep]
+    )
     report = ImportReport(
         path=str(path),
         sha256=book.sha256,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+import re
 import time
 import zipfile
 
@@ -97,3 +98,44 @@ def test_mutated_files_import_or_refuse_cleanly(tmp_path, kind):
         path.unlink()
     # both outcomes must occur, or the mutations are not testing anything
     assert counts["imported"] >= CASES // 10 and counts["refused"] >= CASES // 10, counts
+
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+SHEET_XML = (
+    f'<?xml version="1.0"?><worksheet xmlns="{NS}"><dimension ref="A1:C2"/><sheetData>'
+    '<row r="1" spans="1:3"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+    '<c r="C1" s="0"><v>3.5</v></c></row><row r="2" spans="1:3"><c r="A2" t="s"><v>2</v></c>'
+    '<c r="B2"><v>44000</v></c><c r="C2" t="b"><v>1</v></c></row></sheetData></worksheet>'
+).encode()
+SST_XML = (
+    f'<?xml version="1.0"?><sst xmlns="{NS}" count="3" uniqueCount="3"><si><t>id</t></si>'
+    "<si><t>name</t></si><si><t>Ann</t></si></sst>"
+).encode()
+
+
+def test_every_number_and_reference_blown_up_never_kills_the_process(tmp_path):
+    """calamine aborts (uncatchable) on some huge counts and ranges; the guard must stop
+    each one. A regression here kills the test run itself, loudly."""
+    base = {"xl/worksheets/sheet1.xml": SHEET_XML, "xl/sharedStrings.xml": SST_XML}
+    cases = [
+        (part, m.start(), m.end(), b"2000000000")
+        for part, xml in base.items()
+        for m in re.finditer(rb"[0-9]+", xml)
+    ] + [
+        (part, m.start(1), m.end(1), b"XFD")
+        for part, xml in base.items()
+        for m in re.finditer(rb'"([A-Z]{1,3})[0-9]', xml)
+    ]
+    seed = xlsx_seed()
+    counts = {"imported": 0, "refused": 0}
+    for i, (part, start, end, value) in enumerate(cases):
+        with zipfile.ZipFile(io.BytesIO(seed)) as src:
+            parts = {n: src.read(n) for n in src.namelist()}
+        parts.update(base)
+        parts[part] = base[part][:start] + value + base[part][end:]
+        path = tmp_path / f"blown{i}.xlsx"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+            for name, content in parts.items():
+                dst.writestr(name, content)
+        counts[outcome(path)] += 1
+    assert counts["refused"] >= 5 and counts["imported"] >= 5, counts

@@ -117,6 +117,12 @@ def test_duplicate_and_blank_headers_renamed_visibly(tmp_path):
     assert df.iloc[0].tolist() == ["a@x", "Ann", "b@x", "z", "c@x"]
 
 
+def test_blank_header_named_after_its_position_in_the_file(tmp_path):
+    df, report = read_table(write(tmp_path, "p.csv", b"id,,,note\n1,,x,y\n"))
+    assert list(df.columns) == ["id", "Column 3", "note"]
+    assert report.warnings[0] == "Ignored 1 empty column(s) without a header."
+
+
 def test_empty_rows_and_unnamed_empty_columns_dropped_with_warnings(tmp_path):
     text = "id;name;;\n1;Ann;;\n;;;\n2;Bob;;\n"
     df, report = read_table(write(tmp_path, "e.csv", text.encode()))
