@@ -161,7 +161,7 @@ def _pairs_sorted_neighbours(key: np.ndarray, window: int) -> tuple[np.ndarray, 
 def candidate_pairs(
     features: pd.DataFrame,
     rules: list[BlockingRule],
-    max_block: int = 100,
+    max_block: int = 30,
     ctx: JobContext | None = None,
 ) -> BlockingResult:
     """Union of all enabled rules' pairs, each pair once with left < right."""

@@ -39,7 +39,7 @@ class DedupeConfig:
     review_threshold: float = 0.5
     id_column: str | None = None
     rules: list[dict] | None = None
-    max_block: int = 100
+    max_block: int = 30
 
 
 @dataclass
