@@ -208,6 +208,9 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
         lines["discount"] = (parse_numbers(sales[config.discount_column]).fillna(0) > 0
                              ).to_numpy()
     unmatched = int((code < 0).sum())
+    if lines["date"].isna().all():
+        raise ColumnError(f"No date in the sales column '{config.date_column}' could be read; "
+                          "dates must look like 2025-03-31 (the Quality step converts them).")
     lines = lines[(code >= 0) & lines["date"].notna().to_numpy()].reset_index(drop=True)
     as_of = (pd.Timestamp(config.as_of) if config.as_of
              else (lines["date"].max() + pd.Timedelta(days=1) if len(lines) else None))

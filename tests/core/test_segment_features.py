@@ -55,6 +55,10 @@ def test_missing_columns_and_features_are_named():
         build_features(CRM.drop(columns="email"),
                        pd.DataFrame({"order_date": ["2025-01-01"], "amount": ["1"]}),
                        FeatureConfig())
+    with pytest.raises(ColumnError, match=r"^No date in the sales column 'order_date' could "
+                       r"be read; dates must look like 2025-03-31 \(the Quality step"):
+        build_features(CRM, pd.DataFrame({"customer_id": ["A1"], "order_date": ["03.04.2024"],
+                                          "amount": ["1"]}), FeatureConfig())
     with pytest.raises(ColumnError, match="^The customer file has no column 'client'"):
         build_features(CRM, None, FeatureConfig(id_column="client"))
 
