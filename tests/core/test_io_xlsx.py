@@ -242,6 +242,9 @@ NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
         f"<x:worksheet xmlns:x='{NS}'><x:sheetData><x:row r='1'><x:c r='a1'><x:v>1</x:v></x:c>"
         "</x:row><x:row r='1048576'><x:c r='xfd1048576'><x:v>2</x:v></x:c></x:row>"
         "</x:sheetData></x:worksheet>",
+        # blanks around "=" are legal XML
+        f'<worksheet xmlns="{NS}"><sheetData><row r = "1"><c r = "A1"><v>1</v></c></row>'
+        "<row r\t=\t'1048576'><c\nr =\n'XFD1048576'><v>2</v></c></row></sheetData></worksheet>",
         # cells without references after one far to the right
         f'<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="XFD1"><v>1</v></c>'
         + "<c><v>1</v></c>" * 3
@@ -292,7 +295,7 @@ def test_inflated_shared_string_count_refused_before_calamine(tmp_path, no_calam
     # calamine reserves uniqueCount entries up front: 2e9 of them aborted the process
     sst = (
         b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-        b' count="3" uniqueCount="2000000000"><si><t>id</t></si><si><t>name</t></si></sst>'
+        b" count='3' uniqueCount = '2000000000'><si><t>id</t></si><si><t>name</t></si></sst>"
     )
     path = with_part(tmp_path, "sst.xlsx", "xl/sharedStrings.xml", sst)
     with pytest.raises(FileImportError) as err:
