@@ -133,7 +133,6 @@ def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Seg
     report["sizes"] = pd.DataFrame({"segment": sizes.index.astype(str),
                                     "people": sizes.to_numpy().astype(int),
                                     "share": (sizes / len(table)).to_numpy()})
-    report["persons"] = table.rename_axis("person").reset_index()
     out = crm.reset_index(drop=True).copy()
     per_row = table.reindex(feats.person_of_row.to_numpy())
     for col in OUTPUT_COLUMNS:

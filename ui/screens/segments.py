@@ -340,7 +340,6 @@ class Screen(StepScreen):
 
     def _apply(self, cfg: SegmentConfig, crm: pd.DataFrame, result) -> None:
         out, report = result
-        report = {k: v for k, v in report.items() if k != "persons"}
         doc = self.document
         state = {"config": asdict(cfg), "result": {"config": asdict(cfg), "report": report}}
         doc.undo_stack.beginMacro("Find customer groups")
