@@ -159,3 +159,20 @@ def test_sales_lines_linked_and_relearning_from_answers(qtbot, febrl):
     assert widget.grouping.cluster[a] == widget.grouping.cluster[b]
     assert widget.grouping.report["reviewed"] == 1
     jobs.shutdown()
+
+
+def test_golden_record_rule_is_chosen_and_undoable(screen):
+    doc = screen.document
+    index = screen.golden_rule.findData("most_frequent")
+    screen.golden_rule.setCurrentIndex(index)
+    screen.golden_rule.activated.emit(index)
+    assert doc.state("duplicates")["golden_rule"] == "most_frequent"
+    assert doc.undo_stack.undoText() == "Merged record keeps the most common value"
+    # Two records, every value once: the most common value is the first record's.
+    k = screen.current_pair()
+    first = int(screen.scored.left[k])
+    values = {screen.golden_table.item(r, 0).text(): screen.golden_table.item(r, 1).text()
+              for r in range(screen.golden_table.rowCount())}
+    assert values["rec_id"] == f"{screen._input().iat[first, 0]}  (record {first + 1})"
+    doc.undo_stack.undo()
+    assert screen.golden_rule.currentData() == "most_complete"

@@ -8,7 +8,8 @@ a live count, and the score histogram. Right: the review queue, most uncertain p
 first, with Y / N / arrow keys, and the golden record the pair's person would get.
 
 State ``duplicates`` = {"config": DedupeConfig as dict, "decisions": [{left, right,
-same}], "applied": bool}; every change is a new value through ``set_state``.
+same}], "applied": bool, "golden_rule": str}; every change is a new value through
+``set_state``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -32,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.dedupe.golden import golden_records
+from core.dedupe.golden import GoldenConfig, golden_records
 from core.dedupe.link import LinkConfig, link_records
 from core.dedupe.pipeline import (
     CLUSTER_COLUMN,
@@ -54,6 +56,8 @@ from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 from ui.segment_charts import ChartView
 
 OUTPUT_COLUMNS = (CLUSTER_COLUMN, SCORE_COLUMN)
+GOLDEN_RULES = {"most_complete": "the value from the most complete record",
+                "most_frequent": "the most common value"}
 
 
 def to_review(n: int) -> str:
@@ -173,6 +177,15 @@ class Screen(StepScreen):
         layout.addWidget(review_box, 3)
         golden_box = QGroupBox("The merged record, if they are the same person")
         golden_layout = QVBoxLayout(golden_box)
+        keep_row = QHBoxLayout()
+        keep_row.addWidget(QLabel("Keep for each column:"))
+        self.golden_rule = QComboBox()
+        self.golden_rule.setAccessibleName("Which value the merged record keeps")
+        for rule, words in GOLDEN_RULES.items():
+            self.golden_rule.addItem(words, rule)
+        self.golden_rule.activated.connect(self._golden_rule_chosen)
+        keep_row.addWidget(self.golden_rule, 1)
+        golden_layout.addLayout(keep_row)
         self.golden_table = QTableWidget(0, 2)
         self.golden_table.setHorizontalHeaderLabels(["Column", "Value (taken from record)"])
         self.golden_table.setAccessibleName("Merged record preview")
@@ -189,7 +202,8 @@ class Screen(StepScreen):
         value = self.document.state(self.STEP) or {}
         config = value.get("config") or asdict(DedupeConfig(id_column=self._id_column()))
         return {"config": config, "decisions": list(value.get("decisions", [])),
-                "applied": bool(value.get("applied", False))}
+                "applied": bool(value.get("applied", False)),
+                "golden_rule": value.get("golden_rule", "most_complete")}
 
     def config(self) -> DedupeConfig:
         return DedupeConfig(**self.value()["config"])
@@ -331,7 +345,10 @@ class Screen(StepScreen):
         labels = self.grouping.cluster
         a, b = int(self.scored.left[k]), int(self.scored.right[k])
         rows = np.flatnonzero((labels == labels[a]) | (labels == labels[b]))
-        golden, provenance = golden_records(df.iloc[rows], pd.Series(["1"] * len(rows)))
+        rule = self.value()["golden_rule"]
+        self.golden_rule.setCurrentIndex(self.golden_rule.findData(rule))
+        golden, provenance = golden_records(df.iloc[rows], pd.Series(["1"] * len(rows)),
+                                            GoldenConfig(rule=rule))
         source = dict(zip(provenance["column"], provenance["row"], strict=True))
         columns = list(df.columns)
         self.golden_table.setRowCount(len(columns))
@@ -357,6 +374,12 @@ class Screen(StepScreen):
         new = dict(value, decisions=[*value["decisions"], decision])
         words = "Same person" if same else "Different people"
         self.set_value(new, f"{words}: records {a + 1:,} and {b + 1:,}")
+
+    def _golden_rule_chosen(self, index: int) -> None:
+        rule = self.golden_rule.itemData(index)
+        value = self.value()
+        if rule != value["golden_rule"]:
+            self.set_value(dict(value, golden_rule=rule), f"Merged record keeps {GOLDEN_RULES[rule]}")
 
     def move(self, step: int) -> None:
         if len(self.queue):
