@@ -65,6 +65,7 @@ class RuleEditor(QWidget):
             people = QTableWidgetItem("" if counts is None else f"{counts.get(rule['name'], 0):,}")
             people.setFlags(people.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(row, len(FIELDS), people)
+        self.table.resizeColumnsToContents()
         self.table.blockSignals(False)
         lines = rfm.check_rules(rfm.rules_from_dicts(rules)).describe()
         unassigned = (counts or {}).get(rfm.UNASSIGNED, 0)
