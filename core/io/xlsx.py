@@ -30,12 +30,12 @@ MAX_TAG_BYTES = 4 << 20  # a chunk is cut after its last ">"; no real tag or tex
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROOT = re.compile(rb"<[A-Za-z_]")
 _OTHER_PREFIX = re.compile(rb":(?:c|row)[\s/>]")
-_CELL_COLUMN = re.compile(rb"r\s*=\s*[\"']([A-Za-z]{1,4})[0-9]")
-_CELL_ROW = re.compile(rb"r\s*=\s*[\"'][A-Za-z]{1,4}([0-9]{1,12})[\"']")
+_CELL_COLUMN = re.compile(rb"r\s*=\s*[\"']([A-Za-z]+)[0-9]")
+_CELL_ROW = re.compile(rb"r\s*=\s*[\"'][A-Za-z]+([0-9]+)[\"']")
 _DIMENSION = re.compile(
-    rb"dimension\s+ref\s*=\s*[\"']([A-Za-z]{1,4})?([0-9]{1,12})?(?::([A-Za-z]{1,4})([0-9]{1,12}))?"
+    rb"dimension\s+ref\s*=\s*[\"']([A-Za-z]+)?([0-9]+)?(?::([A-Za-z]+)([0-9]+))?"
 )
-_UNIQUE_COUNT = re.compile(rb"uniqueCount\s*=\s*[\"']([0-9]{1,20})")
+_UNIQUE_COUNT = re.compile(rb"uniqueCount\s*=\s*[\"']([0-9]+)")
 _WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
 
 
@@ -57,7 +57,7 @@ def _element_patterns(prefix: bytes) -> tuple[re.Pattern, re.Pattern, re.Pattern
     return (
         re.compile(rb"<" + prefix + rb"c[\s/>]"),
         re.compile(rb"<" + prefix + rb"row[\s/>]"),
-        re.compile(rb"<" + prefix + rb"row\s(?:[^>]*?\s)?r\s*=\s*[\"']([0-9]{1,12})[\"']"),
+        re.compile(rb"<" + prefix + rb"row\s(?:[^>]*?\s)?r\s*=\s*[\"']([0-9]+)[\"']"),
     )
 
 

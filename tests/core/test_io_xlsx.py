@@ -242,6 +242,9 @@ NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
         f"<x:worksheet xmlns:x='{NS}'><x:sheetData><x:row r='1'><x:c r='a1'><x:v>1</x:v></x:c>"
         "</x:row><x:row r='1048576'><x:c r='xfd1048576'><x:v>2</x:v></x:c></x:row>"
         "</x:sheetData></x:worksheet>",
+        # leading zeros in a reference (calamine reads it as row 1048576)
+        f'<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+        '<row r="2"><c r="XFD00000000000000001048576"><v>2</v></c></row></sheetData></worksheet>',
         # blanks around "=" are legal XML
         f'<worksheet xmlns="{NS}"><sheetData><row r = "1"><c r = "A1"><v>1</v></c></row>'
         "<row r\t=\t'1048576'><c\nr =\n'XFD1048576'><v>2</v></c></row></sheetData></worksheet>",
