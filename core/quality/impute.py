@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.experimental import enable_iterative_imputer  # noqa: F401  (registers the class)
-from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
 
 from core.errors import ColumnError, LocalReachError
 from core.jobs import JobContext, ensure_context
@@ -90,6 +88,10 @@ def impute_missing(
         if numbers[col].notna().sum() == 0:
             raise ColumnError(f"Impute: column '{col}' has no numbers to learn from; leave it out")
     ctx.progress(0, 1, "Filling gaps")
+    # scikit-learn takes seconds to import: load it only when a user actually imputes.
+    from sklearn.experimental import enable_iterative_imputer  # noqa: F401  (registers the class)
+    from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
+
     if config.method in ("median", "most_frequent"):
         imputer = SimpleImputer(strategy=config.method)
     elif config.method == "knn":
