@@ -97,6 +97,7 @@ def main() -> None:
     parser.add_argument("--csv-rows", type=int, default=1_000_000)
     parser.add_argument("--xlsx-rows", type=int, default=200_000)
     parser.add_argument("--skip-read-excel", action="store_true", help="pandas.read_excel is slow")
+    parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds; best time kept")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         csv_path, xlsx_path = Path(tmp) / "big.csv", Path(tmp) / "big.xlsx"
@@ -112,12 +113,17 @@ def main() -> None:
         ]
         if not args.skip_read_excel:
             plan.append(("pandas.read_excel", xlsx_path))
-        results = {}
-        print(
-            f"{'reader':18} {'rows':>9} {'cols':>4} {'seconds':>8} {'rows/s':>10} {'peak MB':>8} {'import MB':>9}"
-        )
-        for name, path in plan:
-            r = results[name] = measure(name, path)
+        results: dict[str, dict] = {}
+        for round_ in range(args.repeat):  # interleaved rounds: a busy machine hurts both alike
+            for name, path in plan:
+                if name == "pandas.read_excel" and round_:
+                    continue  # 30-100 s: once is enough
+                r = measure(name, path)
+                if name not in results or r["seconds"] < results[name]["seconds"]:
+                    results[name] = r
+        print(f"best of {args.repeat} interleaved runs (read_excel: one), each in a fresh process")
+        print(f"{'reader':18} {'rows':>9} {'cols':>4} {'seconds':>8} {'rows/s':>10} {'peak MB':>8} {'import MB':>9}")  # fmt: skip
+        for name, r in results.items():
             print(f"{name:18} {r['rows']:>9,} {r['cols']:>4} {r['seconds']:>8.2f} "
                   f"{r['rows'] / r['seconds']:>10,.0f} {r['peak_mb']:>8.0f} {r['base_mb']:>9.0f}")  # fmt: skip
         for ours, theirs in (
