@@ -26,7 +26,7 @@ class BlockingRule:
     label: str
     keys: list[str]
     kind: str = "exact"
-    window: int = 4
+    window: int = 3
     enabled: bool = True
 
 

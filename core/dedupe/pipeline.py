@@ -64,6 +64,7 @@ class Scored:
     model: MatchModel
     weight: np.ndarray
     probability: np.ndarray
+    conflict: np.ndarray
     rule_counts: list[dict] = field(default_factory=list)
 
     def conflicts(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -121,8 +122,9 @@ def score_records(
                 labels[index[key]] = int(d.same)
     model = fit(enc, names, levels, labels, ctx=ctx)
     weight = match_weights(model, enc, levels, a, b)
+    conflict = clearly_different(model, enc, levels, a, b)
     return Scored(features, enc, a, b, names, levels, model, weight, probability(weight),
-                  blocks.counts)
+                  conflict, blocks.counts)
 
 
 @dataclass
@@ -142,10 +144,8 @@ def group_records(
     n = len(scored.features)
     same = [(d.left, d.right) for d in decisions if d.same]
     different = [(d.left, d.right) for d in decisions if not d.same]
-    conflict = clearly_different(scored.model, scored.encoded, scored.levels, scored.left,
-                                 scored.right)
     labels = cluster(n, scored.left, scored.right, scored.probability, threshold,
-                     same, different, conflict, scored.conflicts, scored.weight)
+                     same, different, scored.conflict, scored.conflicts, scored.weight)
     a, b, p = scored.left, scored.right, scored.probability
     together = labels[a] == labels[b]
     best = np.zeros(n)
