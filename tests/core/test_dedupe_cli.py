@@ -111,3 +111,35 @@ def test_link_without_an_id_column_says_what_to_do(tmp_path, capsys):
     assert capsys.readouterr().err.strip() == (
         "localreach link: The customer list has no id column; name it with --id-column.")
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_too_few_person_columns_and_unknown_link_column(tmp_path, capsys):
+    pd.DataFrame({"order_id": ["1", "2"], "amount": ["5", "6"]}).to_csv(tmp_path / "o.csv",
+                                                                        index=False)
+    assert main(["dedupe", str(tmp_path / "o.csv"), "-o", str(tmp_path / "out.csv")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "localreach dedupe: Too few columns describe a person to find duplicates (names, "
+        "e-mail, phone, address, date of birth); set the column roles in the Import step.")
+    assert main(["link", str(tmp_path / "o.csv"), str(tmp_path / "o.csv"), "-o",
+                 str(tmp_path / "l.csv"), "--id-column", "client"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "localreach link: The customer list has no column 'client'; check the spelling.")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o.csv"]
+
+
+def test_cancel_stops_the_work():
+    from core.dedupe.pipeline import find_duplicates
+    from core.jobs import Cancelled, JobContext
+
+    calls = []
+
+    def cancel_when_comparing(done, total, message):
+        calls.append(message)
+        if message == "Comparing possible duplicates":
+            ctx.cancel()
+
+    ctx = JobContext(cancel_when_comparing)
+    with pytest.raises(Cancelled):
+        find_duplicates(read(FEBRL), None, ctx=ctx)
+    assert calls[0].startswith("Finding candidates: ")
+    assert "Learning what makes a match" not in calls
