@@ -117,13 +117,15 @@ def _names(enc: Encoded, a: np.ndarray, b: np.ndarray) -> dict[str, np.ndarray]:
     first = _jw(enc, "first", "first", a, b) if has_first else None
     last = _jw(enc, "last", "last", a, b) if has_last else None
     if has_first and has_last:
-        cross1 = _jw(enc, "first", "last", a, b)
-        cross2 = _jw(enc, "last", "first", a, b)
-        swapped = (np.nan_to_num(cross1) + np.nan_to_num(cross2)
-                   > np.nan_to_num(first) + np.nan_to_num(last) + 0.2)
+        # Only pairs whose names agree poorly the usual way round can agree better swapped.
+        straight = np.nan_to_num(first) + np.nan_to_num(last)
+        maybe = np.flatnonzero(straight < 1.8)
+        cross1 = _jw(enc, "first", "last", a[maybe], b[maybe])
+        cross2 = _jw(enc, "last", "first", a[maybe], b[maybe])
+        swapped = (np.nan_to_num(cross1) + np.nan_to_num(cross2) > straight[maybe] + 0.2)
         swapped &= (np.nan_to_num(cross1) >= 0.9) & (np.nan_to_num(cross2) >= 0.9)
-        first = np.where(swapped, cross1, first)
-        last = np.where(swapped, cross2, last)
+        first[maybe[swapped]] = cross1[swapped]
+        last[maybe[swapped]] = cross2[swapped]
     if has_first:
         lv = np.maximum(_levels(first, [0.80, 0.92, 1.0]), _one_edit(enc, "first", a, b))
         canon = enc.codes["first_canon"]
@@ -138,10 +140,14 @@ def _names(enc: Encoded, a: np.ndarray, b: np.ndarray) -> dict[str, np.ndarray]:
 def _one_edit(enc: Encoded, f: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Level 1 ("similar") for names one typo apart, which Jaro-Winkler scores low when
     they are short (Uwe/Uew, Mia/Ma); level 2 when the names are longer than four letters."""
-    dist = _similarity(enc.values[f], enc.codes[f][a], enc.codes[f][b], OSA.distance,
-                       same_value=0)
+    ca, cb = enc.codes[f][a], enc.codes[f][b]
+    # One edit apart means lengths differ by at most one: skip the rest cheaply.
     lens = np.array([len(v) for v in enc.values[f]] + [0])
-    longer = np.maximum(lens[enc.codes[f][a]], lens[enc.codes[f][b]])
+    near = np.abs(lens[ca] - lens[cb]) <= 1
+    dist = np.full(len(a), np.nan)
+    dist[near] = _similarity(enc.values[f], ca[near], cb[near], OSA.distance, same_value=0)
+    dist[~near & (ca >= 0) & (cb >= 0)] = 2
+    longer = np.maximum(lens[ca], lens[cb])
     lv = np.where(dist <= 1, np.where(longer > 4, 2, 1), 0).astype(np.int8)
     lv[np.isnan(dist)] = -1
     return lv
