@@ -164,10 +164,19 @@ def canonical_first(first: pd.Series) -> pd.Series:
     return per_distinct(lambda v: table.get(v, v))(first)
 
 
+# A pseudonym from the Privacy step (``email_v1_<32 hex>``): equal tokens, equal values.
+TOKEN = re.compile(r"^[a-z]+_v\d+_[0-9a-f]{32}$")
+
+
 @per_distinct
 def normalise_email(addr: str) -> str:
-    """Lower case; Gmail dots and known providers' +tags removed; '' when not an address."""
+    """Lower case; Gmail dots and known providers' +tags removed; '' when not an address.
+
+    A pseudonym token is kept as it is, so pseudonymised lists still match on e-mail.
+    """
     addr = addr.replace(" ", "").lower()
+    if TOKEN.match(addr):
+        return addr
     if addr.count("@") != 1:
         return ""
     local, domain = addr.split("@")
@@ -184,7 +193,12 @@ _NOT_DIGIT = re.compile(r"\D")
 
 @per_distinct
 def normalise_phone(text: str) -> str:
-    """The last nine digits: '+49 (0)151 1234-5678', '0151 12345678' agree; '' if < 6."""
+    """The last nine digits: '+49 (0)151 1234-5678', '0151 12345678' agree; '' if < 6.
+
+    A pseudonym token is kept as it is.
+    """
+    if TOKEN.match(text):
+        return text
     digits = _NOT_DIGIT.sub("", text.replace("(0)", ""))[-9:]
     return digits if len(digits) >= 6 else ""
 

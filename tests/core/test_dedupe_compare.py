@@ -63,3 +63,13 @@ def test_dates_of_birth():
     assert dob("1980-03-12", "1980-07-25") == 1  # same year only
     assert dob("1980-03-12", "1955-11-30") == 0
     assert dob("1980-03-12", "") == -1
+
+
+def test_pseudonym_tokens_still_match():
+    token = "email_v1_" + "0123456789abcdef" * 2
+    other = "email_v1_" + "fedcba9876543210" * 2
+    phone = "phone_v1_" + "00112233445566778899aabbccddeeff"
+    assert levels_of([{"email": token, "phone": phone},
+                      {"email": token, "phone": phone}]) == {"email": 2, "phone": 2}
+    assert levels_of([{"email": token, "phone": phone},
+                      {"email": other, "phone": ""}]) == {"email": 0, "phone": -1}
