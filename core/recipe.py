@@ -11,6 +11,10 @@ outputs into OUTDIR all at once (staged beside it, then moved in), with:
   by customer id only;
 - ``audit.csv``: one audit row per transformation (hashes, never values).
 
+With a key, the steps after ``pseudonymize`` work on pseudonyms (as in the GUI) and the
+merge step reveals real details from that step's vault for contactable people only
+(one ``reveal`` audit row each time: counts and key fingerprint).
+
 A step whose engine is not part of this LocalReach is reported as skipped, never faked.
 """
 
@@ -161,6 +165,7 @@ class _Run:
     personas: dict | None = None  # the personas JSON, as merge's persona_map reads it
     audit: list[dict] = field(default_factory=list)
     key_fingerprint: str = ""
+    vault: object | None = None  # the pseudonymize step's Vault: merge reveals through it
 
 
 def _engine(module: str, name: str):
@@ -248,6 +253,9 @@ def _step_pseudonymize(run: _Run, cfg: dict, ctx: JobContext) -> str:
     vault.save(run.staging / "vault.json")
     run.audit.append(make_entry("pseudonymize", config.to_dict(), len(df), len(out), df, out,
                                 run.key_fingerprint))
+    # as in the GUI, the later steps work on pseudonyms; merge reveals through the vault
+    run.crm, run.vault = out, vault
+    run.roles["crm"] = {c: r for c, r in run.roles["crm"].items() if c in out.columns}
     actions = ", ".join(f"{c} ({e['action']})" for c, e in report["columns"].items()) or "nothing to do"
     return f"customers_pseudonymized.csv: {actions}"
 
@@ -326,6 +334,7 @@ def _step_merge(run: _Run, cfg: dict, ctx: JobContext) -> str:
     from core.compose.merge import MergeConfig, persona_map
     from core.compose.outputs import write
     from core.compose.template import load_template
+    from core.privacy.vault import reveal_audit_args
 
     files = _template_files(cfg)
     if not files:
@@ -336,7 +345,13 @@ def _step_merge(run: _Run, cfg: dict, ctx: JobContext) -> str:
     config = MergeConfig.from_dict(settings)
     personas = persona_map(run.personas) if run.personas else None
     df = run.crm
-    result = merge(df, run.roles["crm"], templates, config, personas=personas, sales=run.sales, ctx=ctx)
+
+    def audit_reveal(entry: dict) -> None:  # counts and key fingerprint, never a value
+        params, rows, revealed, fp = reveal_audit_args(entry)
+        run.audit.append(make_entry("reveal", params, rows, revealed, key_fingerprint=fp))
+
+    result = merge(df, run.roles["crm"], templates, config, personas=personas, sales=run.sales,
+                   vault=run.vault, audit=audit_reveal, ctx=ctx)
     fmt = cfg.get("format", "csv")
     write(result, run.staging / "messages", fmt, cfg.get("one_file_each", False), ctx)
     summary = result.summary()

@@ -3,6 +3,9 @@
 The template is checked before anything is read in bulk or written: an unsafe template
 or an unknown merge field stops the command with the reason and no output. Only people
 who may be contacted are written; the summary says how many were left out and why.
+With ``--vault`` (the file ``localreach pseudonymize --vault`` wrote) pseudonymised
+values are revealed for the contactable people only, with the key ``cli_key`` finds;
+the reveal is reported (counts and key fingerprint, never a value).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from app.commands.pseudonymize import PASSPHRASE_ENV, cli_key
 from app.terminal import cli_context
 from core import roles as roles_module
 from core.compose.merge import MergeConfig, merge, persona_map
@@ -18,6 +22,7 @@ from core.compose.template import load_template
 from core.errors import LocalReachError
 from core.io import read_table
 from core.privacy.consent import load_suppression
+from core.privacy.vault import Vault
 
 NAME = "merge"
 HELP = "Write one personalised message per contactable person (e-mails, letters or a table)."
@@ -39,6 +44,19 @@ def add_arguments(parser) -> None:
                         help="A/B tests: share kept as a control group that gets nothing (0.1)")
     parser.add_argument("--seed", type=int, default=1, help="A/B tests: assignment seed (1)")
     parser.add_argument("--one-file-each", action="store_true", help="docx: one file per letter")
+    parser.add_argument("--vault", help="vault file from 'localreach pseudonymize --vault': real "
+                        "details come back for contactable people only")
+    parser.add_argument("--key-file", help=f"passphrase-protected key file of the vault "
+                        f"(passphrase in {PASSPHRASE_ENV})")
+
+
+def open_vault(path: str, key_file: str | None) -> tuple[Vault, bytes]:
+    """The vault file and its key; a missing file or another key stops before any output."""
+    for given, what in ((path, "Vault file"), (key_file, "Key file")):
+        if given and not Path(given).is_file():
+            raise LocalReachError(f"{what} {Path(given).name} not found; check the path.")
+    key = cli_key(key_file)
+    return Vault.load(key, path), key
 
 
 def detected_roles(frame) -> dict[str, str]:
@@ -65,6 +83,11 @@ def run(args) -> int:
                                   "file") from None
     sales = read_table(args.sales)[0] if args.sales else None
     suppressed = load_suppression(args.suppression) if args.suppression else None
+    vault, reveals = None, []
+    if args.vault:
+        vault, key = open_vault(args.vault, args.key_file)
+        if suppressed is not None:
+            suppressed.key = key  # plain addresses on the list meet the tokens in the data
     ab = None
     if len(templates) > 1:
         ab = {"variants": list(templates), "holdout": args.holdout, "seed": args.seed,
@@ -72,7 +95,7 @@ def run(args) -> int:
     config = MergeConfig(locale=args.locale, sender=args.sender, ab=ab)
     ctx = cli_context()
     result = merge(frame, detected_roles(frame), templates, config, personas=personas,
-                   sales=sales, suppressed=suppressed, ctx=ctx)
+                   sales=sales, vault=vault, audit=reveals.append, suppressed=suppressed, ctx=ctx)
     names = write(result, args.output, args.format, args.one_file_each, ctx)
     summary = result.summary()
     print(f"Wrote {summary['written']:,} messages as .{args.format} to {args.output} "
@@ -81,4 +104,8 @@ def run(args) -> int:
         reasons = "; ".join(f"{n:,} {why}" for why, n in summary["reasons"].items())
         print(f"Left out {summary['left_out']:,} people: {reasons}. "
               f"Rows and reasons: {Path(args.output) / 'left_out.csv'}")
+    if vault is not None:
+        revealed = sum(e["tokens_revealed"] for e in reveals)
+        print(f"Revealed {revealed:,} pseudonymised values from {Path(args.vault).name}, for "
+              f"people who may be contacted only (key {vault.fingerprint}).")
     return 0

@@ -137,6 +137,13 @@ def reveal(
     return text.map(mapping).astype(object)
 
 
+def reveal_audit_args(entry: dict) -> tuple[dict, int, int, str]:
+    """One :func:`reveal` audit entry as audit-row arguments: ``(params, rows_in,
+    rows_out, key_fingerprint)``, rows out being the values revealed (no value in any)."""
+    params = {k: v for k, v in entry.items() if k not in ("rows", "key_fingerprint")}
+    return params, int(entry["rows"]), int(entry["tokens_revealed"]), str(entry["key_fingerprint"])
+
+
 def rotate(
     frames: Mapping[str, pd.DataFrame],
     vault: Vault,
