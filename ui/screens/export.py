@@ -4,6 +4,11 @@ The plan (who is written, who is left out and why) is worked out in the backgrou
 soon as the screen is shown; Export re-runs the merge and writes into a staging folder
 that only becomes the output when everything succeeded (Cancel leaves nothing behind).
 After an A/B test, campaign results can be imported here and compared.
+
+Real contact details come back here only: the Privacy step's vault is opened with the
+project key (its passphrase asked when the key lives in a key file) and the merge reveals
+the pseudonymised values of contactable people only; each reveal is one audit row
+(counts and key fingerprint). The project's suppression list is honoured too.
 """
 
 from __future__ import annotations
@@ -26,7 +31,12 @@ from core.compose import abtest
 from core.compose.campaign import Campaign
 from core.compose.merge import merge, persona_map
 from core.compose.outputs import write
+from core.errors import LocalReachError
 from core.io import read_table
+from core.privacy.consent import suppression_from_state
+from core.privacy.keystore import KeyRef, unlock
+from core.privacy.vault import Vault, reveal_audit_args
+from ui import privacy_passphrase
 from ui.compose_results import ResultsView
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 
@@ -58,6 +68,8 @@ class Screen(StepScreen):
     def __init__(self, document, jobs, parent=None) -> None:
         super().__init__(document, jobs, parent)
         self.plan: dict | None = None
+        self._passphrase: str | None = None  # of the project's key file, once typed
+        self._locked = False  # the plan ran without the key (its passphrase not asked yet)
         self.format = QComboBox()
         for key, label in FORMATS:
             self.format.addItem(label, key)
@@ -116,22 +128,68 @@ class Screen(StepScreen):
         if last.get("folder") and not self.folder.text():
             self.folder.setText(last["folder"])
         self.results_button.setVisible(last.get("assignment") is not None)
-        run = self._merge_job()
-        self.run_job(lambda ctx: run(ctx).summary(), self._show_plan,
-                     "Working out who gets a message…")
+        try:
+            privacy = self._privacy(ask=False)
+        except LocalReachError:
+            privacy = {}  # the plan counts without the key; Export says what is wrong
+        vault = (self.document.state("privacy") or {}).get("vault")
+        self._locked = "vault" not in privacy and vault is not None and len(vault) > 0
+        run, reveals = self._merge_job(privacy)
+        self.run_job(lambda ctx: run(ctx).summary(), lambda s: self._show_plan(s, reveals),
+                     "Working out who gets a message…", self._failed(reveals))
 
-    def _merge_job(self):
+    def _privacy(self, ask: bool) -> dict:
+        """The Privacy step's vault and suppression list, as merge arguments. Without a key
+        file passphrase yet, only ``ask`` asks for it; a refusal or a wrong key raises."""
+        state = self.document.state("privacy") or {}
+        if not state.get("key"):
+            return {}
+        ref = KeyRef(**state["key"])
+        if ref.key_file and self._passphrase is None:
+            if not ask:
+                return {"suppressed": suppression_from_state(state)}
+            self._passphrase = privacy_passphrase.ask_passphrase(
+                self, "Unlock the key", "Type the passphrase that protects this project's key "
+                "file: real contact details come back for the people written to.", False)
+            if self._passphrase is None:
+                raise LocalReachError("No passphrase given: nothing was written.")
+        try:
+            key = unlock(ref, self._passphrase)
+        except LocalReachError:
+            self._passphrase = None  # a wrong passphrase is asked again next time
+            raise
+        return {"vault": Vault.from_frame(key, state.get("vault")),
+                "suppressed": suppression_from_state(state, key)}
+
+    def _merge_job(self, privacy: dict):
         """The merge as a function of the job context, with the document read right now
-        (on the GUI thread), so the worker never touches the document."""
+        (on the GUI thread), so the worker never touches the document; and the list its
+        reveals are audited into (recorded by :meth:`_audit_reveals` on the GUI thread)."""
         doc = self.document
         campaign = Campaign.from_state(doc.state("compose"))
         args = (doc.frame("crm"), doc.roles("crm"), campaign.templates, campaign.config,
                 persona_map(doc.state("personas")), doc.frame("sales"))
-        return lambda ctx: merge(*args, ctx=ctx)
+        reveals: list[dict] = []
+        return lambda ctx: merge(*args, **privacy, audit=reveals.append, ctx=ctx), reveals
 
-    def _show_plan(self, summary: dict) -> None:
+    def _audit_reveals(self, reveals: list[dict]) -> None:
+        for entry in reveals:
+            params, rows, revealed, fp = reveal_audit_args(entry)
+            self.document.audit(self.STEP, params, rows, revealed, key_fingerprint=fp)
+        reveals.clear()
+
+    def _failed(self, reveals: list[dict]):
+        """A job's error handler that still audits the reveals made before the failure."""
+        def on_error(exc: Exception) -> None:
+            self._audit_reveals(reveals)
+            self.show_error(exc)
+        return on_error
+
+    def _show_plan(self, summary: dict, reveals: list[dict]) -> None:
+        self._audit_reveals(reveals)
         self.plan = summary
-        self.plan_label.setText(f"Will write {describe(summary)}.")
+        locked = " Pseudonymised people are counted once Export unlocks the key." if self._locked else ""
+        self.plan_label.setText(f"Will write {describe(summary)}.{locked}")
         self.statusChanged.emit()
 
     def _browse(self) -> None:
@@ -146,17 +204,23 @@ class Screen(StepScreen):
             return
         fmt, one_each = self.format.currentData(), self.one_each.isChecked()
         rows_in = len(self.document.frame("crm"))
-        run = self._merge_job()
+        try:
+            privacy = self._privacy(ask=True)
+        except LocalReachError as exc:
+            self.show_error(exc)
+            return
+        run, reveals = self._merge_job(privacy)
 
         def job(ctx):
             result = run(ctx)
             return result, write(result, folder, fmt, one_each, ctx)
 
-        self.run_job(job, lambda out: self._exported(out, folder, fmt, rows_in),
-                     "Writing the messages…")
+        self.run_job(job, lambda out: self._exported(out, folder, fmt, rows_in, reveals),
+                     "Writing the messages…", self._failed(reveals))
 
-    def _exported(self, out, folder: str, fmt: str, rows_in: int) -> None:
+    def _exported(self, out, folder: str, fmt: str, rows_in: int, reveals: list[dict]) -> None:
         result, names = out
+        self._audit_reveals(reveals)
         summary = result.summary()
         state = {"format": fmt, "folder": folder, "summary": summary,
                  "assignment": result.assignment}
