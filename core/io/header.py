@@ -17,16 +17,16 @@ def _filled(row: list[str]) -> int:
 
 
 def detect_header_row(rows: list[list[str]]) -> int:
-    """Index of the first row that is about as full as the fullest rows of the sample.
+    """Index of the first row at least half as full as the fullest rows of the sample.
 
     Title and blank rows above a header fill one or two cells of a wide table; the
-    header fills nearly all of them (a blank header cell or two is allowed).
+    header fills at least half of them (blank header cells are allowed).
     """
     sample = rows[:HEADER_SCAN_ROWS]
     widest = max((_filled(r) for r in sample), default=0)
     if widest == 0:
         return 0
-    need = max(1, min(widest, 2), math.ceil(0.6 * widest))
+    need = max(1, min(widest, 2), math.ceil(0.5 * widest))
     return next(i for i, r in enumerate(sample) if _filled(r) >= need)
 
 

@@ -97,6 +97,13 @@ def test_title_rows_above_header_are_skipped(tmp_path):
     assert df.iloc[0].tolist() == ["1", "Ann", "Lee", "a@x.de"]
 
 
+def test_header_with_half_its_cells_blank_is_still_the_header(tmp_path):
+    df, report = read_table(write(tmp_path, "half.csv", b"id,name,,\n1,Ann,x,y\n2,Bob,z,w\n"))
+    assert report.header_row == 0
+    assert list(df.columns) == ["id", "name", "Column 3", "Column 4"]
+    assert len(df) == 2
+
+
 def test_explicit_header_row(tmp_path):
     text = "x,y\nid,name\n1,Ann\n"
     df, report = read_table(write(tmp_path, "h.csv", text.encode()), ImportOptions(header_row=1))
