@@ -31,6 +31,7 @@ from app.settings import Settings
 from core.errors import LocalReachError
 from ui.about import AboutDialog
 from ui.help import TextDialog, guide_html, shortcuts_html
+from ui.rerun_dialog import RerunDialog
 from ui.screens import MODULES, STEPS
 from ui.screens.base import DONE, NEEDS_ATTENTION, StepScreen
 from ui.tour import Tour
@@ -127,6 +128,11 @@ class MainWindow(QMainWindow):
             file_menu.addAction(action)
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        rerun = QAction("Run this project on &new files…", self)
+        rerun.setToolTip("Repeat every step on next month's export and see what changed")
+        rerun.triggered.connect(lambda: RerunDialog(self.document, self.jobs, self).open())
+        file_menu.addAction(rerun)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)

@@ -1,0 +1,57 @@
+"""Run this project on new files: next month's export through this project's settings.
+
+The project's settings become a recipe (:func:`core.recipe.recipe_from_project`). To
+say what changed, the recipe first runs on the files the project was built from (a
+baseline in a temporary folder), then on the new files with that baseline as the
+previous run, so new people and people who changed group are counted by the same rules.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from core.errors import LocalReachError
+from core.jobs import JobContext, ensure_context
+from core.recipe import recipe_from_project, run_recipe
+
+
+class _Part(JobContext):
+    """Maps one run's progress onto a share of the whole job (same cancel flag)."""
+
+    def __init__(self, outer: JobContext, start: int, span: int) -> None:
+        super().__init__()
+        self.outer, self.start, self.span = outer, start, span
+
+    @property
+    def cancelled(self) -> bool:
+        return self.outer.cancelled
+
+    def check(self) -> None:
+        self.outer.check()
+
+    def progress(self, done: int, total: int, message: str = "") -> None:
+        fraction = done / total if total else 0.0
+        self.outer.progress(self.start + int(fraction * self.span), 200, message)
+
+
+def rerun_project(
+    tree: dict, crm: str | Path, sales: str | Path | None, outdir: str | Path, ctx: JobContext | None = None
+) -> dict:
+    """Run the project's recipe on new files into ``outdir``; the report has ``changes``."""
+    ctx = ensure_context(ctx)
+    recipe = recipe_from_project(tree, name="This project on new files")
+    if not recipe.crm.get("file"):
+        raise LocalReachError("Import a customer list first: the project has no settings to re-run yet.")
+    if recipe.sales and sales is None:
+        raise LocalReachError("This project uses a sales file: choose next month's sales file too.")
+    original = Path(recipe.crm["file"])
+    with tempfile.TemporaryDirectory(prefix="localreach-baseline-") as baseline:
+        previous = None
+        if original.is_file():
+            run_recipe(recipe, Path(baseline) / "run", ctx=_Part(ctx, 0, 100))
+            previous = Path(baseline) / "run"
+        report = run_recipe(recipe, outdir, crm, sales, _Part(ctx, 100, 100), previous=previous)
+    if previous is None:
+        report["changes"] = {"skipped": f"the original file {original.name} is no longer there to compare with"}
+    return report
