@@ -88,7 +88,7 @@ def decode(data: bytes, encoding: str | None, name: str, partial: bool = False) 
 
 def _sample_records(sample: str, delimiter: str, limit: int = HEADER_SCAN_ROWS + 20) -> list:
     """First records of the sample as ``(line_num_after, fields)``; tolerant of junk."""
-    reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
     out = []
     try:
         for row in reader:
@@ -171,7 +171,7 @@ def strip_formula_guards(frame: pd.DataFrame, body: bytes) -> int:
 
 def _first_bad_line(src: TextSource) -> int | None:
     """Physical line of the first record wider than the header (slow path, errors only)."""
-    reader = csv.reader(io.StringIO(src.body.decode("utf-8")), delimiter=src.delimiter)
+    reader = csv.reader(io.StringIO(src.body.decode("utf-8"), newline=""), delimiter=src.delimiter)
     start, width = 1, None
     try:
         for row in reader:
@@ -188,7 +188,7 @@ def _first_bad_line(src: TextSource) -> int | None:
 
 def _record_start_line(src: TextSource, record: int) -> int:
     """Physical line where 0-based ``record`` (pandas' row counting) starts."""
-    reader = csv.reader(io.StringIO(src.body.decode("utf-8")), delimiter=src.delimiter)
+    reader = csv.reader(io.StringIO(src.body.decode("utf-8"), newline=""), delimiter=src.delimiter)
     start = 1
     for i, _ in enumerate(reader):
         if i == record:

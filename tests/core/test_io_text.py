@@ -288,3 +288,18 @@ def test_formula_guard_apostrophe_undone_only_before_formula_characters(tmp_path
 def test_header_only_file_gives_named_empty_frame(tmp_path):
     df, report = read_table(write(tmp_path, "h.csv", b"id;email\r\n"))
     assert list(df.columns) == ["id", "email"] and len(df) == 0 and report.rows == 0
+
+
+def test_old_mac_line_endings(tmp_path):
+    df, report = read_table(write(tmp_path, "mac.csv", b'id;name\r1;Ann\r2;"B\rob"\r'))
+    assert df.values.tolist() == [["1", "Ann"], ["2", "B\rob"]] and report.delimiter == ";"
+    with pytest.raises(FileImportError, match=r"^mac2.csv, line 4: this row has 3 fields"):
+        read_table(write(tmp_path, "mac2.csv", b"id;name\r1;Ann\r2;Bob\r3;Cy;x\r"))
+
+
+def test_excel_unicode_text_export(tmp_path):
+    """Excel's "Unicode Text (*.txt)": UTF-16 with BOM, tab-separated."""
+    text = "Name\tE-Mail\tPLZ\r\nMüller\tm@x.de\t01234\r\n"
+    df, report = read_table(write(tmp_path, "export.txt", text.encode("utf-16")))
+    assert (report.encoding, report.delimiter) == ("utf-16", "\t")
+    assert df.to_dict("records") == [{"Name": "Müller", "E-Mail": "m@x.de", "PLZ": "01234"}]
