@@ -41,7 +41,9 @@ from core.errors import LocalReachError
 from core.jobs import JobContext, ensure_context
 
 RECIPE_VERSION = 1
-STEPS = ("import", "clean", "pseudonymize", "dedupe", "link", "segment", "personas", "merge")
+# Duplicates and links are found on the cleaned plain data (typos, nicknames, family members
+# need the real spellings); everything after pseudonymize -- groups, personas -- runs on tokens.
+STEPS = ("import", "clean", "dedupe", "link", "pseudonymize", "segment", "personas", "merge")
 CUSTOMERS = "customers.csv"  # the main output: every CRM row with its person and group
 
 

@@ -234,8 +234,8 @@ def test_recipes_round_trip_and_leave_out_unset_values(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[steps.magic]\n", "Recipe r.toml: unknown step 'magic'; steps are import, clean, pseudonymize, "
-                            "dedupe, link, segment, personas, merge."),
+        ("[steps.magic]\n", "Recipe r.toml: unknown step 'magic'; steps are import, clean, dedupe, link, "
+                            "pseudonymize, segment, personas, merge."),
         ("version = 9\n", "Recipe r.toml needs a newer LocalReach (recipe version 9)."),
         ("colour = 'red'\n", "Recipe r.toml: unknown setting 'colour' at the top level."),
         ("name = \n", "Recipe r.toml is not valid TOML (Invalid value (at line 1, column 8)); fix that line."),
