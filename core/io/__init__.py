@@ -6,7 +6,7 @@ injection. Bad input raises :class:`core.errors.FileImportError` with one line.
 """
 
 from core.io.options import ImportOptions, ImportReport
-from core.io.read import list_sheets, preview_table, read_all_sheets, read_table
+from core.io.read import list_sheets, preview_table, read_all_sheets, read_stacked, read_table
 from core.io.write import write_table
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "list_sheets",
     "preview_table",
     "read_all_sheets",
+    "read_stacked",
     "read_table",
     "write_table",
 ]

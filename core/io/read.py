@@ -7,6 +7,7 @@ so the project file can tell later whether a re-import read the same bytes.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 from collections.abc import Callable, Iterator
@@ -329,3 +330,24 @@ def read_all_sheets(
     if not out:
         raise FileImportError(f"{p.name}: every sheet in the workbook is empty.")
     return out
+
+
+def read_stacked(
+    path: str | os.PathLike, options: ImportOptions | None = None, ctx: JobContext | None = None
+) -> tuple[pd.DataFrame, ImportReport]:
+    """All sheets as one table (e.g. one sheet per shop or per month), with a ``sheet``
+    column (``source sheet`` if that name is taken) saying where each row came from;
+    columns missing on a sheet are ""."""
+    parts = read_all_sheets(path, options, ctx)
+    taken = any("sheet" in df.columns for df, _report in parts.values())
+    label = "source sheet" if taken else "sheet"
+    frames = [df.assign(**{label: name}) for name, (df, _report) in parts.items()]
+    stacked = pd.concat(frames, ignore_index=True, sort=False).fillna("")
+    stacked = stacked[[label, *[c for c in stacked.columns if c != label]]]
+    first = next(iter(parts.values()))[1]
+    warnings = [f"Sheet '{name}': {w}" for name, (_df, r) in parts.items() for w in r.warnings]
+    report = dataclasses.replace(
+        first, rows=len(stacked), columns=stacked.shape[1], sheet=None, warnings=warnings,
+        renamed_headers={k: v for _n, (_d, r) in parts.items() for k, v in r.renamed_headers.items()},
+    )
+    return stacked, report

@@ -394,3 +394,30 @@ def test_hidden_and_chart_sheets(tmp_path):
     lookup = read_all_sheets(path)["Lookup"]
     assert lookup[0]["code"].tolist() == ["x1"]
     assert lookup[1].warnings == ["Sheet 'Lookup' is hidden in Excel."]
+
+
+def test_all_sheets_stack_into_one_table_with_their_names(tmp_path):
+    import openpyxl
+
+    from core.io import read_stacked
+
+    book = openpyxl.Workbook()
+    north = book.active
+    north.title = "North"
+    north.append(["email", "postcode"])
+    north.append(["a@x.de", "01067"])
+    south = book.create_sheet("South")
+    south.append(["email", "city"])
+    south.append(["b@y.de", "München"])
+    south.append(["c@z.de", "Passau"])
+    path = tmp_path / "shops.xlsx"
+    book.save(path)
+    frame, report = read_stacked(path)
+    assert list(frame.columns) == ["sheet", "email", "postcode", "city"]
+    assert frame.to_dict("list") == {
+        "sheet": ["North", "South", "South"],
+        "email": ["a@x.de", "b@y.de", "c@z.de"],
+        "postcode": ["01067", "", ""],
+        "city": ["", "München", "Passau"],
+    }
+    assert report.rows == 3 and report.columns == 4 and report.sheet is None

@@ -83,3 +83,32 @@ def test_bad_file_shows_one_clear_message_and_imports_nothing(window, qtbot, tmp
     message = str(errors[0])
     assert "broken.csv" in message and "ann@example.com" not in message
     assert window.document.frame("crm") is None
+
+
+def test_all_sheets_of_a_workbook_import_as_one_table(window, qtbot, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Berlin"
+    book.active.append(["E-Mail", "Vorname"])
+    book.active.append(["a@x.de", "Ada"])
+    hamburg = book.create_sheet("Hamburg")
+    hamburg.append(["E-Mail", "Vorname"])
+    hamburg.append(["b@y.de", "Bo"])
+    path = tmp_path / "filialen.xlsx"
+    book.save(path)
+    screen = window.screens["import"]
+    screen.preview_file("crm", path)
+    _wait_idle(qtbot, screen)
+    assert [screen.sheet.itemText(i) for i in range(screen.sheet.count())] == [
+        "Berlin", "Hamburg", "All sheets, one under the other"]
+    assert screen.model.rowCount() == 1
+    screen.sheet.setCurrentIndex(2)
+    _wait_idle(qtbot, screen)
+    assert screen.model.rowCount() == 2
+    screen.import_button.click()
+    _wait_idle(qtbot, screen)
+    frame = window.document.frame("crm")
+    assert frame.to_dict("list") == {"sheet": ["Berlin", "Hamburg"], "E-Mail": ["a@x.de", "b@y.de"],
+                                     "Vorname": ["Ada", "Bo"]}
+    assert window.document.roles("crm")["E-Mail"] == "email"

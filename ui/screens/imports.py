@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.io import ImportOptions, list_sheets, preview_table, read_table
+from core.io import ImportOptions, list_sheets, preview_table, read_stacked, read_table
 from core.resources import resource_path
 from core.roles import Role, detect_roles
 from ui.frame_model import FrameModel
@@ -40,6 +40,7 @@ from ui.screens.base import DONE, NOT_STARTED, StepScreen
 TARGETS = {"crm": "Customer list", "sales": "Sales"}
 ENCODINGS = [("Automatic", None), ("UTF-8", "utf-8"), ("Western (Windows-1252)", "cp1252"), ("UTF-16", "utf-16")]
 DELIMITERS = [("Automatic", None), ("Comma ,", ","), ("Semicolon ;", ";"), ("Tab", "\t"), ("Pipe |", "|")]
+ALL_SHEETS = "\x00all"  # the sheet picker's "every sheet" entry (no sheet can have this name)
 FILE_FILTER = "Spreadsheets (*.csv *.tsv *.txt *.xlsx);;All files (*)"
 
 
@@ -128,7 +129,7 @@ class Screen(StepScreen):
             self.delimiter.addItem(label, value)
         self.delimiter.setToolTip("What separates the columns in a text file")
         self.sheet = QComboBox()
-        self.sheet.setToolTip("Which sheet of an Excel workbook to import")
+        self.sheet.setToolTip("Which sheet of an Excel workbook to import, or all of them one under the other")
         self.header_row = QSpinBox()
         self.header_row.setRange(0, 50)
         self.header_row.setSpecialValueText("Automatic")
@@ -246,9 +247,14 @@ class Screen(StepScreen):
         is_xlsx = path.suffix.lower() == ".xlsx"
         if is_xlsx:
             try:
-                self.sheet.addItems(list_sheets(path))
+                sheets = list_sheets(path)
             except Exception as exc:  # the preview job reports the same problem clearly
                 self.show_error(exc)
+            else:
+                for name in sheets:
+                    self.sheet.addItem(name, name)
+                if len(sheets) > 1:
+                    self.sheet.addItem("All sheets, one under the other", ALL_SHEETS)
         for widget in (self.encoding, self.delimiter, self.header_row, self.sheet):
             widget.blockSignals(False)
         self.sheet.setEnabled(is_xlsx)
@@ -263,18 +269,29 @@ class Screen(StepScreen):
         return ImportOptions(
             encoding=self.encoding.currentData(),
             delimiter=self.delimiter.currentData(),
-            sheet=self.sheet.currentText() or None,
+            sheet=None if self.all_sheets() else self.sheet.currentData(),
             header_row=self.header_row.value() - 1 if self.header_row.value() else None,
         )
+
+    def all_sheets(self) -> bool:
+        return self.sheet.currentData() == ALL_SHEETS
+
+    def _reader(self):
+        """read_table, or read_stacked when the user chose every sheet of a workbook."""
+        return read_stacked if self.all_sheets() else read_table
 
     def update_preview(self) -> None:
         if self.pending is None:
             return
         target, path = self.pending
-        options = self.options()
+        options, stacked = self.options(), self.all_sheets()
 
         def work(ctx):
-            frame, report = preview_table(path, options)
+            if stacked:
+                frame, report = read_stacked(path, options, ctx)
+                frame = frame.head(200)
+            else:
+                frame, report = preview_table(path, options)
             return frame, report, {c: g.role.value for c, g in detect_roles(frame).items()}
 
         def done(result) -> None:
@@ -292,9 +309,9 @@ class Screen(StepScreen):
         if self.pending is None:
             return
         target, path = self.pending
-        options, roles = self.options(), dict(self._preview_roles)
+        options, roles, reader = self.options(), dict(self._preview_roles), self._reader()
         self.run_job(
-            lambda ctx: read_table(path, options, ctx),
+            lambda ctx: reader(path, options, ctx),
             lambda result: self._finish_import(target, result, roles, options),
             f"Importing {path.name}…",
         )
