@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
             self.sidebar.addItem(item)
             screen.statusChanged.connect(self.refresh_sidebar)
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.screens["import"].openProjectRequested.connect(self._open_recent)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -175,6 +176,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, p=str(path): self.open_project(p))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("No recent projects").setEnabled(False)
+
+    def _open_recent(self, path: str) -> None:
+        if self.confirm_discard():
+            self.open_project(path)
 
     def new_project(self) -> None:
         if self.confirm_discard():

@@ -151,3 +151,19 @@ def test_opening_a_non_project_file_says_so(window, tmp_path, monkeypatch):
     window.open_project(str(bogus))
     assert len(shown) == 1 and "notes.lreach" in shown[0]
     assert window.document.frame("crm") is None
+
+
+def test_welcome_lists_recent_projects_and_opens_one(window, qtbot, tmp_path):
+    from PySide6.QtWidgets import QPushButton
+
+    doc = window.document
+    doc.set_source("crm", pd.DataFrame({"email": ["a@x.de"]}), {"path": "crm.csv"}, {"email": "email"}, "Import")
+    assert window._save_to(str(tmp_path / "spring.lreach"))
+    window.new_project()
+    screen = window.screens["import"]
+    screen.update_view()
+    buttons = screen.recent_box.findChildren(QPushButton)
+    assert screen.recent_box.isVisible() and [b.text().split()[0] for b in buttons] == ["spring"]
+    buttons[0].click()
+    assert doc.frame("crm")["email"].tolist() == ["a@x.de"]
+    assert window.windowTitle() == "spring[*] — LocalReach"

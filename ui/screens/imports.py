@@ -11,7 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.project import recent_projects
+from app.settings import Settings
 from core.io import ImportOptions, list_sheets, preview_table, read_stacked, read_table
 from core.resources import resource_path
 from core.roles import Role, detect_roles
@@ -45,6 +47,8 @@ FILE_FILTER = "Spreadsheets (*.csv *.tsv *.txt *.xlsx);;All files (*)"
 
 
 class Screen(StepScreen):
+    openProjectRequested = Signal(str)  # a recent project chosen on the welcome panel
+
     STEP = "import"
     TITLE = "Import"
     INTRO = (
@@ -75,6 +79,14 @@ class Screen(StepScreen):
         promise = QLabel("Your files are only read, never changed. Nothing leaves this computer.")
         promise.setAlignment(Qt.AlignmentFlag.AlignCenter)
         column.addWidget(promise)
+        self.recent_box = QGroupBox("Recent projects")
+        self.recent_box.setAccessibleName("Recent projects")
+        self.recent_list = QVBoxLayout(self.recent_box)
+        recent_row = QHBoxLayout()
+        recent_row.addStretch(1)
+        recent_row.addWidget(self.recent_box, 2)
+        recent_row.addStretch(1)
+        column.addLayout(recent_row)
         column.addStretch(2)
         self.demo_button = QPushButton("Try the demo data")
         self.demo_button.setObjectName("bigChoice")
@@ -89,6 +101,22 @@ class Screen(StepScreen):
         row.addWidget(self.files_button)
         row.addStretch(1)
         return self.welcome
+
+    def _fill_recent(self) -> None:
+        """One button per recent project that still exists (newest first)."""
+        while self.recent_list.count():
+            old = self.recent_list.takeAt(0).widget()
+            old.setParent(None)
+            old.deleteLater()
+        paths = recent_projects(Settings())[:5]
+        for path in paths:
+            button = QPushButton(f"{path.stem}   —   {path.parent}")
+            button.setFlat(True)
+            button.setToolTip(f"Open {path}")
+            button.setAccessibleName(f"Open recent project {path.stem}")
+            button.clicked.connect(lambda _=False, p=str(path): self.openProjectRequested.emit(p))
+            self.recent_list.addWidget(button)
+        self.recent_box.setVisible(bool(paths))
 
     def _build_workspace(self) -> QWidget:
         box = QWidget()
@@ -194,6 +222,8 @@ class Screen(StepScreen):
 
     def refresh(self) -> None:
         empty = self.document.frame("crm") is None and self.pending is None
+        if empty:
+            self._fill_recent()
         self.welcome.setVisible(empty)
         self.workspace.setVisible(not empty)
         if self.pending is not None and self.pending[0] == self.target:
