@@ -112,3 +112,17 @@ def test_all_sheets_of_a_workbook_import_as_one_table(window, qtbot, tmp_path):
     assert frame.to_dict("list") == {"sheet": ["Berlin", "Hamburg"], "E-Mail": ["a@x.de", "b@y.de"],
                                      "Vorname": ["Ada", "Bo"]}
     assert window.document.roles("crm")["E-Mail"] == "email"
+
+
+def test_role_menu_from_a_column_header_changes_the_role(window, qtbot, tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_text("Name,Mail\nAda,ada@example.org\n")
+    screen = window.screens["import"]
+    screen.preview_file("crm", path)
+    _wait_idle(qtbot, screen)
+    menu = screen.role_menu("Mail")
+    checked = [a.text() for a in menu.actions() if a.isChecked()]
+    assert checked == ["E-mail"]
+    next(a for a in menu.actions() if a.text() == "Other").trigger()
+    assert screen.current_roles()["Mail"] == "other"
+    assert screen.model.headerData(1, Qt.Orientation.Horizontal) == "Mail\nOther"

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -196,6 +197,10 @@ class Screen(StepScreen):
         self.table.setSortingEnabled(True)  # only when the user clicks a header
         self.table.setAccessibleName("Data preview")
         self.table.horizontalHeader().setDefaultSectionSize(130)
+        header = self.table.horizontalHeader()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        header.setToolTip("Click to sort; right-click a column to change what it holds")
         splitter = QSplitter()
         splitter.addWidget(side_widget)
         splitter.addWidget(self.table)
@@ -384,6 +389,32 @@ class Screen(StepScreen):
         self.run_job(work, done, "Loading the demo shop…")
 
     # -- roles -----------------------------------------------------------------------------
+    def current_roles(self) -> dict[str, str]:
+        if self.pending is not None and self.pending[0] == self.target:
+            return dict(self._preview_roles)
+        return self.document.roles(self.target)
+
+    def role_menu(self, column: str) -> QMenu:
+        """The role drop-down of one column, opened from its header."""
+        menu = QMenu(f"What '{column}' holds", self)
+        current = self.current_roles().get(column)
+        for role in Role:
+            action = menu.addAction(role_label(role))
+            action.setCheckable(True)
+            action.setChecked(role.value == current)
+            action.triggered.connect(lambda _=False, r=role.value: self._set_role_everywhere(column, r))
+        return menu
+
+    def _header_menu(self, pos) -> None:
+        section = self.table.horizontalHeader().logicalIndexAt(pos)
+        if section >= 0:
+            column = str(self.model.frame().columns[section])
+            self.role_menu(column).exec(self.table.horizontalHeader().mapToGlobal(pos))
+
+    def _set_role_everywhere(self, column: str, role: str) -> None:
+        self.change_role(column, role)
+        self._fill_roles(self.current_roles(), editable=True)
+
     def _fill_roles(self, roles: dict[str, str], editable: bool) -> None:
         table = self.roles_table
         table.setRowCount(len(roles))
