@@ -142,3 +142,39 @@ def test_suppressed_people_never_appear_in_any_output(tmp_path, fmt):
     assert b"Dear Ann" in everything
     for gone in (b"di@example.org", b"ed@example.org", b"Dear Di", b"Dear Ed"):
         assert gone not in everything
+
+
+def test_batch_policy_writes_the_same_bytes_as_the_default_policy(monkeypatch):
+    from email.message import EmailMessage
+    from email.parser import BytesParser
+
+    from core.compose.merge import Message
+    from core.compose.outputs import email_files
+    from core.errors import TemplateError
+
+    monkeypatch.setattr(email_files, "make_msgid", lambda domain: "<1@localreach.invalid>")
+    monkeypatch.setattr(email.generator.Generator, "_make_boundary",
+                        classmethod(lambda cls, text=None: "==b=="))
+    date = "Mon, 23 Nov 2026 13:50:12 +0000"
+    messages = [Message(0, "ann@example.org", "Hello Ann", "Dear Ann,\n"),
+                Message(1, "Jörg Groß <j@example.org>", "Grüße " * 20, "Grüße, Jörg\n" + "x" * 100,
+                        "<p>Grüße</p>"),
+                Message(2, "\"Berg, Ann\" <ann@example.org>", "=?utf-8?q?hi?= there", "", "<p>Hi</p>")]
+    for m in messages * 2:  # the second round uses the shared headers of the first
+        fast = email_files.build_message(m, "Shop <shop@example.com>", date)
+        plain = EmailMessage(policy=policy.default)
+        for name, value in (("To", m.to), ("From", "Shop <shop@example.com>"), ("Subject", m.subject),
+                            ("Date", date), ("Message-ID", "<1@localreach.invalid>"), ("X-Unsent", "1")):
+            plain[name] = value
+        plain.set_content(m.text or "\n")
+        if m.html:
+            plain.add_alternative(m.html, subtype="html")
+        assert fast.as_bytes() == plain.as_bytes()
+        assert fast.as_string() == plain.as_string()
+        back = BytesParser(policy=policy.default).parsebytes(fast.as_bytes())
+        assert (back["To"], back["Subject"]) == (str(plain["To"]), str(plain["Subject"]))
+        assert back.get_body(("plain",)).get_content() == (m.text or "\n").rstrip("\n") + "\n"
+    for bad in ({"to": "a@example.org\r\nBcc: evil@example.org"}, {"subject": "Hi\rBcc: x@y.z"}):
+        fields = {"to": "a@example.org", "subject": "Hi", **bad}
+        with pytest.raises(TemplateError):
+            email_files.build_message(Message(0, fields["to"], fields["subject"], "x\n"))
