@@ -166,7 +166,8 @@ def results_figure(table: pd.DataFrame, metric: str = "converted"):
     fig = Figure(figsize=(5, 3), layout="constrained")
     ax = fig.add_subplot()
     rates = table["rate"].to_numpy() * 100
-    errors = [rates - table["rate_low"].to_numpy() * 100, table["rate_high"].to_numpy() * 100 - rates]
+    errors = np.clip([rates - table["rate_low"].to_numpy() * 100,
+                      table["rate_high"].to_numpy() * 100 - rates], 0, None)  # rounding at 0 / 100 %
     colours = ["#9a9a9a" if v == CONTROL else "#1f5fbf" for v in table["variant"]]
     ax.bar(table["variant"].astype(str), rates, yerr=errors, capsize=6, color=colours,
            edgecolor="black")
@@ -174,4 +175,56 @@ def results_figure(table: pd.DataFrame, metric: str = "converted"):
     ax.set_title(f"People who {what}, per 100, with the likely range")
     ax.set_xlabel("Version (control = got nothing)")
     ax.set_ylabel(f"{what.capitalize()} per 100 people")
+    return fig
+
+
+WHAT = {"opened": "opens", "clicked": "clicks", "converted": "purchases"}
+HATCHES = ("", "//", "..", "xx", "\\\\", "++")
+
+
+def plain_verdict(group: str, variant: str, diff: float, p: float, metric: str) -> str:
+    """One group's result in words, without statistics terms (those go in tooltips)."""
+    what = WHAT.get(metric, metric)
+    if math.isnan(p):
+        return f"{group}: too few people to compare version {variant} with the control group."
+    per100 = abs(diff) * 100
+    if per100 < 0.05:
+        return f"{group}: version {variant} did as well as the control group."
+    direction = "more" if diff > 0 else "fewer"
+    said = f"{group}: version {variant} got {per100:.1f} {direction} {what} per 100 people than " \
+           "the control group"
+    if p < 0.05:
+        return f"{said}; very likely a real difference."
+    return f"{said}, but this could easily be chance; wait for more results before deciding."
+
+
+def segment_figure(table: pd.DataFrame, metric: str = "converted", by: str = "segment"):
+    """Grouped bars: for each customer group, each version's rate with its 95 % interval;
+    the control group grey, versions told apart by hatching as well as colour."""
+    from matplotlib.figure import Figure
+
+    groups = [str(g) for g in dict.fromkeys(table[by])]
+    versions = [CONTROL] + sorted(v for v in set(table["variant"]) if v != CONTROL)
+    versions = [v for v in versions if v in set(table["variant"])]
+    fig = Figure(figsize=(max(5, 1.4 * len(groups) + 2), 3.2), layout="constrained")
+    ax = fig.add_subplot()
+    width = 0.8 / max(1, len(versions))
+    palette = ["#1f5fbf", "#d9822b", "#2a9d55", "#8e44ad", "#c0392b"]
+    for k, version in enumerate(versions):
+        sub = table[table["variant"] == version]
+        rows = sub.set_index(sub[by].astype(str)).reindex(groups)
+        rates = rows["rate"].to_numpy(dtype=float) * 100
+        errors = np.clip([rates - rows["rate_low"].to_numpy(dtype=float) * 100,
+                          rows["rate_high"].to_numpy(dtype=float) * 100 - rates], 0, None)
+        x = np.arange(len(groups)) + (k - (len(versions) - 1) / 2) * width
+        colour = "#9a9a9a" if version == CONTROL else palette[(k - 1) % len(palette)]
+        label = "control (got nothing)" if version == CONTROL else f"version {version}"
+        ax.bar(x, np.nan_to_num(rates), width, yerr=np.nan_to_num(errors), capsize=4, color=colour,
+               edgecolor="black", hatch=HATCHES[k % len(HATCHES)], label=label)
+    ax.set_xticks(np.arange(len(groups)), groups)
+    what = {"opened": "opened", "clicked": "clicked", "converted": "bought"}.get(metric, metric)
+    ax.set_title(f"People who {what}, per 100, in each customer group, with the likely range")
+    ax.set_xlabel("Customer group")
+    ax.set_ylabel(f"{what.capitalize()} per 100 people")
+    ax.legend(fontsize="small")
     return fig

@@ -38,6 +38,7 @@ from core.privacy.keystore import KeyRef, unlock
 from core.privacy.vault import Vault, reveal_audit_args
 from ui import privacy_passphrase
 from ui.compose_results import ResultsView
+from ui.compose_segment_results import SegmentResultsView
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 
 FORMATS = [
@@ -107,6 +108,9 @@ class Screen(StepScreen):
         self.body.addWidget(self.results_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.results = ResultsView()
         self.body.addWidget(self.results, 1)
+        self.segment_results = SegmentResultsView()
+        self.segment_results.setVisible(False)
+        self.body.addWidget(self.segment_results, 1)
 
     def waiting_for(self) -> str | None:
         if self.document.frame("crm") is None:
@@ -237,13 +241,24 @@ class Screen(StepScreen):
             self.load_results(path)
 
     def load_results(self, path: str | Path) -> None:
-        """Compare the versions on the best measure the results file has."""
+        """Compare the versions on the best measure the results file has, overall and in
+        each customer group the assignment was stratified by."""
         assignment = (self.document.state(self.STEP) or {}).get("assignment")
+        by = next((c for c in assignment.columns if c not in ("email", "variant")), None) \
+            if assignment is not None else None
 
         def job(ctx):
             results, _ = read_table(path, ctx=ctx)
             joined = abtest.join_results(assignment, results, "email")
             metric = next((m for m in ("converted", "clicked", "opened") if m in joined), "")
-            return abtest.analyse(joined, metric), metric
+            per_group = abtest.analyse(joined, metric, by=by) if by else None
+            return abtest.analyse(joined, metric), metric, per_group
 
-        self.run_job(job, lambda out: self.results.show_results(*out), "Comparing the versions…")
+        self.run_job(job, self._show_results, "Comparing the versions…")
+
+    def _show_results(self, out) -> None:
+        table, metric, per_group = out
+        self.results.show_results(table, metric)
+        self.segment_results.setVisible(per_group is not None)
+        if per_group is not None:
+            self.segment_results.show_results(per_group, metric, per_group.columns[0])
