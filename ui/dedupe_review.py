@@ -3,7 +3,8 @@
 Every column of both records in a table, fields that differ marked in words and the
 changed characters underlined and bold (colour is never the only signal), the field's
 agreement in plain words, and three answers with keyboard shortcuts: Y "Same person",
-N "Different people", Right arrow "Skip" (Left goes back). The panel only shows and
+N "Different people", Right arrow "Skip" (Left goes back), and S "Split this group" for
+when none of the records in the pair's group are one person. The panel only shows and
 asks; the screen turns an answer into an undoable document change.
 """
 
@@ -36,10 +37,12 @@ def marked(runs: list[tuple[str, bool]]) -> str:
 
 
 class ReviewPanel(QWidget):
-    """Shows one pair; emits ``answered`` with True / False, or ``moved`` with +1 / -1."""
+    """Shows one pair; emits ``answered`` with True / False, ``moved`` with +1 / -1, or
+    ``split`` when the whole group is not one person."""
 
     answered = Signal(bool)
     moved = Signal(int)
+    split = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,18 +64,23 @@ class ReviewPanel(QWidget):
         self.same_button = QPushButton("Same person (Y)")
         self.different_button = QPushButton("Different people (N)")
         self.skip_button = QPushButton("Skip (→)")
+        self.split_button = QPushButton("Split this group (S)")
+        self.split_button.setToolTip("None of the records in this group are the same person: "
+                                     "keep every one of them apart.")
         self.same_button.setToolTip("These two records are one person: keep them together.")
         self.different_button.setToolTip("These are two people: never merge them.")
         for button in (self.back_button, self.same_button, self.different_button,
-                       self.skip_button):
+                       self.skip_button, self.split_button):
             buttons.addWidget(button)
         layout.addLayout(buttons)
         self.same_button.clicked.connect(lambda: self.answered.emit(True))
         self.different_button.clicked.connect(lambda: self.answered.emit(False))
         self.skip_button.clicked.connect(lambda: self.moved.emit(1))
         self.back_button.clicked.connect(lambda: self.moved.emit(-1))
+        self.split_button.clicked.connect(self.split.emit)
         for key, button in ((Qt.Key.Key_Y, self.same_button), (Qt.Key.Key_N, self.different_button),
-                            (Qt.Key.Key_Right, self.skip_button), (Qt.Key.Key_Left, self.back_button)):
+                            (Qt.Key.Key_Right, self.skip_button), (Qt.Key.Key_Left, self.back_button),
+                            (Qt.Key.Key_S, self.split_button)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(button.click)
@@ -82,7 +90,7 @@ class ReviewPanel(QWidget):
         """Draw a pair (or the empty state when ``rows`` is None)."""
         has_pair = rows is not None
         for button in (self.same_button, self.different_button, self.skip_button,
-                       self.back_button):
+                       self.back_button, self.split_button):
             button.setEnabled(has_pair)
         self.table.setRowCount(0)
         if not has_pair:

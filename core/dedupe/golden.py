@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import ColumnError
+from core.roles.headers import normalise as header_key
 
 RULES = ("most_frequent", "most_complete", "most_recent", "preferred_source")
 
@@ -103,3 +104,66 @@ def _pick(rows, values, rank, filled, rule: str) -> int | None:
         best = np.lexsort((first, -counts))[0]
         return int(rows[first[best]])
     return int(rows[np.argmax(rank[rows])])
+
+
+# Headers of columns saying when a record was last changed (best) or created.
+_CHANGED = ("updated", "updated at", "updated on", "last updated", "modified", "modified at",
+            "last modified", "changed", "last changed", "geandert", "geandert am",
+            "aktualisiert", "date modified", "date updated")
+_CREATED = ("created", "created at", "created on", "creation date", "date created",
+            "signup date", "registered", "registration date", "erstellt", "erstellt am",
+            "angelegt", "angelegt am", "date added", "added")
+# Headers of columns saying where a record came from.
+_SOURCES = ("source", "lead source", "record source", "origin", "quelle", "herkunft",
+            "data source", "list", "system")
+
+
+def _mostly_dates(values: pd.Series) -> bool:
+    text = values.astype(str).str.strip()
+    text = text[text != ""].head(500)
+    if text.empty:
+        return False
+    when = pd.to_datetime(text, errors="coerce", format="mixed")
+    return bool(when.notna().mean() >= 0.8)
+
+
+def record_date_column(df: pd.DataFrame, roles: dict[str, str] | None = None) -> str | None:
+    """The column saying when each record was changed or created, for 'most recent'.
+
+    Headers such as updated / modified win over created / signup, then an order-date
+    role; the values must mostly read as dates. Dates of birth never count.
+    """
+    roles = roles or {}
+    ranked = []
+    for k, column in enumerate(df.columns):
+        role, key = roles.get(column), header_key(column)
+        if role == "date_of_birth":
+            continue
+        rank = (0 if key in _CHANGED else 1 if key in _CREATED
+                else 2 if role == "order_date" else None)
+        if rank is not None:
+            ranked.append((rank, k, column))
+    for _, _, column in sorted(ranked):
+        if _mostly_dates(df[column]):
+            return str(column)
+    return None
+
+
+def record_source_column(df: pd.DataFrame, roles: dict[str, str] | None = None) -> str | None:
+    """The column naming where each record came from (a source or channel), if any."""
+    roles = roles or {}
+    for column in df.columns:
+        if header_key(column) in _SOURCES or roles.get(column) == "channel":
+            if df[column].astype(str).str.strip().ne("").any():
+                return str(column)
+    return None
+
+
+def source_preference(values: pd.Series, preferred: str | None) -> list[str]:
+    """Sources in order of preference: the chosen one first, then the most common."""
+    counts = values.astype(str).str.strip()
+    order = [str(v) for v in counts[counts != ""].value_counts(sort=True).index]
+    if preferred in order:
+        order.remove(preferred)
+        order.insert(0, preferred)
+    return order

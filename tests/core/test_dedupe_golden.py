@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 
 from core.dedupe.clusters import cluster
-from core.dedupe.golden import GoldenConfig, golden_records
+from core.dedupe.golden import (
+    GoldenConfig,
+    golden_records,
+    record_date_column,
+    record_source_column,
+    source_preference,
+)
 from core.errors import ColumnError
 
 RECORDS = pd.DataFrame({
@@ -64,3 +70,31 @@ def test_chain_guard_keeps_clearly_different_people_apart():
     # Review answers: "different people" splits a pair, "same person" joins one.
     assert cluster(5, a, b, prob, 0.9, different=[(3, 4)], same=[(2, 3)]).tolist() == \
         [0, 0, 0, 0, 1]
+
+
+def test_date_and_source_columns_for_the_rules_are_found():
+    df = RECORDS.assign(created_at=["2020-01-01"] * 4, birthday=["1980-02-03"] * 4,
+                        notes=["x"] * 4)
+    assert record_date_column(df) == "updated"  # changed beats created
+    assert record_date_column(df.drop(columns="updated")) == "created_at"
+    assert record_date_column(df.drop(columns=["updated", "created_at"])) is None
+    assert record_date_column(df.assign(updated="soon")) == "created_at"  # not dates
+    orders = df[["email"]].assign(purchase=["2024-01-01"] * 4)
+    assert record_date_column(orders, {"purchase": "order_date"}) == "purchase"
+    assert record_source_column(RECORDS) == "source"
+    other = RECORDS.rename(columns={"source": "Kanal"})
+    assert record_source_column(other) is None
+    assert record_source_column(other, {"Kanal": "channel"}) == "Kanal"
+    assert source_preference(RECORDS["source"], None) == ["shop", "newsletter"]
+    assert source_preference(RECORDS["source"], "newsletter") == ["newsletter", "shop"]
+
+
+def test_different_people_answers_between_any_members_split_a_chain():
+    # 0~1~2 is one chain; "different people" between 0 and 2 (not linked directly) and
+    # between every two members (a whole group split) are both honoured.
+    a, b = np.array([0, 1]), np.array([1, 2])
+    prob = np.array([0.99, 0.95])
+    assert cluster(3, a, b, prob, 0.9).tolist() == [0, 0, 0]
+    assert cluster(3, a, b, prob, 0.9, different=[(0, 2)]).tolist() == [0, 0, 1]
+    everyone = [(0, 1), (0, 2), (1, 2)]
+    assert cluster(3, a, b, prob, 0.9, different=everyone).tolist() == [0, 1, 2]

@@ -61,10 +61,9 @@ def test_review_pair_side_by_side_with_differences_marked(screen):
     differing = [r for r in range(11) if columns[r].endswith("(differs)")]
     label = panel.table.cellWidget(differing[-1], 1).text()
     assert "text-decoration:underline" in label
-    golden = {screen.golden_table.item(r, 0).text(): screen.golden_table.item(r, 1).text()
-              for r in range(screen.golden_table.rowCount())}
+    golden = golden_rows(screen)
     assert set(golden) == set(pd.read_csv(FEBRL, nrows=0).columns)
-    assert "(record " in golden["surname"]
+    assert golden["surname"] == ("schembri", "record 452")
 
 
 def test_keyboard_decisions_are_undoable(qtbot, screen):
@@ -171,8 +170,122 @@ def test_golden_record_rule_is_chosen_and_undoable(screen):
     # Two records, every value once: the most common value is the first record's.
     k = screen.current_pair()
     first = int(screen.scored.left[k])
-    values = {screen.golden_table.item(r, 0).text(): screen.golden_table.item(r, 1).text()
-              for r in range(screen.golden_table.rowCount())}
-    assert values["rec_id"] == f"{screen._input().iat[first, 0]}  (record {first + 1})"
+    assert golden_rows(screen)["rec_id"] == (screen._input().iat[first, 0], f"record {first + 1}")
     doc.undo_stack.undo()
     assert screen.golden_rule.currentData() == "most_complete"
+
+
+def golden_rows(screen) -> dict[str, tuple[str, str]]:
+    """Merged record preview: column -> (value, the record it was taken from)."""
+    table = screen.golden_table
+    return {table.item(r, 0).text(): (table.item(r, 1).text(), table.item(r, 2).text())
+            for r in range(table.rowCount())}
+
+
+def choose(screen, rule: str) -> None:
+    index = screen.golden_rule.findData(rule)
+    screen.golden_rule.setCurrentIndex(index)
+    screen.golden_rule.activated.emit(index)
+
+
+def test_rules_needing_a_missing_column_are_offered_disabled_with_a_reason(screen):
+    combo = screen.golden_rule
+    assert [combo.itemData(i) for i in range(combo.count())] == [
+        "most_complete", "most_recent", "most_frequent", "preferred_source"]
+    enabled = {combo.itemData(i): combo.model().item(i).isEnabled() for i in range(combo.count())}
+    assert enabled == {"most_complete": True, "most_recent": False, "most_frequent": True,
+                       "preferred_source": False}
+    assert screen.golden_note.text() == (
+        "“Most recent” needs a column saying when each record was created or changed "
+        "(such as created_at or updated); this list has none. "
+        "“Preferred source” needs a column saying where each record came from "
+        "(such as source or channel); this list has none.")
+    assert screen.golden_source.isHidden()
+
+
+@pytest.fixture
+def mixed_screen(qtbot, febrl):
+    """febrl with an 'updated' date, a 'source', and record 238 in the list twice
+    (row 1000), so the second pair to review, records 238 and 242, has a group of three."""
+    df = febrl.copy()
+    twin = df.iloc[[237]].copy()
+    twin["rec_id"] = "rec-395-dup-9"
+    df = pd.concat([df, twin], ignore_index=True)
+    df["updated"] = "2020-01-01"
+    df.loc[451, "updated"], df.loc[483, "updated"] = "2021-03-01", "2024-05-06"
+    df["source"] = "shop"
+    df.loc[451, "source"] = "newsletter"
+    doc, jobs = Document(), JobRunner()
+    doc.set_source("crm", df, {"path": "febrl.csv"}, {"rec_id": "customer_id"},
+                   "Import customer list")
+    widget = Screen(doc, jobs)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.grouping is not None, timeout=20000)
+    yield widget
+    jobs.shutdown()
+
+
+def test_golden_record_by_each_rule_with_provenance(mixed_screen):
+    screen, doc = mixed_screen, mixed_screen.document
+    k = screen.current_pair()
+    assert (int(screen.scored.left[k]), int(screen.scored.right[k])) == (451, 483)
+    assert screen.golden_note.isHidden()
+    # Most complete: both records are complete, so the first one (record 452) wins.
+    assert golden_rows(screen)["given_name"] == ("erinv", "record 452")
+    choose(screen, "most_recent")
+    assert doc.state("duplicates")["golden_rule"] == "most_recent"
+    assert doc.undo_stack.undoText() == (
+        "Merged record keeps the value from the most recently changed record")
+    rows = golden_rows(screen)
+    assert rows["given_name"] == ("erin", "record 484")  # updated 2024-05-06
+    assert rows["date_of_birth"] == ("19470910", "record 484")
+    assert rows["updated"] == ("2024-05-06", "record 484")
+    choose(screen, "most_frequent")
+    assert golden_rows(screen)["source"] == ("newsletter", "record 452")  # a tie: first one
+    choose(screen, "preferred_source")
+    assert screen.golden_source.isVisible()
+    sources = [screen.golden_source.itemData(i) for i in range(screen.golden_source.count())]
+    assert sources == ["shop", "newsletter"]  # the most common source is preferred first
+    assert golden_rows(screen)["given_name"] == ("erin", "record 484")
+    screen.golden_source.setCurrentIndex(1)
+    screen.golden_source.activated.emit(1)
+    assert doc.state("duplicates")["golden_source"] == "newsletter"
+    assert doc.undo_stack.undoText() == "Merged record prefers records from newsletter"
+    assert golden_rows(screen)["given_name"] == ("erinv", "record 452")
+    doc.undo_stack.undo()
+    assert golden_rows(screen)["given_name"] == ("erin", "record 484")
+    for _ in range(3):
+        doc.undo_stack.undo()
+    assert screen.golden_rule.currentData() == "most_complete"
+    assert golden_rows(screen)["given_name"] == ("erinv", "record 452")
+
+
+def test_split_a_whole_group_is_undoable_and_survives_relearning(qtbot, mixed_screen):
+    screen, doc = mixed_screen, mixed_screen.document
+    screen.review.table.setFocus()
+    qtbot.keyClick(screen.review.table, Qt.Key.Key_Right)
+    k = screen.current_pair()
+    assert (int(screen.scored.left[k]), int(screen.scored.right[k])) == (237, 241)
+    assert screen.group_line.text() == "This group: records 238, 242 and 1,001"
+    labels = screen.grouping.cluster
+    assert labels[237] == labels[1000] != labels[241]
+    assert figures(screen)[2] == "3 possible duplicates to review"
+    qtbot.keyClick(screen.review.table, Qt.Key.Key_S)
+    assert doc.state("duplicates")["decisions"] == [
+        {"left": 237, "right": 241, "same": False}, {"left": 237, "right": 1000, "same": False},
+        {"left": 241, "right": 1000, "same": False}]
+    assert doc.undo_stack.undoText() == (
+        "Split group: records 238, 242 and 1,001 are different people")
+    labels = screen.grouping.cluster
+    assert len({labels[237], labels[241], labels[1000]}) == 3
+    assert figures(screen)[2] == "1 possible duplicate to review"
+    before = screen.scored
+    screen.relearn_button.click()
+    qtbot.waitUntil(lambda: screen.scored is not before, timeout=20000)
+    labels = screen.grouping.cluster
+    assert len({labels[237], labels[241], labels[1000]}) == 3
+    doc.undo_stack.undo()
+    assert doc.state("duplicates") is None
+    labels = screen.grouping.cluster
+    assert labels[237] == labels[1000] != labels[241]

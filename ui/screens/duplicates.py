@@ -5,11 +5,14 @@ and the one main action, "Merge duplicates", which adds ``cluster_id`` (one valu
 person) and ``match_score`` to the customer list as one undoable change. Left: how
 records were paired (each rule with its count, switchable), the "how sure" slider with
 a live count, and the score histogram. Right: the review queue, most uncertain pair
-first, with Y / N / arrow keys, and the golden record the pair's person would get.
+first, with Y / N / arrow keys and S to split the pair's whole group ("none of these are
+one person": a "different people" answer between every two of its records), and the
+golden record the pair's group would get, each value with the record it was taken from,
+by a survivorship rule (most recent, most complete, most common, preferred source).
 
 State ``duplicates`` = {"config": DedupeConfig as dict, "decisions": [{left, right,
-same}], "applied": bool, "golden_rule": str}; every change is a new value through
-``set_state``.
+same}], "applied": bool, "golden_rule": str, "golden_source": str | None}; every change
+is a new value through ``set_state``.
 """
 
 from __future__ import annotations
@@ -34,7 +37,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.dedupe.golden import GoldenConfig, golden_records
+from core.dedupe.golden import (
+    GoldenConfig,
+    golden_records,
+    record_date_column,
+    record_source_column,
+    source_preference,
+)
 from core.dedupe.link import LinkConfig, link_records
 from core.dedupe.pipeline import (
     CLUSTER_COLUMN,
@@ -57,7 +66,13 @@ from ui.segment_charts import ChartView
 
 OUTPUT_COLUMNS = (CLUSTER_COLUMN, SCORE_COLUMN)
 GOLDEN_RULES = {"most_complete": "the value from the most complete record",
-                "most_frequent": "the most common value"}
+                "most_recent": "the value from the most recently changed record",
+                "most_frequent": "the most common value",
+                "preferred_source": "the value from the preferred source"}
+NO_DATE = ("“Most recent” needs a column saying when each record was created or changed "
+           "(such as created_at or updated); this list has none.")
+NO_SOURCE = ("“Preferred source” needs a column saying where each record came from "
+             "(such as source or channel); this list has none.")
 
 
 def to_review(n: int) -> str:
@@ -98,6 +113,7 @@ class Screen(StepScreen):
         self._scored_for: tuple | None = None
         self._scoring_for: tuple | None = None
         self._hash_cache: tuple[int, int] | None = None
+        self._golden_columns: tuple | None = None
         self.body.addLayout(self._build_figures())
         self.sales_line = QLabel("")
         self.sales_line.setObjectName("salesLink")
@@ -173,6 +189,7 @@ class Screen(StepScreen):
         self.review = ReviewPanel()
         self.review.answered.connect(self.decide)
         self.review.moved.connect(self.move)
+        self.review.split.connect(self.split_group)
         review_layout.addWidget(self.review)
         layout.addWidget(review_box, 3)
         golden_box = QGroupBox("The merged record, if they are the same person")
@@ -185,9 +202,23 @@ class Screen(StepScreen):
             self.golden_rule.addItem(words, rule)
         self.golden_rule.activated.connect(self._golden_rule_chosen)
         keep_row.addWidget(self.golden_rule, 1)
+        self.source_label = QLabel("Prefer records from:")
+        keep_row.addWidget(self.source_label)
+        self.golden_source = QComboBox()
+        self.golden_source.setAccessibleName("Which source the merged record prefers")
+        self.golden_source.activated.connect(self._golden_source_chosen)
+        keep_row.addWidget(self.golden_source)
         golden_layout.addLayout(keep_row)
-        self.golden_table = QTableWidget(0, 2)
-        self.golden_table.setHorizontalHeaderLabels(["Column", "Value (taken from record)"])
+        self.golden_note = QLabel("")
+        self.golden_note.setObjectName("goldenNote")
+        self.golden_note.setWordWrap(True)
+        golden_layout.addWidget(self.golden_note)
+        self.group_line = QLabel("")
+        self.group_line.setObjectName("groupRecords")
+        self.group_line.setWordWrap(True)
+        golden_layout.addWidget(self.group_line)
+        self.golden_table = QTableWidget(0, 3)
+        self.golden_table.setHorizontalHeaderLabels(["Column", "Value", "Taken from"])
         self.golden_table.setAccessibleName("Merged record preview")
         self.golden_table.verticalHeader().hide()
         self.golden_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -203,7 +234,8 @@ class Screen(StepScreen):
         config = value.get("config") or asdict(DedupeConfig(id_column=self._id_column()))
         return {"config": config, "decisions": list(value.get("decisions", [])),
                 "applied": bool(value.get("applied", False)),
-                "golden_rule": value.get("golden_rule", "most_complete")}
+                "golden_rule": value.get("golden_rule", "most_complete"),
+                "golden_source": value.get("golden_source")}
 
     def config(self) -> DedupeConfig:
         return DedupeConfig(**self.value()["config"])
@@ -333,6 +365,7 @@ class Screen(StepScreen):
             self.review.show_pair(None, "Nothing left to review: every possible duplicate "
                                         "is either sure enough or answered.")
             self.golden_table.setRowCount(0)
+            self.group_line.setText("")
             return
         df = self._input()
         rows = pair_rows(df, self.scored, k, self._roles(), self.config().id_column)
@@ -341,22 +374,75 @@ class Screen(StepScreen):
                                     f"{chance:.0%} likely the same person")
         self._show_golden(df, k)
 
-    def _show_golden(self, df: pd.DataFrame, k: int) -> None:
+    def group_of(self, k: int) -> np.ndarray:
+        """Row positions of the records in pair ``k``'s two groups (the suggested person)."""
         labels = self.grouping.cluster
         a, b = int(self.scored.left[k]), int(self.scored.right[k])
-        rows = np.flatnonzero((labels == labels[a]) | (labels == labels[b]))
-        rule = self.value()["golden_rule"]
-        self.golden_rule.setCurrentIndex(self.golden_rule.findData(rule))
-        golden, provenance = golden_records(df.iloc[rows], pd.Series(["1"] * len(rows)),
-                                            GoldenConfig(rule=rule))
+        return np.flatnonzero((labels == labels[a]) | (labels == labels[b]))
+
+    def golden_columns(self, df: pd.DataFrame) -> tuple[str | None, str | None]:
+        """(date column, source column) the survivorship rules can use, None if missing."""
+        roles = self._roles()
+        key = (id(self.document.frame("crm")), repr(sorted(roles.items())))
+        if self._golden_columns is None or self._golden_columns[0] != key:
+            found = record_date_column(df, roles), record_source_column(df, roles)
+            self._golden_columns = (key, found)
+        return self._golden_columns[1]
+
+    def golden_config(self, df: pd.DataFrame) -> GoldenConfig:
+        """The chosen rule, falling back to 'most complete' when its column is missing."""
+        value = self.value()
+        date_column, source_column = self.golden_columns(df)
+        rule = value["golden_rule"]
+        if (rule == "most_recent" and date_column is None) or (
+                rule == "preferred_source" and source_column is None):
+            rule = "most_complete"
+        order = [] if source_column is None else source_preference(df[source_column],
+                                                                   value["golden_source"])
+        return GoldenConfig(rule=rule, date_column=date_column, source_column=source_column,
+                            source_order=order)
+
+    def _show_golden_choices(self, df: pd.DataFrame, config: GoldenConfig) -> None:
+        model = self.golden_rule.model()
+        notes = []
+        for rule, column, note in (("most_recent", config.date_column, NO_DATE),
+                                   ("preferred_source", config.source_column, NO_SOURCE)):
+            item = model.item(self.golden_rule.findData(rule))
+            item.setEnabled(column is not None)
+            item.setToolTip(note if column is None else f"Uses the column “{column}”.")
+            if column is None:
+                notes.append(note)
+        self.golden_note.setText(" ".join(notes))
+        self.golden_note.setVisible(bool(notes))
+        self.golden_rule.setCurrentIndex(self.golden_rule.findData(config.rule))
+        preferring = config.rule == "preferred_source"
+        self.golden_source.clear()
+        for source in config.source_order:
+            self.golden_source.addItem(source, source)
+        if config.source_order:
+            self.golden_source.setCurrentIndex(0)
+        self.source_label.setVisible(preferring)
+        self.golden_source.setVisible(preferring)
+
+    def _show_golden(self, df: pd.DataFrame, k: int) -> None:
+        rows = self.group_of(k)
+        config = self.golden_config(df)
+        self._show_golden_choices(df, config)
+        numbers = [f"{int(r) + 1:,}" for r in rows]
+        self.group_line.setText(f"This group: records {', '.join(numbers[:-1])} and "
+                                f"{numbers[-1]}" if len(numbers) > 1 else "")
+        golden, provenance = golden_records(df.iloc[rows], pd.Series(["1"] * len(rows)), config)
         source = dict(zip(provenance["column"], provenance["row"], strict=True))
         columns = list(df.columns)
         self.golden_table.setRowCount(len(columns))
         for r, column in enumerate(columns):
             self.golden_table.setItem(r, 0, QTableWidgetItem(str(column)))
+            self.golden_table.setItem(r, 1, QTableWidgetItem(str(golden.at[0, column])))
             pick = source[column]
-            where = "" if pick < 0 else f"  (record {int(rows[pick]) + 1:,})"
-            self.golden_table.setItem(r, 1, QTableWidgetItem(f"{golden.at[0, column]}{where}"))
+            where = QTableWidgetItem("no record has a value" if pick < 0
+                                     else f"record {int(rows[pick]) + 1:,}")
+            where.setToolTip(f"Chosen as {GOLDEN_RULES[config.rule]}.")
+            self.golden_table.setItem(r, 2, where)
 
     # -- user actions -------------------------------------------------------------------
     def relearn(self) -> None:
@@ -374,6 +460,30 @@ class Screen(StepScreen):
         new = dict(value, decisions=[*value["decisions"], decision])
         words = "Same person" if same else "Different people"
         self.set_value(new, f"{words}: records {a + 1:,} and {b + 1:,}")
+
+    def split_group(self) -> None:
+        """The pair's whole group is not one person: 'different people' between every two."""
+        k = self.current_pair()
+        if k is None:
+            return
+        members = [int(r) for r in self.group_of(k)]
+        inside = set(members)
+        value = self.value()
+        kept = [d for d in value["decisions"]
+                if not (d["left"] in inside and d["right"] in inside)]
+        split = [{"left": i, "right": j, "same": False}
+                 for n, i in enumerate(members) for j in members[n + 1:]]
+        numbers = [f"{m + 1:,}" for m in members]
+        self.set_value(dict(value, decisions=kept + split),
+                       f"Split group: records {', '.join(numbers[:-1])} and {numbers[-1]} "
+                       f"are different people")
+
+    def _golden_source_chosen(self, index: int) -> None:
+        source = self.golden_source.itemData(index)
+        value = self.value()
+        if source != value["golden_source"]:
+            self.set_value(dict(value, golden_source=source),
+                           f"Merged record prefers records from {source}")
 
     def _golden_rule_chosen(self, index: int) -> None:
         rule = self.golden_rule.itemData(index)
