@@ -2,6 +2,8 @@
 control group per group, a verdict in plain words per group (statistics in tooltips only),
 and the plot with the likely ranges."""
 
+import gc
+
 import pandas as pd
 import pytest
 from matplotlib.container import BarContainer
@@ -19,6 +21,7 @@ COUNTS = {("s1", "control"): (10, 1), ("s1", "A"): (10, 3), ("s1", "B"): (10, 6)
 
 @pytest.fixture
 def screen(qtbot, tmp_path):
+    gc.collect()  # earlier tests' Qt garbage is freed on the GUI thread, not in a worker
     rows, results = [], []
     for (group, variant), (people, bought) in COUNTS.items():
         for i in range(people):

@@ -1,6 +1,7 @@
 """Export screen: Cancel during a long export leaves nothing behind -- no output folder,
 no hidden staging folder, no export recorded."""
 
+import gc
 import threading
 import time
 
@@ -18,6 +19,9 @@ PEOPLE = 1200
 
 
 def test_cancel_a_long_export_leaves_nothing(qtbot, tmp_path, monkeypatch):
+    # Qt objects left as garbage by earlier tests must be freed here, on the GUI thread,
+    # not by a collection that happens to start in the export's worker thread
+    gc.collect()
     doc, jobs = Document(), JobRunner()
     doc.set_frame("crm", pd.DataFrame({
         "email": [f"p{i}@example.org" for i in range(PEOPLE)],
