@@ -9,6 +9,7 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from core.compose.abtest import results_figure
+from ui.chart_style import style_figure
 
 COLUMNS = (("variant", "Version"), ("people", "People"), ("rate", "Rate"),
            ("uplift", "Difference to control"), ("p_value", "Chance it is luck (p)"))
@@ -48,6 +49,8 @@ class ResultsView(QWidget):
         if self.canvas is not None:
             self._layout.removeWidget(self.canvas)
             self.canvas.deleteLater()
-        self.canvas = FigureCanvasQTAgg(results_figure(table, metric))
+        figure = results_figure(table, metric)
+        style_figure(figure)
+        self.canvas = FigureCanvasQTAgg(figure)
         self.canvas.setMinimumHeight(220)
         self._layout.addWidget(self.canvas)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QPlainText
 from core.personas.build import Persona
 from core.personas.chart import comparison_figure
 from core.personas.export import card_lines
+from ui.chart_style import style_figure
 
 TYPING_PAUSE_MS = 700
 LINE_FIELDS = ("name", "tone", "offer")
@@ -79,6 +80,7 @@ class PersonaCard(QFrame):
                                      if label not in ("Tone of voice", "Offer", "Notes")))
         if chart_changed:
             comparison_figure(persona, self.figure)
+            style_figure(self.figure)
             self.canvas.draw_idle()
 
     def chart_title(self) -> str:

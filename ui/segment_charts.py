@@ -16,6 +16,8 @@ from matplotlib.figure import Figure
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from scipy.cluster.hierarchy import dendrogram
 
+from ui.chart_style import style_figure
+
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf"]
 MARKERS = "osD^vP*Xph"
@@ -39,6 +41,7 @@ class ChartView(QWidget):
         self.figure.clear()
         if data is not None:
             self._draw(self.figure, data)
+            style_figure(self.figure)
             self.figure.tight_layout()
         self.canvas.draw_idle()
 

@@ -1,6 +1,10 @@
 """Screenshot every screen with the demo data loaded (run under Xvfb to see real rendering).
 
-    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python tests/ui/take_screenshots.py OUTDIR [--dark]
+    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python tests/ui/take_screenshots.py OUTDIR [--dark] [--run]
+
+``--dark`` asks for the dark colour scheme (as a desktop set to dark would); ``--run``
+also presses each screen's main button (privacy, duplicates, segments, personas) and
+shoots the result, plus the About box, the user guide and the tour.
 
 Not a test: a tool for looking at the app the way a user sees it.
 """
@@ -16,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from ui.application import make_app  # noqa: E402
+from ui.application import make_app, set_color_scheme  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.screens import STEPS  # noqa: E402
 
@@ -28,12 +32,55 @@ def settle(app: QApplication, window: MainWindow, seconds: float = 1.0) -> None:
         time.sleep(0.02)
 
 
+MAIN_ACTIONS = [  # (step, method) in pipeline order; each waits for the one before
+    ("privacy", "pseudonymise"),
+    ("duplicates", None),
+    ("segments", "find_groups"),
+    ("personas", "write_personas"),
+    ("compose", None),
+    ("export", None),
+]
+
+
+def run_main_actions(app: QApplication, window: MainWindow, outdir: Path) -> None:
+    for step, method in MAIN_ACTIONS:
+        window.go_to(step)
+        settle(app, window, 1)
+        screen = window.screens[step]
+        if method and hasattr(screen, method) and not screen.waiting_for():
+            getattr(screen, method)()
+            settle(app, window, 2)
+        window.grab().save(str(outdir / f"run-{step}.png"))
+
+
+def shoot_dialogs(app: QApplication, window: MainWindow, outdir: Path) -> None:
+    from ui.about import AboutDialog
+    from ui.help import TextDialog, guide_html
+    from ui.tour import Tour
+
+    for name, dialog in (
+        ("about", AboutDialog(window)),
+        ("guide", TextDialog("User guide", guide_html(), window)),
+        ("tour", Tour(window)),
+    ):
+        dialog.show()
+        settle(app, window, 0.5)
+        dialog.grab().save(str(outdir / f"dialog-{name}.png"))
+        dialog.close()
+    window.show_shortcuts()
+    settle(app, window, 0.5)
+    for dialog in window.findChildren(TextDialog):
+        if dialog.isVisible():
+            dialog.grab().save(str(outdir / "dialog-shortcuts.png"))
+            dialog.close()
+
+
 def main() -> int:
     outdir = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
     outdir.mkdir(parents=True, exist_ok=True)
     app = make_app()
     if "--dark" in sys.argv:
-        app.styleHints().setColorScheme(Qt.ColorScheme.Dark)
+        set_color_scheme(app, Qt.ColorScheme.Dark)
     window = MainWindow()
     window.resize(1280, 800)
     window.show()
@@ -45,6 +92,9 @@ def main() -> int:
         window.go_to(step)
         settle(app, window, 1.5)
         window.grab().save(str(outdir / f"{i:02d}-{step}.png"))
+    if "--run" in sys.argv:
+        run_main_actions(app, window, outdir)
+        shoot_dialogs(app, window, outdir)
     window.jobs.shutdown()
     print(f"screenshots in {outdir}")
     return 0
