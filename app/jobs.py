@@ -18,6 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from app.main_thread_gc import ensure_main_thread_gc
 from core.errors import LocalReachError
 from core.jobs import Cancelled, JobContext
 
@@ -73,6 +74,7 @@ class JobRunner(QObject):
 
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
+        ensure_main_thread_gc()  # workers must never run the collector over GUI objects
         self._pool = pool or QThreadPool.globalInstance()
         self._ids = itertools.count(1)
         self._active: dict[str, Job] = {}

@@ -167,3 +167,28 @@ def test_welcome_lists_recent_projects_and_opens_one(window, qtbot, tmp_path):
     buttons[0].click()
     assert doc.frame("crm")["email"].tolist() == ["a@x.de"]
     assert window.windowTitle() == "spring[*] — LocalReach"
+
+
+
+def test_job_runner_moves_garbage_collection_to_the_gui_thread(qtbot):
+    import gc
+
+    from PySide6.QtCore import QCoreApplication
+
+    from app.main_thread_gc import MainThreadCollector
+
+    JobRunner()
+    JobRunner()
+    collectors = QCoreApplication.instance().findChildren(MainThreadCollector)
+    assert len(collectors) == 1 and not gc.isenabled()  # one per application
+    garbage = []
+    garbage.append(garbage)  # a reference cycle only the collector can free
+    del garbage
+    thresholds = gc.get_threshold()
+    gc.set_threshold(1, 10, 10)
+    try:
+        before = gc.get_count()[0]
+        collectors[0].collect_if_due()
+        assert gc.get_count()[0] < before
+    finally:
+        gc.set_threshold(*thresholds)
