@@ -422,6 +422,8 @@ class Screen(StepScreen):
             name = QLabel(f" {column}")
             combo = QComboBox()
             combo.setAccessibleName(f"Role of column {column}")
+            combo.setToolTip(f"What the column “{column}” holds; later steps find names, e-mails, "
+                             "dates and amounts through this")
             for r in Role:
                 combo.addItem(role_label(r), r.value)
             combo.setCurrentIndex(max(0, combo.findData(role)))

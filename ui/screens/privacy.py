@@ -152,10 +152,12 @@ class Screen(KeyActions, StepScreen):
         row.addWidget(self.k_spin)
         self.risk_button = QPushButton("Check")
         self.risk_button.clicked.connect(self.check_risk)
+        self.risk_button.setToolTip("Count how many people are alone or nearly alone with the ticked columns")
         row.addWidget(self.risk_button)
         layout.addLayout(row)
         self.qi_list = QListWidget()
         self.qi_list.setAccessibleName("Columns that could identify someone together")
+        self.qi_list.setToolTip("Tick the columns someone could combine to find a person, e.g. postcode, birth date")
         self.qi_list.setMaximumHeight(110)
         layout.addWidget(self.qi_list)
         self.risk_label = QLabel()
@@ -174,6 +176,7 @@ class Screen(KeyActions, StepScreen):
         layout.addWidget(self.suggestion_list)
         self.apply_suggestions_button = QPushButton("Apply suggested fixes")
         self.apply_suggestions_button.clicked.connect(self.apply_suggestions)
+        self.apply_suggestions_button.setToolTip("Make the listed columns coarser (e.g. birth year instead of date)")
         layout.addWidget(self.apply_suggestions_button)
         self._suggestions: list[dict] = []
         return box
