@@ -169,6 +169,8 @@ class Screen(KeyActions, StepScreen):
         view.setModel(self.smallest)
         view.setAccessibleName("Smallest groups")
         view.setMaximumHeight(110)
+        # The result widgets stay out of the way (and out of the screen's height) until a check has run.
+        self.risk_results = [view]
         layout.addWidget(view)
         self.suggestion_list = QListWidget()
         self.suggestion_list.setAccessibleName("Suggested fixes")
@@ -178,6 +180,9 @@ class Screen(KeyActions, StepScreen):
         self.apply_suggestions_button.clicked.connect(self.apply_suggestions)
         self.apply_suggestions_button.setToolTip("Make the listed columns coarser (e.g. birth year instead of date)")
         layout.addWidget(self.apply_suggestions_button)
+        self.risk_results += [self.suggestion_list, self.apply_suggestions_button]
+        for widget in self.risk_results:
+            widget.setVisible(False)
         self._suggestions: list[dict] = []
         return box
 
@@ -473,6 +478,8 @@ class Screen(KeyActions, StepScreen):
             if small:
                 text += f" Customer groups smaller than {k} people, too small to show safely: {', '.join(small)}."
             self.risk_label.setText(text)
+            for widget in self.risk_results:
+                widget.setVisible(True)
             self.suggestion_list.clear()
             for s in suggestions:
                 self.suggestion_list.addItem(f"{s['change']} → smallest group {s['k_after']}")
