@@ -250,8 +250,8 @@ class MainWindow(QMainWindow):
             screen = self.screens[step]
             state, figure = screen.status()
             text = f"{STATUS_MARK.get(state, '○')}  {screen.TITLE}"
-            if figure:
-                text += f"\n      {figure}"
+            if figure:  # one figure part per line, each indented under the title (no ragged wrap)
+                text += "".join(f"\n      {part}" for part in figure.split(" · "))
             item.setText(text)
             item.setToolTip(f"{screen.TITLE}: {state}" + (f" — {figure}" if figure else ""))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, item.toolTip())
