@@ -67,7 +67,7 @@ def valid_emails(values: pd.Series) -> pd.Series:
     has_at = at == "@"
     plain = local.str.fullmatch(_PLAIN_LOCAL) & (local.str.len() <= 64) & has_at
     domain_ok = domain.map({d: _valid_email(f"a@{d}") for d in domain[plain].unique()})
-    valid = plain & domain_ok.fillna(False).astype(bool)
+    valid = plain & domain_ok.eq(True)  # domains not looked up (NaN) are not valid
     unusual = has_at & ~plain
     valid[unusual] = values[unusual].map(_valid_email).astype(bool)
     return valid
