@@ -6,7 +6,7 @@ It only edits text; the Compose screen turns edits into undoable document change
 from __future__ import annotations
 
 from PySide6.QtCore import QRegularExpression, Signal
-from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QSyntaxHighlighter, QTextCharFormat
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -28,7 +28,9 @@ class MergeHighlighter(QSyntaxHighlighter):
     def __init__(self, document) -> None:
         super().__init__(document)
         self._rules = []
-        for pattern, colour in ((r"\{\{.*?\}\}", "#1f5fbf"), (r"\{%.*?%\}", "#7a2a9a")):
+        dark = QGuiApplication.palette().base().color().lightness() < 128
+        colours = ("#8ab4ff", "#d59cf0") if dark else ("#1f5fbf", "#7a2a9a")  # readable on either
+        for pattern, colour in zip((r"\{\{.*?\}\}", r"\{%.*?%\}"), colours, strict=True):
             fmt = QTextCharFormat()
             fmt.setForeground(QColor(colour))
             fmt.setFontWeight(QFont.Weight.Bold)

@@ -23,6 +23,6 @@ def draw_scores(fig: Figure, data: tuple[np.ndarray, float, float]) -> None:
     ax.axvline(review, color="#ff7f0e", linestyle="--", label=f"review from {review:.0%}")
     ax.axvline(merge, color="#2ca02c", linestyle="-", label=f"merge from {merge:.0%}")
     ax.legend(loc="upper center", fontsize=8)
-    ax.set_title("How sure we are about each possible duplicate")
-    ax.set_xlabel("chance that the two records are the same person")
+    ax.set_title("How sure we are, pair by pair")
+    ax.set_xlabel("chance they are the same person")
     ax.set_ylabel("pairs of records")

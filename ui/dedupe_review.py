@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from core.dedupe.review import FieldRow, char_diff
 
-CHANGED = "background-color:#ffe08a; font-weight:bold; text-decoration:underline;"
+CHANGED = "background-color:#ffe08a; color:#000; font-weight:bold; text-decoration:underline;"
 
 
 def marked(runs: list[tuple[str, bool]]) -> str:

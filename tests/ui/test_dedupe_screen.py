@@ -48,7 +48,7 @@ def test_figures_rules_histogram_and_status(screen):
              for r in range(screen.rules_table.rowCount())}
     assert rules["Same soc_sec_id"] == "450"
     assert rules["Neighbours in a list sorted by surname"] == "1,997"  # 999 + 998 neighbours
-    assert screen.chart.title() == "How sure we are about each possible duplicate"
+    assert screen.chart.title() == "How sure we are, pair by pair"
     assert screen.value()["config"]["id_column"] == "rec_id"
 
 

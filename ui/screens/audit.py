@@ -92,6 +92,7 @@ class Screen(StepScreen):
     def refresh(self) -> None:
         entries = self.document.audit_entries()
         self.model.set_frame(display_frame(entries))
+        self.table.resizeColumnsToContents()
         last = entries[-1] if entries else None
         text = f"{len(entries):,} changes recorded"
         if last:

@@ -126,15 +126,22 @@ class Screen(StepScreen):
         self.body.addWidget(splitter, 1)
 
     # -- layout -------------------------------------------------------------------------
-    def _build_figures(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _build_figures(self) -> QVBoxLayout:
+        """Figures on one line, the two actions on the next (fits at 1280x800)."""
+        column = QVBoxLayout()
+        figures = QHBoxLayout()
         self.figures: dict[str, QLabel] = {}
         for key in ("records", "people", "to_review", "merged", "answered"):
             label = QLabel("–")
-            label.setObjectName("figure")
+            label.setObjectName("figureSmall")
             self.figures[key] = label
-            row.addWidget(label)
+            figures.addWidget(label)
+            figures.addSpacing(12)
+        figures.addStretch(1)
+        column.addLayout(figures)
+        row = QHBoxLayout()
         row.addStretch(1)
+        column.addLayout(row)
         self.relearn_button = QPushButton("Learn from my answers")
         self.relearn_button.setToolTip("Score every pair again, using your answers as examples.")
         self.relearn_button.clicked.connect(self.relearn)
@@ -145,7 +152,7 @@ class Screen(StepScreen):
                                      "no record is deleted and this can be undone.")
         self.merge_button.clicked.connect(self.merge)
         row.addWidget(self.merge_button)
-        return row
+        return column
 
     def _build_left(self) -> QWidget:
         box = QWidget()
