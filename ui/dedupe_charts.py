@@ -26,3 +26,4 @@ def draw_scores(fig: Figure, data: tuple[np.ndarray, float, float]) -> None:
     ax.set_title("How sure we are, pair by pair")
     ax.set_xlabel("chance they are the same person")
     ax.set_ylabel("pairs of records")
+    fig.tight_layout()  # the panel is narrow: keep title and labels inside it
