@@ -16,7 +16,13 @@ from app.settings import data_dir
 def open_window(project: str | None = None) -> int:
     from ui.application import run_app
 
-    return run_app(project)
+    code = run_app(project)
+    # Everything is saved by now (settings, project, autosave removed). Skip interpreter
+    # shutdown: PySide6 and Python free charts and models there in an order that aborts
+    # the process ("none_dealloc"), which a user would see as a crash on every quit.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
