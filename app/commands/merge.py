@@ -98,8 +98,9 @@ def run(args) -> int:
                    sales=sales, vault=vault, audit=reveals.append, suppressed=suppressed, ctx=ctx)
     names = write(result, args.output, args.format, args.one_file_each, ctx)
     summary = result.summary()
-    print(f"Wrote {summary['written']:,} messages as .{args.format} to {args.output} "
-          f"({len(names):,} files).")
+    written = summary["written"]
+    print(f"Wrote {written:,} message{'' if written == 1 else 's'} as .{args.format} to "
+          f"{args.output} ({len(names):,} file{'' if len(names) == 1 else 's'}).")
     if summary["left_out"]:
         reasons = "; ".join(f"{n:,} {why}" for why, n in summary["reasons"].items())
         print(f"Left out {summary['left_out']:,} people: {reasons}. "
