@@ -169,6 +169,13 @@ class _Run:
     key_fingerprint: str = ""
     vault: object | None = None  # the pseudonymize step's Vault: merge reveals through it
 
+    def log(self, step: str, params: dict, before: pd.DataFrame | None, after: pd.DataFrame | None,
+            rows_out: int | None = None) -> None:
+        """One audit row for a step, stamped with this run's key fingerprint."""
+        rows_in = 0 if before is None else len(before)
+        rows_out = (0 if after is None else len(after)) if rows_out is None else rows_out
+        self.audit.append(make_entry(step, params, rows_in, rows_out, before, after, self.key_fingerprint))
+
 
 def _engine(module: str, name: str):
     """The engine function ``module.name``, or Skipped when this build does not have it."""
@@ -209,13 +216,12 @@ def _step_import(run: _Run, cfg: dict, ctx: JobContext, paths: dict[str, Path | 
         if path is None:
             continue
         spec = getattr(run.recipe, name)
-        df, report = read_table(path, ImportOptions.from_dict(spec.get("options")), ctx)
+        options = ImportOptions.from_dict(spec.get("options"))
+        df, report = read_table(path, options, ctx)
         setattr(run, name, df)
         run.roles[name] = _roles(df, spec.get("roles", {}))
         notes.append(f"{name}: {len(df):,} rows")
-        run.audit.append(make_entry(
-            "import", {"file": path.name, "sha256": report.sha256, **ImportOptions.from_dict(spec.get("options")).to_dict()},
-            0, len(df), None, df, run.key_fingerprint))
+        run.log("import", {"file": path.name, "sha256": report.sha256, **options.to_dict()}, None, df)
     if run.crm is None:
         raise LocalReachError("The recipe names no customer list; give one with --crm.")
     return "; ".join(notes)
@@ -232,8 +238,7 @@ def _step_clean(run: _Run, cfg: dict, ctx: JobContext) -> str:
         roles = run.roles[name]
         steps = cfg.get(f"{name}_steps") or default_steps(df, roles, cfg.get("region", "DE"))
         out, _ = run_steps(df, steps, ctx, roles)
-        run.audit.append(make_entry("clean", {"file": name, "steps": steps}, len(df), len(out), df, out,
-                                    run.key_fingerprint))
+        run.log("clean", {"file": name, "steps": steps}, df, out)
         setattr(run, name, out)
         notes.append(f"{name}: {len(steps)} cleaning steps")
     return "; ".join(notes)
@@ -253,8 +258,7 @@ def _step_pseudonymize(run: _Run, cfg: dict, ctx: JobContext) -> str:
     out, vault, report = policy.pseudonymize(df, config, run.key, None, ctx)
     write_table(out, run.staging / "customers_pseudonymized.csv", ctx)
     vault.save(run.staging / "vault.json")
-    run.audit.append(make_entry("pseudonymize", config.to_dict(), len(df), len(out), df, out,
-                                run.key_fingerprint))
+    run.log("pseudonymize", config.to_dict(), df, out)
     # as in the GUI, the later steps work on pseudonyms; merge reveals through the vault
     run.crm, run.vault = out, vault
     run.roles["crm"] = {c: r for c, r in run.roles["crm"].items() if c in out.columns}
@@ -269,7 +273,7 @@ def _step_dedupe(run: _Run, cfg: dict, ctx: JobContext) -> str:
     config = DedupeConfig(**cfg)
     df = run.crm
     out, _pairs, report = find_duplicates(df, run.roles["crm"], config, ctx=ctx)
-    run.audit.append(make_entry("dedupe", asdict(config), len(df), len(out), df, out, run.key_fingerprint))
+    run.log("dedupe", asdict(config), df, out)
     run.crm = out
     return f"{report['records']:,} records are {report['people']:,} people; {report['to_review']:,} to review"
 
@@ -283,7 +287,7 @@ def _step_link(run: _Run, cfg: dict, ctx: JobContext) -> str:
     config = LinkConfig(**cfg)
     df = run.sales
     out, report = link_records(run.crm, df, run.roles["crm"], run.roles["sales"], config, ctx)
-    run.audit.append(make_entry("link", asdict(config), len(df), len(out), df, out, run.key_fingerprint))
+    run.log("link", asdict(config), df, out)
     run.sales = out
     return f"{report['linked']:,} of {report['rows']:,} sales lines linked"
 
@@ -297,7 +301,7 @@ def _step_segment(run: _Run, cfg: dict, ctx: JobContext) -> str:
     config = SegmentConfig(**cfg)
     df = run.crm
     out, report = segment_customers(df, run.sales, config, ctx)
-    run.audit.append(make_entry("segment", asdict(config), len(df), len(out), df, out, run.key_fingerprint))
+    run.log("segment", asdict(config), df, out)
     run.crm = out
     run.segment_config = config
     return f"{report['people']:,} people in {report['sizes']['segment'].nunique()} groups"
@@ -314,7 +318,7 @@ def _step_personas(run: _Run, cfg: dict, ctx: JobContext) -> str:
     for fmt in formats:
         write_personas(personas, run.staging / f"personas.{fmt}")
     run.personas = json.loads(to_json(personas))
-    run.audit.append(make_entry("personas", cfg, len(run.crm), len(personas), run.crm, None, run.key_fingerprint))
+    run.log("personas", cfg, run.crm, None, rows_out=len(personas))
     return f"{len(personas)} personas ({', '.join(p.name for p in personas[:3])}{', ...' if len(personas) > 3 else ''})"
 
 
@@ -357,8 +361,8 @@ def _step_merge(run: _Run, cfg: dict, ctx: JobContext) -> str:
     fmt = cfg.get("format", "csv")
     write(result, run.staging / "messages", fmt, cfg.get("one_file_each", False), ctx)
     summary = result.summary()
-    run.audit.append(make_entry("merge", {**config.to_dict(), "format": fmt, "templates": [Path(f).name for f in files]},
-                                len(df), summary["written"], df, None, run.key_fingerprint))
+    run.log("merge", {**config.to_dict(), "format": fmt, "templates": [Path(f).name for f in files]},
+            df, None, rows_out=summary["written"])
     return f"{summary['written']:,} messages (.{fmt}), {summary['left_out']:,} people left out"
 
 
