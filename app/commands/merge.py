@@ -16,6 +16,7 @@ from pathlib import Path
 from app.commands.pseudonymize import PASSPHRASE_ENV, cli_key
 from app.terminal import cli_context
 from core import roles as roles_module
+from core.compose.checks import plural
 from core.compose.merge import MergeConfig, merge, persona_map
 from core.compose.outputs import FORMATS, write
 from core.compose.template import load_template
@@ -98,9 +99,8 @@ def run(args) -> int:
                    sales=sales, vault=vault, audit=reveals.append, suppressed=suppressed, ctx=ctx)
     names = write(result, args.output, args.format, args.one_file_each, ctx)
     summary = result.summary()
-    written = summary["written"]
-    print(f"Wrote {written:,} message{'' if written == 1 else 's'} as .{args.format} to "
-          f"{args.output} ({len(names):,} file{'' if len(names) == 1 else 's'}).")
+    print(f"Wrote {plural(summary['written'], 'message')} as .{args.format} to {args.output} "
+          f"({plural(len(names), 'file')}).")
     if summary["left_out"]:
         reasons = "; ".join(f"{n:,} {why}" for why, n in summary["reasons"].items())
         print(f"Left out {summary['left_out']:,} people: {reasons}. "

@@ -33,7 +33,8 @@ class CheckItem:
     rows: tuple = field(default=())  # index labels of the people concerned
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """"1 message", "2 messages": a count with its noun, as people write it."""
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
@@ -67,12 +68,12 @@ def check(
     failed = reasons[reasons.str.startswith("message could not be written")]
     for reason, rows in failed.groupby(failed, sort=False):
         why = reason.removeprefix("message could not be written: ")
-        items.append(CheckItem(PROBLEM, f"{_plural(len(rows), 'person', 'people')} will get no "
+        items.append(CheckItem(PROBLEM, f"{plural(len(rows), 'person', 'people')} will get no "
                                         f"message: {why}. Add a default or fill the field.",
                                tuple(rows.index)))
     items += _personal_data(result, roles, templates)
     n = len(result.messages)
-    items.append(CheckItem(INFO, f"{_plural(n, 'message')} will be written.",
+    items.append(CheckItem(INFO, f"{plural(n, 'message')} will be written.",
                            tuple(m.row for m in result.messages)))
     if config.ab:
         counts = pd.Series([m.variant for m in result.messages]).value_counts().sort_index()
@@ -86,7 +87,7 @@ def check(
         items.append(CheckItem(INFO, "People per persona: " + ", ".join(parts) + "."))
     others = reasons.drop(failed.index)
     for reason, rows in others.groupby(others, sort=False):
-        items.append(CheckItem(INFO, f"{_plural(len(rows), 'person', 'people')} left out: "
+        items.append(CheckItem(INFO, f"{plural(len(rows), 'person', 'people')} left out: "
                                      f"{reason}.", tuple(rows.index)))
     return items
 
@@ -107,6 +108,6 @@ def _personal_data(result, roles: dict[str, str], templates: dict[str, Template]
               or _TOKEN_ANYWHERE.search(m.html)]
     if tokens:
         items.append(CheckItem(PROBLEM, f"Pseudonymised codes instead of real values in "
-                                        f"{_plural(len(tokens), 'message')}; reveal them from the "
+                                        f"{plural(len(tokens), 'message')}; reveal them from the "
                                         "vault or take the field out.", tuple(tokens)))
     return items

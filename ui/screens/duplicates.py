@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.compose.checks import plural
 from core.dedupe.golden import (
     GoldenConfig,
     golden_records,
@@ -76,7 +77,7 @@ NO_SOURCE = ("“Preferred source” needs a column saying where each record cam
 
 
 def to_review(n: int) -> str:
-    return f"{n:,} possible duplicate{'' if n == 1 else 's'} to review"
+    return f"{plural(n, 'possible duplicate')} to review"
 
 
 def sales_summary(crm, sales, crm_roles, sales_roles, id_column) -> str:
