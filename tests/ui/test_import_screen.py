@@ -1,19 +1,7 @@
 """Drive the Import screen as a user would: demo data, a messy file, options, roles, undo."""
 
 import pandas as pd
-import pytest
 from PySide6.QtCore import Qt
-
-from ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.jobs.shutdown()
 
 
 def _wait_idle(qtbot, screen):

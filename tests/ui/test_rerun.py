@@ -1,20 +1,10 @@
 """File > Run this project on new files: the demo project re-run on next month's export."""
 
 import pandas as pd
-import pytest
 
 from core.io import read_table, write_table
 from core.resources import resource_path
-from ui.main_window import MainWindow
 from ui.rerun_dialog import RerunDialog
-
-
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    yield win
-    win.jobs.shutdown()
 
 
 def test_rerun_counts_the_new_people(window, qtbot, tmp_path):

@@ -4,23 +4,12 @@ import threading
 
 import numpy as np
 import pandas as pd
-import pytest
 from PySide6.QtCore import Qt
 
 from app.document import Document
 from app.jobs import JobRunner
 from ui.frame_model import FrameModel
-from ui.main_window import MainWindow
 from ui.screens import STEPS
-
-
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.jobs.shutdown()
 
 
 def test_sidebar_lists_every_step_in_order(window):
