@@ -84,19 +84,18 @@ class Document(QObject):
     # -- undoable changes ------------------------------------------------------------
     def set_source(self, name: str, df: pd.DataFrame, report: dict, roles: dict[str, str], text: str) -> None:
         """Import (or re-import) a file as ``name``: frame, provenance and roles at once."""
-        old = (self._frames.get(name), self._sources.get(name), self._roles.get(name))
-        self.undo_stack.push(_SwapCommand(text, lambda v: self._put_source(name, v), old, (df, report, dict(roles))))
+        self._swap_source(name, text, frame=df, source=report, roles=dict(roles))
 
     def set_frame(self, name: str, df: pd.DataFrame, text: str, roles: dict[str, str] | None = None) -> None:
-        old = (self._frames.get(name), self._sources.get(name), self._roles.get(name))
-        new_roles = dict(roles) if roles is not None else self._roles.get(name)
-        self.undo_stack.push(
-            _SwapCommand(text, lambda v: self._put_source(name, v), old, (df, self._sources.get(name), new_roles))
-        )
+        self._swap_source(name, text, frame=df, roles=dict(roles) if roles is not None else None)
 
     def set_roles(self, name: str, roles: dict[str, str], text: str) -> None:
+        self._swap_source(name, text, roles=dict(roles))
+
+    def _swap_source(self, name: str, text: str, frame=None, source=None, roles=None) -> None:
+        """Push one command replacing the given parts of ``name``; the others stay."""
         old = (self._frames.get(name), self._sources.get(name), self._roles.get(name))
-        new = (self._frames.get(name), self._sources.get(name), dict(roles))
+        new = tuple(part if part is not None else kept for part, kept in zip((frame, source, roles), old, strict=True))
         self.undo_stack.push(_SwapCommand(text, lambda v: self._put_source(name, v), old, new))
 
     def set_state(self, step: str, value: Any, text: str) -> None:
