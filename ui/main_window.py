@@ -40,22 +40,8 @@ PROJECT_FILTER = "LocalReach projects (*.lreach)"
 STATUS_MARK = {DONE: "✓", NEEDS_ATTENTION: "!", "not started": "○"}
 
 
-class PlaceholderScreen(StepScreen):
-    """A step whose screen is not built yet says so plainly."""
-
-    def waiting_for(self) -> str | None:
-        return f"The {self.TITLE} step is not available in this version yet."
-
-
-def _screen_class(step: str, title: str) -> type[StepScreen]:
-    module_name = MODULES.get(step, step)
-    try:
-        module = importlib.import_module(f"ui.screens.{module_name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"ui.screens.{module_name}":
-            raise
-        return type(f"{title}Placeholder", (PlaceholderScreen,), {"STEP": step, "TITLE": title})
-    return module.Screen
+def _screen_class(step: str) -> type[StepScreen]:
+    return importlib.import_module(f"ui.screens.{MODULES.get(step, step)}").Screen
 
 
 class MainWindow(QMainWindow):
@@ -78,8 +64,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.screens: dict[str, StepScreen] = {}
-        for step, title in STEPS:
-            screen = _screen_class(step, title)(self.document, self.jobs, self)
+        for step, _title in STEPS:
+            screen = _screen_class(step)(self.document, self.jobs, self)
             self.screens[step] = screen
             self.stack.addWidget(screen)
             item = QListWidgetItem()
