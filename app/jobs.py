@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import itertools
 import logging
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from app.logging_setup import log_file, safe_traceback
 from app.main_thread_gc import ensure_main_thread_gc
 from core.errors import LocalReachError
 from core.jobs import Cancelled, JobContext
@@ -46,7 +46,7 @@ class _Runnable(QRunnable):
         except Cancelled:
             self._emitter.cancelled.emit(self._job_id)
         except Exception as exc:  # reported to the GUI, which shows a clear message
-            exc.details = traceback.format_exc()  # type: ignore[attr-defined]
+            exc.details = safe_traceback(exc)  # type: ignore[attr-defined]
             self._emitter.failed.emit(self._job_id, exc)
         else:
             if self._ctx.cancelled:
@@ -145,7 +145,7 @@ class JobRunner(QObject):
             return
         del self._active[job.slot]
         if not isinstance(exc, LocalReachError):
-            log.error("job %s failed: %s", job.slot, type(exc).__name__)
+            log.error("job %s failed\n%s", job.slot, getattr(exc, "details", None) or safe_traceback(exc))
         try:
             if job.on_error is not None:
                 job.on_error(exc)
@@ -166,4 +166,4 @@ def user_message(exc: Exception) -> str:
     """One line for a dialog: our own errors verbatim, anything else generic (no values)."""
     if isinstance(exc, LocalReachError):
         return str(exc)
-    return f"Something went wrong ({type(exc).__name__}). Nothing was changed; details are in the log."
+    return f"Something went wrong ({type(exc).__name__}). Nothing was changed; the details are in {log_file()}."

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from app.autosave import Autosaver
+from app.logging_setup import setup_logging
 from core import __version__
 from core.resources import resource_path
 
@@ -111,11 +112,14 @@ def is_dark(palette: QPalette) -> bool:
 
 
 def run_app(project: str | None = None) -> int:
+    setup_logging()
     app = make_app()
+    from ui.error_dialog import install_excepthook
     from ui.main_window import MainWindow
     from ui.recovery_dialog import offer_recovery
 
     window = MainWindow(ask_before_close=True)
+    install_excepthook(window)
     window.show()
     offer_recovery(window.document, window)
     if project:

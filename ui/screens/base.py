@@ -12,11 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QMessageBox, QStackedLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
 from app.document import Document
-from app.jobs import JobRunner, user_message
+from app.jobs import JobRunner
 from core.jobs import JobContext
+from ui.error_dialog import error_box
 from ui.progress_panel import ProgressPanel
 
 NOT_STARTED, NEEDS_ATTENTION, DONE = "not started", "needs attention", "done"
@@ -109,11 +110,7 @@ class StepScreen(QWidget):
         self.jobs.start(self.STEP, fn, on_done, on_error or self.show_error)
 
     def show_error(self, exc: Exception) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, self.TITLE, user_message(exc), parent=self)
-        details = getattr(exc, "details", None)
-        if details:
-            box.setDetailedText(details)
-        box.open()
+        error_box(self, self.TITLE, exc, self.document).open()
 
     def _job_progress(self, slot: str, done: int, total: int, message: str) -> None:
         if slot == self.STEP:
