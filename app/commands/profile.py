@@ -8,6 +8,7 @@ from pathlib import Path
 from app.terminal import cli_context
 from core.errors import LocalReachError
 from core.io import ImportOptions, read_table
+from core.io.read import WORKBOOK_SUFFIXES
 from core.profile import profile_table
 
 NAME = "profile"
@@ -18,15 +19,17 @@ HELP = (
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("file", help="a .csv, .tsv, .txt or .xlsx file (never changed)")
-    parser.add_argument("--sheet", help="the sheet to read in an .xlsx file (default: the first)")
+    parser.add_argument(
+        "file", help="a .csv, .tsv, .txt, .xlsx, .xls, .xlsb or .ods file (never changed)"
+    )
+    parser.add_argument("--sheet", help="the sheet to read in a workbook (default: the first)")
     parser.add_argument("--json", action="store_true", help="print the profile as JSON")
 
 
 def run(args) -> int:
     path = Path(args.file)
-    if args.sheet is not None and path.suffix.lower() != ".xlsx":
-        raise LocalReachError(f"{path.name}: --sheet only applies to .xlsx files; leave it out.")
+    if args.sheet is not None and path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise LocalReachError(f"{path.name}: --sheet only applies to workbooks; leave it out.")
     df, report = read_table(path, ImportOptions(sheet=args.sheet), ctx=cli_context())
     profile = profile_table(df, report)
     print(json.dumps(profile, indent=2, ensure_ascii=False) if args.json else render(profile))

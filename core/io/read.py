@@ -18,13 +18,14 @@ import numpy as np
 import pandas as pd
 
 from core.errors import FileImportError
-from core.io import text, xlsx
+from core.io import text, workbooks, xlsx
 from core.io.header import HEADER_SCAN_ROWS, detect_header_row, unique_headers
 from core.io.options import ImportOptions, ImportReport
 from core.jobs import JobContext, ensure_context
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+WORKBOOK_SUFFIXES = XLSX_SUFFIXES | workbooks.SUFFIXES
 PREVIEW_BYTES = 1 << 20
 
 
@@ -34,12 +35,16 @@ def _kind(path: Path) -> str:
         return "text"
     if suffix in XLSX_SUFFIXES:
         return "xlsx"
-    if suffix in {".xls", ".ods", ".xlsb", ".numbers"}:
+    if suffix in workbooks.SUFFIXES:
+        return "workbook"
+    if suffix == ".numbers":
         raise FileImportError(
-            f"{path.name}: {suffix} files are not supported; save the sheet as .xlsx or .csv and import that."
+            f"{path.name}: Numbers files are not supported; export the sheet from Numbers as "
+            ".xlsx or .csv and import that."
         )
     raise FileImportError(
-        f"{path.name}: unknown file type '{suffix}'; import a .csv, .tsv, .txt or .xlsx file."
+        f"{path.name}: unknown file type '{suffix}'; import a .csv, .tsv, .txt, .xlsx, .xls, "
+        ".xlsb or .ods file."
     )
 
 
@@ -193,7 +198,7 @@ def _pick_sheet(names: list[str], wanted, file_name: str) -> str | None:
 def _sheet_frame(book: _Book, sheet: str, options: ImportOptions, ctx: JobContext, preview_rows):
     limit = None if preview_rows is None else preview_rows + HEADER_SCAN_ROWS + 1
     path = book.path
-    rows = xlsx.sheet_rows(book.workbook, sheet, path.name, ctx, limit=limit)
+    rows = book.rows(sheet, limit)
     if not any(any(v.strip() for v in row) for row in rows):
         return None
     header_row = options.header_row
@@ -238,26 +243,36 @@ def _sheet_frame(book: _Book, sheet: str, options: ImportOptions, ctx: JobContex
 @dataclass
 class _Book:
     path: Path
-    workbook: object
+    rows: Callable[[str, int | None], list[list[str]]]  # (sheet, row limit) -> rows as text
     sheets: list[str]
     hidden: set[str]
     sha256: str
 
 
 @contextlib.contextmanager
-def _open_xlsx(path: Path, ctx: JobContext) -> Iterator[_Book]:
-    """Guard, then open with calamine; closed afterwards so Excel can save the file again."""
+def _open_book(path: Path, ctx: JobContext) -> Iterator[_Book]:
+    """Guard, then open with calamine (in a child process for .xls/.xlsb/.ods); closed
+    afterwards so Excel can save the file again."""
+    if _kind(path) == "workbook":
+        workbooks.guard(path, ctx)
+        with workbooks.ChildBook(path, ctx) as child:
+            yield _Book(path, child.rows, child.sheets, child.hidden, _sha256(path))
+        return
     xlsx.guard_workbook(str(path), path.name, ctx)
     workbook = xlsx.open_workbook(str(path), path.name)
     try:
         sheets, hidden = xlsx.worksheets(workbook)
-        yield _Book(path, workbook, sheets, hidden, _sha256(path))
+
+        def rows(sheet: str, limit: int | None) -> list[list[str]]:
+            return xlsx.sheet_rows(workbook, sheet, path.name, ctx, limit=limit)
+
+        yield _Book(path, rows, sheets, hidden, _sha256(path))
     finally:
         workbook.close()
 
 
-def _read_xlsx(path: Path, options: ImportOptions, ctx: JobContext, preview_rows: int | None):
-    with _open_xlsx(path, ctx) as book:
+def _read_book(path: Path, options: ImportOptions, ctx: JobContext, preview_rows: int | None):
+    with _open_book(path, ctx) as book:
         chosen = _pick_sheet(book.sheets, options.sheet, path.name)
         for sheet in [chosen] if chosen is not None else book.sheets:
             result = _sheet_frame(book, sheet, options, ctx, preview_rows)
@@ -292,7 +307,7 @@ def _read(path, options, ctx, preview_rows):
     try:
         if kind == "text":
             return _read_text(p, options, ctx, preview_rows)
-        return _read_xlsx(p, options, ctx, preview_rows)
+        return _read_book(p, options, ctx, preview_rows)
     except PermissionError:
         raise FileImportError(
             f"{p.name}: permission denied; close it in other programs or copy it first."
@@ -308,7 +323,7 @@ def list_sheets(path: str | os.PathLike) -> list[str]:
     p = _check_file(path)
     if _kind(p) == "text":
         return []
-    with _open_xlsx(p, ensure_context(None)) as book:
+    with _open_book(p, ensure_context(None)) as book:
         return book.sheets
 
 
@@ -321,7 +336,7 @@ def read_all_sheets(
     ctx = ensure_context(ctx)
     if _kind(p) == "text":
         return {p.stem: _read(p, options, ctx, None)}
-    with _open_xlsx(p, ctx) as book:
+    with _open_book(p, ctx) as book:
         out = {}
         for sheet in book.sheets:
             result = _sheet_frame(book, sheet, options, ctx, None)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import python_calamine
 
@@ -36,7 +38,6 @@ _DIMENSION = re.compile(
     rb"dimension\s+ref\s*=\s*[\"']([A-Za-z]+)?([0-9]+)?(?::([A-Za-z]+)([0-9]+))?"
 )
 _UNIQUE_COUNT = re.compile(rb"uniqueCount\s*=\s*[\"']([0-9]+)")
-_WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
 
 
 def _column_number(letters: bytes) -> int:
@@ -50,6 +51,16 @@ def _refuse(name: str, why: str) -> FileImportError:
     return FileImportError(
         f"{name}: {why}; the workbook was not opened. Re-save it in Excel as .xlsx."
     )
+
+
+@dataclass(frozen=True)
+class ZipKind:
+    """What a zipped workbook format must hold, and what to call it in messages."""
+
+    label: str  # "an Excel .xlsx workbook"
+    sheet_part: re.Pattern  # a part every workbook of this kind has
+    scan: Callable[[str], SheetScan]  # bounds the cells each XML part makes calamine allocate
+
 
 
 def _element_patterns(prefix: bytes) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
@@ -130,8 +141,16 @@ class SheetScan:
             )
 
 
-def guard_workbook(path: str, name: str, ctx: JobContext) -> None:
-    """Refuse anything calamine or an XML parser could choke on, before they see it."""
+XLSX = ZipKind(
+    "an Excel .xlsx workbook", re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE), SheetScan
+)
+
+
+def guard_workbook(path: str, name: str, ctx: JobContext, kind: ZipKind = XLSX) -> None:
+    """Refuse anything calamine or an XML parser could choke on, before they see it.
+
+    ``kind`` lets the zipped siblings (.xlsb, .ods) share the same zip checks.
+    """
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -145,10 +164,8 @@ def guard_workbook(path: str, name: str, ctx: JobContext) -> None:
                 raise _refuse(
                     name, f"it would unpack to more than {MAX_RATIO} times its size (a zip bomb)"
                 )
-            if not any(_WORKSHEET.fullmatch(i.filename) for i in infos):
-                raise FileImportError(
-                    f"{name}: this is not an Excel .xlsx workbook (no worksheets found)."
-                )
+            if not any(kind.sheet_part.fullmatch(i.filename) for i in infos):
+                raise FileImportError(f"{name}: this is not {kind.label} (no worksheets found).")
             done = 0
             for info in infos:
                 if info.file_size > RATIO_MIN_BYTES and info.file_size > MAX_RATIO * max(
@@ -158,19 +175,25 @@ def guard_workbook(path: str, name: str, ctx: JobContext) -> None:
                         name,
                         f"one part would unpack to more than {MAX_RATIO} times its size (a zip bomb)",
                     )
-                _check_part(zf, info, name, ctx, done, total)
+                _check_part(zf, info, name, ctx, done, total, kind)
                 done += info.file_size
     except (FileImportError, Cancelled):
         raise
     except Exception:  # zipfile/zlib raise a zoo of types on damaged files
         raise FileImportError(
-            f"{name}: this is not a readable .xlsx workbook (damaged, password-protected or an old .xls); "
-            "open it in Excel and save it as .xlsx."
+            f"{name}: this is not {kind.label} that can be read (damaged, password-protected "
+            "or another format); open it in Excel or LibreOffice and save it as .xlsx."
         ) from None
 
 
 def _check_part(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, ctx: JobContext, done: int, total: int
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    name: str,
+    ctx: JobContext,
+    done: int,
+    total: int,
+    kind: ZipKind,
 ) -> None:
     """Stream one part: real size within bounds, CRC valid, no DTD, sane cell range.
 
@@ -182,7 +205,7 @@ def _check_part(
             while fh.read(_READ):
                 pass
         return
-    scan = SheetScan(name)
+    scan = kind.scan(name)
     seen = 0
     carry = b""
     in_prolog = True  # a DTD can only sit before the root element

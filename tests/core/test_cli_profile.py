@@ -69,5 +69,5 @@ def test_unknown_sheet_and_sheet_on_csv_are_refused(tmp_path, capsys):
     src.write_text("x\n1\n", encoding="utf-8")
     assert main(["profile", str(src), "--sheet", "x"]) == 2
     assert capsys.readouterr().err == (
-        "localreach profile: a.csv: --sheet only applies to .xlsx files; leave it out.\n"
+        "localreach profile: a.csv: --sheet only applies to workbooks; leave it out.\n"
     )

@@ -183,14 +183,16 @@ def test_unterminated_quote_refused_with_line(tmp_path):
             "blank.csv: the file is empty; export the data again and re-import it.",
         ),
         (
-            "old.xls",
+            "old.numbers",
             b"x",
-            "old.xls: .xls files are not supported; save the sheet as .xlsx or .csv and import that.",
+            "old.numbers: Numbers files are not supported; export the sheet from Numbers as "
+            ".xlsx or .csv and import that.",
         ),
         (
             "a.pdf",
             b"x",
-            "a.pdf: unknown file type '.pdf'; import a .csv, .tsv, .txt or .xlsx file.",
+            "a.pdf: unknown file type '.pdf'; import a .csv, .tsv, .txt, .xlsx, .xls, .xlsb "
+            "or .ods file.",
         ),
         (
             "book.csv",

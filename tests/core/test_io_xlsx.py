@@ -334,8 +334,8 @@ def test_not_a_workbook(tmp_path, no_calamine, data):
     with pytest.raises(FileImportError) as err:
         read_table(path)
     assert str(err.value) == (
-        "broken.xlsx: this is not a readable .xlsx workbook (damaged, password-protected or an old "
-        ".xls); open it in Excel and save it as .xlsx."
+        "broken.xlsx: this is not an Excel .xlsx workbook that can be read (damaged, "
+        "password-protected or another format); open it in Excel or LibreOffice and save it as .xlsx."
     )
 
 
