@@ -41,6 +41,7 @@ class Document(QObject):
     stateChanged = Signal(str)  # a step id whose state changed
     auditChanged = Signal()
     pathChanged = Signal(str)
+    restored = Signal()  # the whole project was replaced (new, open, recover)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -149,15 +150,17 @@ class Document(QObject):
     def restore(self, snapshot: dict, path: str | None = None) -> None:
         """Replace the whole document (open / recover); clears undo history."""
         self.undo_stack.clear()
+        old_steps = set(self._state)
         self._sources = dict(snapshot.get("sources", {}))
         self._frames = dict(snapshot.get("frames", {}))
         self._roles = dict(snapshot.get("roles", {}))
         self._state = dict(snapshot.get("state", {}))
         self._audit = list(snapshot.get("audit", []))
         self.path = path
+        self.restored.emit()
         for name in set(self._frames) | {"crm", "sales"}:
             self.frameChanged.emit(name)
-        for step in list(self._state):
+        for step in sorted(old_steps | set(self._state)):  # steps that lost their state too
             self.stateChanged.emit(step)
         self.auditChanged.emit()
         self.pathChanged.emit(path or "")

@@ -109,10 +109,13 @@ class JobRunner(QObject):
             job.ctx.cancel()
             self.finished.emit(slot)
 
-    def shutdown(self, timeout_ms: int = 5000) -> bool:
-        """Cancel every job and wait for the workers; True when all stopped in time."""
+    def cancel_all(self) -> None:
         for slot in list(self._active):
             self.cancel(slot)
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Cancel every job and wait for the workers; True when all stopped in time."""
+        self.cancel_all()
         return self._pool.waitForDone(timeout_ms)
 
     def _current(self, job_id: int) -> Job | None:

@@ -24,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "autosave_minutes": 3,
     "geometry": "",
     "seen_tour": False,
+    "last_folder": "",
 }
 
 
@@ -65,7 +66,9 @@ class Settings:
         return self._data.get(key, DEFAULTS.get(key))
 
     def set(self, key: str, value: Any) -> None:
-        self._data[key] = value
+        # Read the file again first: several Settings objects (window, dialogs) share it,
+        # and one writing its old copy would undo what another just saved.
+        self._data = {**self._load(), key: value}
         with atomic_open(self.path) as fh:
             json.dump(self._data, fh, indent=2)
 

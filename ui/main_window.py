@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -30,11 +31,14 @@ from app.project import open_document, recent_projects, save_document
 from app.settings import Settings
 from core.errors import LocalReachError
 from ui.about import AboutDialog
+from ui.file_dialogs import remember, start_folder, start_in
 from ui.help import TextDialog, guide_html, shortcuts_html
 from ui.rerun_dialog import RerunDialog
 from ui.screens import MODULES, STEPS
 from ui.screens.base import DONE, NEEDS_ATTENTION, StepScreen
 from ui.tour import Tour
+from ui.wheel_guard import install_wheel_guard
+from ui.window_fit import fit_to
 
 PROJECT_FILTER = "LocalReach projects (*.lreach)"
 STATUS_MARK = {DONE: "✓", NEEDS_ATTENTION: "!", "not started": "○"}
@@ -54,7 +58,8 @@ class MainWindow(QMainWindow):
         self.document = document or Document(self)
         self.settings = settings or Settings()
         self.jobs = JobRunner(self)
-        self.setMinimumSize(QSize(960, 640))
+        self.document.restored.connect(self.jobs.cancel_all)  # no old result lands in a new project
+        self.setMinimumSize(QSize(900, 600))
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("stepSidebar")
@@ -95,10 +100,9 @@ class MainWindow(QMainWindow):
         self.update_title()
         self.sidebar.setCurrentRow(0)
         geometry = self.settings.get("geometry")
-        if geometry:
-            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
-        else:
-            self.resize(1200, 760)
+        restored = bool(geometry) and self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
+        fit_to(self, self.screen().availableGeometry(), restored)
+        install_wheel_guard(QApplication.instance())
 
     # -- menus ------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -174,7 +178,7 @@ class MainWindow(QMainWindow):
     def ask_open(self) -> None:
         if not self.confirm_discard():
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", PROJECT_FILTER)
+        path = remember(QFileDialog.getOpenFileName(self, "Open project", start_folder(), PROJECT_FILTER)[0])
         if path:
             self.open_project(path)
 
@@ -192,7 +196,8 @@ class MainWindow(QMainWindow):
         return self._save_to(self.document.path)
 
     def save_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self, "Save project", f"{self.document.name}.lreach", PROJECT_FILTER)
+        path = remember(QFileDialog.getSaveFileName(
+            self, "Save project", start_in(f"{self.document.name}.lreach"), PROJECT_FILTER)[0])
         return bool(path) and self._save_to(path)
 
     def _save_to(self, path: str) -> bool:

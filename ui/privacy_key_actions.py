@@ -20,6 +20,7 @@ from core.privacy.keystore import KeyRef, NoSafeKeyring
 from core.privacy.tokens import normalize_email, token_for
 from core.privacy.vault import Vault, rotate
 from ui import privacy_passphrase
+from ui.file_dialogs import remember, start_folder, start_in
 
 STEP = "privacy"
 SOURCES = {"crm": "Customer list", "sales": "Sales"}  # the tables a project may hold
@@ -73,8 +74,9 @@ class KeyActions:
     def backup_key(self) -> None:
         try:
             key, ref = self.unlock()
-            path, _ = QFileDialog.getSaveFileName(self, "Back up the key", f"localreach-key-{ref.fingerprint}.lrkey",
-                                                  "LocalReach key (*.lrkey)")
+            path = remember(QFileDialog.getSaveFileName(
+                self, "Back up the key", start_in(f"localreach-key-{ref.fingerprint}.lrkey"),
+                "LocalReach key (*.lrkey)")[0])
             if not path:
                 return
             passphrase = self._ask("Protect the backup", "Choose a passphrase for the backup file. "
@@ -86,7 +88,7 @@ class KeyActions:
         self.document.audit(STEP, {"action": "back up key"}, 0, 0, key_fingerprint=ref.fingerprint)
 
     def restore_key(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Restore the key", "", "LocalReach key (*.lrkey)")
+        path = remember(QFileDialog.getOpenFileName(self, "Restore the key", start_folder(), "LocalReach key (*.lrkey)")[0])
         if not path:
             return
         ref = self.key_ref()

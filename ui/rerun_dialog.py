@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.jobs import JobRunner, user_message
 from app.rerun import rerun_project
 from core.io import read_table
+from ui.file_dialogs import remember, start_folder
 from ui.frame_model import FrameModel
 from ui.progress_panel import ProgressPanel
 
@@ -43,9 +44,9 @@ class _PathField(QWidget):
 
     def _browse(self) -> None:
         if self.folder:
-            path = QFileDialog.getExistingDirectory(self, "Choose the output folder")
+            path = remember(QFileDialog.getExistingDirectory(self, "Choose the output folder", start_folder()), True)
         else:
-            path, _ = QFileDialog.getOpenFileName(self, "Choose a file", "", FILE_FILTER)
+            path = remember(QFileDialog.getOpenFileName(self, "Choose a file", start_folder(), FILE_FILTER)[0])
         if path:
             self.edit.setText(path)
 

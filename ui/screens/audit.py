@@ -102,7 +102,9 @@ class Screen(StepScreen):
 
     def choose_export_file(self) -> None:
         name = f"{self.document.name} audit log.csv"
-        path, _ = QFileDialog.getSaveFileName(self, "Export the audit log", name, "CSV files (*.csv)")
+        from ui.file_dialogs import remember, start_in
+
+        path = remember(QFileDialog.getSaveFileName(self, "Export the audit log", start_in(name), "CSV files (*.csv)")[0])
         if path:
             self.export_to(path)
 

@@ -27,6 +27,8 @@ class StepScreen(QWidget):
     STEP = ""
     TITLE = ""
     INTRO = ""
+    # Attributes that hold results of the open project: cleared when another one replaces it.
+    PROJECT_CACHE: tuple[str, ...] = ()
 
     statusChanged = Signal()
 
@@ -62,6 +64,7 @@ class StepScreen(QWidget):
 
         document.frameChanged.connect(self._document_changed)
         document.stateChanged.connect(self._document_changed)
+        document.restored.connect(self.reset)
         jobs.progress.connect(self._job_progress)
         jobs.finished.connect(self._job_finished)
 
@@ -76,6 +79,11 @@ class StepScreen(QWidget):
 
     def refresh(self) -> None:
         """Bring the widgets up to date with the document."""
+
+    def reset(self) -> None:
+        """Forget the previous project's results (File > New project, Open, recovery)."""
+        for name in self.PROJECT_CACHE:
+            setattr(self, name, None)
 
     # -- shared behaviour ---------------------------------------------------------------
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)

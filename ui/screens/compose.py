@@ -42,6 +42,7 @@ ICONS = {PROBLEM: "✖", "warning": "⚠", INFO: "•"}
 class Screen(StepScreen):
     STEP = "compose"
     TITLE = "Compose"
+    PROJECT_CACHE = ("checks",)
     INTRO = ("Write one message and let LocalReach personalise it for each person: their name, "
              "their group's offer, products they may like. Check it before you export.")
 

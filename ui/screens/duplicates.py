@@ -99,6 +99,7 @@ def _decisions(value: dict) -> list[Decision]:
 class Screen(StepScreen):
     STEP = "duplicates"
     TITLE = "Duplicates"
+    PROJECT_CACHE = ("scored", "grouping", "_scored_for", "_scoring_for", "_hash_cache", "_golden_columns")
     INTRO = (
         "Find customers who are in your list more than once, check the uncertain ones, "
         "and merge each person's records into one, so nobody gets your letter twice."

@@ -63,6 +63,7 @@ def describe(summary: dict) -> str:
 class Screen(StepScreen):
     STEP = "export"
     TITLE = "Export"
+    PROJECT_CACHE = ("plan", "_passphrase")
     INTRO = ("Write the letters and e-mails, only for people who may be contacted, as files "
              "for your mail program or Word. Nothing is sent from here.")
 
@@ -111,6 +112,12 @@ class Screen(StepScreen):
         self.segment_results = SegmentResultsView()
         self.segment_results.setVisible(False)
         self.body.addWidget(self.segment_results, 1)
+
+    def reset(self) -> None:
+        super().reset()
+        self.folder.clear()
+        self.result_label.clear()
+        self.plan_label.setText("")
 
     def waiting_for(self) -> str | None:
         if self.document.frame("crm") is None:
@@ -197,7 +204,10 @@ class Screen(StepScreen):
         self.statusChanged.emit()
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder for the export", self.folder.text())
+        from ui.file_dialogs import remember, start_folder
+
+        folder = remember(QFileDialog.getExistingDirectory(
+            self, "Folder for the export", start_folder(self.folder.text())), is_folder=True)
         if folder:
             self.folder.setText(folder)
 
@@ -235,8 +245,10 @@ class Screen(StepScreen):
                                   f"{folder}. The rows left out and why are in left_out.csv.")
 
     def _choose_results(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Campaign results", "",
-                                              "Spreadsheets (*.csv *.xlsx)")
+        from ui.file_dialogs import remember, start_folder
+
+        path = remember(QFileDialog.getOpenFileName(
+            self, "Campaign results", start_folder(), "Spreadsheets (*.csv *.xlsx)")[0])
         if path:
             self.load_results(path)
 

@@ -52,6 +52,7 @@ class Screen(StepScreen):
 
     STEP = "import"
     TITLE = "Import"
+    PROJECT_CACHE = ("pending",)
     INTRO = (
         "Bring in your customer list and your sales file. LocalReach only reads them — "
         "your files are never changed, and nothing leaves this computer."
@@ -263,7 +264,10 @@ class Screen(StepScreen):
 
     # -- choosing and previewing ---------------------------------------------------------
     def choose_file(self, target: str) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, f"Choose the {TARGETS[target].lower()}", "", FILE_FILTER)
+        from ui.file_dialogs import remember, start_folder
+
+        path = remember(QFileDialog.getOpenFileName(
+            self, f"Choose the {TARGETS[target].lower()}", start_folder(), FILE_FILTER)[0])
         if path:
             self.preview_file(target, Path(path))
 

@@ -122,8 +122,10 @@ class Screen(StepScreen):
         self._store(personas, f"Edit persona {field}")
 
     def _ask_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export persona cards", "personas.html",
-                                              EXPORT_FILTER)
+        from ui.file_dialogs import remember, start_in
+
+        path = remember(QFileDialog.getSaveFileName(
+            self, "Export persona cards", start_in("personas.html"), EXPORT_FILTER)[0])
         if path:
             self.export_to(Path(path))
 

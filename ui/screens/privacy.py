@@ -65,6 +65,7 @@ _PREVIEW_KEY = bytes(32)  # previews only: shows the shape of a code, never stor
 class Screen(KeyActions, StepScreen):
     STEP = STEP
     TITLE = "Privacy"
+    PROJECT_CACHE = ("_key", "_passphrase")
     INTRO = ("Replace names, e-mails and phone numbers by codes before any analysis, so the "
              "later steps work without seeing who is who; real details come back only at export.")
 

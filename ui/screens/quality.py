@@ -55,6 +55,7 @@ CATEGORY_ROLES = (Role.COMPANY, Role.PRODUCT, Role.CATEGORY, Role.CHANNEL, Role.
 class Screen(StepScreen):
     STEP = "quality"
     TITLE = "Quality"
+    PROJECT_CACHE = ("report", "_reported_for", "last_preview", "_pending_step", "_previewed")
     INTRO = (
         "See how healthy your data is and fix it in a few clicks: every fix is shown before "
         "it happens, and every fix can be undone."
