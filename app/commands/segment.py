@@ -35,8 +35,13 @@ def add_arguments(parser) -> None:
                         help="RFM scores for equal values: 'together' gives them the same "
                         "score, 'first' breaks ties by customer id (default: together)")
     parser.add_argument("--id-column", default="customer_id", help="customer id column in FILE")
-    parser.add_argument("--as-of", help="analysis date YYYY-MM-DD (default: day after the "
-                        "last order)")
+    parser.add_argument("--as-of", help="analysis date YYYY-MM-DD: later orders are left "
+                        "out (default: the day after the last order)")
+    parser.add_argument("--horizon-days", type=int, help="also add expected_orders_<N>d and "
+                        "value_<N>d: expected orders and spend over the next N days")
+    parser.add_argument("--check-until", help="holdout check: fit on the orders up to "
+                        "--as-of, then compare the forecast with the orders really placed up "
+                        "to this date YYYY-MM-DD, per group of repeat buyers")
     parser.add_argument("--seed", type=int, default=0, help="random seed for clustering")
 
 
@@ -61,7 +66,8 @@ def run(args) -> int:
     known = set(BASE_FEATURES) | set(MIXES) | {"age"}
     config = SegmentConfig(method=args.method, k=_k(args.k), ties=args.ties, features=features,
                            crm_columns=[f for f in features if f not in known],
-                           id_column=args.id_column, as_of=args.as_of, seed=args.seed)
+                           id_column=args.id_column, as_of=args.as_of, seed=args.seed,
+                           horizon_days=args.horizon_days, check_until=args.check_until)
     ctx = cli_context()
     crm, _ = read_table(args.file, ctx=ctx)
     if not args.sales and "order_date" not in crm.columns:
@@ -81,6 +87,12 @@ def summary(report: dict) -> str:
         lines.append(report["k_choice"]["reason"])
     for row in report["sizes"].itertuples():
         lines.append(f"  {row.segment}: {row.people:,} ({row.share:.0%})")
+    if "holdout" in report:
+        check = report["holdout"]
+        lines.append(check["verdict"])
+        lines.append("  repeat orders before | people | expected after | placed after")
+        lines += [f"  {r.group:>20} | {r.people:>6,} | {r.predicted:>14.2f} | {r.actual:>12.2f}"
+                  for r in check["table"].itertuples()]
     if report["unmatched_sales_lines"]:
         lines.append(f"{report['unmatched_sales_lines']:,} sales lines matched no customer.")
     return "\n".join(lines)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core.errors import ColumnError
+from core.errors import ColumnError, LocalReachError
 from core.jobs import JobContext, ensure_context
 
 # Features whose spread is heavy-tailed: log1p before scaling, so a few big spenders
@@ -28,6 +28,8 @@ MAX_MIX = 20  # categories / channels with a share column each; the rest is "oth
 # Mixes expand to one share column per category / channel; the block counts as one feature
 # (each column weighted 1/sqrt(n)) so eight categories do not outvote recency.
 MIXES = {"category_mix": "cat:", "channel_mix": "channel:"}
+# Features from optional sales columns: left out, not an error, when the file has none.
+OPTIONAL = ("category_mix", "channel_mix", "discount_share")
 DEFAULT_MODEL_FEATURES = ("recency_days", "frequency", "monetary", "avg_order_value",
                           "discount_share", "tenure_days", "peak_season_share", "channel_mix",
                           "category_mix")
@@ -47,7 +49,8 @@ class FeatureConfig:
     category_column: str = "category"
     channel_column: str = "channel"
     discount_column: str = "discount"
-    as_of: str | None = None               # ISO date; default: day after the last order
+    as_of: str | None = None               # ISO date, later orders left out; default: the
+                                           # day after the last order
     crm_columns: list[str] = field(default_factory=list)  # extra CRM columns the user ticked
 
 
@@ -60,6 +63,7 @@ class Features:
     sales: pd.DataFrame               # parsed sales lines with a ``person`` column
     as_of: pd.Timestamp | None
     unmatched_sales: int
+    later: pd.DataFrame = field(default_factory=pd.DataFrame)  # orders after an as-of date
 
 
 _NUM_JUNK = re.compile(r"[^\d,.\-]")
@@ -197,9 +201,8 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
         "person": code,
         "date": parse_dates(sales[config.date_column]).to_numpy(),
         "amount": parse_numbers(sales[config.amount_column]).fillna(0.0).to_numpy(),
-        "order": (pd.factorize(sales[config.order_column])[0] if config.order_column in sales
-                  else np.arange(len(sales))),
     })
+    lines["order"] = _order_keys(sales, config, lines["date"])
     for key, col in (("product", config.product_column), ("category", config.category_column),
                      ("channel", config.channel_column)):
         if col in sales.columns:
@@ -212,13 +215,21 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
         raise ColumnError(f"No date in the sales column '{config.date_column}' could be read; "
                           "dates must look like 2025-03-31 (the Quality step converts them).")
     lines = lines[(code >= 0) & lines["date"].notna().to_numpy()].reset_index(drop=True)
-    as_of = (pd.Timestamp(config.as_of) if config.as_of
-             else (lines["date"].max() + pd.Timedelta(days=1) if len(lines) else None))
+    later = pd.DataFrame(columns=["person", "order", "date"])
+    if config.as_of:
+        as_of = parse_day(config.as_of)
+        after = (lines["date"] > as_of).to_numpy()
+        later = (lines[after].groupby(["person", "order"], sort=False)["date"].min()
+                 .reset_index())
+        lines = lines[~after].reset_index(drop=True)
+    else:
+        as_of = lines["date"].max() + pd.Timedelta(days=1) if len(lines) else None
     ctx.progress(1, 4, "Counting orders")
 
     orders = lines.groupby(["person", "order"], sort=False).agg(
         date=("date", "min"), amount=("amount", "sum"),
         **({"discount": ("discount", "any")} if "discount" in lines else {})).reset_index()
+    orders = orders.sort_values(["person", "date"], kind="stable")
     by_person = orders.groupby("person")
     first, last = by_person["date"].min(), by_person["date"].max()
     per = pd.DataFrame({
@@ -229,14 +240,17 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
         "tenure_days": (as_of - first).dt.days.astype(float),
     }).reindex(range(n))
     per["avg_order_value"] = per["monetary"] / per["frequency"]
+    # Mean value of the orders after the first: what the spend model is fitted on.
+    repeats = per["frequency"] - 1
+    per["repeat_order_value"] = ((per["monetary"] - by_person["amount"].first().reindex(range(n)))
+                                 / repeats).where(repeats > 0)
     span = (last - first).dt.days.astype(float).reindex(range(n))
     # One order: no rhythm yet; "at least as long as they have been a customer".
     per["mean_days_between"] = np.where(per["frequency"] > 1,
                                         span / (per["frequency"] - 1).clip(lower=1),
                                         per["tenure_days"])
-    per["discount_share"] = (by_person["discount"].mean().reindex(range(n))
-                             if "discount" in orders else np.where(per["orders"] > 0, 0.0,
-                                                                   np.nan))
+    if "discount" in orders:
+        per["discount_share"] = by_person["discount"].mean().reindex(range(n))
     per["peak_season_share"] = _peak_season_share(orders, n)
     if (lines["amount"] < 0).any():
         per["return_share"] = (lines["amount"] < 0).groupby(lines["person"]).mean()
@@ -252,7 +266,27 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
     table = table.join(_crm_features(crm, persons, config, as_of))
     lines["person"] = pd.Categorical.from_codes(lines["person"], categories=all_persons)
     ctx.progress(4, 4, "Features ready")
-    return Features(table, persons, lines, as_of, unmatched)
+    later["person"] = pd.Categorical.from_codes(later["person"].astype(int),
+                                                categories=all_persons)
+    return Features(table, persons, lines, as_of, unmatched, later)
+
+
+def parse_day(text: str, what: str = "analysis date") -> pd.Timestamp:
+    """A date the user typed (--as-of, --check-until), or one clear line saying why not."""
+    try:
+        return pd.Timestamp(text)
+    except ValueError:
+        raise LocalReachError(f"The {what} '{text}' is not a date like 2025-03-31.") from None
+
+
+def _order_keys(sales: pd.DataFrame, config: FeatureConfig, dates: pd.Series) -> np.ndarray:
+    """One key per order: the order id, or -- where there is none -- the day, since
+    lines of one person on one day are one basket (as in Fader, Hardie & Lee's CDNOW)."""
+    day = "day " + dates.dt.strftime("%Y-%m-%d").fillna("")
+    if config.order_column not in sales.columns:
+        return pd.factorize(day)[0]
+    ids = clean_text(sales[config.order_column]).reset_index(drop=True)
+    return pd.factorize(("id " + ids).fillna(day))[0]
 
 
 def _crm_features(crm: pd.DataFrame, persons: pd.Series, config: FeatureConfig,
@@ -285,6 +319,7 @@ def model_matrix(table: pd.DataFrame, features: list[str] | tuple[str, ...]) -> 
 
     A mix (``category_mix``, ``channel_mix``) or a ticked text column of the CRM (one 0/1
     column per value, ``region:North`` ...) enters as one block weighted like one feature.
+    An :data:`OPTIONAL` feature the sales file has no column for is left out.
     """
     columns, weights = [], []
     for name in features:
@@ -296,7 +331,7 @@ def model_matrix(table: pd.DataFrame, features: list[str] | tuple[str, ...]) -> 
         elif block:
             columns += block
             weights += [1 / np.sqrt(len(block))] * len(block)
-        else:
+        elif name not in OPTIONAL:
             choices = [c for c in table.columns if c != "orders" and ":" not in c] + list(MIXES)
             raise ColumnError(f"Unknown feature '{name}'; pick from: {', '.join(choices)}.")
     x = table[columns].astype(float).copy()

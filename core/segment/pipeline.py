@@ -21,9 +21,11 @@ from core.segment.features import (
     FeatureConfig,
     build_features,
     model_matrix,
+    parse_day,
 )
+from core.segment.holdout import holdout_check
 from core.segment.recommend import next_best_product
-from core.segment.value import predict_value
+from core.segment.value import BgNbd, calibration_inputs, predict_value
 
 METHODS = ("rfm", "kmeans", "gmm", "hierarchical")
 NO_PURCHASES = "No purchases"
@@ -38,10 +40,10 @@ OUTPUT_COLUMNS = {
     "frequency": "number of orders",
     "monetary": "total spend",
     "avg_order_value": "spend per order",
-    "expected_orders_90d": "expected orders in the next 90 days",
-    "p_active": "chance the person is still an active customer (0-1)",
-    "lifetime_value": "expected spend over the next 12 months",
-    "churn_risk": "1 - p_active",
+    "expected_orders_90d": "expected orders in the next 90 days (model estimate)",
+    "p_active": "chance the person is still an active customer, 0-1 (model estimate)",
+    "lifetime_value": "expected spend over the next 12 months (model estimate)",
+    "churn_risk": "1 - p_active (model estimate)",
     "next_best_product": "a product people like them bought that they have not",
 }
 DECIMALS = {"monetary": 2, "avg_order_value": 2, "expected_orders_90d": 2, "p_active": 3,
@@ -61,7 +63,9 @@ class SegmentConfig:
     stability_rounds: int = 5
     id_column: str = "customer_id"
     sales_id_column: str = "customer_id"
-    as_of: str | None = None
+    as_of: str | None = None                    # orders after this date are left out
+    horizon_days: int | None = None             # adds expected_orders_<N>d and value_<N>d
+    check_until: str | None = None              # holdout check: as_of < date <= check_until
     crm_columns: list[str] = field(default_factory=list)
 
     def feature_config(self) -> FeatureConfig:
@@ -81,6 +85,12 @@ def _validate(config: SegmentConfig) -> None:
         raise LocalReachError(f"The number of groups must be between 2 and 30, not {config.k}.")
     if config.ties not in rfm.TIE_RULES:
         raise LocalReachError(f"Unknown tie rule '{config.ties}'; use 'together' or 'first'.")
+    if config.horizon_days is not None and not 1 <= config.horizon_days <= 3650:
+        raise LocalReachError("The horizon must be between 1 and 3650 days, not "
+                              f"{config.horizon_days}.")
+    if config.check_until and not config.as_of:
+        raise LocalReachError("A holdout check needs an as-of date: the model is fitted on "
+                              "the orders up to it and checked on the orders after it.")
 
 
 def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: SegmentConfig,
@@ -125,9 +135,12 @@ def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Seg
         report.update(_map(x, groups.to_numpy(dtype=object), config.seed))
     table["segment"] = groups
     table.loc[table["orders"] == 0, "segment"] = NO_PURCHASES
-    values, params = predict_value(table, ctx)
-    table = table.join(values)
+    predicted, params = predict_value(table, config.horizon_days, ctx)
+    table = table.join(predicted)
+    extra = [c for c in predicted.columns if c not in OUTPUT_COLUMNS]  # the horizon's
     report["value_model"] = params
+    if config.check_until:
+        report["holdout"] = _holdout(table.loc[buyers], feats, config.check_until, params)
     table["next_best_product"] = next_best_product(feats.sales, table.index)
     sizes = table["segment"].value_counts()
     report["sizes"] = pd.DataFrame({"segment": sizes.index.astype(str),
@@ -135,11 +148,29 @@ def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Seg
                                     "share": (sizes / len(table)).to_numpy()})
     out = crm.reset_index(drop=True).copy()
     per_row = table.reindex(feats.person_of_row.to_numpy())
-    for col in OUTPUT_COLUMNS:
+    for col in [*OUTPUT_COLUMNS, *extra]:
         values = per_row[col]
-        out[col] = (values.astype(float).round(DECIMALS[col]) if col in DECIMALS
-                    else values).to_numpy()
+        out[col] = (values.astype(float).round(DECIMALS.get(col, 2)) if col in DECIMALS
+                    or col in extra else values).to_numpy()
     return out, report
+
+
+def _holdout(buyers: pd.DataFrame, feats, until: str, params: dict) -> dict:
+    """Orders each buyer really placed after the as-of date, against the model's forecast."""
+    end = parse_day(until, "check date")
+    days = (end - feats.as_of).days
+    if days < 1:
+        raise LocalReachError(f"The check date {until} must come after the as-of date "
+                              f"{feats.as_of.date().isoformat()}.")
+    if not params:
+        raise LocalReachError("Too few customers with orders before the as-of date to fit "
+                              "the purchase model (at least 20 are needed).")
+    later = feats.later[feats.later["date"] <= end]
+    actual = later["person"].value_counts().reindex(buyers.index, fill_value=0)
+    check = holdout_check(BgNbd(**params["bgnbd"]), *calibration_inputs(buyers),
+                          actual.to_numpy(), days)
+    return {"table": check.table, "days": check.days, "predicted": check.predicted,
+            "actual": check.actual, "verdict": check.verdict, "until": end.date().isoformat()}
 
 
 def _cluster(x: np.ndarray, buyers: pd.Index, config: SegmentConfig, report: dict,

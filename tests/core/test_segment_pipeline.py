@@ -77,13 +77,33 @@ def test_segment_keeps_every_row_and_adds_documented_columns(deduped):
     assert 0.6 <= report["stability"] <= 1.0
     assert report["crosstab"].to_numpy().sum() == report["buyers"]
     assert report["map"].shape == (report["buyers"], 3)
-    assert set(report["value_model"]) == {"bgnbd", "gamma_gamma"}
+    assert set(report["value_model"]) == {"bgnbd", "gamma_gamma", "note"}
     bought = sales.groupby("customer_id")["product"].apply(set)
     persons = out.groupby("cluster_id")["customer_id"].apply(list)
     for person, ids in persons.items():
         owned = set().union(*(bought.get(i, set()) for i in ids))
         pick = out.loc[out["cluster_id"] == person, "next_best_product"].iloc[0]
         assert pick == "" or pick not in owned
+
+
+def test_holdout_check_on_the_demo(deduped):
+    """Fit on the first 18 months, check on the last 6: the placed orders are recounted here."""
+    crm, sales, _ = deduped
+    as_of, until = "2025-06-30", "2025-12-31"
+    with threadpool_limits(1):
+        _, report = segment_customers(crm, sales, SegmentConfig(as_of=as_of, check_until=until))
+    person = sales["customer_id"].map(dict(zip(crm["customer_id"], crm["cluster_id"],
+                                               strict=True)))
+    known = set(person[sales["order_date"] <= as_of])
+    later = sales[(sales["order_date"] > as_of) & (sales["order_date"] <= until)
+                  & person.isin(known)]
+    check = report["holdout"]
+    assert check["actual"] == later["order_id"].nunique() and check["days"] == 184
+    assert check["table"]["people"].sum() == len(known) == report["buyers"]
+    # Measured: 1,807 expected against 1,794 placed on this seed (1% high); seeds 1 and 2:
+    # 2% and 1% low. Within the verdict's 10% for "it held".
+    assert check["predicted"] == pytest.approx(check["actual"], rel=0.10)
+    assert "It held" in check["verdict"]
 
 
 def test_rfm_method_and_people_without_orders(demo):

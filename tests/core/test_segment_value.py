@@ -61,13 +61,16 @@ def test_predict_value_fills_buyers_and_leaves_non_buyers_empty(simulated):
         "frequency": np.r_[sim["x"] + 1, 0],
         "tenure_days": np.r_[sim["T"], np.nan],
         "recency_days": np.r_[sim["T"] - sim["t_x"], np.nan],
-        "avg_order_value": np.r_[np.full(len(sim), 40.0), np.nan],
+        "repeat_order_value": np.r_[np.where(sim["x"] > 0, 40.0, np.nan), np.nan],
     }, index=[f"p{i}" for i in range(len(sim) + 1)])
     with threadpool_limits(1):
-        out, params = value.predict_value(table)
-    assert set(params) == {"bgnbd", "gamma_gamma"}
+        out, params = value.predict_value(table, horizon_days=30)
+    assert set(params) == {"bgnbd", "gamma_gamma", "note"} and params["bgnbd"]["modified"]
+    assert list(out.columns) == ["expected_orders_90d", "p_active", "lifetime_value",
+                                 "churn_risk", "expected_orders_30d", "value_30d"]
     assert out.loc["p300"].isna().all()
     buyers = out.iloc[:-1]
-    assert ((buyers["p_active"] > 0) & (buyers["p_active"] <= 1)).all()
+    assert ((buyers["p_active"] > 0) & (buyers["p_active"] < 1)).all()
+    assert (buyers["expected_orders_30d"] < buyers["expected_orders_90d"]).all()
     assert np.allclose(buyers["churn_risk"], 1 - buyers["p_active"])
     assert (buyers["lifetime_value"] >= 0).all()
