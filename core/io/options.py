@@ -46,6 +46,8 @@ class ImportReport:
     header_row: int = 0
     warnings: list[str] = field(default_factory=list)
     renamed_headers: dict[str, str] = field(default_factory=dict)
+    # rows left out as not data, by reason: {"footer": 4, "total": 1}
+    set_aside: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

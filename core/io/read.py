@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import FileImportError
-from core.io import text, workbooks, xlsx
+from core.io import table_end, text, workbooks, xlsx
 from core.io.header import HEADER_SCAN_ROWS, detect_header_row, unique_headers
 from core.io.options import ImportOptions, ImportReport
 from core.jobs import JobContext, ensure_context
@@ -95,11 +96,14 @@ def _shape(
     warnings: list[str],
     dropped: int = 0,
     numbers: list[int] | None = None,
-) -> tuple[pd.DataFrame, dict]:
-    """Drop all-empty rows and unnamed empty columns; give every column a unique visible name.
+    short: np.ndarray | None = None,
+) -> tuple[pd.DataFrame, dict, dict]:
+    """Drop all-empty rows, report footers, Total rows and unnamed empty columns; give
+    every column a unique visible name.
 
     ``dropped`` counts unnamed empty columns the caller already left out; ``numbers``
-    are the remaining columns' 1-based positions in the file.
+    are the remaining columns' 1-based positions in the file; ``short`` the positions of
+    rows that had fewer fields than the header (text files).
     """
     numbers = numbers or list(range(1, frame.shape[1] + 1))
     width = frame.shape[1]
@@ -110,12 +114,19 @@ def _shape(
     if empty_blank or dropped:
         warnings.append(f"Ignored {len(empty_blank) + dropped} empty column(s) without a header.")
     empty_rows = _empty_rows(frame, keep_cols) if keep_cols else np.arange(len(frame))
-    if empty_rows.size:
-        warnings.append(f"Skipped {empty_rows.size} empty row(s).")
+    start, footer, totals = table_end.find_footer_and_totals(frame[keep_cols])
+    left_out = np.concatenate([empty_rows, footer, totals]).astype(int)
+    blank = int((empty_rows < start).sum())  # blank lines before a footer belong to it
+    if blank:
+        warnings.append(f"Skipped {blank} empty row(s).")
+    short_left = 0 if short is None else np.setdiff1d(short, left_out).size
+    warnings.extend(table_end.warnings_for(len(footer), len(totals), short_left))
+    set_aside = {k: v for k, v in (("footer", len(footer)), ("total", len(totals))) if v}
+    if left_out.size:
         keep = np.ones(len(frame), dtype=bool)
-        keep[empty_rows] = False
+        keep[left_out] = False
         frame = frame[keep]
-    if empty_blank or empty_rows.size:
+    if empty_blank or left_out.size:
         frame = frame[keep_cols].reset_index(drop=True)
     if any(pd.api.types.is_object_dtype(d) for d in frame.dtypes):
         frame = frame.astype(str)
@@ -124,7 +135,7 @@ def _shape(
     )
     warnings.extend(rename_warnings)
     frame.columns = names
-    return frame, renamed
+    return frame, renamed, set_aside
 
 
 def _read_text(path: Path, options: ImportOptions, ctx: JobContext, preview_rows: int | None):
@@ -157,7 +168,10 @@ def _read_text(path: Path, options: ImportOptions, ctx: JobContext, preview_rows
         src, raw_header, frame = parse(path.read_bytes(), False)
     del data
     warnings: list[str] = []
-    frame, renamed = _shape(raw_header, frame, warnings)
+    short = None
+    if len(frame) and frame.shape[1] > 1 and (frame.iloc[:, -1] == "").any():
+        short = text.short_records(src, len(raw_header), len(frame))
+    frame, renamed, set_aside = _shape(raw_header, frame, warnings, short=short)
     unguarded = text.strip_formula_guards(frame, src.body)
     if unguarded:
         warnings.append(
@@ -175,6 +189,7 @@ def _read_text(path: Path, options: ImportOptions, ctx: JobContext, preview_rows
         header_row=src.header_row,
         warnings=warnings,
         renamed_headers=renamed,
+        set_aside=set_aside,
     )
     return frame, report
 
@@ -221,7 +236,7 @@ def _sheet_frame(book: _Book, sheet: str, options: ImportOptions, ctx: JobContex
     warnings: list[str] = []
     if sheet in book.hidden:
         warnings.append(f"Sheet '{sheet}' is hidden in Excel.")
-    frame, renamed = _shape(
+    frame, renamed, set_aside = _shape(
         [header[i] for i in keep], frame, warnings, len(empty), [i + 1 for i in keep]
     )
     report = ImportReport(
@@ -236,6 +251,7 @@ def _sheet_frame(book: _Book, sheet: str, options: ImportOptions, ctx: JobContex
         header_row=header_row,
         warnings=warnings,
         renamed_headers=renamed,
+        set_aside=set_aside,
     )
     return frame, report
 
@@ -364,5 +380,6 @@ def read_stacked(
     report = dataclasses.replace(
         first, rows=len(stacked), columns=stacked.shape[1], sheet=None, warnings=warnings,
         renamed_headers={k: v for _n, (_d, r) in parts.items() for k, v in r.renamed_headers.items()},
+        set_aside=dict(sum((Counter(r.set_aside) for _d, r in parts.values()), Counter())),
     )
     return stacked, report

@@ -15,6 +15,7 @@ import io
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from core.errors import FileImportError
@@ -184,6 +185,14 @@ def _first_bad_line(src: TextSource) -> int | None:
     except csv.Error:
         return start
     return None
+
+
+def short_records(src: TextSource, width: int, records: int) -> np.ndarray:
+    """Positions of the first ``records`` data records that have fewer fields than the
+    header (pandas fills those with ""; the import report should say so)."""
+    reader = csv.reader(io.StringIO(src.body.decode("utf-8"), newline=""), delimiter=src.delimiter)
+    widths = [len(row) for row in reader if row and reader.line_num > src.skip_lines]
+    return np.flatnonzero(np.array(widths[1 : records + 1], dtype=int) < width)
 
 
 def _record_start_line(src: TextSource, record: int) -> int:
