@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from core.errors import ColumnError
 
@@ -103,7 +102,7 @@ def z_test(s1: int, n1: int, s2: int, n2: int) -> tuple[float, float]:
     if se == 0:
         return (0.0, 1.0)
     z = (s1 / n1 - s2 / n2) / se
-    return (z, 2 * norm.sf(abs(z)))
+    return (z, math.erfc(abs(z) / math.sqrt(2)))  # 2 * normal survival of |z|, without scipy
 
 
 def analyse(joined: pd.DataFrame, metric: str = "converted", by: str | None = None) -> pd.DataFrame:

@@ -3,8 +3,8 @@
 Every format is written into a hidden staging folder beside OUTDIR; only when all of it
 succeeded are the files fsynced and moved into place (the whole folder with one rename
 when OUTDIR is new). A failure or a cancel removes the staging folder, so the user never
-finds half an export. ``left_out.csv`` (spreadsheet row and reason, no personal data) and,
-for A/B tests, ``assignment.csv`` go with every format.
+finds half an export. ``left_out.csv`` (spreadsheet row, id column, cluster and reason; no
+personal data) and, for A/B tests, ``assignment.csv`` go with every format.
 """
 
 from __future__ import annotations
@@ -17,15 +17,22 @@ from pathlib import Path
 import pandas as pd
 
 from core.compose.merge import MergeResult
-from core.compose.outputs import email_files, letters, preview, table
+from core.compose.outputs import email_files, preview, table
 from core.errors import LocalReachError
 from core.io import write_table
 from core.jobs import JobContext, ensure_context
 
+
+def _write_docx(result: MergeResult, folder: Path, ctx: JobContext, one_file_each: bool = False) -> None:
+    from core.compose.outputs import letters  # python-docx loads only when letters are written
+
+    letters.write_docx(result, folder, ctx, one_file_each=one_file_each)
+
+
 FORMATS = {
     "eml": email_files.write_eml,
     "mbox": email_files.write_mbox,
-    "docx": letters.write_docx,
+    "docx": _write_docx,
     "html": preview.write_html,
     "csv": table.write_csv,
     "xlsx": table.write_xlsx,
@@ -45,7 +52,7 @@ def write(result: MergeResult, outdir: str | os.PathLike, fmt: str, one_file_eac
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", suffix=".partial", dir=outdir.parent))
     try:
         if fmt == "docx":
-            letters.write_docx(result, staging, ctx, one_file_each=one_file_each)
+            _write_docx(result, staging, ctx, one_file_each=one_file_each)
         else:
             FORMATS[fmt](result, staging, ctx)
         _side_files(result, staging)
@@ -58,9 +65,13 @@ def write(result: MergeResult, outdir: str | os.PathLike, fmt: str, one_file_eac
 
 def _side_files(result: MergeResult, staging: Path) -> None:
     rows = [label + 2 if isinstance(label, int) else label for label in result.left_out.index]
-    write_table(pd.DataFrame({"row": [str(r) for r in rows],
-                              "reason": result.left_out.astype(str).to_list()}),
-                staging / "left_out.csv")
+    left = pd.DataFrame({"row": [str(r) for r in rows]})
+    keys = result.left_out_keys
+    if keys is not None:
+        for column in keys.columns:
+            left[column] = keys[column].reindex(result.left_out.index).fillna("").to_numpy()
+    left["reason"] = result.left_out.astype(str).to_list()
+    write_table(left, staging / "left_out.csv")
     if result.assignment is not None:
         write_table(result.assignment.astype(str), staging / "assignment.csv")
 
