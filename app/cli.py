@@ -2,28 +2,35 @@
 
 Each module in :mod:`app.commands` defines ``NAME``, ``HELP``, ``add_arguments(parser)``
 and ``run(args) -> int``; this file discovers them, so adding a command touches no
-shared list. User errors (:class:`core.errors.LocalReachError`) become one line on
+shared list. Only the chosen command's module is imported (its engine with it), so
+``--help`` and a command's own help answer at once. User errors (:class:`core.errors.LocalReachError`) become one line on
 standard error and exit code 2; nothing else is printed.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import sys
 
-import app.commands
+from app.commands import commands
 from core import __version__
 from core.errors import LocalReachError
 
 
 def _command_modules() -> list:
-    names = sorted(m.name for m in pkgutil.iter_modules(app.commands.__path__) if not m.name.startswith("_"))
-    return [importlib.import_module(f"app.commands.{n}") for n in names]
+    """Objects with ``NAME``, ``HELP``, ``add_arguments`` and ``run`` (modules, or lazy stand-ins)."""
+    return commands()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _chosen(argv: list[str]) -> str | None:
+    """The sub-command named on the line: the first word that is not an option (the
+    top-level options take no value)."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; only the command chosen in ``argv`` gets its arguments (and its imports).
+    Without ``argv`` every command is complete."""
     parser = argparse.ArgumentParser(
         prog="localreach",
         description="Customer segments, personas and mail merge from your own spreadsheets. "
@@ -31,9 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"LocalReach {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in _command_modules():
+    modules = _command_modules()
+    chosen = None if argv is None else _chosen(argv)
+    for module in modules:
         p = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
-        module.add_arguments(p)
+        if argv is None or module.NAME == chosen:
+            module.add_arguments(p)
         p.set_defaults(_run=module.run)
     return parser
 
@@ -52,7 +62,7 @@ def main(argv: list[str] | None = None, gui_launcher=None) -> int:
 
         return gui.run(argparse.Namespace(project=argv[1] if len(argv) == 2 else None,
                                           gui_launcher=gui_launcher, command="gui"))
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     args.gui_launcher = gui_launcher
     try:
