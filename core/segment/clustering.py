@@ -4,7 +4,8 @@ Everything the user needs to judge the number of groups is returned, not just th
 elbow (within-group spread), silhouette (on a sample), Calinski-Harabasz, Davies-Bouldin
 and, for the mixture, BIC. Silhouette alone picks 2 groups on real data -- too coarse for
 personas -- so the proposed number is the elbow inside the range a marketer can use
-(3-8 groups, none under 3% of people), with its reason in plain words. Group labels are renumbered by size (group 1 is the largest) so reruns agree.
+(3-8 groups, none under 3% of people) -- for the mixture, the lowest BIC there -- with its
+reason in plain words. Group labels are renumbered by size (group 1 is the largest) so reruns agree.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ ELBOW_GAIN = 0.03            # one more group must explain 3% of all differences
 WARD_SAMPLE = 3000           # Ward needs O(n^2) memory; fit on a sample, assign the rest
 SILHOUETTE_SAMPLE = 2000
 FIT_SAMPLE = 20_000          # k choice and the mixture are fitted on at most this many people
+KMEANS_INITS = 10            # k-means++ starts; the best of them is kept
 
 
 def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
@@ -65,12 +67,10 @@ def fit_labels(x: np.ndarray, method: str, k: int, seed: int = 0) -> np.ndarray:
     k = min(k, len(x))
     with limited_threads():
         if method == "kmeans":
-            labels = KMeans(n_clusters=k, init="k-means++", n_init=4,
+            labels = KMeans(n_clusters=k, init="k-means++", n_init=KMEANS_INITS,
                             random_state=seed).fit_predict(x)
         elif method == "gmm":
-            labels = GaussianMixture(n_components=k, covariance_type="full", n_init=2,
-                                     reg_covar=1e-4, random_state=seed).fit(
-                x[_sample(len(x), FIT_SAMPLE, seed)]).predict(x)
+            labels = _mixture(x[_sample(len(x), FIT_SAMPLE, seed)], k, seed).predict(x)
         else:
             idx = _sample(len(x), WARD_SAMPLE, seed)
             sample_labels = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(
@@ -78,6 +78,12 @@ def fit_labels(x: np.ndarray, method: str, k: int, seed: int = 0) -> np.ndarray:
             centres = np.vstack([x[idx][sample_labels == g].mean(axis=0) for g in range(k)])
             labels = _nearest_centre(x, centres)
     return _relabel_by_size(labels)
+
+
+def _mixture(x: np.ndarray, k: int, seed: int) -> GaussianMixture:
+    with limited_threads():
+        return GaussianMixture(n_components=k, covariance_type="full", n_init=2,
+                               reg_covar=1e-4, random_state=seed).fit(x)
 
 
 @dataclass
@@ -97,11 +103,11 @@ def _spread(x: np.ndarray, labels: np.ndarray) -> float:
 
 def choose_k(x: np.ndarray, method: str = "kmeans", seed: int = 0,
              k_range: tuple[int, int] = K_RANGE, ctx: JobContext | None = None) -> KChoice:
-    """Measure every k in ``k_range`` and propose a useful number of groups, with the reason.
+    """Measure every k in ``k_range`` with the chosen method and propose a useful number.
 
-    The curves are measured with k-means whatever the method: it is quick and its curves
-    are smooth, so the proposal does not jump between runs; for the mixture method the
-    BIC of each k is added. Big bases are measured on a sample of :data:`FIT_SAMPLE`.
+    Each method is judged by its own yardstick: k-means and Ward by the elbow of their
+    within-group spread, the mixture by BIC (its fit to the data with a penalty for every
+    extra parameter), lowest wins. Big bases are measured on a sample of :data:`FIT_SAMPLE`.
     """
     ctx = ensure_context(ctx)
     x = x[_sample(len(x), FIT_SAMPLE, seed)]
@@ -110,17 +116,24 @@ def choose_k(x: np.ndarray, method: str = "kmeans", seed: int = 0,
     ks = [k for k in range(k_range[0], k_range[1] + 1) if k < len(x)]
     for i, k in enumerate(ks):
         ctx.progress(i, len(ks), f"Trying {k} groups")
-        labels = fit_labels(x, "kmeans", k, seed)
+        row = {"k": k}
+        if method == "gmm":
+            mixture = _mixture(x, k, seed)
+            labels = _relabel_by_size(mixture.predict(x))
+            row["bic"] = float(mixture.bic(x))
+        else:
+            labels = fit_labels(x, method, k, seed)
+        nan = float("nan")
+        several = len(np.unique(labels[sil_idx])) > 1  # a mixture can leave groups empty
         with limited_threads():
-            sil = (silhouette_score(x[sil_idx], labels[sil_idx])
-                   if len(np.unique(labels[sil_idx])) > 1 else float("nan"))
-            row = {"k": k, "spread": _spread(x, labels), "silhouette": float(sil),
-                   "calinski_harabasz": float(calinski_harabasz_score(x, labels)),
-                   "davies_bouldin": float(davies_bouldin_score(x, labels)),
-                   "smallest_share": float(np.bincount(labels).min() / len(labels))}
-            if method == "gmm":
-                row["bic"] = float(GaussianMixture(n_components=k, reg_covar=1e-4,
-                                                   random_state=seed).fit(x).bic(x))
+            row.update({
+                "spread": _spread(x, labels),
+                "silhouette": float(silhouette_score(x[sil_idx], labels[sil_idx])) if several
+                else nan,
+                "calinski_harabasz": float(calinski_harabasz_score(x, labels)) if several
+                else nan,
+                "davies_bouldin": float(davies_bouldin_score(x, labels)) if several else nan,
+                "smallest_share": float(np.bincount(labels).min() / len(labels))})
         rows.append(row)
     ctx.progress(len(ks), len(ks), "Numbers of groups compared")
     table = pd.DataFrame(rows)
@@ -129,19 +142,42 @@ def choose_k(x: np.ndarray, method: str = "kmeans", seed: int = 0,
     # tightens groups by a similar fraction, so that would never level off.
     total = float(((x - x.mean(axis=0)) ** 2).sum()) or 1.0
     table["gain_next"] = ((table["spread"] - table["spread"].shift(-1)) / total).fillna(0.0)
-    proposed, reason = _propose(table)
+    proposed, reason = _propose_bic(table) if method == "gmm" else _propose(table)
     return KChoice(table, proposed, reason)
+
+
+def _useful(table: pd.DataFrame) -> pd.DataFrame:
+    lo, hi = USEFUL_K
+    return table[(table["k"] >= lo) & (table["k"] <= hi)
+                 & (table["smallest_share"] >= MIN_GROUP_SHARE)]
+
+
+def _no_useful_k(table: pd.DataFrame) -> tuple[int, str]:
+    lo, hi = USEFUL_K
+    k = int(table.loc[table["silhouette"].idxmax(), "k"])
+    return k, (f"{k} groups: the clearest split. No split into {lo} to {hi} groups keeps "
+               f"every group at {MIN_GROUP_SHARE:.0%} of people or more.")
+
+
+def _propose_bic(table: pd.DataFrame) -> tuple[int, str]:
+    """The mixture: lowest BIC among the useful numbers of groups."""
+    useful = _useful(table)
+    if useful.empty:
+        return _no_useful_k(table)
+    row = useful.loc[useful["bic"].idxmin()]
+    k = int(row["k"])
+    lo, hi = USEFUL_K
+    return k, (f"{k} groups: the lowest BIC among {lo} to {hi} groups (the mixture that "
+               f"explains the people best once every extra group's parameters are paid "
+               f"for), and every group holds at least {MIN_GROUP_SHARE:.0%} of people.")
 
 
 def _propose(table: pd.DataFrame) -> tuple[int, str]:
     """The elbow within the useful range: where one more group stops paying off."""
-    lo, hi = USEFUL_K
-    useful = table[(table["k"] >= lo) & (table["k"] <= hi)
-                   & (table["smallest_share"] >= MIN_GROUP_SHARE)]
+    hi = USEFUL_K[1]
+    useful = _useful(table)
     if useful.empty:
-        k = int(table.loc[table["silhouette"].idxmax(), "k"])
-        return k, (f"{k} groups: the clearest split. No split into {lo} to {hi} groups keeps "
-                   f"every group at {MIN_GROUP_SHARE:.0%} of people or more.")
+        return _no_useful_k(table)
     flat = useful[useful["gain_next"] < ELBOW_GAIN]
     row = flat.iloc[0] if not flat.empty else useful.iloc[-1]
     k = int(row["k"])

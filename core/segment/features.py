@@ -28,6 +28,12 @@ MAX_MIX = 20  # categories / channels with a share column each; the rest is "oth
 # Mixes expand to one share column per category / channel; the block counts as one feature
 # (each column weighted 1/sqrt(n)) so eight categories do not outvote recency.
 MIXES = {"category_mix": "cat:", "channel_mix": "channel:"}
+# Other names of a discount column (an amount, a rate or a yes/no flag).
+DISCOUNT_COLUMNS = ("discount_used", "discount_amount", "discount_rate", "promo", "voucher")
+YES = frozenset({"yes", "y", "true", "t", "x", "ja", "oui", "si", "sí", "discount", "used"})
+# Shares of a person's orders: shrunk towards the base's share in the model input.
+SHARES = ("discount_share", "peak_season_share")
+PRIOR_ORDERS = 2
 # Features from optional sales columns: left out, not an error, when the file has none.
 OPTIONAL = ("category_mix", "channel_mix", "discount_share")
 DEFAULT_MODEL_FEATURES = ("recency_days", "frequency", "monetary", "avg_order_value",
@@ -84,6 +90,13 @@ def parse_numbers(values: pd.Series) -> pd.Series:
     s = s.mask(decimal_comma, s.str.replace(",", ".", regex=False))
     s = s.mask(~both & ~decimal_comma, s.str.replace(",", "", regex=False))
     return pd.to_numeric(s, errors="coerce").astype(float)
+
+
+def discount_flags(values: pd.Series) -> pd.Series:
+    """Whether each line had a discount: an amount or rate above 0, or a yes-like flag."""
+    amount = parse_numbers(values)
+    text = clean_text(values, lower=True)
+    return (amount > 0).fillna(False) | text.isin(YES)
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
@@ -207,9 +220,10 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
                      ("channel", config.channel_column)):
         if col in sales.columns:
             lines[key] = clean_text(sales[col]).to_numpy()
-    if config.discount_column in sales.columns:
-        lines["discount"] = (parse_numbers(sales[config.discount_column]).fillna(0) > 0
-                             ).to_numpy()
+    discount = next((c for c in (config.discount_column, *DISCOUNT_COLUMNS)
+                     if c in sales.columns), None)
+    if discount:
+        lines["discount"] = discount_flags(sales[discount]).to_numpy()
     unmatched = int((code < 0).sum())
     if lines["date"].isna().all():
         raise ColumnError(f"No date in the sales column '{config.date_column}' could be read; "
@@ -314,12 +328,25 @@ def _crm_features(crm: pd.DataFrame, persons: pd.Series, config: FeatureConfig,
     return out
 
 
+def _shrink(share: pd.Series, orders: pd.Series) -> pd.Series:
+    """A per-order share moved towards the base's share by :data:`PRIOR_ORDERS` orders.
+
+    One order is weak evidence: without this, everyone with a single order has a share of
+    exactly 0 or 1 (all their orders in the busy season, all discounted), and those
+    people form groups of their own that say nothing about how they will behave.
+    """
+    weight = orders.where(share.notna(), 0.0)
+    base = float((share * weight).sum() / weight.sum()) if weight.sum() > 0 else 0.0
+    return (share * orders + PRIOR_ORDERS * base) / (orders + PRIOR_ORDERS)
+
+
 def model_matrix(table: pd.DataFrame, features: list[str] | tuple[str, ...]) -> np.ndarray:
     """Scaled model input: skewed features log1p'ed, all centred to unit spread.
 
     A mix (``category_mix``, ``channel_mix``) or a ticked text column of the CRM (one 0/1
     column per value, ``region:North`` ...) enters as one block weighted like one feature.
-    An :data:`OPTIONAL` feature the sales file has no column for is left out.
+    An :data:`OPTIONAL` feature the sales file has no column for is left out. Shares of
+    orders (discount, season, mixes) are shrunk towards the base for people with few orders.
     """
     columns, weights = [], []
     for name in features:
@@ -338,6 +365,8 @@ def model_matrix(table: pd.DataFrame, features: list[str] | tuple[str, ...]) -> 
     for c in columns:
         if c in SKEWED:
             x[c] = np.log1p(x[c].clip(lower=0))
+        elif "orders" in table and (c in SHARES or c.startswith(tuple(MIXES.values()))):
+            x[c] = _shrink(x[c], table["orders"].astype(float))
     x = x.fillna(x.median()).fillna(0.0)
     std = x.std(ddof=0).replace(0, 1.0)
     return ((x - x.mean()) / std).to_numpy() * np.asarray(weights)

@@ -25,18 +25,27 @@ def test_every_method_finds_the_groups_largest_first(blobs, method):
     assert np.bincount(labels).tolist() == [300, 200, 150, 100]
 
 
-def test_k_is_proposed_where_more_groups_stop_helping(blobs):
+@pytest.mark.parametrize("method", ["kmeans", "hierarchical"])
+def test_k_is_proposed_where_more_groups_stop_helping(blobs, method):
     x, _ = blobs
     with threadpool_limits(1):
-        choice = clustering.choose_k(x, "gmm")
+        choice = clustering.choose_k(x, method)
     row = choice.table.set_index("k").loc[4]
-    assert choice.proposed == 4
+    assert choice.proposed == 4 and "bic" not in choice.table
     assert row["gain_next"] < clustering.ELBOW_GAIN
     assert choice.table.loc[choice.table["silhouette"].idxmax(), "k"] == 4
-    assert choice.table.loc[choice.table["bic"].idxmin(), "k"] >= 4
     assert choice.reason == ("4 groups: one more group would explain only "
                              f"{row['gain_next']:.1%} more of the differences between people, "
                              "and every group holds at least 3% of people.")
+
+
+def test_the_mixture_proposes_the_lowest_bic(blobs):
+    x, _ = blobs
+    with threadpool_limits(1):
+        choice = clustering.choose_k(x, "gmm")
+    useful = choice.table[choice.table["k"].between(3, 8)]
+    assert choice.proposed == 4 == useful.loc[useful["bic"].idxmin(), "k"]
+    assert choice.reason.startswith("4 groups: the lowest BIC among 3 to 8 groups")
 
 
 def test_stability_map_and_dendrogram(blobs):

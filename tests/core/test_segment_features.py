@@ -3,8 +3,15 @@
 import pandas as pd
 import pytest
 
-from core.errors import ColumnError
-from core.segment.features import FeatureConfig, build_features, model_matrix, parse_numbers
+from core.errors import ColumnError, LocalReachError
+from core.segment.features import (
+    FeatureConfig,
+    build_features,
+    discount_flags,
+    model_matrix,
+    parse_numbers,
+)
+from core.segment.pipeline import SegmentConfig, segment_customers
 
 CRM = pd.DataFrame({
     "customer_id": ["A1", "A2", "B1", "C1"],
@@ -85,3 +92,51 @@ def test_ticked_crm_columns_become_features():
     assert model_matrix(t, ["visits", "region"]).shape == (3, 4)
     with pytest.raises(ColumnError, match="^The customer file has no column 'shoe'"):
         build_features(crm, sales, FeatureConfig(crm_columns=["shoe"]))
+
+
+def test_discounts_from_amounts_rates_or_yes_no_flags():
+    values = pd.Series(["0", "2.50", "yes", "No", "", "TRUE", "0,00", "10%", "n"])
+    assert discount_flags(values).tolist() == [False, True, True, False, False, True, False,
+                                               True, False]
+    sales = pd.DataFrame({"customer_id": ["A1", "A1", "B1"], "amount": ["5", "6", "7"],
+                          "order_date": ["2025-01-01", "2025-01-02", "2025-01-03"],
+                          "discount_used": ["yes", "no", "Y"]})
+    t = build_features(CRM, sales, FeatureConfig()).table
+    assert t["discount_share"].tolist()[:2] == [0.5, 1.0]
+
+
+def test_same_day_lines_without_an_order_id_are_one_order_and_as_of_cuts():
+    sales = pd.DataFrame({"customer_id": ["A1", "A1", "A1", "B1", "B1"],
+                          "order_id": ["", "", "", "o7", "o8"],
+                          "order_date": ["2025-01-01", "2025-01-01", "2025-02-01", "2025-01-05",
+                                         "2025-01-05"],
+                          "amount": ["5", "6", "10", "7", "8"]})
+    f = build_features(CRM, sales, FeatureConfig(as_of="2025-01-31"))
+    assert f.table["frequency"].tolist()[:2] == [1.0, 2.0]   # B1's two order ids stay two
+    assert f.table["monetary"].tolist()[:2] == [11.0, 15.0]
+    assert f.table.loc["p2", "repeat_order_value"] == 8.0
+    assert f.later["person"].tolist() == ["p1"] and f.table["recency_days"].min() >= 0
+    with pytest.raises(LocalReachError, match="^The analysis date 'soon' is not a date like"):
+        build_features(CRM, sales, FeatureConfig(as_of="soon"))
+
+
+def test_shares_of_few_orders_are_shrunk_towards_the_base_in_the_model():
+    # One order in the busy season is weak evidence: 2 prior orders at the base's share.
+    table = pd.DataFrame({"peak_season_share": [1.0, 0.0, 0.5], "orders": [1, 1, 4]})
+    base = (1 + 0 + 2) / 6
+    shrunk = [(1 + 2 * base) / 3, 2 * base / 3, (2 + 2 * base) / 6]
+    x = model_matrix(table, ["peak_season_share"])[:, 0]
+    expected = (pd.Series(shrunk) - pd.Series(shrunk).mean()) / pd.Series(shrunk).std(ddof=0)
+    assert x == pytest.approx(expected.to_numpy())
+
+
+@pytest.mark.parametrize("method", ["rfm", "kmeans"])
+def test_a_sales_file_without_channel_category_or_discount_still_segments(method):
+    ids = [f"C{i}" for i in range(30)]
+    crm = pd.DataFrame({"customer_id": ids})
+    sales = pd.DataFrame({"customer_id": ids * 2, "amount": [str(5 + i) for i in range(60)],
+                          "order_date": [f"2025-01-{1 + i % 28:02d}" for i in range(60)]})
+    out, report = segment_customers(crm, sales, SegmentConfig(method=method, k=3,
+                                                              stability_rounds=1))
+    assert out["segment"].notna().all() and report["buyers"] == 30
+    assert (out["next_best_product"] == "").all()
