@@ -1,0 +1,57 @@
+"""Known tools' exports: recognise a file from its header set and give each column its role.
+
+Marketers' files come from Shopify, WooCommerce, Etsy, Square, Stripe, HubSpot,
+Mailchimp, Salesforce, Google Contacts or Outlook, whose headers are fixed by the tool.
+Guessing their roles from words and values gets the subtle ones wrong (Shopify's SMS
+consent taken for e-mail, Square's "Instant Profile" for consent, Etsy's buyer username
+missed as the customer key), so a recognised export takes its roles from the tool's own
+profile (:mod:`core.vendors.profiles`) and its money rules from :mod:`core.vendors.orders`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.roles.vocabulary import Role
+from core.vendors.profiles import PROFILES, Profile
+
+__all__ = ["PROFILES", "Profile", "VendorMatch", "recognise"]
+
+VENDOR_CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True)
+class VendorMatch:
+    """A recognised export: its profile and the role of each of the file's columns."""
+
+    profile: Profile
+    roles: dict[str, Role]  # file column -> role, for every column of the file
+
+    @property
+    def sentence(self) -> str:
+        return f"This looks like {self.profile.label}."
+
+
+def _key(header: str) -> str:
+    return " ".join(str(header).replace("\ufeff", "").strip().lower().split())
+
+
+def recognise(columns) -> VendorMatch | None:
+    """The profile whose signature headers are all present and that explains most columns.
+
+    Columns the profile does not know (custom fields, extra tax lines) are ``OTHER``.
+    """
+    by_key = {_key(c): c for c in columns}
+    best: tuple[int, Profile] | None = None
+    for profile in PROFILES:
+        if not all(_key(h) in by_key for h in profile.signature):
+            continue
+        known = sum(_key(h) in by_key for h in profile.headers)
+        if best is None or known > best[0]:
+            best = (known, profile)
+    if best is None:
+        return None
+    profile = best[1]
+    role_of = {_key(h): r for h, r in profile.roles.items()}
+    roles = {c: role_of.get(_key(c), Role.OTHER) for c in columns}
+    return VendorMatch(profile, roles)
