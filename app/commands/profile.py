@@ -10,6 +10,8 @@ from core.errors import LocalReachError
 from core.io import ImportOptions, read_table
 from core.io.read import WORKBOOK_SUFFIXES
 from core.profile import profile_table
+from core.vendors import recognise
+from core.vendors.orders import summarise_orders
 
 NAME = "profile"
 HELP = (
@@ -32,8 +34,26 @@ def run(args) -> int:
         raise LocalReachError(f"{path.name}: --sheet only applies to workbooks; leave it out.")
     df, report = read_table(path, ImportOptions(sheet=args.sheet), ctx=cli_context())
     profile = profile_table(df, report)
-    print(json.dumps(profile, indent=2, ensure_ascii=False) if args.json else render(profile))
+    tool = _tool(df)
+    if args.json:
+        print(json.dumps({**profile, "tool": tool}, indent=2, ensure_ascii=False))
+    else:
+        first, *rest = render(profile).split("\n")
+        print("\n".join([first, *(tool["notes"] if tool else []), *rest]))
     return 0
+
+
+def _tool(df) -> dict | None:
+    """The tool whose export this is, and for an orders export how its lines count."""
+    match = recognise(df.columns)
+    if match is None:
+        return None
+    notes = [match.sentence]
+    if match.profile.orders is not None:
+        notes.extend(summarise_orders(df, match).report())
+    if match.profile.suppression:
+        notes.append("Everyone in it has left the list: a suppression list, not people to mail.")
+    return {"tool": match.profile.tool, "kind": match.profile.kind, "notes": notes}
 
 
 def render(profile: dict) -> str:

@@ -82,7 +82,25 @@ def detect_roles(df: pd.DataFrame) -> dict[str, RoleGuess]:
                 else "No clear role from the header or values"
             )
             guesses[i] = RoleGuess(Role.OTHER, 0.2, why)
-    return {df.columns[i]: guesses[i] for i in range(len(columns))}
+    return _vendor_roles(df, {df.columns[i]: guesses[i] for i in range(len(columns))})
+
+
+def _vendor_roles(df: pd.DataFrame, guesses: dict) -> dict:
+    """A recognised tool export (Shopify, Mailchimp...) gives the roles its profile says for
+    the headers it knows; columns it does not know keep their guess."""
+    from core.vendors import VENDOR_CONFIDENCE, recognise  # core.vendors imports Role
+
+    match = recognise(df.columns)
+    if match is None:
+        return guesses
+    known = {" ".join(h.lower().split()) for h in match.profile.headers}
+    why = f"A column of {match.profile.label}"
+    return {
+        c: RoleGuess(match.roles[c], VENDOR_CONFIDENCE, why)
+        if " ".join(str(c).lower().split()) in known
+        else g
+        for c, g in guesses.items()
+    }
 
 
 def _date_and_id_roles(facts: list[ColumnFacts]) -> None:

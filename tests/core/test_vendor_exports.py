@@ -4,13 +4,16 @@ and spend are counted as the tool means them."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from app.cli import main
 from core.io import read_table
+from core.roles import detect_roles
 from core.roles.vocabulary import Role as R
 from core.vendors import recognise
 from core.vendors.orders import in_cents, not_spend_reason, summarise_orders
@@ -183,3 +186,32 @@ def test_stripe_amounts_in_cents_when_the_header_says_so():
 
 def test_unknown_file_is_not_forced_into_a_tool():
     assert recognise(pd.Index(["Name", "Email", "Phone", "City"])) is None
+
+
+def test_detect_roles_takes_the_tools_roles(tmp_path):
+    """The vendor profile wins over guessing (0.95); a custom column keeps its guess."""
+    df, _ = read_table(VENDORS / "square_customers.csv")
+    df["Lieblingsfarbe"] = "blau"
+    guesses = detect_roles(df)
+    _tool, _kind, roles = EXPECTED["square_customers.csv"]
+    assert {c: g.role for c, g in guesses.items() if c != "Lieblingsfarbe"} == {
+        c: roles.get(c, R.OTHER) for c in df.columns if c != "Lieblingsfarbe"
+    }
+    assert guesses["Instant Profile"].role is R.OTHER  # was taken for consent / a country
+    assert {g.confidence for c, g in guesses.items() if c != "Lieblingsfarbe"} == {0.95}
+    assert guesses["Lieblingsfarbe"].reason != guesses["City"].reason
+
+
+def test_profile_command_names_the_tool_and_counts_orders(capsys):
+    assert main(["profile", str(VENDORS / "woocommerce_orders.csv")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:4] == [
+        "This looks like a WooCommerce orders export (one row per item).",
+        "4 order(s) from 13 line(s) count as spend.",
+        "Set aside as no spend: 1 cancelled (2 line(s)), 1 failed (1 line(s)), "
+        "1 pending (1 line(s)), 1 refunded (1 line(s)).",
+    ]
+    assert main(["profile", str(VENDORS / "hubspot_contacts.csv"), "--json"]) == 0
+    tool = json.loads(capsys.readouterr().out)["tool"]
+    assert tool == {"tool": "hubspot", "kind": "contacts",
+                    "notes": ["This looks like a HubSpot contacts export."]}  # fmt: skip
