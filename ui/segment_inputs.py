@@ -25,3 +25,13 @@ def engine_inputs(doc: Document, default_id: str = "customer_id"
                    if r in SALES_ROLES and c != r and r not in sales.columns}
         sales = sales.rename(columns=renames)
     return id_column, crm, sales
+
+
+def recommendation_sales(doc: Document) -> pd.DataFrame | None:
+    """The sales lines the merge recommends products from, role-named; None when they
+    name no product or customer (a history of dates, quantities and amounts only): such
+    a file still segments people, it just has nothing to recommend."""
+    sales = engine_inputs(doc)[2]
+    if sales is None or not {"customer_id", "product"} <= set(sales.columns):
+        return None
+    return sales

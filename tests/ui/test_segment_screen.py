@@ -45,7 +45,8 @@ def test_waits_for_the_files(qtbot):
     doc, jobs = Document(), JobRunner()
     widget = Screen(doc, jobs)
     qtbot.addWidget(widget)
-    assert widget.waiting_for() == "Import a customer list first."
+    assert widget.waiting_for() == ("Import a customer list and a sales file first (a sales "
+                                    "file alone will do).")
     doc.set_frame("crm", pd.DataFrame({"customer_id": ["1"]}), "Import")
     assert widget.waiting_for() == ("Import a sales file first: groups are based on what "
                                     "people bought.")

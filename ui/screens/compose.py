@@ -223,7 +223,9 @@ class Screen(StepScreen):
         self.commit()
         frame, roles = self.document.frame("crm"), self.document.roles("crm")
         campaign, personas = self.campaign(), self._personas()
-        sales = self.document.frame("sales")
+        from ui.segment_inputs import recommendation_sales
+
+        sales = recommendation_sales(self.document)
         self.run_job(lambda ctx: check(frame, roles, campaign.templates, campaign.config,
                                        personas, sales, ctx),
                      self._show_checks, "Checking every message…")

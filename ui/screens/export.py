@@ -176,10 +176,12 @@ class Screen(StepScreen):
         """The merge as a function of the job context, with the document read right now
         (on the GUI thread), so the worker never touches the document; and the list its
         reveals are audited into (recorded by :meth:`_audit_reveals` on the GUI thread)."""
+        from ui.segment_inputs import recommendation_sales
+
         doc = self.document
         campaign = Campaign.from_state(doc.state("compose"))
         args = (doc.frame("crm"), doc.roles("crm"), campaign.templates, campaign.config,
-                persona_map(doc.state("personas")), doc.frame("sales"))
+                persona_map(doc.state("personas")), recommendation_sales(doc))
         reveals: list[dict] = []
         return lambda ctx: merge(*args, **privacy, audit=reveals.append, ctx=ctx), reveals
 

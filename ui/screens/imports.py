@@ -52,7 +52,7 @@ class Screen(StepScreen):
 
     STEP = "import"
     TITLE = "Import"
-    PROJECT_CACHE = ("pending",)
+    PROJECT_CACHE = ("pending", "_sales_next")
     INTRO = (
         "Bring in your customer list and your sales file. LocalReach only reads them — "
         "your files are never changed, and nothing leaves this computer."
@@ -62,6 +62,7 @@ class Screen(StepScreen):
         super().__init__(document, jobs, parent)
         self.setAcceptDrops(True)
         self.pending: tuple[str, Path] | None = None  # (target, path) previewed, not imported
+        self._sales_next = False  # "Import my files…": ask for the sales file after the list
         self._preview_roles: dict[str, str] = {}
         self.body.addWidget(self._build_welcome(), 1)
         self.workspace = self._build_workspace()
@@ -96,8 +97,9 @@ class Screen(StepScreen):
         self.demo_button.clicked.connect(self.load_demo)
         self.files_button = QPushButton("Import my files…")
         self.files_button.setObjectName("bigChoice")
-        self.files_button.setToolTip("Choose your customer list (CSV or Excel); you can also drop it here")
-        self.files_button.clicked.connect(lambda: self.choose_file("crm"))
+        self.files_button.setToolTip("Choose your customer list, then your sales file (CSV or Excel); "
+                                     "a sales file alone will do too")
+        self.files_button.clicked.connect(self.start_guided)
         row.addStretch(1)
         row.addWidget(self.demo_button)
         row.addWidget(self.files_button)
@@ -147,6 +149,12 @@ class Screen(StepScreen):
         self.summary.setAccessibleName("Import summary")
         top.addWidget(self.summary)
         layout.addLayout(top)
+        self.match_label = QLabel()
+        self.match_label.setObjectName("summaryFigure")
+        self.match_label.setWordWrap(True)
+        self.match_label.setAccessibleName("Sales lines that belong to a customer")
+        self.match_label.setVisible(False)
+        layout.addWidget(self.match_label)
 
         options = QGroupBox("File options")
         form = QFormLayout(options)
@@ -217,17 +225,18 @@ class Screen(StepScreen):
         return next(k for k, b in self.target_buttons.items() if b.isChecked())
 
     def status(self) -> tuple[str, str]:
-        crm = self.document.frame("crm")
-        if crm is None:
-            return NOT_STARTED, ""
-        sales = self.document.frame("sales")
-        figure = f"{self.locale().toString(len(crm))} customer rows"
-        if sales is not None:
-            figure += f" · {self.locale().toString(len(sales))} sales rows"
-        return DONE, figure
+        crm, sales = self.document.frame("crm"), self.document.frame("sales")
+        parts = [f"{self.locale().toString(len(f))} {what} rows"
+                 for f, what in ((crm, "customer"), (sales, "sales")) if f is not None]
+        return (DONE, " · ".join(parts)) if parts else (NOT_STARTED, "")
 
     def refresh(self) -> None:
-        empty = self.document.frame("crm") is None and self.pending is None
+        doc = self.document
+        empty = doc.frame("crm") is None and doc.frame("sales") is None and self.pending is None
+        if self.pending is None and doc.frame(self.target) is None:
+            other = next((t for t in TARGETS if doc.frame(t) is not None), None)
+            if other:  # a sales file alone: show it, not an empty customer list
+                self.target_buttons[other].setChecked(True)
         if empty:
             self._fill_recent()
         self.welcome.setVisible(empty)
@@ -247,8 +256,9 @@ class Screen(StepScreen):
         roles = self.document.roles(self.target)
         self._show_frame(frame, roles)
         name = Path(source.get("path", "")).name
+        origin = f"customers taken from {name}" if source.get("from_sales") else name
         self.summary.setText(
-            f"{name}: {self.locale().toString(len(frame))} rows, {frame.shape[1]} columns"
+            f"{origin}: {self.locale().toString(len(frame))} rows, {frame.shape[1]} columns"
         )
         self.warnings.setText(_warnings_text(source.get("warnings", [])))
         self._fill_roles(roles, editable=True)
@@ -263,13 +273,27 @@ class Screen(StepScreen):
         self.update_view()
 
     # -- choosing and previewing ---------------------------------------------------------
-    def choose_file(self, target: str) -> None:
+    def choose_file(self, target: str, caption: str = "") -> bool:
+        """Ask for the file of ``target`` and preview it; False when the user cancelled."""
         from ui.file_dialogs import remember, start_folder
 
         path = remember(QFileDialog.getOpenFileName(
-            self, f"Choose the {TARGETS[target].lower()}", start_folder(), FILE_FILTER)[0])
+            self, caption or f"Choose the {TARGETS[target].lower()}", start_folder(), FILE_FILTER)[0])
         if path:
             self.preview_file(target, Path(path))
+        return bool(path)
+
+    def start_guided(self) -> None:
+        """The customer list, then the sales file; Cancel on the first asks for sales alone."""
+        if self.choose_file("crm", "1 of 2: your customer list (Cancel if you only have a sales file)"):
+            self._sales_next = True
+        else:
+            self.choose_file("sales", "Your sales file")
+
+    def _ask_for_sales(self) -> None:
+        self._sales_next = False
+        if self.document.frame("sales") is None:
+            self.choose_file("sales", "2 of 2: your sales file (Cancel to go on without one)")
 
     def preview_file(self, target: str, path: Path) -> None:
         """Show the first rows of ``path`` with the automatic options."""
@@ -365,6 +389,9 @@ class Screen(StepScreen):
         doc.set_source(target, frame, report_dict, roles, f"Import {TARGETS[target].lower()}")
         doc.audit("import", {"target": target, "options": asdict(options)}, 0, len(frame), None, frame)
         self.show_target(target)
+        self.check_sales_match()
+        if target == "crm" and self._sales_next:
+            self._ask_for_sales()
 
     def load_demo(self) -> None:
         """Import the shipped demo customer list and sales in one go."""
@@ -389,8 +416,30 @@ class Screen(StepScreen):
                 doc.audit("import", {"target": target, "demo": True}, 0, len(frame), None, frame)
             self.pending = None
             self.show_target("crm")
+            self.check_sales_match()
 
         self.run_job(work, done, "Loading the demo shop…")
+
+    # -- do the files fit together? -------------------------------------------------------
+    def check_sales_match(self) -> None:
+        """Say at once how many sales lines belong to a customer, and what to do if few do."""
+        from app.sales_match import match_text
+
+        doc = self.document
+        crm, sales = doc.frame("crm"), doc.frame("sales")
+        if crm is None or sales is None or (doc.source("crm") or {}).get("from_sales"):
+            self.match_label.setVisible(False)
+            return
+        args = (crm, sales, doc.roles("crm"), doc.roles("sales"))
+        self.match_label.setText("Checking which sales lines belong to a customer…")
+        self.match_label.setVisible(True)
+        self.run_job(lambda ctx: match_text(*args, ctx), self.match_label.setText,
+                     "Linking sales lines to customers…")
+
+    def reset(self) -> None:
+        super().reset()
+        self.match_label.clear()
+        self.match_label.setVisible(False)
 
     # -- roles -----------------------------------------------------------------------------
     def current_roles(self) -> dict[str, str]:

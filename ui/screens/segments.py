@@ -209,10 +209,16 @@ class Screen(StepScreen):
 
     # -- the document -------------------------------------------------------------------
     def waiting_for(self) -> str | None:
-        if self.document.frame("crm") is None:
-            return "Import a customer list first."
-        if self.document.frame("sales") is None:
+        from app.sales_customers import customer_key
+
+        crm, sales = self.document.frame("crm"), self.document.frame("sales")
+        if sales is None:
+            if crm is None:
+                return "Import a customer list and a sales file first (a sales file alone will do)."
             return "Import a sales file first: groups are based on what people bought."
+        if crm is None and customer_key(self.document.roles("sales")) is None:
+            return ("The sales file has no column marked as customer ID or e-mail, so its lines "
+                    "cannot be told apart by customer: mark one on the Import screen.")
         return None
 
     def config(self) -> SegmentConfig:
@@ -236,6 +242,8 @@ class Screen(StepScreen):
     def _offer_features(self) -> None:
         """Behaviour features plus the customer-list columns that can describe people."""
         crm = self.document.frame("crm")
+        if crm is None:  # a sales file alone: behaviour features only
+            crm = pd.DataFrame()
         behaviour = [k for k in FEATURE_LABELS if k != "age" or "date_of_birth" in crm.columns]
         offered = behaviour + crm_feature_columns(crm, self.document.roles("crm"))
         if offered == self._offered:
@@ -333,10 +341,21 @@ class Screen(StepScreen):
         if not self.config().features and self.config().method != "rfm":
             self.summary.setText("Tick at least one thing to base the groups on.")
             return
+        if self.document.frame("crm") is None:
+            self._customers_from_sales()
         id_column, crm, sales = engine_inputs(self.document, self.config().id_column)
         cfg = replace(self.config(), id_column=id_column)
         self.run_job(lambda ctx: segment_customers(crm, sales, cfg, ctx),
                      lambda result: self._apply(cfg, crm, result), "Finding customer groups…")
+
+    def _customers_from_sales(self) -> None:
+        """No customer list: the people are the ones the sales lines name (one undo step)."""
+        from app.sales_customers import customers_from_sales
+
+        doc = self.document
+        frame, roles = customers_from_sales(doc.frame("sales"), doc.roles("sales"))
+        source = {**(doc.source("sales") or {}), "from_sales": True}
+        doc.set_source("crm", frame, source, roles, "Take the customers from the sales file")
 
     def _apply(self, cfg: SegmentConfig, crm: pd.DataFrame, result) -> None:
         out, report = result
