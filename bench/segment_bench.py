@@ -24,7 +24,7 @@ from core.segment.features import (
     build_features,
     model_matrix,
 )
-from core.segment.recommend import next_best_product
+from core.segment.recommend import recommend_products
 from core.segment.threads import limited_threads
 from core.segment.value import predict_value
 
@@ -86,7 +86,7 @@ def main() -> None:
     choice = stage("k choice, k=2..10", n, lambda: clustering.choose_k(x, "kmeans"))
     print(f"  proposed k = {choice.proposed}: {choice.reason}")
     stage("BG/NBD + Gamma-Gamma", n, lambda: predict_value(table))
-    stage("next best product", args.lines, lambda: next_best_product(feats.sales, table.index))
+    stage("next products", args.lines, lambda: recommend_products(feats.sales, table.index))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 For each customer, products are scored by how often they were bought by the same people
 as the customer's own products (co-purchase, cosine-normalised so best-sellers do not
-drown everything), with popularity inside the customer's segment as the tie-break and
+drown everything: core.segment.recommend's sparse item-item similarity), with popularity inside the customer's segment as the tie-break and
 the fallback for customers with no history. Products already bought are never offered.
 """
 
@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import sparse
 
 from core.jobs import JobContext, ensure_context
+from core.segment.recommend import item_similarity
 
 CHUNK = 5_000
 
@@ -52,17 +53,14 @@ def recommend(
         shape=(len(customers), len(products)),
     )
     popularity = np.asarray(bought.sum(axis=0)).ravel()
-    co = (bought.T @ bought).toarray()
-    np.fill_diagonal(co, 0.0)
-    norm = np.sqrt(np.maximum(popularity, 1.0))
-    co = co / norm[:, None] / norm[None, :]
+    co = item_similarity(bought)
     prior = _segment_popularity(bought, customers, segments, popularity)
     out: dict[str, list[str]] = {}
     k = min(config.count, len(products))
     for start in range(0, len(customers), CHUNK):
         ctx.progress(start, len(customers), "Choosing products to recommend")
         rows = bought[start:start + CHUNK]
-        scores = rows @ co + prior[start:start + CHUNK] * 1e-3
+        scores = (rows @ co).toarray() + prior[start:start + CHUNK] * 1e-3
         scores[rows.toarray() > 0] = -np.inf
         top = np.argsort(-scores, axis=1, kind="stable")[:, :k]
         for i, idx in enumerate(top):

@@ -24,7 +24,7 @@ from core.segment.features import (
     parse_day,
 )
 from core.segment.holdout import holdout_check
-from core.segment.recommend import next_best_product
+from core.segment.recommend import recommend_products
 from core.segment.value import BgNbd, calibration_inputs, predict_value
 
 METHODS = ("rfm", "kmeans", "gmm", "hierarchical")
@@ -44,7 +44,9 @@ OUTPUT_COLUMNS = {
     "p_active": "chance the person is still an active customer, 0-1 (model estimate)",
     "lifetime_value": "expected spend over the next 12 months (model estimate)",
     "churn_risk": "1 - p_active (model estimate)",
-    "next_best_product": "a product people like them bought that they have not",
+    "next_products": "up to 3 products people with their purchases also bought and they have "
+                     "not (the most popular ones for people with no history), '; '-separated",
+    "next_best_product": "the first of next_products",
 }
 DECIMALS = {"monetary": 2, "avg_order_value": 2, "expected_orders_90d": 2, "p_active": 3,
             "lifetime_value": 2, "churn_risk": 3}
@@ -141,7 +143,7 @@ def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Seg
     report["value_model"] = params
     if config.check_until:
         report["holdout"] = _holdout(table.loc[buyers], feats, config.check_until, params)
-    table["next_best_product"] = next_best_product(feats.sales, table.index)
+    table = table.join(recommend_products(feats.sales, table.index))
     sizes = table["segment"].value_counts()
     report["sizes"] = pd.DataFrame({"segment": sizes.index.astype(str),
                                     "people": sizes.to_numpy().astype(int),
