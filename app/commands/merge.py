@@ -22,8 +22,9 @@ from core.compose.outputs import FORMATS, write
 from core.compose.template import load_template
 from core.errors import LocalReachError
 from core.io import read_table
-from core.privacy.consent import load_suppression
+from core.privacy.consent import ConsentSettings, ConsentUnclear, NoConsentInfo, load_suppression
 from core.privacy.vault import Vault
+from core.roles.consent import OPT_IN, OPT_OUT
 
 NAME = "merge"
 HELP = "Write one personalised message per contactable person (e-mails, letters or a table)."
@@ -49,6 +50,15 @@ def add_arguments(parser) -> None:
                         "details come back for contactable people only")
     parser.add_argument("--key-file", help=f"passphrase-protected key file of the vault "
                         f"(passphrase in {PASSPHRASE_ENV})")
+    parser.add_argument("--email-column", help="the column that holds e-mail addresses "
+                        "(default: the one whose role is e-mail)")
+    parser.add_argument("--consent", action="append", default=[], metavar="COLUMN=MEANING",
+                        help="what a consent column means: 'COLUMN=opt-in' (yes = may contact) or "
+                             "'COLUMN=opt-out' (yes = do not contact); 'none=allow' records that "
+                             "you have a legal basis to write to a list without any consent column")
+    parser.add_argument("--letters", action="store_true", help="letters by post: choose people "
+                        "by a complete postal address (always so for docx)")
+    parser.add_argument("--shop", default="", help="letters: the sender's name, above the address")
 
 
 def open_vault(path: str, key_file: str | None) -> tuple[Vault, bytes]:
@@ -66,6 +76,22 @@ def detected_roles(frame) -> dict[str, str]:
     if detect is None:
         return {}
     return {c: str(getattr(g, "role", g)) for c, g in detect(frame).items()}
+
+
+def consent_settings(given: list[str]) -> ConsentSettings:
+    """``--consent COLUMN=opt-in|opt-out`` and ``--consent none=allow`` as settings."""
+    settings = ConsentSettings()
+    for item in given:
+        column, sep, meaning = item.rpartition("=")
+        meaning = meaning.strip().lower()
+        if column.strip().lower() == "none" and meaning == "allow":
+            settings.without_consent = True
+        elif sep and column and meaning in (OPT_IN, OPT_OUT):
+            settings.polarity[column] = meaning
+        else:
+            raise LocalReachError(f"--consent '{item}': write COLUMN=opt-in, COLUMN=opt-out or "
+                                  "none=allow.")
+    return settings
 
 
 def run(args) -> int:
@@ -93,10 +119,25 @@ def run(args) -> int:
     if len(templates) > 1:
         ab = {"variants": list(templates), "holdout": args.holdout, "seed": args.seed,
               "stratify_by": "segment"}
-    config = MergeConfig(locale=args.locale, sender=args.sender, ab=ab)
+    config = MergeConfig(locale=args.locale, sender=args.sender, ab=ab,
+                         consent=consent_settings(args.consent).to_dict(),
+                         email_column=args.email_column or "",
+                         letters=args.letters or args.format == "docx",
+                         region=getattr(args, "region", "") or "", shop=args.shop)
     ctx = cli_context()
-    result = merge(frame, detected_roles(frame), templates, config, personas=personas,
-                   sales=sales, vault=vault, audit=reveals.append, suppressed=suppressed, ctx=ctx)
+    try:
+        result = merge(frame, detected_roles(frame), templates, config, personas=personas,
+                       sales=sales, vault=vault, audit=reveals.append, suppressed=suppressed,
+                       ctx=ctx)
+    except ConsentUnclear as exc:
+        raise LocalReachError(f"{exc} Say which with --consent '{exc.column}=opt-in' or "
+                              f"--consent '{exc.column}=opt-out'.") from None
+    except NoConsentInfo as exc:
+        raise LocalReachError(f"{exc} To record it, add --consent none=allow.") from None
+    if not result.messages:
+        reasons = "; ".join(f"{n:,} {why}" for why, n in result.summary()["reasons"].items())
+        raise LocalReachError(f"Nobody in {Path(args.data).name} may be written to "
+                              f"({reasons or 'the table is empty'}); nothing was written.")
     names = write(result, args.output, args.format, args.one_file_each, ctx)
     summary = result.summary()
     print(f"Wrote {plural(summary['written'], 'message')} as .{args.format} to {args.output} "

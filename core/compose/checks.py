@@ -73,8 +73,12 @@ def check(
                                tuple(rows.index)))
     items += _personal_data(result, roles, templates)
     n = len(result.messages)
-    items.append(CheckItem(INFO, f"{plural(n, 'message')} will be written.",
-                           tuple(m.row for m in result.messages)))
+    if n:
+        items.append(CheckItem(INFO, f"{plural(n, 'message')} will be written.",
+                               tuple(m.row for m in result.messages)))
+    else:
+        items.insert(0, CheckItem(PROBLEM, "No message will be written: nobody in the list may be "
+                                           "contacted with a usable address."))
     if config.ab:
         counts = pd.Series([m.variant for m in result.messages]).value_counts().sort_index()
         held = int((reasons == "hold-out group (not sent, kept for comparison)").sum())

@@ -13,15 +13,19 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from core.compose import abtest
-from core.compose.audience import email_column, select
+from core.compose.audience import select, tokens_in
 from core.compose.recommend import RecommendConfig, recommend
 from core.compose.rules import RuleBlock, apply_blocks
 from core.compose.template import Compiled, EmptyValue, Rendered, RenderError, Template, field_name
+from core.errors import LocalReachError
 from core.jobs import JobContext, ensure_context
+from core.privacy.consent import ConsentSettings
 
 HOLDOUT = "hold-out group (not sent, kept for comparison)"
 PERSONA_FIELDS = ("persona", "persona_tone", "persona_offer", "persona_description")
 EXTRA_FIELDS = ("segment", "recommendations", "variant", *PERSONA_FIELDS)
+ADDRESS_ROLES = ("first_name", "last_name", "full_name", "company", "street", "postcode", "city",
+                 "country")
 
 
 @dataclass(frozen=True)
@@ -34,13 +38,26 @@ class MergeConfig:
     recommendations: int = 3
     segment_column: str = "segment"
     ab: dict | None = None  # asdict(abtest.ABConfig) when testing variants
+    consent: dict | None = None  # ConsentSettings.to_dict(): what the user confirmed
+    email_column: str = ""  # the user's choice; else the e-mail role
+    letters: bool = False  # by post: recipients need a complete postal address
+    region: str = ""  # the sender's country: letters abroad get a country line
+    shop: str = ""  # the sender's name, for letters and their document properties
+    sender_address: tuple[str, ...] = ()  # the sender block of letters, line by line
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "blocks": [dict(b) for b in self.blocks]}
+        return {**asdict(self), "blocks": [dict(b) for b in self.blocks],
+                "sender_address": list(self.sender_address)}
 
     @classmethod
     def from_dict(cls, d: dict) -> MergeConfig:
-        return cls(**{**d, "blocks": tuple(d.get("blocks", ()))})
+        return cls(**{**d, "blocks": tuple(d.get("blocks", ())),
+                      "sender_address": tuple(d.get("sender_address", ()))})
+
+    def consent_settings(self) -> ConsentSettings:
+        settings = ConsentSettings.from_dict(self.consent)
+        settings.channel = "post" if self.letters else "email"
+        return settings
 
 
 @dataclass
@@ -51,6 +68,7 @@ class Message:
     text: str
     html: str = ""
     variant: str = ""
+    address: tuple[str, ...] = ()  # the postal address block, for letters
 
 
 @dataclass
@@ -61,8 +79,12 @@ class MergeResult:
     email_column: str
     sender: str = ""
     assignment: pd.DataFrame | None = None
+    person: pd.Series | None = None  # every input row's person (same value = same person)
+    config: MergeConfig | None = None
+    left_out_keys: pd.DataFrame | None = None  # id column and cluster of each row left out
 
     def summary(self) -> dict:
+        """Messages written and people (not records) left out, by reason."""
         reasons = {str(k): int(v) for k, v in self.left_out.value_counts().items()}
         return {"written": len(self.messages), "left_out": int(len(self.left_out)),
                 "reasons": reasons}
@@ -135,25 +157,30 @@ def merge(
     (one entry with any name when there is no A/B test). Raises TemplateError before any
     rendering when a template is unsafe or names unknown fields."""
     ctx = ensure_context(ctx)
-    recipients, left_out = select(frame, roles, vault=vault, audit=audit, suppressed=suppressed)
+    recipients, left_out, person = select(
+        frame, roles, vault=vault, audit=audit, suppressed=suppressed,
+        consent=config.consent_settings(), email=config.email_column or None,
+        letters=config.letters, needed=_needed_columns(frame, roles, templates, config))
     products = None
     if sales is not None and config.recommendations > 0:
         products = _recommendations(sales, recipients, roles, config, ctx)
-    merger = Merger(frame, roles, templates, config, personas, products)
+    merger = Merger(recipients if len(recipients) else frame, roles, templates, config, personas,
+                    products)
     assignment = None
     variants = pd.Series(next(iter(templates)), index=recipients.index, dtype=object)
     if config.ab:
         ab = abtest.ABConfig.from_dict(config.ab)
         ab = abtest.ABConfig(tuple(templates), ab.holdout, ab.seed, ab.stratify_by)
         variants = abtest.assign(recipients, ab)
-        column = email_column(recipients, roles)
+        column = _address_column(recipients, roles, config)
         assignment = pd.DataFrame({"email": recipients[column], "variant": variants})
         if ab.stratify_by in recipients.columns:
             assignment[ab.stratify_by] = recipients[ab.stratify_by]
         held = variants[variants == abtest.CONTROL].index
         left_out = pd.concat([left_out, pd.Series(HOLDOUT, index=held, dtype=object)])
         recipients = recipients.drop(index=held)
-    column = email_column(recipients, roles)
+    column = _address_column(recipients, roles, config)
+    address = _addresses(recipients, roles, config)
     messages: list[Message] = []
     failed: dict[object, str] = {}
     total = len(recipients)
@@ -168,8 +195,11 @@ def merge(
         except RenderError as exc:
             failed[label] = f"message could not be written: {exc}"
             continue
-        messages.append(Message(label, row[column], out.subject, out.text, out.html,
-                                variant if config.ab else ""))
+        if tokens_in(out.subject) or tokens_in(out.text):
+            raise LocalReachError("A pseudonym would reach a message: a field the template uses "
+                                  "has no real value in the vault; nothing was written.")
+        messages.append(Message(label, row.get(column, ""), out.subject, out.text, out.html,
+                                variant if config.ab else "", address.get(label, ())))
     ctx.progress(total, total, "Writing the messages")
     if failed:
         left_out = pd.concat([left_out, pd.Series(failed, dtype=object)])
@@ -177,7 +207,54 @@ def merge(
     if products is not None:
         kept = kept.assign(recommendations=[
             "; ".join(products.get(str(k), [])) for k in _ids(kept, roles)])
-    return MergeResult(messages, kept, left_out.sort_index(), column, sender, assignment)
+    left_out = left_out.sort_index()
+    return MergeResult(messages, kept, left_out, column, sender, assignment, person, config,
+                       _keys(frame, roles, left_out.index))
+
+
+def _keys(frame: pd.DataFrame, roles: dict[str, str], labels) -> pd.DataFrame:
+    """The id column's value and the person's cluster for rows left out: what the user
+    needs to find them in their own file (no personal data)."""
+    keys = pd.DataFrame(index=labels)
+    column = id_column(frame, roles)
+    present = [label for label in labels if label in frame.index]
+    if column:
+        keys["id"] = frame.loc[present, column].astype(str)
+    if "cluster_id" in frame.columns:
+        keys["cluster_id"] = frame.loc[present, "cluster_id"].astype(str)
+    return keys.fillna("")
+
+
+def _address_column(recipients, roles, config) -> str:
+    from core.compose.audience import email_column
+
+    if config.letters:
+        return next((c for c, r in roles.items() if r == "postcode" and c in recipients), "")
+    return email_column(recipients, roles, config.email_column or None)
+
+
+def _addresses(recipients, roles, config) -> dict:
+    if not config.letters:
+        return {}
+    from core.compose.postal import address_blocks
+
+    return address_blocks(recipients, roles, config.region)
+
+
+def _fields_used(templates: dict[str, Template]) -> set[str]:
+    from core.compose.template import fields_used
+
+    return {f for t in templates.values() for part in t.parts().values() for f in fields_used(part)}
+
+
+def _needed_columns(frame, roles, templates, config) -> set[str]:
+    """Columns a message shows: the templates' fields, and the address for letters."""
+    columns = field_map(frame, roles)
+    needed = {columns[f] for f in _fields_used(templates) if f in columns}
+    if config.letters:
+        needed |= {c for c, r in roles.items() if r in ADDRESS_ROLES}
+    return needed
+
 
 
 def id_column(frame: pd.DataFrame, roles: dict[str, str]) -> str | None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core.roles.vocabulary import is_flag_column
+
 PII_KINDS = ("email", "phone", "name", "street", "postcode", "date_of_birth",
              "national_id", "iban", "card", "ip")
 SAMPLE = 500
@@ -135,4 +137,6 @@ def detect_column(name: str, values: pd.Series) -> PiiGuess:
 def detect_pii(df: pd.DataFrame) -> dict[str, PiiGuess]:
     """One guess per column, in column order, from the first rows (fast on big tables)."""
     head = df.head(SAMPLE * 10)
-    return {str(col): detect_column(str(col), head[col]) for col in df.columns}
+    flag = PiiGuess(None, 0.0, "a flag the cleaning step added, not personal data")
+    return {str(col): flag if is_flag_column(col, df.columns) else detect_column(str(col), head[col])
+            for col in df.columns}

@@ -20,6 +20,7 @@ import phonenumbers
 from core.errors import ColumnError, LocalReachError
 from core.jobs import JobContext, ensure_context
 from core.privacy.detect import PiiGuess
+from core.privacy.originals import RECORD_COLUMN, seal
 from core.privacy.tokens import PhoneNormalizer, fingerprint, tokenize_values
 from core.privacy.vault import Vault
 from core.quality.places import row_countries
@@ -200,5 +201,8 @@ def pseudonymize(
             entry["unparsed"] = filled - int((result != "").sum())
             out[column] = result
         report["columns"][column] = entry
+    altered = [c for c, p in steps if p.action in ("mask", "generalise")]
+    if altered:  # letters need the real postcode back, not its generalised form
+        out[RECORD_COLUMN] = seal(df, altered, key, new_vault)
     ctx.progress(len(steps) * 100, len(steps) * 100, "Done")
     return out, new_vault, report

@@ -16,14 +16,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core.roles.consent import OPT_OUT, consent_meaning
 from core.roles.headers import header_scores, is_generic, normalise
 from core.roles.values import ColumnFacts, column_facts
-from core.roles.vocabulary import ROLE_LABELS, Role
+from core.roles.vocabulary import ROLE_LABELS, Role, is_flag_column
 
 __all__ = ["ROLE_LABELS", "Role", "RoleGuess", "detect_roles"]
 
-# Roles that may sit on several columns (a mobile and a landline); all others: one column.
-MULTI_ROLES = {Role.PHONE, Role.OTHER}
+# Roles that may sit on several columns (a mobile and a landline; e-mail and post opt-outs).
+MULTI_ROLES = {Role.PHONE, Role.CONSENT, Role.OPT_OUT, Role.OTHER}
 MIN_SCORE = 0.3
 # Roles whose values can be checked: a header claiming them is doubted when values disagree.
 _CHECKS = {
@@ -63,6 +64,9 @@ def detect_roles(df: pd.DataFrame) -> dict[str, RoleGuess]:
     _date_and_id_roles(facts)
     candidates: list[tuple[float, int, Role, str]] = []
     for i, (name, f) in enumerate(zip(columns, facts, strict=True)):
+        if is_flag_column(name, columns):
+            candidates.append((0.99, -i, Role.OTHER, "A flag the cleaning step added"))
+            continue
         for role, (score, why) in _combine(name, f).items():
             candidates.append((score, -i, role, why))
     candidates = _table_rules(columns, candidates)
@@ -82,7 +86,21 @@ def detect_roles(df: pd.DataFrame) -> dict[str, RoleGuess]:
                 else "No clear role from the header or values"
             )
             guesses[i] = RoleGuess(Role.OTHER, 0.2, why)
+    for i, guess in guesses.items():
+        if guess.role in (Role.CONSENT, Role.OPT_OUT, Role.OTHER):
+            guesses[i] = _consent_role(columns[i], df.iloc[:, i], guess)
     return _vendor_roles(df, {df.columns[i]: guesses[i] for i in range(len(columns))})
+
+
+def _consent_role(header: str, values: pd.Series, guess: RoleGuess) -> RoleGuess:
+    """Consent or opt-out as :func:`core.roles.consent.consent_meaning` reads the column:
+    the one place that decides which way a consent column goes."""
+    meaning = consent_meaning(header, values)
+    if meaning is None or (guess.role is Role.OTHER and meaning.source != "values"):
+        return guess  # an unclaimed column becomes consent only by its status words
+    role = Role.OPT_OUT if meaning.polarity == OPT_OUT else Role.CONSENT
+    confidence = max(guess.confidence, 0.8) if meaning.sure else min(guess.confidence, 0.5)
+    return RoleGuess(role, confidence, meaning.reason[0].upper() + meaning.reason[1:])
 
 
 def _vendor_roles(df: pd.DataFrame, guesses: dict) -> dict:

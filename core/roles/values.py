@@ -25,6 +25,7 @@ _POSTCODE = r"\d{4,5}|[A-Za-z]{1,2}\d[A-Za-z\d]?\s?\d[A-Za-z]{2}|\d{4}\s?[A-Za-z
 _ISO_DATE = r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?"
 _EU_DATE = r"(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})(?:,? \d{1,2}:\d{2}(?::\d{2})?)?"
 _COMPACT_DATE = r"((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])"
+_TOKEN = r"{kind}_v\d+_[0-9a-f]{{32}}"
 _MONEY_MARKS = re.compile(r"(?i)eur|usd|gbp|chf|€|\$|£|\s|\u00a0|'")
 _ID = r"[A-Za-z]{0,5}[-_/#]?\d{2,}[A-Za-z0-9_/-]*|[0-9a-fA-F]{8}-[0-9a-fA-F-]{27}"
 _STREET = re.compile(
@@ -188,9 +189,10 @@ def column_facts(values: pd.Series) -> ColumnFacts:
     names = _word_list("first_names.txt")
     first_hit = tokens.map(lambda t: t[0].casefold() in names)
     any_hit = tokens.map(lambda t: t[0].casefold() in names or t[-1].casefold() in names)
-    masks = {
-        "email": s.str.fullmatch(_EMAIL),
-        "phone": s.str.fullmatch(_PHONE) & digits.between(7, 15) & ~is_date,
+    masks = {  # a pseudonym (email_v1_...) still says what it stands for
+        "email": s.str.fullmatch(_EMAIL) | s.str.fullmatch(_TOKEN.format(kind="email")),
+        "phone": (s.str.fullmatch(_PHONE) & digits.between(7, 15) & ~is_date)
+        | s.str.fullmatch(_TOKEN.format(kind="phone")),
         "postcode": s.str.fullmatch(_POSTCODE),
         "date": is_date,
         "number": numbers.notna(),
@@ -230,6 +232,9 @@ def _value_scores(f: ColumnFacts, numbers: pd.Series) -> dict[Role, tuple[float,
             sc[role] = (score, why)
 
     sh = f.share
+    if sh("bool") >= 0.9 and f.distinct <= 4:  # a yes/no flag (email_invalid) is no contact field
+        put(Role.CONSENT, 0.55, "values are yes/no flags")
+        return sc
     put(
         Role.EMAIL,
         _scaled(sh("email"), 0.3, 0.35, 0.95),
@@ -248,8 +253,6 @@ def _value_scores(f: ColumnFacts, numbers: pd.Series) -> dict[Role, tuple[float,
         )
     if sh("gender") >= 0.9 and f.distinct <= 6:
         put(Role.GENDER, 0.8, "values are genders or salutations")
-    elif sh("bool") >= 0.9 and f.distinct <= 4:
-        put(Role.CONSENT, 0.55, "values are yes/no flags")
     if sh("currency") >= 0.9:
         put(Role.CURRENCY, 0.85, "values are currency codes")
     if sh("country") >= 0.8 and f.distinct <= 60:

@@ -61,3 +61,14 @@ ROLE_LABELS = {
     Role.OPT_OUT: "an opt-out",
     Role.OTHER: "none of the roles",
 }
+
+# Suffixes of the flag columns the cleaning step adds beside a column ("email_invalid").
+FLAG_SUFFIXES = ("_invalid", "_missing")
+
+
+def is_flag_column(name: object, columns) -> bool:
+    """True for a flag column made by cleaning: another column's name plus a flag suffix.
+    Such a column is never an e-mail, a consent answer or personal data to tokenise."""
+    text = str(name)
+    names = {str(c) for c in columns}
+    return any(text.endswith(s) and text[: -len(s)] in names for s in FLAG_SUFFIXES)

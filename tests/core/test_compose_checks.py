@@ -13,9 +13,10 @@ def _frame() -> pd.DataFrame:
     return pd.DataFrame({
         "email": ["a@x.org", "b@x.org", "c@x.org", "bad"],
         "first_name": ["A", "", "C", "D"],
-        "last_name": ["x", "y", "name_v1_0123456789abcdef0123456789abcdef", "z"],
+        "last_name": ["x", "y", "w", "z"],
         "date_of_birth": ["1990-01-01"] * 4,
         "segment": ["s1", "s2", "s1", "s2"],
+        "newsletter": ["yes"] * 4,
     })
 
 
@@ -26,12 +27,30 @@ def test_check_lists_problems_with_rows():
                            "no default. Add a default or fill the field.", (1,)),
         CheckItem(WARNING, "The subject line shows date_of_birth: subject lines appear on lock "
                            "screens and in shared inboxes; move it into the body."),
-        CheckItem(PROBLEM, "Pseudonymised codes instead of real values in 1 message; reveal "
-                           "them from the vault or take the field out.", (2,)),
         CheckItem(INFO, "2 messages will be written.", (0, 2)),
         CheckItem(INFO, "People per persona: Bargain hunters: 2."),
         CheckItem(INFO, "1 person left out: no valid e-mail address.", (3,)),
     ]
+
+
+def test_a_field_holding_pseudonyms_is_one_problem_and_no_messages():
+    frame = _frame()
+    frame.loc[2, "last_name"] = "name_v1_0123456789abcdef0123456789abcdef"
+    tpl = parse_template("Subject: Hi\n\nDear {{ first_name | default('you') }} {{ last_name }}\n")
+    assert check(frame, ROLES, {"main": tpl}) == [
+        CheckItem(PROBLEM, "The column 'last_name' holds pseudonyms, not real values: give the "
+                           "vault so that real details come back, or take the field out of the "
+                           "template; nothing was written."),
+    ]
+
+
+def test_nobody_to_write_to_is_a_problem_never_a_tick():
+    frame = _frame().assign(newsletter="no")
+    tpl = parse_template("Subject: Hi\n\nDear {{ first_name | default('you') }}\n")
+    items = check(frame, ROLES, {"main": tpl})
+    assert items[0] == CheckItem(PROBLEM, "No message will be written: nobody in the list may be "
+                                          "contacted with a usable address.")
+    assert CheckItem(INFO, "4 people left out: said no to being contacted.", (0, 1, 2, 3)) in items
 
 
 def test_check_stops_at_template_problems():

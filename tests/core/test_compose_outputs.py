@@ -55,7 +55,7 @@ def test_eml_parse_back_without_injected_headers(tmp_path):
     assert left.to_dict("list") == {
         "row": ["2", "5", "6"],
         "reason": ["message could not be written: the subject would contain a line break",
-                   "no recorded consent", "asked not to be contacted"]}
+                   "said no to being contacted", "asked not to be contacted"]}
 
 
 def test_mbox_opens_with_mailbox(tmp_path):

@@ -53,7 +53,7 @@ def test_exact_text_per_segment_with_defaults():
                            "Your last order: €7.00 on 1 January 2024.\n"),
     }
     assert result.sender == "shop@example.org"
-    assert result.left_out.to_dict() == {3: "no recorded consent"}
+    assert result.left_out.to_dict() == {3: "said no to being contacted"}
 
 
 def test_locale_changes_money_and_dates():
@@ -69,6 +69,7 @@ def test_rule_table_branches_exact():
     ), otherwise="See what is new.")
     tpl = parse_template("Subject: News\n\nHi {{ first_name | default('there') }}. {{ offer }}\n")
     frame = pd.DataFrame({"email": ["a@x.org", "b@x.org", "c@x.org"], "First Name": ["A", "", "C"],
+                          "consent": ["yes"] * 3,
                           "segment": ["s1", "s2", "s2"], "churn_risk": ["0.2", "0.9", "0.1"]})
     personas = {"s1": {"name": "Bargain hunters"}, "s2": {"name": "Loyal"}}
     result = merge(frame, ROLES, {"main": tpl}, MergeConfig(blocks=(block.to_dict(),)), personas)
@@ -129,7 +130,8 @@ def test_time_limit_stops_endless_loop(monkeypatch):
 def test_html_template_escapes_values_and_text_part_keeps_them_literal(tmp_path):
     path = tmp_path / "t.html"
     path.write_text("Subject: Hi {{ first_name }}\n\n<p>Hello {{ first_name }}</p>\n", "utf-8")
-    frame = pd.DataFrame({"email": ["a@x.org"], "First Name": ["<script>alert(1)</script>"]})
+    frame = pd.DataFrame({"email": ["a@x.org"], "First Name": ["<script>alert(1)</script>"],
+                          "consent": ["yes"]})
     message = merge(frame, ROLES, {"main": load_template(path)}).messages[0]
     assert message.html == "<p>Hello &lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
     assert message.text == "Hello <script>alert(1)</script>\n"
@@ -144,7 +146,8 @@ def test_template_needs_subject_line():
 
 def test_line_break_in_subject_value_is_refused():
     tpl = parse_template("Subject: Hi {{ first_name }}\n\nBody\n")
-    frame = pd.DataFrame({"email": ["a@x.org"], "First Name": ["Ann\r\nBcc: evil@x.org"]})
+    frame = pd.DataFrame({"email": ["a@x.org"], "First Name": ["Ann\r\nBcc: evil@x.org"],
+                          "consent": ["yes"]})
     result = merge(frame, ROLES, {"main": tpl})
     assert result.messages == []
     assert result.left_out[0] == ("message could not be written: the subject would contain a "

@@ -44,7 +44,7 @@ def assert_only_contactable_and_no_tokens(out_dir) -> pd.DataFrame:
             assert not TOKEN.search(raw), path.name
             assert b"cyra" not in raw.lower(), path.name
     left = pd.read_csv(out_dir / "left_out.csv", dtype=str)
-    assert left.to_dict("records") == [{"row": "4", "reason": "no recorded consent"}]
+    assert left.to_dict("records") == [{"row": "4", "id": "c3", "reason": "said no to being contacted"}]
     return table
 
 
@@ -70,9 +70,12 @@ def test_cli_merge_reveals_real_addresses_for_contactable_people_only(headless, 
     capsys.readouterr()
     merge = ["merge", str(tmp / "pseudo.csv"), "--template", str(tmp / "t.txt"), "--format", "csv"]
 
-    # Without the vault the pseudonymised people cannot be written to.
-    assert cli.main([*merge, "-o", str(tmp / "locked")]) == 0
-    assert "3 e-mail address is still pseudonymised" in capsys.readouterr().out
+    # Without the vault a field the template uses holds only pseudonyms: one line, nothing written.
+    assert cli.main([*merge, "-o", str(tmp / "locked")]) == 2
+    assert capsys.readouterr().err == (
+        "localreach merge: The column 'first_name' holds pseudonyms, not real values: give the vault "
+        "so that real details come back, or take the field out of the template; nothing was written.\n")
+    assert not (tmp / "locked").exists() and not list(tmp.glob(".locked*"))
 
     assert cli.main([*merge, "-o", str(tmp / "out"), "--vault", str(tmp / "v.json"),
                      "--key-file", str(tmp / "k.lrkey")]) == 0

@@ -153,4 +153,4 @@ def test_pseudonymising_opens_no_socket(env, monkeypatch):
     entries = []
     emails = reveal(Vault.load(key, tmp / "v.json"), out["email"][allowed.mask], purpose="export", audit=entries.append)
     assert emails.tolist() == ["Anna.Berg@Example.com", "Anna.Berg@Example.com"]
-    assert entries[0]["tokens_revealed"] == 1 and allowed.summary() == {"no recorded consent": 1}
+    assert entries[0]["tokens_revealed"] == 1 and allowed.summary() == {"on the suppression list": 1}

@@ -7,6 +7,7 @@ import pytest
 
 from core.errors import ColumnError, LocalReachError
 from core.privacy.detect import detect_pii
+from core.privacy.originals import restore
 from core.privacy.policy import ColumnPolicy, PrivacyConfig, default_config, pseudonymize
 
 KEY = bytes(range(32))
@@ -47,13 +48,13 @@ def test_default_policy_masks_generalises_drops_and_tokenises():
     config.reference_date = "2026-01-01"
     out, vault, report = pseudonymize(PEOPLE, config, KEY)
     assert list(out.columns) == ["Customer No", "E-Mail", "Mobile", "Vorname", "Street", "Postcode",
-                                 "Date of birth", "Last login IP", "Notes", "Amount"]
+                                 "Date of birth", "Last login IP", "Notes", "Amount", "record_ref"]
     assert out["E-Mail"][0].startswith("email_v1_") and out["E-Mail"][2] == ""
     assert out["Postcode"].tolist() == ["SW1A", "EC1A", "M1", "101"]
     assert out["Date of birth"].tolist() == ["40-49", "30-39", "", ""]
     assert out["Last login IP"].tolist() == ["192.168.*.*", "10.0.*.*", "", "2001:***"]
     assert out["Notes"].tolist() == PEOPLE["Notes"].tolist()
-    assert len(vault) == 3 + 3 + 4 + 4
+    assert len(vault) == 3 + 3 + 4 + 4 + 4  # + one record of masked/generalised originals each
     assert report["columns"]["Date of birth"] == {"action": "generalise", "kind": "date_of_birth", "values": 4,
                                                   "option": "age_band", "unparsed": 2}
     assert report["columns"]["SSN"] == {"action": "drop", "kind": "national_id", "values": 4}
@@ -69,7 +70,13 @@ def test_masks_keep_a_hint_only():
     assert out["E-Mail"].tolist() == ["jo***@example.com", "an***@shop.de", "", "bo***@x.org"]
     assert out["Mobile"].tolist() == ["+44 7*** ***123", "+44 7*** ***321", "", "+49 1*** ***678"]
     assert out["Vorname"].tolist() == ["J***", "A***", "K***", "B***"]
-    assert len(vault) == 0
+    # the originals wait in the vault, one sealed record per row, for the message only
+    assert len(vault) == 4 and out["record_ref"].str.startswith("record_v1_").all()
+    revealed = out.assign(record_ref=[vault.open(t) for t in out["record_ref"]])
+    back = restore(revealed, {"Vorname", "Mobile"})
+    assert back["Vorname"].tolist() == PEOPLE["Vorname"].tolist()
+    assert back["Mobile"].tolist() == PEOPLE["Mobile"].tolist()
+    assert back["E-Mail"].tolist() == out["E-Mail"].tolist()  # not needed: stays masked
 
 
 def test_generalise_to_year_prefix_and_month():

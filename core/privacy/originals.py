@@ -1,0 +1,51 @@
+"""Originals of masked and generalised fields, sealed per record, for the message only.
+
+A token comes back from the vault by itself, but a masked or generalised value
+("jo***@...", postcode "043" for 04309, an age band) has lost what a letter needs.
+The Privacy step therefore seals, per record, the originals of every column it masked
+or generalised into the vault under one record token, kept in the column
+``record_ref``; :func:`restore` puts them back -- for contactable people only, after
+:func:`core.privacy.vault.reveal` has opened that token -- so postcodes keep their
+leading zeros and streets, names and birthdays read exactly as they were typed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from core.privacy.tokens import TOKEN_RE, token_for
+
+RECORD_COLUMN = "record_ref"
+RECORD_KIND = "record"
+
+
+def seal(original: pd.DataFrame, columns: list[str], key: bytes, vault) -> pd.Series:
+    """One record token per row for the originals of ``columns``; the JSON of those
+    originals goes into ``vault`` under it. Rows with nothing to keep get ""."""
+    text = original[columns].astype("string").fillna("")
+    docs = [json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, sort_keys=True)
+            for row in text.itertuples(index=False, name=None)]
+    docs = pd.Series(docs, index=original.index, dtype=object)
+    empty = text.eq("").all(axis=1)
+    tokens = docs.map(lambda d: token_for(key, RECORD_KIND, d)).where(~empty, "")
+    vault.add(tokens, docs)
+    return tokens.astype(object)
+
+
+def restore(frame: pd.DataFrame, columns=None) -> pd.DataFrame:
+    """Put back the originals that :func:`seal` kept for ``columns`` (None: all), from a
+    ``record_ref`` column already revealed (JSON text); the column itself is dropped,
+    since no message may show it. Only what the message needs should come back."""
+    if RECORD_COLUMN not in frame.columns:
+        return frame
+    out = frame.drop(columns=[RECORD_COLUMN]).copy()
+    for label, doc in frame[RECORD_COLUMN].items():
+        doc = str(doc)
+        if not doc or TOKEN_RE.match(doc):
+            continue
+        for column, value in json.loads(doc).items():
+            if column in out.columns and (columns is None or column in columns):
+                out.at[label, column] = value
+    return out
