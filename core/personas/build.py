@@ -16,7 +16,7 @@ import pandas as pd
 from core.errors import ColumnError
 from core.jobs import JobContext, ensure_context
 from core.personas.naming import describe, name_for
-from core.segment.features import FeatureConfig, build_features, person_keys
+from core.segment.features import FeatureConfig, build_features, in_peak_season, person_keys
 from core.segment.pipeline import NO_PURCHASES
 
 EXAMPLES = 3
@@ -30,7 +30,10 @@ FIGURES = {
     "tenure_days": "Days since first order",
     "lifetime_value": "Expected spend, 12 months",
     "discount_share": "Orders with a discount",
+    "season_share": "Orders in the busiest weeks",
 }
+# Shares pooled over the group's orders; every other figure is the median per person.
+ORDER_SHARES = ("discount_share", "season_share")
 
 
 @dataclass
@@ -41,8 +44,8 @@ class Persona:
     people: int
     share: float                       # of all people
     revenue_share: float               # of all spend
-    figures: dict[str, float]          # median per person (discount: mean share)
-    versus_base: dict[str, float]      # figure / the same figure for everyone
+    figures: dict[str, float]          # median per person; ORDER_SHARES: share of orders
+    versus_base: dict[str, float]      # figure / the same figure for everyone who bought
     top_categories: list[str] = field(default_factory=list)
     top_products: list[str] = field(default_factory=list)
     top_channels: list[str] = field(default_factory=list)
@@ -52,6 +55,7 @@ class Persona:
     notes: str = ""
     edited: list[str] = field(default_factory=list)     # fields the user changed by hand
     currency: str = ""                                  # of the money figures, when known
+    base: dict[str, float] = field(default_factory=dict)  # the figures for all who bought
 
 
 def pseudonym(person: str) -> str:
@@ -89,12 +93,32 @@ def _top(lines: pd.DataFrame, members: pd.Index, column: str) -> list[str]:
     return [str(v) for v in spend.index[:TOP] if str(v)]
 
 
-def _figures(rows: pd.DataFrame) -> dict[str, float]:
+def statistic(key: str) -> str:
+    """What a figure is, in the words the card uses."""
+    return "share of orders" if key in ORDER_SHARES else "median"
+
+
+def _orders(lines: pd.DataFrame | None) -> pd.DataFrame | None:
+    """One row per order: person, discounted or not, in the base's busiest weeks or not."""
+    if lines is None or lines.empty:
+        return None
+    agg = {"date": ("date", "min")}
+    if "discount" in lines:
+        agg["discount_share"] = ("discount", "any")
+    orders = lines.groupby(["person", "order"], observed=True).agg(**agg).reset_index()
+    orders["season_share"] = in_peak_season(orders["date"])
+    return orders
+
+
+def _figures(rows: pd.DataFrame, orders: pd.DataFrame | None) -> dict[str, float]:
     out = {}
     for col in FIGURES:
-        if col in rows.columns:
-            values = rows[col].astype(float)
-            value = values.mean() if col == "discount_share" else values.median()
+        if col in ORDER_SHARES:
+            if orders is not None and col in orders:
+                mine = orders.loc[orders["person"].isin(rows.index), col]
+                out[col] = float(mine.mean()) if len(mine) else 0.0
+        elif col in rows.columns:
+            value = rows[col].astype(float).median()
             out[col] = float(value) if pd.notna(value) else 0.0
     return out
 
@@ -106,8 +130,9 @@ def build_personas(segmented: pd.DataFrame, sales: pd.DataFrame | None = None,
     ctx = ensure_context(ctx)
     table = person_table(segmented, sales, config, ctx)
     lines = table.attrs.get("lines")
+    orders = _orders(lines)
     buyers = table[table["frequency"].fillna(0) > 0] if "frequency" in table else table
-    base = _figures(buyers)
+    base = _figures(buyers, orders)
     total_spend = float(table["monetary"].fillna(0).sum()) if "monetary" in table else 0.0
     currency = _currency(sales)
     personas: list[Persona] = []
@@ -116,7 +141,7 @@ def build_personas(segmented: pd.DataFrame, sales: pd.DataFrame | None = None,
     for i, (segment, size) in enumerate(sizes):
         ctx.progress(i, len(sizes), "Writing personas")
         rows = table[table["segment"] == segment]
-        figures = _figures(rows)
+        figures = _figures(rows, orders)
         versus = {k: (v / base[k] if base.get(k) else 0.0) for k, v in figures.items()}
         spend = float(rows["monetary"].fillna(0).sum()) if "monetary" in rows else 0.0
         examples = sorted(rows.index, key=lambda p: hashlib.sha256(str(p).encode()).digest())
@@ -129,8 +154,9 @@ def build_personas(segmented: pd.DataFrame, sales: pd.DataFrame | None = None,
             top_products=_top(lines, rows.index, "product"),
             top_channels=_top(lines, rows.index, "channel"),
             examples=[pseudonym(p) for p in examples[:EXAMPLES]], currency=currency,
+            base=dict(base),
         )
-        persona.name = name_for(persona, seasonal=_seasonal(rows))
+        persona.name = name_for(persona)
         persona.description = describe(persona)
         personas.append(persona)
     _make_names_unique(personas)
@@ -144,10 +170,6 @@ def _currency(sales: pd.DataFrame | None) -> str:
     codes = sales["currency"].astype("string").str.strip().str.upper().replace("", pd.NA)
     codes = codes.dropna().unique()
     return str(codes[0]) if len(codes) == 1 else ""
-
-
-def _seasonal(rows: pd.DataFrame) -> bool:
-    return "peak_season_share" in rows and bool(rows["peak_season_share"].mean() >= 0.5)
 
 
 def _make_names_unique(personas: list[Persona]) -> None:

@@ -16,26 +16,19 @@ from matplotlib.backends.backend_pdf import PdfPages
 
 from core.atomic import atomic_open, atomic_path
 from core.errors import LocalReachError
-from core.personas.build import FIGURES, Persona
+from core.personas.build import FIGURES, Persona, statistic
 from core.personas.chart import comparison_figure, comparison_png
+from core.personas.naming import figure_text
 
 FORMATS = (".json", ".md", ".html", ".pdf")
-
-
-def _figure_text(key: str, value: float, currency: str) -> str:
-    if key == "discount_share":
-        return f"{value:.0%}"
-    if key in ("frequency", "recency_days", "tenure_days"):
-        return f"{value:,.0f}"
-    return f"{currency} {value:,.2f}".strip()  # money carries its currency when known
 
 
 def card_lines(p: Persona) -> list[tuple[str, str]]:
     """The card's facts as (label, text) pairs, shared by every format."""
     rows = [("People", f"{p.people:,} ({p.share:.0%} of all)"),
             ("Share of spend", f"{p.revenue_share:.0%}")]
-    rows += [(FIGURES[k], f"{_figure_text(k, v, p.currency)} ({p.versus_base.get(k, 0):.1f}x average)")
-             for k, v in p.figures.items()]
+    rows += [(FIGURES[k], f"{figure_text(k, v, p.currency)}, {statistic(k)} (all buyers: "
+             f"{figure_text(k, p.base.get(k, 0.0), p.currency)})") for k, v in p.figures.items()]
     for label, items in (("Top categories", p.top_categories), ("Top products", p.top_products),
                          ("Channels", p.top_channels), ("Examples", p.examples)):
         if items:

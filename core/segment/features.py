@@ -183,10 +183,15 @@ def peak_season(dates: pd.Series) -> int:
     return int(window.argmax()) + 1
 
 
+def in_peak_season(dates: pd.Series) -> np.ndarray:
+    """Whether each date falls in the busiest :data:`SEASON_WEEKS` weeks of these dates."""
+    start = peak_season(dates) - 1
+    return ((_weeks(dates) - start) % 52) < SEASON_WEEKS
+
+
 def _peak_season_share(orders: pd.DataFrame, n: int) -> np.ndarray:
     """Share of each person's orders placed in the base's busiest weeks (gift shoppers)."""
-    start = peak_season(orders["date"]) - 1
-    inside = ((_weeks(orders["date"]) - start) % 52) < SEASON_WEEKS
+    inside = in_peak_season(orders["date"])
     person = orders["person"].to_numpy()
     count = np.bincount(person, minlength=n)
     hits = np.bincount(person, weights=inside.astype(float), minlength=n)

@@ -40,11 +40,13 @@ def test_figures_against_the_whole_base_are_exact(personas):
     assert online.revenue_share == pytest.approx(800 / 840)
     assert online.figures == {"frequency": 2.0, "avg_order_value": 200.0, "monetary": 400.0,
                               "recency_days": 36.0, "tenure_days": 172.5,
-                              "lifetime_value": 60.0, "discount_share": 0.0}
+                              "lifetime_value": 60.0, "discount_share": 0.0,
+                              "season_share": 0.25}
+    assert online.base["discount_share"] == pytest.approx(2 / 6)  # o5, o6 of six orders
     assert online.versus_base == pytest.approx({
         "frequency": 2 / 1.5, "avg_order_value": 200 / 110, "monetary": 400 / 210,
         "recency_days": 36 / 148.5, "tenure_days": 172.5 / 215, "lifetime_value": 60 / 26.5,
-        "discount_share": 0.0})
+        "discount_share": 0.0, "season_share": 0.75})
     assert online.top_categories == ["Outdoor", "Home"]
     assert online.top_products == ["Stove", "Tent", "Lamp"]  # 300 each: ties by name
     assert online.top_channels == ["online", "store"]
@@ -56,11 +58,15 @@ def test_names_and_descriptions_say_what_sets_a_group_apart(personas):
     assert [p.name for p in personas] == ["Online regulars", "Bargain hunters",
                                           "Not bought yet"]
     assert personas[0].description == (
-        "Order 1.3x as often as average, spend 1.8x as much per order, mostly Outdoor and "
-        "Home, mostly online; last order typically 36 days ago.")
+        "Median 2 orders per person (all buyers: 1.5); median spend per order EUR 200.00 (all "
+        "buyers: EUR 110.00); median 36 days since the last order (all buyers: 148.5); 0% of "
+        "their orders used a discount (all buyers' orders: 33%); most of their spend on "
+        "Outdoor and Home; most of it through online.")
     assert personas[1].description == (
-        "Order 0.7x as often as average, spend 0.2x as much per order, mostly Home, mostly "
-        "store, 100% of orders with a discount; last order typically 261 days ago.")
+        "Median 1 order per person (all buyers: 1.5); median spend per order EUR 20.00 (all "
+        "buyers: EUR 110.00); median 261 days since the last order (all buyers: 148.5); 100% "
+        "of their orders used a discount (all buyers' orders: 33%); most of their spend on "
+        "Home; most of it through store.")
 
 
 def test_examples_are_pseudonyms_never_names(personas):
@@ -80,10 +86,12 @@ def test_exports_hold_the_cards(personas, tmp_path):
     back = [Persona(**d) for d in json.loads((tmp_path / "p.json").read_text())["personas"]]
     assert back == edited
     md = to_markdown(edited)
-    assert "## Online regulars\n\nOrder 1.3x as often" in md
-    assert "- **People:** 2 (40% of all)\n- **Share of spend:** 95%\n- **Orders:** 2 (1.3x average)" in md
-    assert "- **Spend per order:** EUR 200.00 (1.8x average)\n" in md
-    assert "- **Days since first order:** 172 (0.8x average)\n" in md
+    assert "## Online regulars\n\nMedian 2 orders per person" in md
+    assert ("- **People:** 2 (40% of all)\n- **Share of spend:** 95%\n- **Orders:** 2, median "
+            "(all buyers: 1.5)") in md
+    assert "- **Spend per order:** EUR 200.00, median (all buyers: EUR 110.00)\n" in md
+    assert "- **Days since first order:** 172.5, median (all buyers: 215)\n" in md
+    assert "- **Orders with a discount:** 0%, share of orders (all buyers: 33%)\n" in md
     assert "- **Offer:** 10% off tents" in md
     html = to_html(edited)
     assert html.count('src="data:image/png;base64,') == 3
