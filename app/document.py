@@ -10,6 +10,7 @@ a command keeps the old and the new value and swaps them.
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -19,12 +20,15 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.audit import make_entry
 
+_serials = itertools.count(1)
+
 
 class _SwapCommand(QUndoCommand):
     """Replace a value through a setter; undo puts the old one back."""
 
     def __init__(self, text: str, setter: Callable[[Any], None], old: Any, new: Any) -> None:
         super().__init__(text)
+        self.serial = next(_serials)  # tells this change apart from one made in its place later
         self._setter, self._old, self._new = setter, old, new
 
     def redo(self) -> None:
@@ -32,6 +36,16 @@ class _SwapCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._setter(self._old)
+
+
+def _serial(command: QUndoCommand | None) -> int | None:
+    """The serial of a pushed change: its own, or its macro's first change's."""
+    if command is None:
+        return None
+    serial = getattr(command, "serial", None)
+    if serial is None and command.childCount():
+        serial = getattr(command.child(0), "serial", None)
+    return serial
 
 
 class Document(QObject):
@@ -52,6 +66,11 @@ class Document(QObject):
         self._sources: dict[str, dict] = {}
         self._state: dict[str, Any] = {}
         self._audit: list[dict] = []
+        # Per audit row: the undo step its change made (index, serial), and whether it is
+        # undone now -- this session only: reopening a project clears the undo history.
+        self._audit_at: list[tuple[int, int | None]] = []
+        self._undone: list[bool] = []
+        self.undo_stack.indexChanged.connect(self._mark_undone)
 
     # -- reading -------------------------------------------------------------------
     def frame(self, name: str) -> pd.DataFrame | None:
@@ -69,6 +88,10 @@ class Document(QObject):
 
     def audit_entries(self) -> list[dict]:
         return list(self._audit)
+
+    def audit_undone(self) -> list[bool]:
+        """For each audit row: True when its change has been undone since."""
+        return list(self._undone)
 
     @property
     def dirty(self) -> bool:
@@ -134,7 +157,20 @@ class Document(QObject):
         self._audit.append(
             make_entry(step, params, rows_in, rows_out, in_frame, out_frame, key_fingerprint)
         )
+        index = self.undo_stack.index()
+        self._audit_at.append((index, _serial(self.undo_stack.command(index - 1)) if index else None))
+        self._undone.append(False)
         self.auditChanged.emit()
+
+    def _mark_undone(self, index: int) -> None:
+        """An audit row is undone when its step is above the stack's index, or was replaced
+        by another change after an undo (the serial at its place differs)."""
+        stack = self.undo_stack
+        undone = [at > index or (serial is not None and _serial(stack.command(at - 1)) != serial)
+                  for at, serial in self._audit_at]
+        if undone != self._undone:
+            self._undone = undone
+            self.auditChanged.emit()
 
     # -- persistence -------------------------------------------------------------------
     def snapshot(self) -> dict:
@@ -156,6 +192,7 @@ class Document(QObject):
         self._roles = dict(snapshot.get("roles", {}))
         self._state = dict(snapshot.get("state", {}))
         self._audit = list(snapshot.get("audit", []))
+        self._audit_at, self._undone = [(0, None)] * len(self._audit), [False] * len(self._audit)
         self.path = path
         self.restored.emit()
         for name in set(self._frames) | {"crm", "sales"}:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.compose.template import Template
+from ui.field_names import field_label, field_tooltip
 
 
 class MergeHighlighter(QSyntaxHighlighter):
@@ -85,10 +86,15 @@ class TemplateEditor(QWidget):
         if not self._loading:
             self.edited.emit()
 
-    def set_fields(self, fields: list[str]) -> None:
+    def set_fields(self, fields: list[str], columns: dict[str, str] | None = None) -> None:
+        """One menu entry per field, in plain words (the user's own header for a column,
+        "Chance still active" for ``p_active``); the code name is in its tooltip."""
         self.insert_menu.clear()
+        self.insert_menu.setToolTipsVisible(True)
         for name in fields:
-            action = self.insert_menu.addAction(name)
+            action = self.insert_menu.addAction(field_label(name, columns))
+            action.setToolTip(field_tooltip(name))
+            action.setData(name)
             action.triggered.connect(lambda _checked=False, n=name: self.insert_field(n))
 
     def insert_field(self, name: str) -> None:

@@ -10,7 +10,14 @@ import math
 
 import pandas as pd
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.compose.abtest import CONTROL, plain_verdict, segment_figure
 
@@ -59,6 +66,7 @@ class SegmentResultsView(QWidget):
             self.table.horizontalHeaderItem(c).setToolTip(tip)
         self.table.setAccessibleName("A/B results per customer group")
         self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.canvas: FigureCanvasQTAgg | None = None
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)

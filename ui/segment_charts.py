@@ -87,8 +87,8 @@ def draw_map(fig: Figure, points: pd.DataFrame) -> None:
         ax.scatter(rows["x"], rows["y"], s=8, alpha=0.6, label=name,
                    color=PALETTE[i % len(PALETTE)], marker=MARKERS[i % len(MARKERS)])
     ax.set_title("Map of groups: similar people sit close together")
-    ax.set_xlabel("main difference between people")
-    ax.set_ylabel("second difference")
+    ax.set_xlabel("direction 1: where people differ most")
+    ax.set_ylabel("direction 2: the next biggest difference")
     ax.legend(fontsize=7, markerscale=2)
 
 

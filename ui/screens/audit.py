@@ -19,6 +19,7 @@ from ui.screens.base import DONE, NOT_STARTED, StepScreen
 
 COLUMNS = {
     "time": "When",
+    "what": "What happened",
     "step": "Step",
     "params": "Settings",
     "rows_in": "Rows in",
@@ -37,11 +38,16 @@ def _local_time(iso: str) -> str:
         return iso or ""
 
 
-def display_frame(entries: list[dict]) -> pd.DataFrame:
-    """The entries in plain words: local times, short fingerprints, compact settings."""
+def display_frame(entries: list[dict], undone: list[bool] | None = None) -> pd.DataFrame:
+    """The entries in plain words: one sentence each (undone ones marked), local times,
+    short fingerprints, compact settings."""
+    from app.audit_words import sentence
+
     rows = []
-    for e in entries:
+    undone = undone or [False] * len(entries)
+    for e, was_undone in zip(entries, undone, strict=False):
         d = AuditEntry.from_dict(e).to_dict()
+        d["what"] = ("Undone: " if was_undone else "") + sentence(d)
         d["time"] = _local_time(d["time"])
         d["params"] = json.dumps(d["params"], sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
         for key in ("input_hash", "output_hash"):
@@ -91,7 +97,7 @@ class Screen(StepScreen):
 
     def refresh(self) -> None:
         entries = self.document.audit_entries()
-        self.model.set_frame(display_frame(entries))
+        self.model.set_frame(display_frame(entries, self.document.audit_undone()))
         self.table.resizeColumnsToContents()
         last = entries[-1] if entries else None
         text = f"{len(entries):,} changes recorded"

@@ -146,8 +146,9 @@ class Screen(StepScreen):
                 self.version.blockSignals(False)
             self.version.setCurrentText(current)
             self.remove.setEnabled(len(names) > 1)
-            fields = [*field_map(frame, roles), *EXTRA_FIELDS]
-            self.editor.set_fields(fields)
+            columns = field_map(frame, roles)
+            fields = [*_one_per_column(columns, roles), *EXTRA_FIELDS]
+            self.editor.set_fields(fields, columns)
             self.editor.set_template(campaign.templates[current])
             self.rules.set_blocks([RuleBlock.from_dict(b) for b in campaign.config.blocks], fields)
             ab = campaign.config.ab or {}
@@ -246,3 +247,9 @@ class Screen(StepScreen):
         if rows:
             self.preview.show_rows(rows)
 
+
+def _one_per_column(columns: dict[str, str], roles: dict[str, str]) -> list[str]:
+    """Each column once in the field menu: by its role's name when it has one (the same in
+    every month's file), else by its own; ``field_map`` lists both."""
+    by_role = {column: role for column, role in roles.items() if columns.get(role) == column}
+    return [f for f, column in columns.items() if by_role.get(column, f) == f]

@@ -86,10 +86,28 @@ def crm_feature_columns(crm: pd.DataFrame, roles: dict[str, str]) -> list[str]:
     return out
 
 
-def _fill_table(table: QTableWidget, frame: pd.DataFrame, decimals: int = 3) -> None:
+# The measures table's columns in plain words; the statistician's name stays in the tooltip.
+MEASURE_LABELS = {
+    "k": ("Groups", "number of groups"),
+    "spread": ("Spread inside groups", "within-cluster sum of squares (elbow): lower is tighter"),
+    "silhouette": ("How well apart", "silhouette, on a sample: higher is better (-1 to 1)"),
+    "calinski_harabasz": ("Apart vs. spread", "Calinski-Harabasz index: higher is better"),
+    "davies_bouldin": ("Overlap", "Davies-Bouldin index: lower is better"),
+    "bic": ("Fit of the mixture", "Bayesian information criterion: lower is better"),
+    "gain_next": ("Gain of one more group",
+                  "share of all differences between people that one more group would explain"),
+}
+
+
+def _fill_table(table: QTableWidget, frame: pd.DataFrame, decimals: int = 3,
+                labels: dict[str, tuple[str, str]] | None = None) -> None:
     table.setRowCount(len(frame))
     table.setColumnCount(len(frame.columns))
-    table.setHorizontalHeaderLabels([str(c) for c in frame.columns])
+    for c, name in enumerate(frame.columns):
+        label, tip = (labels or {}).get(str(name), (str(name), ""))
+        header = QTableWidgetItem(label)
+        header.setToolTip(f"{tip} ({name})" if tip else "")
+        table.setHorizontalHeaderItem(c, header)
     for r, row in enumerate(frame.itertuples(index=False)):
         for c, value in enumerate(row):
             text = f"{value:,.{decimals}f}" if isinstance(value, float) else f"{value}"
@@ -174,28 +192,27 @@ class Screen(StepScreen):
         self.grid_chart = ChartView(draw_rfm_grid, "RFM grid")
         self.rules = RuleEditor()
         self.rules.rulesEdited.connect(self._rules_edited)
+        self.map_chart.setToolTip("Each dot is a person, placed so that people who buy alike "
+                                  "sit close together; the two directions mix all the features.")
         self.tabs.addTab(self.sizes_chart, "Group sizes")
         self.tabs.addTab(k_page, "How many groups")
-        self.tabs.addTab(self.map_chart, "Map of groups")
         self.tabs.addTab(self.grid_chart, "Recency and value grid")
         self.tabs.addTab(self.rules, "Segment rules")
         self.tabs.addTab(self._advanced_page(), "Advanced")
         return self.tabs
 
     def _advanced_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
+        """The map and the statistics, for those who want them: one tab each."""
+        measures = QWidget()
+        layout = QVBoxLayout(measures)
         self.stability = QLabel()
         self.stability.setWordWrap(True)
         self.stability.setToolTip("Mean adjusted Rand index between the groups and groups "
                                   "found again on bootstrap resamples of the people.")
         self.measures = QTableWidget()
         self.measures.setAccessibleName("Measures per number of groups")
-        self.measures.setToolTip("spread: within-cluster sum of squares (elbow); silhouette "
-                                 "(on a sample): higher is better; calinski_harabasz: higher "
-                                 "is better; davies_bouldin: lower is better; bic: lower is "
-                                 "better; gain_next: share of all differences between people "
-                                 "that one more group would explain.")
+        self.measures.setToolTip("How tight and how far apart the groups are for each number "
+                                 "of groups; point at a column title for what it measures.")
         self.crosstab = QTableWidget()
         self.crosstab.setAccessibleName("Groups against named segments")
         self.dendrogram = ChartView(draw_dendrogram, "How groups merge")
@@ -204,8 +221,12 @@ class Screen(StepScreen):
         layout.addWidget(self.measures, 1)
         layout.addWidget(QLabel("Groups against the named RFM segments (people)"))
         layout.addWidget(self.crosstab, 1)
-        layout.addWidget(self.dendrogram, 1)
-        return page
+        pages = QTabWidget()
+        pages.setAccessibleName("Advanced")
+        pages.addTab(self.map_chart, "Map of groups")
+        pages.addTab(measures, "Measures")
+        pages.addTab(self.dendrogram, "How groups merge")
+        return pages
 
     # -- the document -------------------------------------------------------------------
     def waiting_for(self) -> str | None:
@@ -307,7 +328,7 @@ class Screen(StepScreen):
             f"Groups found again on resampled customers: {report['stability']:.2f} "
             "(1.00 = always the same groups; below 0.60 the groups are fragile)."
             if report and "stability" in report else "")
-        _fill_table(self.measures, choice["table"] if choice else pd.DataFrame())
+        _fill_table(self.measures, choice["table"] if choice else pd.DataFrame(), labels=MEASURE_LABELS)
         cross = report.get("crosstab") if report else None
         _fill_table(self.crosstab, cross.reset_index() if cross is not None else pd.DataFrame())
 
@@ -358,7 +379,10 @@ class Screen(StepScreen):
         doc.set_source("crm", frame, source, roles, "Take the customers from the sales file")
 
     def _apply(self, cfg: SegmentConfig, crm: pd.DataFrame, result) -> None:
+        from app.group_names import group_names, rename_groups
+
         out, report = result
+        rename_groups(out, report, group_names(out))
         doc = self.document
         state = {"config": asdict(cfg), "result": {"config": asdict(cfg), "report": report}}
         doc.undo_stack.beginMacro("Find customer groups")
