@@ -34,9 +34,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    if not 0 < args.threshold < 1:
-        raise LocalReachError(
-            f"--threshold must be between 0 and 1 (got {args.threshold}); try 0.9.")
+    check_threshold(args.threshold)
     check_output(args.output, [args.file])
     if args.pairs:
         check_output(args.pairs, [args.file, args.output])
@@ -55,6 +53,11 @@ def run(args) -> int:
           f"{report['to_review']:,} possible duplicates below the threshold to review.",
           file=sys.stderr)
     return 0
+
+
+def check_threshold(threshold: float) -> None:
+    if not 0 < threshold < 1:
+        raise LocalReachError(f"--threshold must be between 0 and 1 (got {threshold}); try 0.9.")
 
 
 def check_output(output: str, inputs: list[str]) -> None:

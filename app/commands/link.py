@@ -1,21 +1,22 @@
-"""`localreach link LEFT RIGHT -o OUT`: give every row of RIGHT (sales) its LEFT record.
+"""`localreach link LEFT RIGHT -o OUT`: give every row of RIGHT its LEFT record.
 
 OUT keeps every RIGHT row and column, plus ``matched_id`` (LEFT's id, empty when
-nothing links) and ``match_score``; the unlinked rows are counted on standard error.
+nothing links) and ``match_score``; standard error says how rows were linked, the
+blocking rules' pair counts and the expected precision and recall at the threshold.
 """
 
 from __future__ import annotations
 
 import sys
 
-from app.commands.dedupe import check_output, read_input, roles_of
+from app.commands.dedupe import check_output, check_threshold, read_input, roles_of
 from app.terminal import cli_context
 from core.dedupe.link import MATCHED_COLUMN, SCORE_COLUMN, LinkConfig, link_records
 from core.errors import ColumnError
 from core.io import write_table
 
 NAME = "link"
-HELP = "Link rows of a second file (e.g. sales) to the customer list they belong to."
+HELP = "Link rows of a second file (sales, another customer list) to the customer list."
 
 
 def add_arguments(parser) -> None:
@@ -23,9 +24,15 @@ def add_arguments(parser) -> None:
     parser.add_argument("right", help="file whose rows get a customer (e.g. sales lines)")
     parser.add_argument("-o", "--output", required=True, help="where to write RIGHT plus the link")
     parser.add_argument("--id-column", help="LEFT's customer id column (found by role if omitted)")
+    parser.add_argument("--one-to-one", action="store_true",
+                        help="RIGHT is another customer list: each LEFT record links at most once")
+    parser.add_argument("--threshold", type=float, default=LinkConfig.threshold,
+                        help="how sure (0-1) a link by matching details must be "
+                             f"(default {LinkConfig.threshold})")
 
 
 def run(args) -> int:
+    check_threshold(args.threshold)
     check_output(args.output, [args.left, args.right])
     left, right = read_input(args.left), read_input(args.right)
     for column in (MATCHED_COLUMN, SCORE_COLUMN):
@@ -33,10 +40,21 @@ def run(args) -> int:
             raise ColumnError(f"{args.right}: already has a column '{column}'; rename or remove "
                               "it first (is this the output of an earlier run?).")
     ctx = cli_context()
-    out, report = link_records(left, right, roles_of(left), roles_of(right),
-                               LinkConfig(id_column=args.id_column), ctx)
+    config = LinkConfig(id_column=args.id_column, one_to_one=args.one_to_one,
+                        threshold=args.threshold)
+    out, report = link_records(left, right, roles_of(left), roles_of(right), config, ctx)
     write_table(out, args.output, ctx)
     by = ", ".join(f"{n:,} by {how}" for how, n in report["by_method"].items() if n)
     print(f"{report['linked']:,} of {report['rows']:,} rows linked ({by or 'none'}); "
           f"{report['unlinked']:,} not linked.", file=sys.stderr)
+    if "expected_precision" in report:
+        print(model_summary(report), file=sys.stderr)
     return 0
+
+
+def model_summary(report: dict) -> str:
+    """The blocking rules' pair counts and what the fitted model expects of the links."""
+    rules = "; ".join(f"{r['rule']}: {r['pairs']:,}" for r in report["rules"] if r["pairs"])
+    return (f"Matching details: {report['candidate_pairs']:,} candidate pairs ({rules}). "
+            f"At {report['threshold']:.0%} sure the model expects precision "
+            f"{report['expected_precision']:.3f} and recall {report['expected_recall']:.3f}.")

@@ -5,7 +5,8 @@ that share a key (same e-mail, same phone, similar-sounding surname in one postc
 name initials plus birth year, ...) or sit close in a sorted list of names. Rules are
 chosen from the fields present and can be edited by the user; each rule reports how
 many pairs it found. Keys shared by more than ``max_block`` records are skipped (and
-counted) so one common value can never make the work quadratic.
+counted) so one common value can never make the work quadratic. Linking two lists runs
+the same rules over both together and keeps only the pairs across them (``side``).
 """
 
 from __future__ import annotations
@@ -163,8 +164,12 @@ def candidate_pairs(
     rules: list[BlockingRule],
     max_block: int = 30,
     ctx: JobContext | None = None,
+    side: np.ndarray | None = None,
 ) -> BlockingResult:
-    """Union of all enabled rules' pairs, each pair once with left < right."""
+    """Union of all enabled rules' pairs, each pair once with left < right.
+
+    With ``side`` (which list each record is from), only pairs across lists are kept.
+    """
     ctx = ensure_context(ctx)
     n = len(features)
     encoded, counts = [], []
@@ -177,6 +182,9 @@ def candidate_pairs(
             a, b = _pairs_sorted_neighbours(key, rule.window)
         else:
             a, b, skipped = _pairs_sharing_key(key, max_block)
+        if side is not None:
+            across = side[a] != side[b]
+            a, b = a[across], b[across]
         # Within one rule every pair is found once, so no de-duplication is needed here.
         encoded.append(np.minimum(a, b) * n + np.maximum(a, b))
         counts.append({"rule": rule.label, "pairs": int(len(a)), "skipped_groups": skipped})

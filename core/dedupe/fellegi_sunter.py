@@ -68,17 +68,22 @@ class MatchModel:
         return out
 
 
-def _random_pairs(n: int, size: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def _random_pairs(n: int, size: int, split: int | None = None,
+                  seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Random pairs of records; with ``split``, one from each list (rows before / after it)."""
     rng = np.random.default_rng(seed)
-    a = rng.integers(0, n, size)
-    b = rng.integers(0, n, size)
+    if split is None:
+        a, b = rng.integers(0, n, size), rng.integers(0, n, size)
+    else:
+        a, b = rng.integers(0, split, size), rng.integers(split, n, size)
     keep = a != b
     return a[keep], b[keep]
 
 
-def estimate_u(enc: Encoded, names: list[str], sample: int = 30_000) -> list[list[float]]:
+def estimate_u(enc: Encoded, names: list[str], sample: int = 30_000,
+               split: int | None = None) -> list[list[float]]:
     """u per level from random pairs: how often different people agree by chance."""
-    a, b = _random_pairs(enc.n, min(sample, max(enc.n * 20, 1000)))
+    a, b = _random_pairs(enc.n, min(sample, max(enc.n * 20, 1000)), split)
     _, levels = compare_pairs(enc, a, b)
     return [_frequencies(levels[:, k], len(comparison_levels(n)), prior=1.0)
             for k, n in enumerate(names)]
@@ -105,10 +110,14 @@ def fit(
     labels: np.ndarray | None = None,
     max_iter: int = 40,
     ctx: JobContext | None = None,
+    split: int | None = None,
 ) -> MatchModel:
-    """EM for m and the match share; ``labels`` holds 1/0 for reviewed pairs, -1 otherwise."""
+    """EM for m and the match share; ``labels`` holds 1/0 for reviewed pairs, -1 otherwise.
+
+    ``split`` is set when linking two lists (records before it are the first list).
+    """
     ctx = ensure_context(ctx)
-    u = estimate_u(enc, names)
+    u = estimate_u(enc, names, split=split)
     n_levels = [len(comparison_levels(n)) for n in names]
     # Group identical level patterns: EM then runs over a few hundred rows, not millions.
     radix = np.cumprod([1] + [k + 1 for k in n_levels[:-1]])

@@ -1,10 +1,14 @@
-"""Linking a second table (sales lines) to the customer list: who bought what.
+"""Linking a second table (sales lines, another customer list) to the customer list.
 
-Every RIGHT row gets the LEFT record it belongs to, trying the surest evidence first:
-the customer id when the row has one that exists on the left, then the e-mail address
-(or its pseudonym token), then the phone number, then a close name within the same
-postcode. Rows nothing links keep an empty ``matched_id`` and are counted in the
-report: never dropped, never guessed.
+Every RIGHT row gets the LEFT record it belongs to, the surest evidence first: the
+customer id when the row has one that exists on the left, then the e-mail address (or
+its pseudonym token). Rows these do not settle are matched probabilistically, with the
+same Fellegi-Sunter model as the duplicates step (blocking rules with their pair
+counts, EM-trained weights, term frequencies), learned on the two lists themselves:
+many-to-one for sales lines (identical rows scored once), or one-to-one for two
+customer lists. Links below the threshold are not made; the model's expected
+precision and recall at the threshold are in the report. Rows nothing links keep an
+empty ``matched_id`` and are counted: never dropped, never guessed.
 """
 
 from __future__ import annotations
@@ -13,29 +17,34 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from rapidfuzz.distance import JaroWinkler
-from rapidfuzz.process import cpdist
 
+from core.dedupe.assign import expected_quality, many_to_one, one_to_one
 from core.dedupe.normalise import field_columns, normalise
+from core.dedupe.pipeline import DedupeConfig, score_features
 from core.errors import ColumnError
 from core.jobs import JobContext, ensure_context
 from core.roles import Role
 
 MATCHED_COLUMN = "matched_id"
 SCORE_COLUMN = "match_score"
-METHODS = ("customer id", "e-mail", "phone", "name and postcode")
-# Names must be at least this alike (Jaro-Winkler) within one postcode.
-NAME_MIN = 0.92
-# A postcode shared by more left records than this is too vague to link by name.
-MAX_POSTCODE_GROUP = 500
+METHODS = ("customer id", "e-mail", "matching details")
 
 
 @dataclass
 class LinkConfig:
-    """``id_column`` names LEFT's record id; ``right_id_column`` the RIGHT column holding it."""
+    """``id_column`` names LEFT's record id; ``right_id_column`` the RIGHT column holding it.
+
+    ``one_to_one`` for two customer lists (each person once per list); otherwise many
+    RIGHT rows may link to one LEFT record (sales lines). ``threshold``: how sure a
+    probabilistic link must be.
+    """
 
     id_column: str | None = None
     right_id_column: str | None = None
+    one_to_one: bool = False
+    threshold: float = DedupeConfig.threshold
+    rules: list[dict] | None = None
+    max_block: int = DedupeConfig.max_block
 
 
 def _id_columns(left, right, left_roles, right_roles, config: LinkConfig) -> tuple[str, str | None]:
@@ -78,7 +87,7 @@ def link_records(
     config: LinkConfig | None = None,
     ctx: JobContext | None = None,
 ) -> tuple[pd.DataFrame, dict]:
-    """RIGHT with ``matched_id`` and ``match_score`` added, and counts per method."""
+    """RIGHT with ``matched_id`` and ``match_score`` added, and a report."""
     config = config or LinkConfig()
     ctx = ensure_context(ctx)
     left_id, right_id = _id_columns(left, right, left_roles, right_roles, config)
@@ -88,66 +97,88 @@ def link_records(
     method = np.full(n, "", dtype=object)
     left_ids = left[left_id].astype(str).reset_index(drop=True)
 
-    def assign(found: np.ndarray, value: float, how: str) -> None:
+    def assign(found: np.ndarray, value, how: str) -> None:
         new = (match == -1) & (found >= 0)
-        match[new], score[new], method[new] = found[new], value, how
+        match[new], method[new] = found[new], how
+        score[new] = value[new] if isinstance(value, np.ndarray) else value
 
-    ctx.progress(0, 4, "Linking by customer id")
+    ctx.progress(0, 3, "Linking by customer id")
     if right_id is not None:
         lookup = _first_left_row(left_ids)
         found = right[right_id].astype(str).map(lookup).fillna(-1).to_numpy(np.int64)
         assign(found, 1.0, METHODS[0])
     lf = normalise(left, left_roles, left_id)
     rf = normalise(right, right_roles, right_id)
-    lcols = field_columns(list(left.columns), left_roles, left_id)
-    rcols = field_columns(list(right.columns), right_roles, right_id)
-    for step, (field, value, how) in enumerate(
-        (("email", 1.0, METHODS[1]), ("phone", 0.95, METHODS[2])), start=1
-    ):
-        ctx.progress(step, 4, f"Linking by {how}")
-        if field in lf and field in rf:
-            lkey, rkey = lf[field], rf[field]
-            if field == "email":
-                lkey = _token(left[lcols["email"][0]], lkey)
-                rkey = _token(right[rcols["email"][0]], rkey)
-            found = rkey.map(_first_left_row(lkey)).fillna(-1).to_numpy(np.int64)
-            assign(found, value, how)
-    ctx.progress(3, 4, "Linking by name and postcode")
-    if all(f in lf and f in rf for f in ("first", "last", "postcode")):
-        _by_name(lf, rf, match, score, method)
-    ctx.progress(4, 4, "Linked")
+    ctx.progress(1, 3, "Linking by e-mail")
+    if "email" in lf and "email" in rf:
+        lcols = field_columns(list(left.columns), left_roles, left_id)
+        rcols = field_columns(list(right.columns), right_roles, right_id)
+        lkey = _token(left[lcols["email"][0]], lf["email"])
+        rkey = _token(right[rcols["email"][0]], rf["email"])
+        if config.one_to_one:
+            lkey = lkey.where(~lkey.index.isin(match[match >= 0]), "")
+        found = rkey.map(_first_left_row(lkey)).fillna(-1).to_numpy(np.int64)
+        assign(found, 1.0, METHODS[1])
+    ctx.progress(2, 3, "Linking by matching details")
+    quality = _probabilistic(lf, rf, match, config, ctx)
+    if quality is not None:
+        found, prob, expected = quality
+        assign(found, prob, METHODS[2])
+    ctx.progress(3, 3, "Linked")
     out = right.copy()
     out[MATCHED_COLUMN] = np.where(match >= 0, left_ids.to_numpy()[np.maximum(match, 0)], "")
     out[SCORE_COLUMN] = [f"{s:.4f}" if m >= 0 else "" for s, m in zip(score, match, strict=True)]
     counts = {how: int(np.count_nonzero(method == how)) for how in METHODS}
     report = {"rows": n, "linked": int(np.count_nonzero(match >= 0)),
               "unlinked": int(np.count_nonzero(match < 0)), "by_method": counts,
-              "id_column": left_id, "right_id_column": right_id}
+              "id_column": left_id, "right_id_column": right_id,
+              "one_to_one": config.one_to_one, "threshold": config.threshold}
+    if quality is not None:
+        report.update(expected)
     return out, report
 
 
-def _by_name(lf, rf, match, score, method) -> None:
-    """Unlinked rows: the most alike name among left records with the same postcode."""
-    todo = np.flatnonzero((match < 0) & (rf["postcode"] != "").to_numpy()
-                          & (rf["last"] != "").to_numpy())
-    if len(todo) == 0:
-        return
-    lname = (lf["first"] + " " + lf["last"]).str.strip()
-    rname = (rf["first"] + " " + rf["last"]).str.strip()
-    lpost = lf["postcode"][lf["postcode"] != ""]
-    sizes = lpost.value_counts()
-    lpost = lpost[lpost.map(sizes) <= MAX_POSTCODE_GROUP]
-    left_side = pd.DataFrame({"l": lpost.index, "postcode": lpost.to_numpy()})
-    right_side = pd.DataFrame({"r": todo, "postcode": rf["postcode"].to_numpy()[todo]})
-    pairs = right_side.merge(left_side, on="postcode")
-    if pairs.empty:
-        return
-    sim = cpdist(rname.to_numpy()[pairs["r"]], lname.to_numpy()[pairs["l"]],
-                 scorer=JaroWinkler.normalized_similarity, workers=-1)
-    pairs["sim"] = sim
-    best = pairs[pairs["sim"] >= NAME_MIN].sort_values(["r", "sim", "l"], ascending=[True, False, True])
-    best = best.drop_duplicates("r")
-    rows = best["r"].to_numpy()
-    match[rows] = best["l"].to_numpy()
-    score[rows] = best["sim"].to_numpy().round(4)
-    method[rows] = METHODS[3]
+def _probabilistic(lf: pd.DataFrame, rf: pd.DataFrame, match: np.ndarray, config: LinkConfig,
+                   ctx: JobContext):
+    """(left row per right row or -1, probability per right row, report part), or None
+    when nothing is left to link or the lists share too few fields to compare."""
+    shared = [c for c in lf.columns if c in rf.columns]
+    todo = np.flatnonzero(match < 0)
+    if len(shared) < 2 or len(todo) == 0 or len(lf) == 0:
+        return None
+    lf = lf[shared]
+    if config.one_to_one:
+        lf = lf.iloc[np.setdiff1d(np.arange(len(lf)), match[match >= 0])]
+    left_rows = lf.index.to_numpy()
+    # Identical rows (a customer's many sales lines) are one record to score.
+    rows = rf.iloc[todo][shared]
+    distinct, record = _distinct_rows(rows)
+    features = pd.concat([lf, distinct], ignore_index=True)
+    nl = len(lf)
+    scored = score_features(features, DedupeConfig(rules=config.rules,
+                                                   max_block=config.max_block),
+                            ctx=ctx, split=nl)
+    a, b = scored.left, scored.right - nl
+    count = np.bincount(record, minlength=len(distinct)).astype(float)
+    above = np.flatnonzero(scored.probability >= config.threshold)
+    pick = one_to_one if config.one_to_one else many_to_one
+    chosen = above[pick(a[above], b[above], scored.weight[above])]
+    precision, recall = expected_quality(b, scored.probability, chosen, count)
+    best_left = np.full(len(distinct), -1, dtype=np.int64)
+    best_prob = np.zeros(len(distinct))
+    best_left[b[chosen]] = left_rows[a[chosen]]
+    best_prob[b[chosen]] = scored.probability[chosen]
+    found = np.full(len(match), -1, dtype=np.int64)
+    prob = np.zeros(len(match))
+    found[todo], prob[todo] = best_left[record], best_prob[record]
+    report = {"expected_precision": round(precision, 4), "expected_recall": round(recall, 4),
+              "candidate_pairs": int(len(a)), "rules": scored.rule_counts}
+    return found, prob, report
+
+
+def _distinct_rows(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The distinct rows and, per input row, which distinct row it is."""
+    key = pd.MultiIndex.from_frame(rows) if len(rows.columns) > 1 else rows.iloc[:, 0]
+    record, uniques = pd.factorize(key)
+    first = np.unique(record, return_index=True)[1]
+    return rows.iloc[first].reset_index(drop=True), record

@@ -109,8 +109,25 @@ def score_records(
             "Too few columns describe a person to find duplicates (names, e-mail, phone, "
             "address, date of birth); set the column roles in the Import step."
         )
+    return score_features(features, config, decisions, ctx)
+
+
+def score_features(
+    features: pd.DataFrame,
+    config: DedupeConfig,
+    decisions: list[Decision] = (),
+    ctx: JobContext | None = None,
+    split: int | None = None,
+) -> Scored:
+    """Block, compare, learn and score normalised records.
+
+    With ``split`` the records are two lists (rows before ``split`` are the first) and
+    only pairs across them are candidates: linking learns with the same model as dedupe.
+    """
+    ctx = ensure_context(ctx)
     enc = Encoded(features)
-    blocks = candidate_pairs(features, rules_for(features, config), config.max_block, ctx)
+    side = None if split is None else np.arange(len(features)) >= split
+    blocks = candidate_pairs(features, rules_for(features, config), config.max_block, ctx, side)
     a, b = blocks.left, blocks.right
     names, levels = compare_pairs(enc, a, b, ctx)
     labels = np.full(len(a), -1, dtype=np.int8)
@@ -120,7 +137,7 @@ def score_records(
             key = (min(d.left, d.right), max(d.left, d.right))
             if key in index.index:
                 labels[index[key]] = int(d.same)
-    model = fit(enc, names, levels, labels, ctx=ctx)
+    model = fit(enc, names, levels, labels, ctx=ctx, split=split)
     weight = match_weights(model, enc, levels, a, b)
     conflict = clearly_different(model, enc, levels, a, b)
     return Scored(features, enc, a, b, names, levels, model, weight, probability(weight),

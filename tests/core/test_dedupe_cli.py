@@ -97,9 +97,11 @@ def test_link_sales_to_crm_by_id_email_and_name(tmp_path, capsys):
     assert linked["matched_id"].tolist() == ["C2", "C1", "C3", "", ""]
     assert linked["match_score"].tolist()[:2] == ["1.0000", "1.0000"]
     assert linked["match_score"].tolist()[3:] == ["", ""]
-    assert capsys.readouterr().err.strip() == (
-        "3 of 5 rows linked (1 by customer id, 1 by e-mail, 1 by name and postcode); "
-        "2 not linked.")
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[0] == ("3 of 5 rows linked (1 by customer id, 1 by e-mail, 1 by matching "
+                      "details); 2 not linked.")
+    assert err[1].startswith("Matching details: ")
+    assert "the model expects precision" in err[1]
 
 
 def test_link_without_an_id_column_says_what_to_do(tmp_path, capsys):
