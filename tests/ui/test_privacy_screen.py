@@ -94,10 +94,11 @@ def test_columns_show_kind_policy_and_preview_and_a_change_is_undoable(screen):
     assert screen.config().columns["email"].action == "token"
     postcode = screen.columns.cellWidget(_row(screen, "postcode"), 2)
     assert [postcode.itemText(i) for i in range(postcode.count())] == [
-        "Keep as is", "Replace by a code", "Show part only", "Make coarser: outward code",
-        "Make coarser: first 2 characters", "Make coarser: first character", "Leave out"]
+        "Keep as is", "Hide behind a code (back at export)", "Show part only",
+        "Keep only the area (outward code)", "Keep only the first 2 characters",
+        "Keep only the first character", "Leave out"]
     postcode.setCurrentIndex(postcode.findData("generalise:prefix2"))
-    assert screen.document.undo_stack.undoText() == "Privacy: make coarser (first 2 characters) for postcode"
+    assert screen.document.undo_stack.undoText() == "Privacy: keep only the first 2 characters for postcode"
     assert screen.preview_after.frame()["postcode"].tolist() == ["10", "10", "10", "20", "20"]
 
 

@@ -54,10 +54,11 @@ from ui.frame_model import FrameModel
 from ui.privacy_key_actions import SOURCES, STEP, KeyActions
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 
-ACTION_LABELS = {"keep": "Keep as is", "token": "Replace by a code", "mask": "Show part only",
-                 "generalise": "Make coarser", "drop": "Leave out"}
-OPTION_LABELS = {"age_band": "10-year age band", "year": "year only", "month": "month only",
-                 "outward": "outward code", "prefix2": "first 2 characters", "prefix1": "first character"}
+ACTION_LABELS = {"keep": "Keep as is", "token": "Hide behind a code (back at export)",
+                 "mask": "Show part only", "generalise": "Keep only", "drop": "Leave out"}
+OPTION_LABELS = {"age_band": "a 10-year age band", "year": "the year", "month": "the month",
+                 "outward": "the area (outward code)", "prefix2": "the first 2 characters",
+                 "prefix1": "the first character"}
 PREVIEW_ROWS = 5
 _PREVIEW_KEY = bytes(32)  # previews only: shows the shape of a code, never stored
 
@@ -227,7 +228,7 @@ class Screen(KeyActions, StepScreen):
         old = config.columns.get(column, ColumnPolicy())
         action, _, option = choice.partition(":")
         config.columns[column] = ColumnPolicy(action, old.kind, option)
-        label = ACTION_LABELS[action].lower() + (f" ({OPTION_LABELS[option]})" if option else "")
+        label = ACTION_LABELS[action].lower() + (f" {OPTION_LABELS[option]}" if option else "")
         self._set_config(config, f"Privacy: {label} for {column}",
                          {"action": "set policy", "column": column, "policy": action, "option": option})
 
@@ -308,7 +309,7 @@ class Screen(KeyActions, StepScreen):
         """The policy drop-down: coarser values only where the kind has a way to be coarser."""
         options = GENERALISE_OPTIONS.get(kind or "", ())
         out = [(ACTION_LABELS[a], a) for a in ("keep", "token", "mask")]
-        out += [(f"{ACTION_LABELS['generalise']}: {OPTION_LABELS[o]}", f"generalise:{o}") for o in options]
+        out += [(f"{ACTION_LABELS['generalise']} {OPTION_LABELS[o]}", f"generalise:{o}") for o in options]
         return out + [(ACTION_LABELS["drop"], "drop")]
 
     def _row_combo(self, row: int, col: int, name: str, items: list, slot) -> QComboBox:
