@@ -1,15 +1,20 @@
 """The main window: step sidebar, one screen per step, menus, status bar.
 
-The sidebar shows each step's status as a symbol *and* a word (colour is never the
+Only the first screen is built before the window paints: the others pull in the heavy
+engines (scipy, scikit-learn, matplotlib, jinja2), so a worker thread imports their
+modules after the window's first paint, and each screen is built when that is done, or at once
+when someone asks for it first (:class:`Screens`). The sidebar shows each step's status as a symbol *and* a word (colour is never the
 only signal) plus one figure, taken from the screen's :meth:`StepScreen.status`.
 """
 
 from __future__ import annotations
 
 import importlib
+import threading
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,22 +38,48 @@ from core.errors import LocalReachError
 from ui.about import AboutDialog
 from ui.file_dialogs import remember, start_folder, start_in
 from ui.help import TextDialog, guide_html, shortcuts_html
-from ui.rerun_dialog import RerunDialog
 from ui.screens import MODULES, STEPS
-from ui.screens.base import DONE, NEEDS_ATTENTION, StepScreen
+from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 from ui.tour import Tour
 from ui.wheel_guard import install_wheel_guard
 from ui.window_fit import fit_to
 
 PROJECT_FILTER = "LocalReach projects (*.lreach)"
-STATUS_MARK = {DONE: "✓", NEEDS_ATTENTION: "!", "not started": "○"}
+STATUS_MARK = {DONE: "✓", NEEDS_ATTENTION: "!", NOT_STARTED: "○"}
+
+
+def _screen_module(step: str) -> str:
+    return f"ui.screens.{MODULES.get(step, step)}"
 
 
 def _screen_class(step: str) -> type[StepScreen]:
-    return importlib.import_module(f"ui.screens.{MODULES.get(step, step)}").Screen
+    return importlib.import_module(_screen_module(step)).Screen
+
+
+class Screens(Mapping):
+    """Step id -> screen, in sidebar order; a screen is built the first time it is read."""
+
+    def __init__(self, build) -> None:
+        self._build = build
+        self.built: dict[str, StepScreen] = {}
+
+    def __getitem__(self, step: str) -> StepScreen:
+        if step not in self.built:
+            if step not in dict(STEPS):
+                raise KeyError(step)
+            self.built[step] = self._build(step)
+        return self.built[step]
+
+    def __iter__(self) -> Iterator[str]:
+        return (step for step, _title in STEPS)
+
+    def __len__(self) -> int:
+        return len(STEPS)
 
 
 class MainWindow(QMainWindow):
+    _engines_loaded = Signal()  # from the warm-up thread, queued to the GUI thread
+
     def __init__(
         self, document: Document | None = None, settings: Settings | None = None, ask_before_close: bool = False
     ) -> None:
@@ -68,17 +99,16 @@ class MainWindow(QMainWindow):
         self.sidebar.setWordWrap(True)
         self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
-        self.screens: dict[str, StepScreen] = {}
         for step, _title in STEPS:
-            screen = _screen_class(step)(self.document, self.jobs, self)
-            self.screens[step] = screen
-            self.stack.addWidget(screen)
+            self.stack.addWidget(QWidget())  # stands in until the screen is built
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, step)
             self.sidebar.addItem(item)
-            screen.statusChanged.connect(self.refresh_sidebar)
-        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
-        self.screens["import"].openProjectRequested.connect(self._open_recent)
+        self.screens = Screens(self._build_screen)
+        self._warm_up: threading.Thread | None = None
+        self._engines_loaded.connect(self._build_next_screen)
+        self.sidebar.currentRowChanged.connect(self._show_row)
+        self.screens[STEPS[0][0]].openProjectRequested.connect(self._open_recent)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -104,6 +134,54 @@ class MainWindow(QMainWindow):
         fit_to(self, self.screen().availableGeometry(), restored)
         install_wheel_guard(QApplication.instance())
 
+    # -- screens, built lazily ---------------------------------------------------------
+    def _build_screen(self, step: str) -> StepScreen:
+        row = [s for s, _ in STEPS].index(step)
+        self._wait_for_engines()
+        screen = _screen_class(step)(self.document, self.jobs, self)
+        current = self.stack.currentIndex()
+        placeholder = self.stack.widget(row)
+        self.stack.insertWidget(row, screen)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.stack.setCurrentIndex(current)
+        screen.statusChanged.connect(self.refresh_sidebar)
+        QTimer.singleShot(0, self, self.refresh_sidebar)  # the new screen's figure, once it is in place
+        return screen
+
+    def _show_row(self, row: int) -> None:
+        if row >= 0:
+            self.screens[STEPS[row][0]]  # builds it if this is its first showing
+            self.stack.setCurrentIndex(row)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().paintEvent(event)
+        if self._warm_up is None:  # the window is on screen: now load the rest
+            self._warm_up = threading.Thread(target=self._import_engines, name="screen-warm-up", daemon=True)
+            self._warm_up.start()
+
+    def _wait_for_engines(self) -> None:
+        """Import nothing on the GUI thread while the warm-up imports: two threads importing
+        the same packages can each see the other's half-initialised modules."""
+        if self._warm_up is not None:
+            self._warm_up.join()
+
+    def _import_engines(self) -> None:
+        """Worker thread: import every screen's module (and so its engine) off the GUI thread."""
+        for step, _title in STEPS:
+            importlib.import_module(_screen_module(step))
+        try:
+            self._engines_loaded.emit()
+        except RuntimeError:  # the window closed meanwhile: nothing left to build
+            pass
+
+    def _build_next_screen(self) -> None:
+        """One screen per turn of the event loop, so input is handled in between."""
+        missing = [step for step, _title in STEPS if step not in self.screens.built]
+        if missing:
+            self.screens[missing[0]]  # reading builds it
+            QTimer.singleShot(0, self, self._build_next_screen)
+
     # -- menus ------------------------------------------------------------------------
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -122,7 +200,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         rerun = QAction("Run this project on &new files…", self)
         rerun.setToolTip("Repeat every step on next month's export and see what changed")
-        rerun.triggered.connect(lambda: RerunDialog(self.document, self.jobs, self).open())
+        rerun.triggered.connect(self._rerun)
         file_menu.addAction(rerun)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
@@ -166,6 +244,12 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, p=str(path): self.open_project(p))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("No recent projects").setEnabled(False)
+
+    def _rerun(self) -> None:
+        self._wait_for_engines()
+        from ui.rerun_dialog import RerunDialog  # it loads the whole recipe engine
+
+        RerunDialog(self.document, self.jobs, self).open()
 
     def _open_recent(self, path: str) -> None:
         if self.confirm_discard():
@@ -235,16 +319,15 @@ class MainWindow(QMainWindow):
 
     # -- status ---------------------------------------------------------------------------
     def refresh_sidebar(self) -> None:
-        for row in range(self.sidebar.count()):
+        for row, (step, title) in enumerate(STEPS):
             item = self.sidebar.item(row)
-            step = item.data(Qt.ItemDataRole.UserRole)
-            screen = self.screens[step]
-            state, figure = screen.status()
-            text = f"{STATUS_MARK.get(state, '○')}  {screen.TITLE}"
+            screen = self.screens.built.get(step)
+            state, figure = screen.status() if screen is not None else (NOT_STARTED, "")
+            text = f"{STATUS_MARK.get(state, '○')}  {title}"
             if figure:  # one figure part per line, each indented under the title (no ragged wrap)
                 text += "".join(f"\n      {part}" for part in figure.split(" · "))
             item.setText(text)
-            item.setToolTip(f"{screen.TITLE}: {state}" + (f" — {figure}" if figure else ""))
+            item.setToolTip(f"{title}: {state}" + (f" — {figure}" if figure else ""))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, item.toolTip())
 
     def update_title(self) -> None:

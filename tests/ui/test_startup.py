@@ -1,0 +1,68 @@
+"""Start-up stays light: nothing heavy is imported before the window first paints, the
+command line's help loads no engine, and every screen is still there when asked for."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from ui.screens import STEPS
+from ui.screens.base import StepScreen
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("scipy", "sklearn", "matplotlib", "jinja2", "docx")
+
+AT_FIRST_PAINT = """
+import json, os, sys
+from PySide6.QtCore import QEvent, QObject
+from ui.application import make_app
+app = make_app()
+from ui.main_window import MainWindow
+window = MainWindow()
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            print(json.dumps([m for m in {heavy!r} if m in sys.modules]), flush=True)
+            os._exit(0)
+        return False
+spy = FirstPaint()
+window.installEventFilter(spy)
+window.show()
+app.exec()
+"""
+
+AFTER_HELP = """
+import contextlib, io, json, sys
+from app.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        main({argv!r})
+    except SystemExit:
+        pass
+print(json.dumps([m for m in {heavy!r} if m in sys.modules]))
+"""
+
+
+def _heavy_loaded(code: str) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_window_paints_before_any_heavy_engine_is_imported():
+    assert _heavy_loaded(AT_FIRST_PAINT.format(heavy=HEAVY)) == []
+
+
+def test_command_line_help_imports_no_engine():
+    assert _heavy_loaded(AFTER_HELP.format(argv=["--help"], heavy=HEAVY)) == []
+
+
+def test_every_screen_is_built_on_first_use_or_after_the_warm_up(window, qtbot):
+    assert set(window.screens) == {step for step, _ in STEPS}
+    segments = window.screens["segments"]  # asked for before the warm-up built it: built now
+    assert isinstance(segments, StepScreen) and window.stack.indexOf(segments) == 4
+    qtbot.waitUntil(lambda: len(window.screens.built) == len(STEPS), timeout=30000)
+    for row, (step, _title) in enumerate(STEPS):
+        assert window.stack.widget(row) is window.screens[step]
+    window.sidebar.setCurrentRow(3)
+    assert window.stack.currentWidget() is window.screens["duplicates"]
