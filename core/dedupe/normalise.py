@@ -3,23 +3,22 @@
 Owns which columns feed which matching field (from the column roles, with a fallback
 on header names so files such as FEBRL's ``given_name``/``suburb``/``soc_sec_id`` work),
 and how each field is cleaned: case, accents, nicknames, Gmail dots, phone digits,
-street abbreviations, dates of birth. Every field is a string column, "" when missing.
+street abbreviations, dates of birth (the readings are :mod:`core.normalise`'s). Every field is a string column, "" when missing.
 The id column and customer-id columns are never a field: they must not decide a match.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
-import unicodedata
 from collections.abc import Callable
-from functools import cache
 
 import numpy as np
 import pandas as pd
 
-from core.resources import resource_path
+from core.normalise import email, names, phone
+from core.normalise.dates import DAY_ORDERS, guess_format, parse_date
+from core.normalise.postcodes import postcode_key
 from core.roles import Role
 
 # Roles that describe a person and the field each one feeds.
@@ -64,14 +63,6 @@ STREET_ABBREVIATIONS = {
     "close": "cl", "grove": "gr", "north": "n", "south": "s", "east": "e", "west": "w",
     "apartment": "apt", "unit": "u", "flat": "apt", "saint": "st", "mount": "mt",
 }
-
-# Providers that deliver mail for "a.b+tag@" to "ab@" (dots) or "a.b@" (plus tags).
-DOTS_IGNORED = {"gmail.com", "googlemail.com"}
-PLUS_TAGS = DOTS_IGNORED | {
-    "outlook.com", "hotmail.com", "live.com", "icloud.com", "me.com",
-    "fastmail.com", "protonmail.com", "proton.me",
-}
-DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
 
 IDENTIFIER_HEADERS = {"socsecid", "ssn", "nationalid", "taxid", "passport"}
 _HEADER_RE = re.compile(r"[^a-z0-9]")
@@ -122,13 +113,8 @@ def per_distinct(fn: Callable[[str], str]) -> Callable[[pd.Series], pd.Series]:
     return apply
 
 
-@per_distinct
-def _fold(text: str) -> str:
-    """Lower case, accents removed, full-width letters folded, spaces collapsed."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.lower().split())
+_fold = per_distinct(names.fold)
+_letters = per_distinct(names.letters)
 
 
 def _text(df: pd.DataFrame, columns: list[str]) -> pd.Series:
@@ -139,68 +125,31 @@ def _text(df: pd.DataFrame, columns: list[str]) -> pd.Series:
     return _fold(joined.astype(str))
 
 
-_NOT_LETTER = re.compile(r"[^a-z \-']")
-_JOINER = re.compile(r"[\-']")
-
-
-@per_distinct
-def _letters(text: str) -> str:
-    return " ".join(_JOINER.sub(" ", _NOT_LETTER.sub("", text)).split())
-
-
-@cache
-def nicknames() -> dict[str, str]:
-    """Nickname -> formal first name (first entry wins), from resources/nicknames.csv."""
-    table: dict[str, str] = {}
-    with open(resource_path("nicknames.csv"), encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            table.setdefault(row["nickname"].strip().lower(), row["name"].strip().lower())
-    return table
-
-
 def canonical_first(first: pd.Series) -> pd.Series:
     """Bob -> robert, Liz -> elizabeth; unknown names stay as they are."""
-    table = nicknames()
-    return per_distinct(lambda v: table.get(v, v))(first)
+    return per_distinct(names.formal_first_name)(first)
 
 
 # A pseudonym from the Privacy step (``email_v1_<32 hex>``): equal tokens, equal values.
 TOKEN = re.compile(r"^[a-z]+_v\d+_[0-9a-f]{32}$")
 
 
-@per_distinct
-def normalise_email(addr: str) -> str:
-    """Lower case; Gmail dots and known providers' +tags removed; '' when not an address.
+def _keep_tokens(fn: Callable[[str], str]) -> Callable[[str], str]:
+    """A pseudonym token is kept as it is, so pseudonymised lists still match on it."""
+    return lambda text: text if TOKEN.match(text) else fn(text)
 
-    A pseudonym token is kept as it is, so pseudonymised lists still match on e-mail.
+
+def normalise_email(values: pd.Series) -> pd.Series:
+    """The inbox each address reaches (:func:`core.normalise.email.mailbox`); '' if none."""
+    return per_distinct(_keep_tokens(email.mailbox))(values)
+
+
+def normalise_phone(values: pd.Series, region: str | None = None) -> pd.Series:
+    """The national number (:func:`core.normalise.phone.national_key`); '' when < 6 digits.
+
+    ``region`` is the project's, for numbers without their +code (None: not known).
     """
-    addr = addr.replace(" ", "").lower()
-    if TOKEN.match(addr):
-        return addr
-    if addr.count("@") != 1:
-        return ""
-    local, domain = addr.split("@")
-    domain = DOMAIN_ALIASES.get(domain, domain)
-    if domain in PLUS_TAGS:
-        local = local.split("+", 1)[0]
-    if domain in DOTS_IGNORED:
-        local = local.replace(".", "")
-    return f"{local}@{domain}" if local and domain else ""
-
-
-_NOT_DIGIT = re.compile(r"\D")
-
-
-@per_distinct
-def normalise_phone(text: str) -> str:
-    """The last nine digits: '+49 (0)151 1234-5678', '0151 12345678' agree; '' if < 6.
-
-    A pseudonym token is kept as it is.
-    """
-    if TOKEN.match(text):
-        return text
-    digits = _NOT_DIGIT.sub("", text.replace("(0)", ""))[-9:]
-    return digits if len(digits) >= 6 else ""
+    return per_distinct(_keep_tokens(lambda t: phone.national_key(t, region)))(values)
 
 
 _PUNCTUATION = re.compile(r"[^\w ]")
@@ -212,36 +161,20 @@ def normalise_street(text: str) -> str:
     return " ".join(STREET_ABBREVIATIONS.get(t, t) for t in _PUNCTUATION.sub(" ", text).split())
 
 
-_DOB_PATTERNS = [
-    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), (1, 2, 3)),
-    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"), (1, 2, 3)),
-    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), (3, 2, 1)),
-]
-
-
-@per_distinct
-def normalise_dob(text: str) -> str:
-    """YYYYMMDD text from YYYYMMDD, ISO or day-first dates; '' when unreadable."""
-    text = text.strip()
-    for pattern, (y, m, d) in _DOB_PATTERNS:
-        hit = pattern.match(text)
-        if hit:
-            return f"{hit.group(y)}{int(hit.group(m)):02d}{int(hit.group(d)):02d}"
-    return ""
-
-
-_NOT_ALNUM = re.compile(r"[^0-9a-z]")
-
-
-@per_distinct
-def _postcode(text: str) -> str:
-    return _NOT_ALNUM.sub("", text)
+def normalise_dob(values: pd.Series) -> pd.Series:
+    """YYYYMMDD text, '' when unreadable; day and month are read in the order most of
+    the column uses (:func:`core.normalise.dates.guess_format`), ISO values in any case."""
+    fmt = guess_format(pd.unique(values.to_numpy(dtype=object)), formats=DAY_ORDERS)
+    return per_distinct(lambda v: (parse_date(v, fmt) or "")[:10].replace("-", ""))(values)
 
 
 def normalise(
-    df: pd.DataFrame, roles: dict[str, str] | None = None, id_column: str | None = None
+    df: pd.DataFrame, roles: dict[str, str] | None = None, id_column: str | None = None,
+    *, region: str | None = None,
 ) -> pd.DataFrame:
     """One row per input row, one string column per matching field ('' = missing).
+
+    ``region`` is the project's, for phone numbers without their +code (None: not known).
 
     Fields: first, first_canon, last, email, email_local, email_domain, phone, street,
     city, postcode, dob, gender, company and ``extra:<column>`` for identifiers and
@@ -266,13 +199,13 @@ def normalise(
         out["email_local"] = per_distinct(lambda e: e.split("@")[0])(email)
         out["email_domain"] = per_distinct(lambda e: e.split("@")[-1] if e else "")(email)
     if "phone" in text:
-        out["phone"] = normalise_phone(text["phone"])
+        out["phone"] = normalise_phone(text["phone"], region)
     if "street" in text:
         out["street"] = normalise_street(text["street"])
     if "city" in text:
         out["city"] = _letters(text["city"])
     if "postcode" in text:
-        out["postcode"] = _postcode(text["postcode"])
+        out["postcode"] = per_distinct(postcode_key)(text["postcode"])
     if "dob" in text:
         out["dob"] = normalise_dob(text["dob"])
     if "gender" in text:

@@ -19,9 +19,11 @@ import phonenumbers
 
 from core.errors import ColumnError, LocalReachError
 from core.jobs import JobContext, ensure_context
+from core.normalise.dates import guess_format, parse_date
+from core.normalise.phone import PhoneKey
 from core.privacy.detect import PiiGuess
 from core.privacy.originals import RECORD_COLUMN, seal
-from core.privacy.tokens import PhoneNormalizer, fingerprint, tokenize_values
+from core.privacy.tokens import fingerprint, tokenize_values
 from core.privacy.vault import Vault
 from core.quality.places import row_countries
 
@@ -35,7 +37,6 @@ _DEFAULT_ACTION = {"email": "token", "phone": "token", "name": "token", "street"
                    "postcode": "generalise", "date_of_birth": "generalise", "national_id": "drop",
                    "iban": "drop", "card": "drop", "ip": "mask"}
 _COUNTRY_RE = re.compile(r"^(country|land|pays|pa[ií]s|staat|nation)(_?code)?$")
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%Y%m%d", "%Y-%m-%d %H:%M:%S")
 
 
 @dataclass
@@ -51,10 +52,11 @@ class ColumnPolicy:
 
 @dataclass
 class PrivacyConfig:
-    """Policies by column name; ``reference_date`` (ISO) fixes ages for reproducible runs."""
+    """Policies by column name; ``phone_region`` is the project's region (None when not
+    known); ``reference_date`` (ISO) fixes ages for reproducible runs."""
 
     columns: dict[str, ColumnPolicy] = field(default_factory=dict)
-    phone_region: str = "DE"
+    phone_region: str | None = "DE"
     reference_date: str = ""
     country_column: str = ""  # each row's country for its phone numbers, when the table has one
 
@@ -75,20 +77,18 @@ def default_policy(guess: PiiGuess) -> ColumnPolicy:
     return ColumnPolicy(action=action, kind=guess.kind, option=option)
 
 
-def default_config(guesses: dict[str, PiiGuess], phone_region: str = "DE") -> PrivacyConfig:
+def default_config(guesses: dict[str, PiiGuess], phone_region: str | None = "DE") -> PrivacyConfig:
     country = next((c for c in guesses if _COUNTRY_RE.match(re.sub(r"[\s\-.]+", "_", c.strip().lower()))), "")
     return PrivacyConfig({c: default_policy(g) for c, g in guesses.items()}, phone_region=phone_region,
                          country_column=country)
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
-    """Dates from text in the one format (of a few common ones) that parses the most cells."""
-    best = pd.Series(pd.NaT, index=values.index)
-    for fmt in _DATE_FORMATS:
-        parsed = pd.to_datetime(values, format=fmt, errors="coerce")
-        if parsed.notna().sum() > best.notna().sum():
-            best = parsed
-    return best
+    """Dates from text in the column's majority format (:mod:`core.normalise.dates`)."""
+    distinct = [str(v) for v in pd.unique(values.to_numpy(dtype=object))]
+    fmt = guess_format(distinct)
+    iso = {v: parse_date(v, fmt) for v in distinct}
+    return pd.to_datetime(values.astype(str).map(iso), errors="coerce", format="ISO8601")
 
 
 def _mask_email(v: str) -> str:
@@ -96,7 +96,7 @@ def _mask_email(v: str) -> str:
     return f"{local[:2]}***@{domain}" if local else "***"
 
 
-def _mask_phone(v: str, norm: PhoneNormalizer) -> str:
+def _mask_phone(v: str, norm: PhoneKey) -> str:
     try:
         number = phonenumbers.parse(norm(v), None)
     except (phonenumbers.NumberParseException, ValueError):
@@ -110,12 +110,13 @@ def _mask_ip(v: str) -> str:
     return ".".join(parts[:2] + ["*", "*"]) if len(parts) == 4 else v.split(":")[0] + ":***"
 
 
-def mask(values: pd.Series, kind: str | None, region: str = "DE") -> pd.Series:
-    """Partial values that still help a human recognise a row without identifying it."""
+def mask(values: pd.Series, kind: str | None, region: str | None = "DE") -> pd.Series:
+    """Partial values that still help a human recognise a row without identifying it;
+    ``region`` places phone numbers written without their +code (None: not known)."""
     if kind == "email":
         fn = _mask_email
     elif kind == "phone":
-        norm = PhoneNormalizer(region)
+        norm = PhoneKey(region)
         fn = lambda v: _mask_phone(v, norm)  # noqa: E731
     elif kind == "ip":
         fn = _mask_ip

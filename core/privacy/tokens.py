@@ -5,14 +5,15 @@ the HMAC message, so an e-mail and a phone never share a token; the version tag 
 a later normalisation change live beside old tokens. The same value under the same
 project key gives the same token in every file; another key gives another token.
 
-Normalisation decides what "the same value" means:
+Normalisation decides what "the same value" means (a change needs a new version tag):
 
-- e-mail: NFKC (full-width letters become ASCII), all whitespace removed, lower-case;
-  an invisible character (zero-width space, ...) is rejected, never silently kept;
-- phone: E.164 (``+4915112345678``) from a default region, with fast paths for the
-  common spellings and :mod:`phonenumbers` for the rest;
+- e-mail: :func:`core.normalise.email.written` (NFKC, no whitespace, lower-case; an
+  invisible character is rejected, never silently kept);
+- phone: :class:`core.normalise.phone.PhoneKey` -- E.164 with the row's country or the
+  project's region for numbers without their +code, so ``+44 7700 900123`` and
+  ``07700 900123`` are one number in a GB project;
 - ids (postcode, IBAN, card, national id): NFKC, upper-case, no spaces or dashes;
-- everything else (names, streets, ...): NFKC, case-folded, single spaces.
+- everything else (names, streets, ...): :func:`core.normalise.names.fold_text`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ import phonenumbers
 
 from core.errors import LocalReachError
 from core.jobs import JobContext, ensure_context
+from core.normalise.email import InvisibleCharacter as InvalidValue
+from core.normalise.email import written as normalize_email
+from core.normalise.names import fold_text as normalize_text
+from core.normalise.phone import PhoneKey
 
 try:  # OpenSSL's one-shot HMAC without the Python wrapper: a third of the per-value cost
     from _hashlib import hmac_digest as _hmac
@@ -39,17 +44,9 @@ except ImportError:  # pragma: no cover - Python builds without OpenSSL
 VERSION = "v1"
 TOKEN_RE = re.compile(r"^([a-z_]+)_v(\d+)_([0-9a-f]{32})$")
 ID_KINDS = frozenset({"postcode", "iban", "card", "national_id", "ip"})
-ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2061\u2062\u2063\u2064")
-_ZERO_WIDTH_RE = re.compile("[" + "".join(sorted(ZERO_WIDTH)) + "]")
-_WS_RE = re.compile(r"\s+")
-_PHONE_JUNK = str.maketrans("", "", " \t\u00a0-./()")
 _ID_JUNK_RE = re.compile(r"[\s\-]")
 _CHUNK = 50_000
 _PARALLEL_FROM = 200_000
-
-
-class InvalidValue(ValueError):
-    """One value cannot be normalised; the message names the problem, never the value."""
 
 
 def fingerprint(key: bytes) -> str:
@@ -67,69 +64,19 @@ def token_kind(value: str) -> str | None:
     return m.group(1) if m else None
 
 
-def normalize_email(value: str) -> str:
-    if value.isascii():
-        return "".join(value.split()).lower()
-    if _ZERO_WIDTH_RE.search(value):
-        raise InvalidValue("the e-mail address contains an invisible character (zero-width space)")
-    return "".join(unicodedata.normalize("NFKC", value).split()).lower()
-
-
-class PhoneNormalizer:
-    """E.164 for one default region; the fast path matches :mod:`phonenumbers` on the
-    common spellings (``+49 (0)151 ...``, ``0049 151 ...``, ``0151 ...``) at a tenth of the cost."""
-
-    def __init__(self, region: str = "DE") -> None:
-        self.region = region.upper()
-        meta = phonenumbers.PhoneMetadata.metadata_for_region(self.region)
-        if meta is None:
-            raise LocalReachError(
-                f"Unknown phone region '{region}': use a two-letter country code such as DE or GB."
-            )
-        self.country = str(meta.country_code)
-        self.trunk = meta.national_prefix if meta.national_prefix == "0" else None
-        self.intl = meta.international_prefix if meta.international_prefix == "00" else None
-
-    def __call__(self, value: str) -> str:
-        text = unicodedata.normalize("NFKC", value) if not value.isascii() else value
-        text = text.strip()
-        digits = text.replace("(0)", "").translate(_PHONE_JUNK)
-        fast = None
-        if digits.startswith("+") and digits[1:].isdigit() and digits[1] != "0":
-            fast = digits
-        elif digits.isdigit():
-            if self.intl and digits.startswith("00") and digits[2] != "0":
-                fast = "+" + digits[2:]
-            elif self.trunk and digits.startswith("0") and not digits.startswith("00"):
-                fast = "+" + self.country + digits[1:]
-        if fast is not None and 8 <= len(fast) <= 16:
-            return fast
-        return self._slow(text)
-
-    def _slow(self, text: str) -> str:
-        try:
-            number = phonenumbers.parse(text, self.region)
-        except phonenumbers.NumberParseException:
-            digits = re.sub(r"\D", "", text)
-            return digits or normalize_text(text)  # "n/a" still gets a token, never stops the file
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def normalize_text(value: str) -> str:
-    text = _ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFKC", value))
-    return _WS_RE.sub(" ", text).strip().casefold()
-
-
 def normalize_id(value: str) -> str:
     return _ID_JUNK_RE.sub("", unicodedata.normalize("NFKC", value)).upper()
 
 
-def normalizer(kind: str, region: str = "DE"):
-    """The function that decides when two spellings of a ``kind`` value are one value."""
+def normalizer(kind: str, region: str | None):
+    """The function that decides when two spellings of a ``kind`` value are one value.
+
+    ``region`` places phone numbers written without their +code (None: not placed).
+    """
     if kind == "email":
         return normalize_email
     if kind == "phone":
-        return PhoneNormalizer(region)
+        return PhoneKey(region)
     if kind in ID_KINDS:
         return normalize_id
     return normalize_text
@@ -140,10 +87,8 @@ def token_for(key: bytes, kind: str, normalized: str) -> str:
     return f"{kind}_{VERSION}_{mac[:16].hex()}"
 
 
-def _normalize_all(values: list[str], kind: str, region: str) -> list[str]:
-    """Normalised values in one comprehension (the hot loop); e-mails inline their ASCII path."""
-    if kind == "email":
-        return ["".join(v.split()).lower() if v.isascii() else normalize_email(v) for v in values]
+def _normalize_all(values: list[str], kind: str, region: str | None) -> list[str]:
+    """Normalised values in one comprehension (the hot loop)."""
     norm = normalizer(kind, region)
     return [norm(v) for v in values]
 
@@ -178,7 +123,7 @@ def tokenize_values(
     kind: str,
     key: bytes,
     *,
-    region: str = "DE",
+    region: str | None = None,
     column: str = "",
     ctx: JobContext | None = None,
     workers: int = 1,
@@ -186,8 +131,9 @@ def tokenize_values(
 ) -> pd.Series:
     """Tokens for a column of strings; empty cells stay empty.
 
-    ``regions`` (two-letter country per row, aligned with ``values``) overrides the
-    default region for phone numbers written without their +code.
+    ``region`` is the project's, for phone numbers written without their +code (None
+    when not known); ``regions`` (two-letter country per row, aligned with ``values``)
+    overrides it row by row.
 
     Only distinct values are normalised and hashed, in chunks (progress and cancel in
     between); with ``workers > 1`` big columns are spread over processes. A value that

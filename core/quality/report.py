@@ -20,11 +20,13 @@ import numpy as np
 import pandas as pd
 
 from core.jobs import JobContext, ensure_context
+from core.normalise import email, phone
+from core.normalise.countries import country_code
+from core.normalise.dates import guess_format, parse_date
+from core.normalise.postcodes import format_postcode
 from core.quality.base import EXAMPLES, WithContext, as_text, count, map_distinct
-from core.quality.contact import normalise_email, normalise_phone
-from core.quality.dates import guess_format, parse_date
 from core.quality.money import infer_decimal, parse_money_either
-from core.quality.places import country_code, format_postcode, row_countries
+from core.quality.places import row_countries
 from core.roles import Role
 
 NUMERIC_ROLES = (Role.AMOUNT, Role.QUANTITY, Role.DISCOUNT)
@@ -35,9 +37,11 @@ ROBUST_Z = 3.5
 
 @dataclass
 class ReportConfig:
-    """Settings the checks need: phone region, per-column date formats, and "today"."""
+    """Settings the checks need: the project's region (None when unknown: numbers and
+    postcodes that do not say their country cannot be checked), per-column date
+    formats, and "today"."""
 
-    region: str = "DE"
+    region: str | None = None
     date_formats: dict[str, str] = field(default_factory=dict)
     today: str = ""  # ISO date for future-date checks; "" means the real today
 
@@ -162,7 +166,7 @@ def _validator(
 ) -> tuple[Callable[[str], bool], str] | None:
     """(value -> valid?, reason shown to people) for a role, or None when any text is fine."""
     if role == Role.EMAIL:
-        return partial(_is_not_none, normalise_email), "not a valid e-mail address"
+        return partial(_is_not_none, email.valid), "not a valid e-mail address"
     if role in (Role.DATE_OF_BIRTH, Role.ORDER_DATE):
         fmt = config.date_formats.get(col) or guess_format(distinct)
         if role == Role.DATE_OF_BIRTH:
@@ -279,7 +283,7 @@ def _invalid_mask(text, role, col, distinct, config, today, ctx, df, country_col
     if role in (Role.PHONE, Role.POSTCODE):
         countries = row_countries(df, country_col, config.region)
         if role == Role.PHONE:
-            check, reason = partial(_is_not_none, normalise_phone), "not a phone number that can be read"
+            check, reason = partial(_is_not_none, partial(phone.to_e164, mode="possible")), "not a phone number that can be read"
         else:
             check, reason = partial(_is_not_none, format_postcode), "not a postcode of its country"
         keys = pd.Series(text.to_numpy(), index=df.index) + WithContext.SEP + countries

@@ -1,7 +1,7 @@
 """The cleaning steps by name, the sensible default list, and running a saved step list.
 
 A step list is plain JSON/TOML data -- ``[{"step": "phones", "columns": ["phone"],
-"region": "DE"}, ...]`` -- so the same cleaning can be saved in a recipe, shown in the
+"region": "GB"}, ...]`` -- so the same cleaning can be saved in a recipe, shown in the
 GUI and re-run next month on a new export with ``localreach clean --steps``.
 """
 
@@ -17,10 +17,11 @@ import pandas as pd
 
 from core.errors import LocalReachError
 from core.jobs import JobContext, ensure_context
+from core.normalise.dates import guess_format
 from core.quality.base import StepReport, as_text
 from core.quality.clustering import ValueMergeConfig, merge_values
 from core.quality.contact import EmailConfig, PhoneConfig, standardise_emails, standardise_phones
-from core.quality.dates import DateConfig, guess_format, standardise_dates
+from core.quality.dates import DateConfig, standardise_dates
 from core.quality.impute import ImputeConfig, impute_missing, numeric_columns
 from core.quality.money import MoneyConfig, standardise_money
 from core.quality.places import (
@@ -109,8 +110,11 @@ def columns_with(roles: dict[str, str], *wanted: Role) -> list[str]:
     return [col for col, role in roles.items() if role in wanted]
 
 
-def default_steps(df: pd.DataFrame, roles: dict[str, str], region: str = "DE") -> list[dict]:
-    """The sensible cleaning for a file with these column roles (what ``clean`` does)."""
+def default_steps(df: pd.DataFrame, roles: dict[str, str], region: str | None) -> list[dict]:
+    """The sensible cleaning for a file with these column roles (what ``clean`` does).
+
+    ``region`` is the project's (see :mod:`core.region`), None when it is not known.
+    """
     roles = {c: r for c, r in roles.items() if c in df.columns}
     steps = [step_dict("trim", TrimConfig())]
     if names := columns_with(roles, *NAME_ROLES):
@@ -134,7 +138,7 @@ def default_steps(df: pd.DataFrame, roles: dict[str, str], region: str = "DE") -
     return steps
 
 
-def suggested_steps(df: pd.DataFrame, roles: dict[str, str], region: str = "DE") -> list[dict]:
+def suggested_steps(df: pd.DataFrame, roles: dict[str, str], region: str | None) -> list[dict]:
     """What the Quality screen offers: the default steps, plus filling numeric gaps if any."""
     steps = default_steps(df, roles, region)
     if numeric_columns(df, roles):

@@ -42,7 +42,7 @@ def test_email_dots_only_ignored_where_the_provider_ignores_them():
 
 def test_phone_spellings_agree():
     phones = pd.Series(["+49 (0)151 1234-5678", "0151 12345678", "0049 151 12345678", "12"])
-    assert normalise_phone(phones).tolist() == ["112345678"] * 3 + [""]
+    assert normalise_phone(phones).tolist() == ["15112345678"] * 3 + [""]
     assert levels_of([{"phone": "+49 151 1234 5678"}, {"phone": "0151/12345678"}])["phone"] == 2
     assert levels_of([{"phone": "+49 151 1234 5678"}, {"phone": "+49 170 99 345678"}])["phone"] == 1
 

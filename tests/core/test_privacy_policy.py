@@ -51,12 +51,12 @@ def test_default_policy_masks_generalises_drops_and_tokenises():
                                  "Date of birth", "Last login IP", "Notes", "Amount", "record_ref"]
     assert out["E-Mail"][0].startswith("email_v1_") and out["E-Mail"][2] == ""
     assert out["Postcode"].tolist() == ["SW1A", "EC1A", "M1", "101"]
-    assert out["Date of birth"].tolist() == ["40-49", "30-39", "", ""]
+    assert out["Date of birth"].tolist() == ["40-49", "30-39", "60-69", ""]  # 01.02.1960: read day-first
     assert out["Last login IP"].tolist() == ["192.168.*.*", "10.0.*.*", "", "2001:***"]
     assert out["Notes"].tolist() == PEOPLE["Notes"].tolist()
     assert len(vault) == 3 + 3 + 4 + 4 + 4  # + one record of masked/generalised originals each
     assert report["columns"]["Date of birth"] == {"action": "generalise", "kind": "date_of_birth", "values": 4,
-                                                  "option": "age_band", "unparsed": 2}
+                                                  "option": "age_band", "unparsed": 1}
     assert report["columns"]["SSN"] == {"action": "drop", "kind": "national_id", "values": 4}
     text = json.dumps(report)
     assert "miller" not in text and "Jo" not in text and "123-45" not in text
@@ -83,10 +83,10 @@ def test_generalise_to_year_prefix_and_month():
     config = PrivacyConfig({"Date of birth": ColumnPolicy("generalise", "date_of_birth", "year"),
                             "Postcode": ColumnPolicy("generalise", "postcode", "prefix1")})
     out, _, report = pseudonymize(PEOPLE, config, KEY)
-    assert out["Date of birth"].tolist() == ["1980", "1992", "", ""]
+    assert out["Date of birth"].tolist() == ["1980", "1992", "1960", ""]
     assert out["Postcode"].tolist() == ["S", "E", "M", "1"]
     config = PrivacyConfig({"Date of birth": ColumnPolicy("generalise", "date", "month")})
-    assert pseudonymize(PEOPLE, config, KEY)[0]["Date of birth"].tolist() == ["1980-05", "1992-11", "", ""]
+    assert pseudonymize(PEOPLE, config, KEY)[0]["Date of birth"].tolist() == ["1980-05", "1992-11", "1960-02", ""]
 
 
 def test_bad_config_errors_are_clear():
@@ -99,7 +99,7 @@ def test_bad_config_errors_are_clear():
 
 
 def test_config_round_trips_through_json():
-    config = default_config(detect_pii(PEOPLE))
+    config = default_config(detect_pii(PEOPLE), phone_region="GB")
     again = PrivacyConfig.from_dict(json.loads(json.dumps(config.to_dict())))
     assert again == config
 
@@ -107,19 +107,19 @@ def test_config_round_trips_through_json():
 def test_phone_tokens_follow_the_country_column():
     frame = pd.DataFrame({"phone": ["07745 297302", "+44 7745 297302", "0151 12345678"],
                           "Country": ["United Kingdom", "UK", "Deutschland"]})
-    config = default_config(detect_pii(frame))
+    config = default_config(detect_pii(frame), phone_region=None)
     assert config.country_column == "Country"
     out = pseudonymize(frame, config, KEY)[0]
     assert out["phone"][0] == out["phone"][1] != out["phone"][2]
     alone = pd.DataFrame({"phone": ["+4915112345678"]})
-    assert out["phone"][2] == pseudonymize(alone, default_config(detect_pii(alone)), KEY)[0]["phone"][0]
+    assert out["phone"][2] == pseudonymize(alone, default_config(detect_pii(alone), phone_region=None), KEY)[0]["phone"][0]
 
 
 def test_progress_is_reported_and_cancel_stops_the_work():
     from core.jobs import Cancelled, JobContext
 
     seen = []
-    config = default_config(detect_pii(PEOPLE))
+    config = default_config(detect_pii(PEOPLE), phone_region="GB")
     pseudonymize(PEOPLE, config, KEY, ctx=JobContext(lambda d, t, m: seen.append((d, t))))
     assert seen[0] == (0, 1000) and seen[-1] == (1000, 1000)  # ten columns change, 100 steps each
     assert [d for d, _ in seen] == sorted(d for d, _ in seen) and {t for _, t in seen} == {1000}

@@ -120,7 +120,7 @@ def test_run_steps_is_pure(crm):
     df, _ = read_table(crm)
     snapshot = df.copy()
     roles = {c: c for c in df.columns}
-    out, reports = run_steps(df, default_steps(df, roles), roles=roles)
+    out, reports = run_steps(df, default_steps(df, roles, "DE"), roles=roles)
     assert df.equals(snapshot)
     assert sum(r.changed_cells for r in reports) == 16
 
@@ -128,12 +128,12 @@ def test_run_steps_is_pure(crm):
 def test_suggested_steps_add_gap_filling_only_for_numeric_gaps():
     sales = pd.DataFrame({"order_id": ["1", "2", "3"], "quantity": ["1", "", "3"], "email": ["", "", ""]})
     roles = {"order_id": "order_id", "quantity": "quantity", "email": "email"}
-    steps = suggested_steps(sales, roles)
+    steps = suggested_steps(sales, roles, None)
     assert [s["step"] for s in steps] == ["trim", "emails", "impute"]
     out, reports = run_steps(sales, steps[-1:], roles=roles)
     assert out["quantity"].tolist() == ["1", "2", "3"]
     assert out["quantity_missing"].tolist() == ["0", "1", "0"]
-    assert suggested_steps(sales.assign(quantity=["1", "2", "3"]), roles)[-1]["step"] == "emails"
+    assert suggested_steps(sales.assign(quantity=["1", "2", "3"]), roles, None)[-1]["step"] == "emails"
 
 
 def test_cancel_stops_a_step_and_leaves_the_input_alone(monkeypatch):

@@ -4,16 +4,12 @@ import pandas as pd
 import pytest
 
 from core.errors import LocalReachError
+from core.normalise.dates import guess_format, parse_date
+from core.normalise.email import valid as normalise_email
+from core.normalise.phone import to_e164
 from core.quality.base import preview
-from core.quality.contact import (
-    EmailConfig,
-    PhoneConfig,
-    normalise_email,
-    normalise_phone,
-    standardise_emails,
-    standardise_phones,
-)
-from core.quality.dates import DateConfig, guess_format, parse_date, standardise_dates
+from core.quality.contact import EmailConfig, PhoneConfig, standardise_emails, standardise_phones
+from core.quality.dates import DateConfig, standardise_dates
 from core.quality.money import MoneyConfig, parse_money, standardise_money
 from core.quality.places import (
     CountryConfig,
@@ -110,7 +106,7 @@ def test_invalid_emails_are_kept_and_flagged_never_dropped():
     ],
 )
 def test_phone_to_e164(raw, region, expected):
-    assert normalise_phone(raw, region) == expected
+    assert to_e164(raw, region, "possible") == expected
 
 
 def test_phone_step_counts_failures_and_keeps_them():
@@ -258,7 +254,7 @@ def test_unknown_column_is_named_in_the_error():
 
 def test_preview_shows_before_and_after_on_real_rows():
     df = pd.DataFrame({"phone": ["0151 12345678", "+4915112345678", "nope", "030 1234567"], "x": list("abcd")})
-    pv = preview(standardise_phones, df, PhoneConfig(["phone"]))
+    pv = preview(standardise_phones, df, PhoneConfig(["phone"], region="DE"))
     assert pv.before["phone"].tolist() == ["0151 12345678", "nope", "030 1234567"]
     assert pv.after["phone"].tolist() == ["+4915112345678", "nope", "+49301234567"]
     assert (pv.report.changed_cells, pv.report.failed) == (2, 1)

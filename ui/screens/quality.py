@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.normalise.dates import FORMAT_LABELS, FORMATS
 from core.quality.base import Preview, count, preview
 from core.quality.clustering import ValueMergeConfig
-from core.quality.dates import FORMAT_LABELS, FORMATS
 from core.quality.impute import METHODS as IMPUTE_METHODS
 from core.quality.report import QualityReport, ReportConfig, quality_report
 from core.quality.steps import STEPS, run_step, step_dict, suggested_steps

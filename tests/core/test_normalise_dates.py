@@ -1,0 +1,47 @@
+"""One date parser with explicit formats, and the majority-format detector."""
+
+import pandas as pd
+import pytest
+
+from core.dedupe.normalise import normalise_dob
+from core.normalise.dates import DAY_ORDERS, guess_format, parse_date
+
+
+@pytest.mark.parametrize(
+    ("raw", "fmt", "expected"),
+    [
+        ("03/04/2024", "day_first", "2024-04-03"),
+        ("03/04/2024", "month_first", "2024-03-04"),
+        ("03/04/2024", "iso", None),  # ISO mode never guesses the order of day and month
+        ("2024-04-03", "day_first", "2024-04-03"),  # year first is unambiguous in every mode
+        ("20240403", "month_first", "2024-04-03"),
+        ("45657", "excel_serial", "2024-12-31"),
+        ("45657", "iso", None),
+        ("3. Mär 2024", "day_first", "2024-03-03"),
+        ("31.02.2024", "day_first", None),
+    ],
+)
+def test_parse_date_reads_with_the_named_format(raw, fmt, expected):
+    assert parse_date(raw, fmt) == expected
+
+
+def test_unknown_format_is_refused():
+    with pytest.raises(ValueError, match="unknown date format"):
+        parse_date("2024-01-01", "us")
+
+
+def test_majority_format_wins_and_ties_go_to_iso_then_day_first():
+    us = ["12/31/2024", "01/15/2024", "03/04/2024"]
+    assert guess_format(us) == "month_first"
+    assert guess_format(["31.12.2024", "15.01.2024", "03.04.2024"]) == "day_first"
+    assert guess_format(["2024-01-02", "2024-03-04"]) == "iso"
+    assert guess_format(["03/04/2024"]) == "day_first"  # both orders read it: most of the world
+    assert guess_format(["2024-01-02", "2024-03-04"], formats=DAY_ORDERS) == "day_first"
+    assert guess_format([]) == "iso"
+
+
+def test_dedupe_dates_of_birth_follow_the_columns_order():
+    us = pd.Series(["12/31/1980", "01/15/1975", "03/04/1990", "1990-03-04", ""])
+    assert normalise_dob(us).tolist() == ["19801231", "19750115", "19900304", "19900304", ""]
+    german = pd.Series(["31.12.1980", "03.04.1990", "19900403"])
+    assert normalise_dob(german).tolist() == ["19801231", "19900403", "19900403"]
