@@ -36,7 +36,7 @@ def screen(qtbot):
 
 
 def test_plan_then_export_eml(screen, qtbot, tmp_path):
-    assert screen.plan_label.text() == "Will write 36 messages; 4 left out: 4 no recorded consent."
+    assert screen.plan_label.text() == "Will write 36 messages; 4 left out: 4 said no to being contacted."
     screen.folder.setText(str(tmp_path / "out"))
     with qtbot.waitSignal(screen.jobs.finished, timeout=10000):
         screen.export_button.click()
@@ -47,7 +47,7 @@ def test_plan_then_export_eml(screen, qtbot, tmp_path):
     assert (msg["To"], msg["Subject"], msg.get_content()) == (
         "p0@example.org", "Hi P0", "Version A for P0\n")
     state = screen.document.state("export")
-    assert state["summary"] == {"written": 36, "left_out": 4, "reasons": {"no recorded consent": 4}}
+    assert state["summary"] == {"written": 36, "left_out": 4, "reasons": {"said no to being contacted": 4}}
     assert screen.status() == ("done", "36 messages written")
     assert screen.document.audit_entries()[-1]["rows_out"] == 36
 

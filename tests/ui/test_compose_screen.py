@@ -84,7 +84,7 @@ def test_rules_and_check_click_through(screen, qtbot):
         "Add a default or fill the field.",
         "• 1 message will be written.",
         "• People per persona: Bargain hunters: 1.",
-        "• 1 person left out: no recorded consent.",
+        "• 1 person left out: said no to being contacted.",
     ]
     screen.check_list.itemClicked.emit(screen.check_list.item(0))
     assert screen.preview.rows == [1]

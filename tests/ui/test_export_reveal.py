@@ -75,8 +75,8 @@ def _export(widget, qtbot, folder):
 def test_export_reveals_real_addresses_of_contactable_people(doc, qtbot, tmp_path):
     document, jobs = doc()
     widget = _export_screen(qtbot, document, jobs)
-    assert widget.plan_label.text() == ("Will write 3 messages; 2 left out: 1 no recorded consent, "
-                                        "1 on the suppression list.")
+    assert widget.plan_label.text() == ("Will write 3 messages; 2 left out: 1 said no to being "
+                                        "contacted, 1 on the suppression list.")
     _export(widget, qtbot, tmp_path / "out")
     table = pd.read_csv(tmp_path / "out" / "merge.csv", dtype=str, keep_default_na=False)
     assert dict(zip(table["email"], table["body"], strict=True)) == WRITTEN
@@ -85,7 +85,8 @@ def test_export_reveals_real_addresses_of_contactable_people(doc, qtbot, tmp_pat
         text = path.read_text(encoding="utf-8")
         assert not TOKEN.search(text) and "max@" not in text.lower() and "li@" not in text, path.name
     assert pd.read_csv(tmp_path / "out" / "left_out.csv", dtype=str).to_dict("records") == [
-        {"row": "4", "reason": "no recorded consent"}, {"row": "5", "reason": "on the suppression list"}]
+        {"row": "4", "id": "C3", "reason": "said no to being contacted"},
+        {"row": "5", "id": "C4", "reason": "on the suppression list"}]
 
     def reveals():
         return [e for e in document.audit_entries() if e["params"].get("action") == "reveal"]
@@ -113,9 +114,10 @@ def test_key_file_passphrase_is_asked_at_export_and_a_wrong_one_writes_nothing(d
         document, jobs = doc()  # no keyring: the key goes to a file protected by a passphrase
         widget = _export_screen(qtbot, document, jobs)
         assert widget.plan_label.text() == (
-            "Will write 0 messages; 5 left out: 3 e-mail address is still pseudonymised (no vault to "
-            "reveal it), 1 no recorded consent, 1 on the suppression list. Pseudonymised people are "
-            "counted once Export unlocks the key.")
+            "Real names and addresses come back from the vault when you export: the messages are "
+            "counted then.")
+        assert widget.consent.counts.text() == ("3 may be contacted, 1 asked not to be, 0 gave no "
+                                                "answer, 1 on the suppression list.")
         errors = []
         monkeypatch.setattr(widget, "show_error", errors.append)
         widget.folder.setText(str(tmp_path / "out"))
@@ -132,5 +134,6 @@ def test_key_file_passphrase_is_asked_at_export_and_a_wrong_one_writes_nothing(d
     assert dict(zip(table["email"], table["body"], strict=True)) == WRITTEN
     # the passphrase is kept for this session: the plan now counts the revealed people
     qtbot.waitUntil(lambda: widget.plan_label.text() == (
-        "Will write 3 messages; 2 left out: 1 no recorded consent, 1 on the suppression list."),
+        "Will write 3 messages; 2 left out: 1 said no to being contacted, 1 on the suppression "
+        "list."),
         timeout=5000)

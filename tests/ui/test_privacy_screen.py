@@ -128,14 +128,15 @@ def test_suppression_list_and_consent_leave_people_out(screen, qtbot, memory_key
     _pseudonymise(screen, qtbot)
     (tmp_path / "dnc.csv").write_text("email\nMAX@example.com\n", encoding="utf-8")
     screen.import_suppression(str(tmp_path / "dnc.csv"))
-    assert screen.suppress_label.text() == ("1 person asked not to be contacted\n4 may be contacted; "
-                                            "left out: 1 no recorded consent, 1 on the suppression list")
+    assert screen.suppress_label.text() == ("1 person asked not to be contacted\n4 may be contacted, "
+                                            "1 asked not to be, 0 gave no answer, 1 on the "
+                                            "suppression list.")
     tokens = screen.document.state("privacy")["suppression"]
     assert all(t.startswith("email_v1_") for t in tokens)
     state = screen.document.state("privacy")
     frame = screen.document.frame("crm")
     result = contactable(frame, email_column="email", suppression=suppression_from_state(state))
-    assert result.summary() == {"no recorded consent": 1, "on the suppression list": 1}
+    assert result.summary() == {"said no to being contacted": 1, "on the suppression list": 1}
     assert result.mask.tolist() == [True, True, False, False, True, True]
     audit = []
     emails = reveal(project_vault(state), frame["email"][result.mask], purpose="export", audit=audit.append)

@@ -13,6 +13,7 @@ the pseudonymised values of contactable people only; each reveal is one audit ro
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
+from app.consent import consent_plan, consent_settings
 from core.compose import abtest
 from core.compose.campaign import Campaign
 from core.compose.merge import merge, persona_map
@@ -92,6 +94,10 @@ class Screen(StepScreen):
         form.addRow("Folder", folder_row)
         form.addRow("", self.one_each)
         self.body.addLayout(form)
+        from ui.consent_panel import ConsentPanel
+
+        self.consent = ConsentPanel(document)
+        self.body.addWidget(self.consent)
         self.plan_label = QLabel("Working out who gets a message…")
         self.plan_label.setObjectName("summaryFigure")
         self.plan_label.setWordWrap(True)
@@ -146,7 +152,19 @@ class Screen(StepScreen):
         vault = (self.document.state("privacy") or {}).get("vault")
         self._locked = "vault" not in privacy and vault is not None and len(vault) > 0
         run, reveals = self._merge_job(privacy)
-        self.run_job(lambda ctx: run(ctx).summary(), lambda s: self._show_plan(s, reveals),
+        doc = self.document
+        people = (doc.frame("crm"), doc.roles("crm"), consent_settings(doc),
+                  privacy.get("suppressed"))
+
+        locked = self._locked
+
+        def plan(ctx):
+            consent = consent_plan(*people)
+            if locked or consent.get("unclear") or consent.get("no_consent_info"):
+                return {"written": 0, "left_out": 0, "reasons": {}, "consent": consent}
+            return {**run(ctx).summary(), "consent": consent}
+
+        self.run_job(plan, lambda s: self._show_plan(s, reveals),
                      "Working out who gets a message…", self._failed(reveals))
 
     def _privacy(self, ask: bool) -> dict:
@@ -180,7 +198,8 @@ class Screen(StepScreen):
 
         doc = self.document
         campaign = Campaign.from_state(doc.state("compose"))
-        args = (doc.frame("crm"), doc.roles("crm"), campaign.templates, campaign.config,
+        config = replace(campaign.config, consent=consent_settings(doc).to_dict())
+        args = (doc.frame("crm"), doc.roles("crm"), campaign.templates, config,
                 persona_map(doc.state("personas")), recommendation_sales(doc))
         reveals: list[dict] = []
         return lambda ctx: merge(*args, **privacy, audit=reveals.append, ctx=ctx), reveals
@@ -201,8 +220,18 @@ class Screen(StepScreen):
     def _show_plan(self, summary: dict, reveals: list[dict]) -> None:
         self._audit_reveals(reveals)
         self.plan = summary
+        consent = summary.pop("consent", {})
+        self.consent.show_plan(consent)
+        blocked = bool(consent.get("unclear") or consent.get("no_consent_info"))
+        self.export_button.setEnabled(not blocked and (self._locked or summary["written"] > 0))
         locked = " Pseudonymised people are counted once Export unlocks the key." if self._locked else ""
-        self.plan_label.setText(f"Will write {describe(summary)}.{locked}")
+        if blocked:
+            self.plan_label.setText("Nothing can be written until the question above is answered.")
+        elif self._locked:
+            self.plan_label.setText("Real names and addresses come back from the vault when you "
+                                    "export: the messages are counted then.")
+        else:
+            self.plan_label.setText(f"Will write {describe(summary)}.{locked}")
         self.statusChanged.emit()
 
     def _browse(self) -> None:

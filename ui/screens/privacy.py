@@ -34,9 +34,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.consent import consent_plan, consent_settings, describe
 from core.errors import LocalReachError
 from core.privacy import keystore
-from core.privacy.consent import contactable, load_suppression, suppression_from_state
+from core.privacy.consent import load_suppression, suppression_from_state
 from core.privacy.detect import LABELS, PII_KINDS, PiiGuess, detect_pii
 from core.privacy.keystore import KeyRef
 from core.privacy.policy import (
@@ -378,10 +379,10 @@ class Screen(KeyActions, StepScreen):
         listed = suppression_from_state(self._state(), self._key)
         # plain addresses meet the stored tokens only through the key, once it is unlocked
         usable = email in frame.columns and len(listed) and (self.applied("crm") or self._key is not None)
-        result = contactable(frame, email_column=email if usable else None,
-                             suppression=listed if usable else None)
-        left = ", ".join(f"{n:,} {why}" for why, n in result.summary().items())
-        return f"{int(result.mask.sum()):,} may be contacted" + (f"; left out: {left}" if left else "")
+        roles = {**self.document.roles("crm"), **({email: "email"} if email else {})}
+        settings = consent_settings(self.document)
+        plan = consent_plan(frame, roles, settings, listed if usable else None)
+        return describe(plan, settings.without_consent)
 
     def _fill_risk_panel(self, frame: pd.DataFrame) -> None:
         chosen = self._state().get("quasi_identifiers")
