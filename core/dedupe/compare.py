@@ -244,9 +244,8 @@ def compare_pairs(
                 cols[name] = _simple(enc, name, sa, sb, Levenshtein.normalized_similarity, [1.0])
             elif name == "company":
                 cols[name] = _simple(enc, name, sa, sb, fuzz.token_set_ratio, [90, 100])
-            else:  # postcode and extra identifiers: exact or one typo
-                cols[name] = _simple(enc, name, sa, sb, Levenshtein.normalized_similarity,
-                                     [0.75, 1.0])
+            else:  # postcode and extra identifiers: exact or one typo (two digits swapped)
+                cols[name] = _simple(enc, name, sa, sb, OSA.normalized_similarity, [0.75, 1.0])
         for k, name in enumerate(names):
             out[start:start + chunk, k] = cols[name]
     ctx.progress(len(a), len(a), "Comparing possible duplicates")

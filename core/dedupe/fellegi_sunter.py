@@ -10,9 +10,9 @@ on a rare one: the u of an exact match is replaced by how common the value is.
 
 Evidence against a match is kept strong on purpose, because family members share a
 surname, an address and a phone: a clearly different date of birth counts at least
-20 bits against, and a clearly different first name decides "different people" unless
-the birthdays or an identity number (social security, passport) are the same (then
-it is more likely a data-entry error). Street, town
+20 bits against, and a clearly different first name decides "different people" --
+unless an identity number (social security, passport) is the same, or for the first
+name the birthdays are (then it is more likely a data-entry error). Street, town
 and postcode agree and change together, so they count once, not three times, and
 not when two of them disagree (same town, other street and postcode: another address). A shared
 name with nothing else in common never merges on its own: it goes to review.
@@ -58,14 +58,9 @@ class MatchModel:
         return asdict(self)
 
     def weights(self) -> list[np.ndarray]:
-        """log2(m/u) per level, a different birthday kept strongly against."""
-        out = []
-        for name, m, u in zip(self.comparisons, self.m, self.u, strict=True):
-            w = np.log2(np.asarray(m) / np.asarray(u))
-            if name == "dob":
-                w[0] = min(w[0], -DOB_AGAINST_BITS)
-            out.append(w)
-        return out
+        """log2(m/u) per level, as learned (see ``_veto`` for the identity rules)."""
+        return [np.log2(np.asarray(m) / np.asarray(u))
+                for m, u in zip(self.m, self.u, strict=True)]
 
 
 def _random_pairs(n: int, size: int, split: int | None = None,
@@ -172,16 +167,24 @@ def _field_weights(model: MatchModel, enc: Encoded, levels: np.ndarray,
 
 
 def _veto(names: list[str], per_field: list[np.ndarray], levels: np.ndarray) -> list[np.ndarray]:
-    """A clearly different first name, without the same birthday or id: different people."""
-    if "first" not in names:
-        return per_field
-    k = names.index("first")
-    veto = levels[:, k] == 0
+    """Identity rules: a different birthday counts at least DOB_AGAINST_BITS against,
+    unless an identity number is the same (or one typo apart); a clearly different first name means
+    different people, unless the birthdays or an identity number are the same."""
+    same_id = np.zeros(len(levels), dtype=bool)
     for j, name in enumerate(names):
-        if name == "dob" or is_identifier(name):
-            veto &= levels[:, j] != len(comparison_levels(name)) - 1
+        if is_identifier(name):
+            same_id |= levels[:, j] >= 1  # the same, or one typo apart
     per_field = list(per_field)
-    per_field[k] = np.where(veto, -FIRST_NAME_VETO_BITS, per_field[k])
+    if "dob" in names:
+        k = names.index("dob")
+        floor = (levels[:, k] == 0) & ~same_id
+        per_field[k] = np.where(floor, np.minimum(per_field[k], -DOB_AGAINST_BITS), per_field[k])
+    if "first" in names:
+        k = names.index("first")
+        veto = (levels[:, k] == 0) & ~same_id
+        if "dob" in names:
+            veto &= levels[:, names.index("dob")] != len(comparison_levels("dob")) - 1
+        per_field[k] = np.where(veto, -FIRST_NAME_VETO_BITS, per_field[k])
     return per_field
 
 

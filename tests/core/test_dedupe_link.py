@@ -44,9 +44,9 @@ def test_febrl4_link(febrl4, one_to_one):
                                LinkConfig(id_column="rec_id", one_to_one=one_to_one))
     precision, recall, f1 = link_quality(person(left["rec_id"]), person(right["rec_id"]),
                                          person(out["matched_id"]))
-    # Measured (both modes): precision 1.000, recall 0.992, F1 0.996 (rule cascade: 0.77).
+    # Measured (both modes): precision 1.000, recall 0.9986, F1 0.9993 (rule cascade: 0.77).
     assert precision >= 0.998
-    assert recall >= 0.99
+    assert recall >= 0.995
     assert f1 >= 0.995
     # The ids (rec-N-org / rec-N-dup-0) never settle a row: every link is probabilistic.
     assert report["by_method"]["matching details"] == report["linked"]
