@@ -32,6 +32,11 @@ CARDS: dict[str, tuple[str, str]] = {
     "audit": ("export_button", "Every change is listed here in a sentence; “Export to CSV…” "
               "saves the list for an auditor."),
 }
+# Once files are in, the welcome and its buttons are gone: these cards say what is there instead.
+INSTEAD: dict[str, tuple[str, str]] = {
+    "import": ("choose_button", "“Choose file…” reads another customer list or sales file; pick "
+               "which with the buttons beside it, and check what each column holds."),
+}
 GAP = 16  # pixels between the card and what it points at
 
 
@@ -110,10 +115,21 @@ class Tour(QDialog):
     def target(self) -> QWidget:
         """The control the current card names, or its step's sidebar row while it is hidden."""
         step, _title = STEPS[self.index]
-        control = getattr(self.window_.screens[step], CARDS[step][0], None)
-        if control is not None and control.isVisible():
-            return control
+        for attr, _text in (CARDS[step], INSTEAD.get(step, CARDS[step])):
+            control = getattr(self.window_.screens[step], attr, None)
+            if control is not None and control.isVisible():
+                return control
         return self.window_.sidebar.viewport()
+
+    def card_text(self, target: QWidget) -> str:
+        step, _title = STEPS[self.index]
+        if target is self.window_.sidebar.viewport():
+            return CARDS[step][1] + " (It appears once the earlier steps are done.)"
+        screen = self.window_.screens[step]
+        instead = INSTEAD.get(step)
+        if instead and target is getattr(screen, instead[0], None):
+            return instead[1]
+        return CARDS[step][1]
 
     def _target_rect(self, target: QWidget) -> QRect:
         """Where the target is, in the window's coordinates (a row only, for the sidebar)."""
@@ -127,9 +143,8 @@ class Tour(QDialog):
         step, title = STEPS[self.index]
         self.window_.go_to(step)
         target = self.target()
-        waiting = target is self.window_.sidebar.viewport()
         self.heading.setText(f"{self.index + 1} of {len(STEPS)} · {title}")
-        self.text.setText(CARDS[step][1] + (" (It appears once the earlier steps are done.)" if waiting else ""))
+        self.text.setText(self.card_text(target))
         self.back.setEnabled(self.index > 0)
         self.next.setText("Finish" if self.index == len(STEPS) - 1 else "Next")
         self.adjustSize()

@@ -1,6 +1,9 @@
 """Screenshot every screen with the demo data loaded (run under Xvfb to see real rendering).
 
-    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python tests/ui/take_screenshots.py OUTDIR [--dark] [--run]
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python tests/ui/take_screenshots.py OUTDIR [--dark] [--run]
+
+The window sizes itself to the screen as it does for a user (maximised on small ones);
+each shot is the whole screen, so what a window manager cuts off shows too.
 
 ``--dark`` asks for the dark colour scheme (as a desktop set to dark would); ``--run``
 also presses each screen's main button (privacy, duplicates, segments, personas) and
@@ -25,9 +28,18 @@ from ui.main_window import MainWindow  # noqa: E402
 from ui.screens import STEPS  # noqa: E402
 
 
+def shoot(window: MainWindow, path: Path) -> None:
+    """The whole screen under a real display; the window alone under offscreen."""
+    screen = window.screen()
+    picture = screen.grabWindow(0) if QApplication.platformName() == "xcb" else window.grab()
+    picture.save(str(path))
+
+
 def settle(app: QApplication, window: MainWindow, seconds: float = 1.0) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end or any(window.jobs.is_running(s) for s, _ in STEPS):
+        if any(window.jobs.is_running(s) for s, _ in STEPS):
+            end = max(end, time.monotonic() + 0.5)  # let charts draw after the last job
         app.processEvents()
         time.sleep(0.02)
 
@@ -50,7 +62,7 @@ def run_main_actions(app: QApplication, window: MainWindow, outdir: Path) -> Non
         if method and hasattr(screen, method) and not screen.waiting_for():
             getattr(screen, method)()
             settle(app, window, 2)
-        window.grab().save(str(outdir / f"run-{step}.png"))
+        shoot(window, outdir / f"run-{step}.png")
 
 
 def shoot_dialogs(app: QApplication, window: MainWindow, outdir: Path) -> None:
@@ -65,7 +77,7 @@ def shoot_dialogs(app: QApplication, window: MainWindow, outdir: Path) -> None:
     ):
         dialog.show()
         settle(app, window, 0.5)
-        dialog.grab().save(str(outdir / f"dialog-{name}.png"))
+        shoot(window, outdir / f"dialog-{name}.png")
         dialog.close()
     window.show_shortcuts()
     settle(app, window, 0.5)
@@ -82,16 +94,15 @@ def main() -> int:
     if "--dark" in sys.argv:
         set_color_scheme(app, Qt.ColorScheme.Dark)
     window = MainWindow()
-    window.resize(1280, 800)
     window.show()
     settle(app, window)
-    window.grab().save(str(outdir / "00-welcome.png"))
+    shoot(window, outdir / "00-welcome.png")
     window.screens["import"].load_demo()
     settle(app, window, 2)
     for i, (step, _title) in enumerate(STEPS, start=1):
         window.go_to(step)
         settle(app, window, 1.5)
-        window.grab().save(str(outdir / f"{i:02d}-{step}.png"))
+        shoot(window, outdir / f"{i:02d}-{step}.png")
     if "--run" in sys.argv:
         run_main_actions(app, window, outdir)
         shoot_dialogs(app, window, outdir)

@@ -1,5 +1,6 @@
 """The tour points at the controls it names and never covers them."""
 
+import pandas as pd
 from PySide6.QtCore import QPoint, QRect
 
 from ui.screens import STEPS
@@ -40,3 +41,13 @@ def test_the_card_never_covers_the_demo_button_on_a_small_screen():
     placed = QRect(spot, card.size())
     assert screen.contains(placed) and not placed.intersects(button)
     assert placed.left() > button.right()  # to its right, where there is room
+
+
+def test_with_files_in_the_first_card_points_at_choose_file(window, qtbot):
+    window.document.set_frame("crm", pd.DataFrame({"email": ["a@example.org"]}), "Import")
+    tour = Tour(window)
+    qtbot.addWidget(tour)
+    tour.show()
+    assert tour.target() is window.screens["import"].choose_button
+    assert "“Choose file…”" in tour.text.text() and "appears once" not in tour.text.text()
+    tour.accept()

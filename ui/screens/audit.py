@@ -20,13 +20,13 @@ from ui.screens.base import DONE, NOT_STARTED, StepScreen
 COLUMNS = {
     "time": "When",
     "what": "What happened",
-    "step": "Step",
-    "params": "Settings",
     "rows_in": "Rows in",
     "rows_out": "Rows out",
+    "step": "Step",
     "input_hash": "Data before (fingerprint)",
     "output_hash": "Data after (fingerprint)",
     "key_fingerprint": "Key fingerprint",
+    "params": "Settings",  # the exact settings, last: for an auditor, not for reading
 }
 SHORT_HASH = 12
 

@@ -73,7 +73,7 @@ class Screen(StepScreen):
         self.welcome = QWidget()
         column = QVBoxLayout(self.welcome)
         column.addStretch(1)
-        hello = QLabel("Welcome! Start with a made-up shop, or with your own customer list.")
+        hello = QLabel("Welcome! Start with a made-up shop, or with your own customer list and sales file.")
         hello.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hello.setObjectName("welcomeText")
         column.addWidget(hello)

@@ -196,7 +196,7 @@ class Screen(StepScreen):
                                   "sit close together; the two directions mix all the features.")
         self.tabs.addTab(self.sizes_chart, "Group sizes")
         self.tabs.addTab(k_page, "How many groups")
-        self.tabs.addTab(self.grid_chart, "Recency and value grid")
+        self.tabs.addTab(self.grid_chart, "Recency and spend")
         self.tabs.addTab(self.rules, "Segment rules")
         self.tabs.addTab(self._advanced_page(), "Advanced")
         return self.tabs
