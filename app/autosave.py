@@ -133,6 +133,7 @@ class Autosaver(QObject):
         }
 
         def write(ctx: JobContext | None = None) -> str:
+            self.doc.wait_for_audit()
             save_project(self.file, tree, ctx)
             with atomic_open(self.file.with_suffix(".json")) as fh:
                 json.dump(note, fh)

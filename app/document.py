@@ -5,6 +5,15 @@ Every user action changes the document through :meth:`Document.set_frame`,
 each of which pushes one named :class:`QUndoCommand`, so undo/redo works the same on
 every screen and the Edit menu names the action. Values are replaced, never mutated:
 a command keeps the old and the new value and swaps them.
+
+Undo keeps, of a replaced frame, only the columns that changed (found on a background
+thread, then the old frame is dropped) and counts what it keeps; past
+:attr:`Document.undo_cap` the oldest steps let go of their data and can no longer be
+undone (:meth:`Document.undo_floor`), and ``undoMemoryChanged`` tells the window.
+
+Because frames are never mutated, an audit row's content hashes (about a second for a
+million rows) are computed on a background thread after the row is added; whoever
+writes the project calls :meth:`Document.wait_for_audit` first, on its own thread.
 """
 
 from __future__ import annotations
@@ -12,30 +21,72 @@ from __future__ import annotations
 import copy
 import itertools
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from core.audit import make_entry
+from core.audit import frame_hash, make_entry
+
+_hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-hash")  # one: in order, one core
 
 _serials = itertools.count(1)
 
 
+class _ColumnsBefore:
+    """An old frame as the columns a change replaced or removed, plus its column order;
+    the unchanged columns are read back from the new frame."""
+
+    def __init__(self, old: pd.DataFrame, new: pd.DataFrame) -> None:
+        self.order = list(old.columns)
+        self.columns = {c: old[c] for c in self.order if c not in new.columns or not old[c].equals(new[c])}
+        self.nbytes = int(sum(col.memory_usage(index=False, deep=True) for col in self.columns.values()))
+
+    def frame(self, new: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({c: self.columns.get(c, new[c] if c in new.columns else None) for c in self.order},
+                            index=new.index)
+
+
+def _same_rows(old: Any, new: Any) -> bool:
+    return (isinstance(old, pd.DataFrame) and isinstance(new, pd.DataFrame) and old.columns.is_unique
+            and new.columns.is_unique and old.index.equals(new.index))
+
+
 class _SwapCommand(QUndoCommand):
-    """Replace a value through a setter; undo puts the old one back."""
+    """Replace a value through a setter; undo puts the old one back. A source's old frame
+    may be compacted to the columns that changed (:class:`_ColumnsBefore`)."""
 
     def __init__(self, text: str, setter: Callable[[Any], None], old: Any, new: Any) -> None:
         super().__init__(text)
         self.serial = next(_serials)  # tells this change apart from one made in its place later
         self._setter, self._old, self._new = setter, old, new
+        self.kept_bytes = 0  # undo data held beyond the current frame, once measured
+        self.released = False  # let go of its data to stay under the cap: cannot be undone
 
     def redo(self) -> None:
         self._setter(self._new)
 
     def undo(self) -> None:
-        self._setter(self._old)
+        if self.released:
+            return
+        old = self._old
+        if isinstance(old, tuple) and isinstance(old[0], _ColumnsBefore):
+            old = (old[0].frame(self._new[0]), *old[1:])
+        self._setter(old)
+
+    def compact(self) -> None:
+        """Worker thread: keep only the replaced columns of the old frame, and count them."""
+        old, new = self._old, self._new
+        if isinstance(old, tuple) and _same_rows(old[0], new[0]):
+            before = _ColumnsBefore(old[0], new[0])
+            self._old, self.kept_bytes = (before, *old[1:]), before.nbytes
+        elif isinstance(old, tuple) and isinstance(old[0], pd.DataFrame):
+            self.kept_bytes = int(old[0].memory_usage(index=True, deep=True).sum())
+
+    def release(self) -> None:
+        self.released, self._old, self.kept_bytes = True, None, 0
 
 
 def _serial(command: QUndoCommand | None) -> int | None:
@@ -56,6 +107,9 @@ class Document(QObject):
     auditChanged = Signal()
     pathChanged = Signal(str)
     restored = Signal()  # the whole project was replaced (new, open, recover)
+    _hashed = Signal()  # from the hashing thread: an audit row got its hashes
+    _compacted = Signal()  # from the same thread: an undo step measured what it keeps
+    undoMemoryChanged = Signal(int, int)  # bytes undo keeps, the cap
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -70,7 +124,12 @@ class Document(QObject):
         # undone now -- this session only: reopening a project clears the undo history.
         self._audit_at: list[tuple[int, int | None]] = []
         self._undone: list[bool] = []
+        self._hashing: list[Future] = []
         self.undo_stack.indexChanged.connect(self._mark_undone)
+        self._hashed.connect(self.auditChanged)
+        self.undo_cap = 1 << 30  # bytes of replaced columns that undo may keep
+        self._compacted.connect(self._enforce_undo_cap)
+        self.undo_stack.indexChanged.connect(self._keep_above_floor)
 
     # -- reading -------------------------------------------------------------------
     def frame(self, name: str) -> pd.DataFrame | None:
@@ -120,7 +179,47 @@ class Document(QObject):
         """Push one command replacing the given parts of ``name``; the others stay."""
         old = (self._frames.get(name), self._sources.get(name), self._roles.get(name))
         new = tuple(part if part is not None else kept for part, kept in zip((frame, source, roles), old, strict=True))
-        self.undo_stack.push(_SwapCommand(text, lambda v: self._put_source(name, v), old, new))
+        command = _SwapCommand(text, lambda v: self._put_source(name, v), old, new)
+        self.undo_stack.push(command)
+        if old[0] is not None and old[0] is not new[0]:
+            _hasher.submit(self._compact, command)
+
+    def _compact(self, command: _SwapCommand) -> None:
+        command.compact()
+        try:
+            self._compacted.emit()
+        except RuntimeError:  # the document is gone
+            pass
+
+    def _commands(self) -> list[_SwapCommand]:
+        stack = self.undo_stack
+        return [c for c in (stack.command(i) for i in range(stack.count())) if isinstance(c, _SwapCommand)]
+
+    def undo_bytes(self) -> int:
+        """What undo keeps beyond the current data (replaced columns of earlier frames)."""
+        return sum(c.kept_bytes for c in self._commands())
+
+    def undo_floor(self) -> int:
+        """Undo can go back to this stack index, not further (older steps were let go)."""
+        stack = self.undo_stack
+        floor = 0
+        while floor < stack.count() and getattr(stack.command(floor), "released", False):
+            floor += 1
+        return floor
+
+    def _enforce_undo_cap(self) -> None:
+        """Let go of the oldest undoable steps' data while undo keeps more than the cap."""
+        for command in self._commands():  # oldest first
+            if self.undo_bytes() <= self.undo_cap:
+                break
+            command.release()
+        self.undoMemoryChanged.emit(self.undo_bytes(), self.undo_cap)
+
+    def _keep_above_floor(self, index: int) -> None:
+        """An undo below the floor is redone at once: that step's old data is gone."""
+        floor = self.undo_floor()
+        if index < floor:
+            self.undo_stack.setIndex(floor)
 
     def set_state(self, step: str, value: Any, text: str) -> None:
         old = self._state.get(step)
@@ -153,14 +252,28 @@ class Document(QObject):
         out_frame: pd.DataFrame | None = None,
         key_fingerprint: str | None = None,
     ) -> None:
-        """Append one audit row (never undone: the log records what happened)."""
-        self._audit.append(
-            make_entry(step, params, rows_in, rows_out, in_frame, out_frame, key_fingerprint)
-        )
+        """Append one audit row (never undone: the log records what happened); its frame
+        hashes are filled in by the hashing thread."""
+        entry = make_entry(step, params, rows_in, rows_out, None, None, key_fingerprint)
+        self._audit.append(entry)
+        if in_frame is not None or out_frame is not None:
+            self._hashing = [f for f in self._hashing if not f.done()]
+            self._hashing.append(_hasher.submit(self._hash_entry, entry, in_frame, out_frame))
         index = self.undo_stack.index()
         self._audit_at.append((index, _serial(self.undo_stack.command(index - 1)) if index else None))
         self._undone.append(False)
         self.auditChanged.emit()
+
+    def _hash_entry(self, entry: dict, in_frame: pd.DataFrame | None, out_frame: pd.DataFrame | None) -> None:
+        entry["input_hash"], entry["output_hash"] = frame_hash(in_frame), frame_hash(out_frame)
+        try:
+            self._hashed.emit()
+        except RuntimeError:  # the document is gone (window closed): nobody to tell
+            pass
+
+    def wait_for_audit(self) -> None:
+        """Block until every audit row has its hashes (call it off the GUI thread)."""
+        wait(list(self._hashing))
 
     def _mark_undone(self, index: int) -> None:
         """An audit row is undone when its step is above the stack's index, or was replaced

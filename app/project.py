@@ -64,6 +64,7 @@ def save_document(
     """
     path = project_path(path)
     tree = doc.snapshot()
+    doc.wait_for_audit()
     save_project(path, with_source_bytes(tree) if embed_sources else tree, ctx)
     _saved(doc, path, settings)
     return path
@@ -93,7 +94,11 @@ def start_save(
         if on_saved is not None:
             on_saved(path)
 
-    jobs.start(SAVE_SLOT, lambda ctx: save_project(path, tree, ctx), done, on_error)
+    def write(ctx: JobContext) -> None:
+        doc.wait_for_audit()  # the audit rows' hashes, computed on their own thread
+        save_project(path, tree, ctx)
+
+    jobs.start(SAVE_SLOT, write, done, on_error)
 
 
 def _saved(doc: Document, path: Path, settings: Settings | None) -> None:

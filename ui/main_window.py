@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEventLoop, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.document import Document
 from app.jobs import JobRunner, user_message
-from app.project import open_document, recent_projects, save_document
+from app.project import SAVE_SLOT, open_document, recent_projects, start_save
 from app.settings import Settings
 from core.errors import LocalReachError
 from ui.about import AboutDialog
@@ -118,6 +118,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        self.undo_label = QLabel()
+        self.undo_label.setAccessibleName("Memory kept for undo")
+        self.statusBar().addPermanentWidget(self.undo_label)
+        self.document.undoMemoryChanged.connect(self.show_undo_memory)
         self.privacy_label = QLabel("Nothing leaves this computer")
         self.statusBar().addPermanentWidget(self.privacy_label)
         self.jobs.failed.connect(lambda _slot, msg: self.statusBar().showMessage(msg, 8000))
@@ -285,16 +289,32 @@ class MainWindow(QMainWindow):
         return bool(path) and self._save_to(path)
 
     def _save_to(self, path: str) -> bool:
+        """Write the project on a worker; the window keeps painting and answering while it
+        waits here, and returns whether the file was written (closing needs to know)."""
+        outcome: list[bool] = []
+
+        def saved(file: Path) -> None:
+            outcome.append(True)
+            self.statusBar().showMessage(f"Saved {file.name}", 5000)
+
+        def failed(exc: Exception) -> None:
+            outcome.append(False)
+            if isinstance(exc, OSError):
+                QMessageBox.warning(self, "Save project", f"Could not write {Path(path).name}: {exc.strerror}.")
+            else:  # never lose the window over a failed save
+                QMessageBox.warning(self, "Save project", user_message(exc))
+
+        self.statusBar().showMessage(f"Saving {Path(path).name}…")
+        loop = QEventLoop(self)
+        finished = lambda slot: slot == SAVE_SLOT and loop.quit()  # noqa: E731
+        self.jobs.finished.connect(finished)
         try:
-            saved = save_document(self.document, path, settings=self.settings)
-        except OSError as exc:
-            QMessageBox.warning(self, "Save project", f"Could not write {Path(path).name}: {exc.strerror}.")
-            return False
-        except Exception as exc:  # never lose the window over a failed save
-            QMessageBox.warning(self, "Save project", user_message(exc))
-            return False
-        self.statusBar().showMessage(f"Saved {saved.name}", 5000)
-        return True
+            start_save(self.document, self.jobs, path, on_saved=saved, on_error=failed, settings=self.settings)
+            if self.jobs.is_running(SAVE_SLOT):
+                loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        finally:
+            self.jobs.finished.disconnect(finished)
+        return outcome == [True]
 
     def confirm_discard(self) -> bool:
         """True when there are no unsaved changes or the user chose what to do with them."""
@@ -329,6 +349,12 @@ class MainWindow(QMainWindow):
             item.setText(text)
             item.setToolTip(f"{title}: {state}" + (f" — {figure}" if figure else ""))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, item.toolTip())
+
+    def show_undo_memory(self, kept: int, cap: int) -> None:
+        mb = 1 << 20
+        self.undo_label.setText(f"Undo keeps {kept / mb:,.0f} of {cap / mb:,.0f} MB" if kept else "")
+        self.undo_label.setToolTip("Undo keeps only the columns each step replaced; past the limit the "
+                                   "oldest steps are let go and can no longer be undone.")
 
     def update_title(self) -> None:
         self.setWindowTitle(f"{self.document.name}[*] — LocalReach")

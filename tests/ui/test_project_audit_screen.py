@@ -28,6 +28,7 @@ def _document() -> Document:
     cleaned = CRM.assign(email=CRM["email"].str.upper())
     doc.set_frame("crm", cleaned, "Clean e-mails")
     doc.audit("clean", {"steps": [{"step": "emails", "columns": ["email"]}]}, 3, 3, CRM, cleaned)
+    doc.wait_for_audit()  # the hashes come from a background thread
     return doc
 
 
