@@ -1,0 +1,126 @@
+"""GUI-thread stall benchmark (not a test): how late a 10 ms timer on the GUI thread fires
+while the real main window imports, runs a quality step, saves, finds duplicates,
+segments and exports, on demo data (100,000 CRM rows by default; ``--crm 1000000``).
+
+The probe is a QTimer on the GUI thread; each tick records how much later than due it
+ran. Any stall over 100 ms is a moment a user would see the window freeze. Each action
+is started the way its button starts it and waited for with the event loop running.
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python bench/ui_stall_bench.py [--crm N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PERIOD_MS = 10
+GOAL_MS = 100
+
+
+class StallProbe:
+    """A GUI-thread timer that records its lateness (ms) per tick."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.lateness: list[float] = []
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start(PERIOD_MS)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.lateness.append(max(0.0, (now - self._last) * 1000 - PERIOD_MS))
+        self._last = now
+
+    def take(self) -> list[float]:
+        taken, self.lateness = self.lateness, []
+        self._last = time.perf_counter()
+        return taken
+
+
+def _wait(app, done, timeout_s: float = 1800) -> None:
+    end = time.perf_counter() + timeout_s
+    while not done():
+        if time.perf_counter() > end:
+            raise SystemExit("timed out")
+        app.processEvents()
+        time.sleep(0.002)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--crm", type=int, default=100_000, help="CRM rows of the demo data")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    from core.demo import generate
+
+    work = Path(tempfile.mkdtemp(prefix="lr-stall-bench-"))
+    generate(work / "data", customers=max(1, int(args.crm / 1.16)), seed=args.seed)
+
+    from ui.application import make_app
+
+    app = make_app()
+    from ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    probe = StallProbe()
+    _wait(app, lambda: len(window.screens.built) == len(window.screens))  # warm-up done
+    probe.take()
+    jobs = window.jobs
+    results: dict[str, list[float]] = {}
+
+    def measure(name: str, start, slot: str | None) -> None:
+        probe.take()
+        t0 = time.perf_counter()
+        start()
+        if slot is not None:
+            _wait(app, lambda: not jobs.is_running(slot))
+        results[name] = probe.take()
+        worst = max(results[name], default=0.0)
+        print(f"{name:<12} {time.perf_counter() - t0:7.1f} s  longest stall {worst:7.0f} ms", flush=True)
+
+    imports = window.screens["import"]
+
+    def import_both() -> None:
+        for target, name in (("crm", "crm.xlsx"), ("sales", "sales.csv")):
+            imports.preview_file(target, work / "data" / name)
+            _wait(app, lambda: not jobs.is_running("import"))
+            imports.import_pending()
+            _wait(app, lambda: not jobs.is_running("import"))
+
+    def export() -> None:
+        screen = window.screens["export"]
+        screen.folder.setText(str(work / "out"))
+        screen.export_button.click()
+
+    actions = [  # (name, step shown first, start, job slot to wait for)
+        ("import", "import", import_both, "import"),
+        ("quality", "quality", lambda: window.screens["quality"].apply_current(), "quality"),
+        ("save", "quality", lambda: window._save_to(str(work / "bench.lreach")), None),
+        ("duplicates", "duplicates", lambda: None, "duplicates"),  # showing it scores the pairs
+        ("segments", "segments", lambda: window.screens["segments"].find_groups(), "segments"),
+        ("export", "export", export, "export"),
+    ]
+    for name, step, start, slot in actions:
+        window.go_to(step)
+        measure(name, start, slot)
+
+    worst = max((max(v, default=0.0), k) for k, v in results.items())
+    print(f"\nlongest GUI-thread stall: {worst[0]:.0f} ms during {worst[1]} (goal: none over {GOAL_MS} ms)")
+    window.jobs.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
