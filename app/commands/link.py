@@ -1,39 +1,55 @@
-"""`localreach link LEFT RIGHT -o OUT`: give every row of RIGHT its LEFT record.
+"""`localreach link LEFT RIGHT [MORE ...] -o OUT`: link lists of the same people.
 
-OUT keeps every RIGHT row and column, plus ``matched_id`` (LEFT's id, empty when
-nothing links) and ``match_score``; standard error says how rows were linked, the
+Two files: OUT keeps every RIGHT row and column, plus ``matched_id`` (LEFT's id, empty
+when nothing links) and ``match_score``; standard error says how rows were linked, the
 blocking rules' pair counts and the expected precision and recall at the threshold.
+Three or more files (or ``--people``): OUT is one row per person, a golden record
+whose every value names the list and row it came from; ``--records`` also writes
+which person each input row is.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from app.commands.dedupe import check_output, check_threshold, read_input, roles_of
 from app.terminal import cli_context
 from core.dedupe.link import MATCHED_COLUMN, SCORE_COLUMN, LinkConfig, link_records
-from core.errors import ColumnError
+from core.dedupe.people import PeopleConfig, people_table
+from core.dedupe.pipeline import DedupeConfig
+from core.errors import ColumnError, LocalReachError
 from core.io import write_table
 
 NAME = "link"
-HELP = "Link rows of a second file (sales, another customer list) to the customer list."
+HELP = ("Link rows of a second file (sales, another customer list) to the customer list, "
+        "or several lists into one person table.")
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("left", help="customer list with an id column")
     parser.add_argument("right", help="file whose rows get a customer (e.g. sales lines)")
-    parser.add_argument("-o", "--output", required=True, help="where to write RIGHT plus the link")
+    parser.add_argument("more", nargs="*", help="more customer lists: OUT is then a person table")
+    parser.add_argument("-o", "--output", required=True, help="where to write the result")
     parser.add_argument("--id-column", help="LEFT's customer id column (found by role if omitted)")
     parser.add_argument("--one-to-one", action="store_true",
                         help="RIGHT is another customer list: each LEFT record links at most once")
     parser.add_argument("--threshold", type=float, default=LinkConfig.threshold,
                         help="how sure (0-1) a link by matching details must be "
                              f"(default {LinkConfig.threshold})")
+    parser.add_argument("--people", action="store_true",
+                        help="write one golden record per person, also for two lists")
+    parser.add_argument("--records", help="with a person table: also write each input row's person")
 
 
 def run(args) -> int:
     check_threshold(args.threshold)
-    check_output(args.output, [args.left, args.right])
+    files = [args.left, args.right, *args.more]
+    check_output(args.output, files)
+    if args.people or args.more:
+        return _people(args, files)
+    if args.records:
+        raise LocalReachError("--records goes with a person table (three lists, or --people).")
     left, right = read_input(args.left), read_input(args.right)
     for column in (MATCHED_COLUMN, SCORE_COLUMN):
         if column in right.columns:
@@ -49,6 +65,29 @@ def run(args) -> int:
           f"{report['unlinked']:,} not linked.", file=sys.stderr)
     if "expected_precision" in report:
         print(model_summary(report), file=sys.stderr)
+    return 0
+
+
+def _people(args, files: list[str]) -> int:
+    if args.records:
+        check_output(args.records, [*files, args.output])
+    names = [Path(f).stem for f in files]
+    if len(set(names)) < len(names):
+        names = [Path(f).name for f in files]
+    if len(set(names)) < len(names):
+        names = [str(f) for f in files]
+    frames = [read_input(f) for f in files]
+    ctx = cli_context()
+    config = PeopleConfig(dedupe=DedupeConfig(threshold=args.threshold))
+    people, records, report = people_table(list(zip(names, frames, strict=True)),
+                                           [roles_of(f) for f in frames], config, ctx)
+    if args.records:
+        write_table(records, args.records, ctx)
+    write_table(people, args.output, ctx)
+    print(f"{report['records']:,} records of {len(files)} lists are {report['people']:,} people "
+          f"({report['people_in_several_lists']:,} in more than one list); "
+          f"{report['to_review']:,} possible matches below the threshold to review.",
+          file=sys.stderr)
     return 0
 
 
