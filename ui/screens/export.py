@@ -129,7 +129,8 @@ class Screen(StepScreen):
         if self.document.frame("crm") is None:
             return "Import a customer list first."
         if self.document.state("compose") is None:
-            return "Write the message on the Compose step first."
+            return ("Check the message on the Compose step first: press “Check before export” "
+                    "there, and this step shows who gets it.")
         return None
 
     def status(self) -> tuple[str, str]:
