@@ -85,7 +85,9 @@ class ConsentMeaning:
         return ConsentMeaning(self.column, other, True, "confirmed by you", self.channel, "user")
 
     def applies_to(self, channel: str) -> bool:
-        return self.channel is None or self.channel == channel
+        """Whether this column speaks for ``channel``; an e-mail answer also speaks for
+        letters (the cautious reading: a no to e-mail is not taken as a yes to post)."""
+        return self.channel in (None, channel) or (channel == "post" and self.channel == "email")
 
 
 def header_polarity(header: object) -> str | None:

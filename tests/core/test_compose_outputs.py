@@ -1,5 +1,6 @@
 """Outputs: .eml/.mbox parse back, .docx pages, csv/xlsx rows, suppression, atomicity."""
 
+import datetime as dt
 import email
 import mailbox
 import zipfile
@@ -10,6 +11,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from core.compose.filters import long_date
 from core.compose.merge import merge
 from core.compose.outputs import write
 from core.compose.template import parse_template
@@ -72,17 +74,19 @@ def test_docx_one_page_per_recipient_and_control_chars(tmp_path):
     write(result, tmp_path / "out", "docx")
     doc = Document(tmp_path / "out" / "letters.docx")
     texts = [p.text for p in doc.paragraphs]
-    assert texts == ["Hello Ann", "Dear Ann,", "see you soon.", "",
-                     "Hello <script>x</script>", "Dear <script>x</script>,", "see you soon.", "",
-                     'Hello =HYPERLINK("http://x")', 'Dear =HYPERLINK("http://x"),',
-                     "see you soon."]
+    today = long_date(dt.date.today().isoformat())  # each letter: date, a gap, subject, body
+    assert texts == [today, "", "Hello Ann", "Dear Ann,", "see you soon.", "",
+                     today, "", "Hello <script>x</script>", "Dear <script>x</script>,",
+                     "see you soon.", "", today, "", 'Hello =HYPERLINK("http://x")',
+                     'Dear =HYPERLINK("http://x"),', "see you soon."]
+    assert round(doc.sections[0].page_width.mm) == 210  # A4 for en_GB
     assert doc.element.body.xml.count('w:type="page"') == 2
 
 
 def test_docx_one_file_each(tmp_path):
     names = write(_result(), tmp_path / "out", "docx", one_file_each=True)
     assert names == ["left_out.csv", "letter-00001.docx", "letter-00002.docx", "letter-00003.docx"]
-    assert Document(tmp_path / "out" / "letter-00003.docx").paragraphs[0].text == \
+    assert Document(tmp_path / "out" / "letter-00003.docx").paragraphs[2].text == \
         'Hello =HYPERLINK("http://x")'
 
 

@@ -1,0 +1,146 @@
+"""Contact safety from the command line: the right people, once each, with real details.
+
+Each failure the first release had on files no one here wrote, as a regression test with
+the exact recipients: an `unsubscribed` column read as consent, a person mailed through
+another record, a pseudonymised table merged to 0 messages and generalised postcodes in
+letters, vendors' opt-out headers, an address book without consent, nobody contactable.
+"""
+
+import keyring
+import keyring.backends.fail
+import pandas as pd
+import pytest
+from docx import Document
+
+from app.cli import main
+from tests.core.privacy_support import fast_scrypt  # noqa: F401 (autouse fixture)
+
+TEMPLATE = "Subject: Hello {{ first_name }}\n\nDear {{ first_name }},\nsee you soon.\n"
+PEOPLE = ["ann@example.org", "bob@example.org", "cy@example.org", "di@example.org",
+          "ed@example.org"]
+NAMES = ["Ann", "Bob", "Cy", "Di", "Ed"]
+
+
+def _merge(tmp_path, frame, *extra, fmt="csv", template=TEMPLATE):
+    frame.to_csv(tmp_path / "crm.csv", index=False)
+    (tmp_path / "t.txt").write_text(template, "utf-8")
+    out = tmp_path / "out"
+    code = main(["merge", str(tmp_path / "crm.csv"), "--template", str(tmp_path / "t.txt"),
+                 "-o", str(out), "--format", fmt, *extra])
+    return code, out
+
+
+def _recipients(out) -> list[str]:
+    return pd.read_csv(out / "merge.csv", dtype=str, keep_default_na=False)["email"].tolist()
+
+
+@pytest.mark.parametrize("header, values, mailed", [
+    ("unsubscribed", ["no", "no", "no", "no", "yes"], PEOPLE[:4]),
+    ("Email Opt Out", ["0", "1", "0", "0", "1"], [PEOPLE[0], PEOPLE[2], PEOPLE[3]]),  # Salesforce
+    ("Unsubscribed from all email", ["false", "false", "true", "", "false"],  # HubSpot
+     [PEOPLE[0], PEOPLE[1], PEOPLE[3], PEOPLE[4]]),
+    ("Accepts Email Marketing", ["yes", "no", "no", "yes", "no"], [PEOPLE[0], PEOPLE[3]]),  # Shopify
+])
+def test_opt_out_columns_leave_out_exactly_the_people_who_opted_out(tmp_path, header, values, mailed):
+    code, out = _merge(tmp_path, pd.DataFrame({"email": PEOPLE, "first_name": NAMES, header: values}))
+    assert code == 0
+    assert _recipients(out) == mailed
+
+
+def test_a_person_with_one_no_record_is_not_mailed_and_everyone_else_once(tmp_path, capsys):
+    # dedupe found Ann twice (cluster 1) and Bob twice (cluster 2, one record says Do Not Email)
+    frame = pd.DataFrame({
+        "customer_id": ["c1", "c2", "c3", "c4", "c5", "c6"],
+        "email": ["ann@example.org", "ann@example.org", "bob@example.org", "bob.b@example.org",
+                  "cy@example.org", "CY@example.org "],
+        "first_name": ["Ann", "", "Bob", "Bob", "Cy", "Cy"],
+        "cluster_id": ["1", "1", "2", "2", "3", "4"],
+        "Do Not Email": ["false", "false", "false", "true", "false", "false"],
+    })
+    code, out = _merge(tmp_path, frame)
+    assert code == 0
+    table = pd.read_csv(out / "merge.csv", dtype=str, keep_default_na=False)
+    assert table[["email", "first_name"]].values.tolist() == [["ann@example.org", "Ann"],
+                                                             ["cy@example.org", "Cy"]]
+    left = pd.read_csv(out / "left_out.csv", dtype=str, keep_default_na=False)
+    assert left.to_dict("records") == [
+        {"row": "4", "id": "c3", "cluster_id": "2", "reason": "asked not to be contacted"}]
+    assert "Wrote 2 messages as .csv" in capsys.readouterr().out
+
+
+@pytest.fixture
+def headless(tmp_path, monkeypatch):
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    monkeypatch.setenv("LOCALREACH_PASSPHRASE", "a long passphrase")
+    yield tmp_path
+    keyring.set_keyring(previous)
+
+
+def test_pseudonymise_then_merge_with_the_vault_brings_back_exact_details(headless, capsys):
+    tmp = headless
+    crm = pd.DataFrame({
+        "customer_id": ["c1", "c2", "c3"],
+        "first_name": ["Anna", "Jörg", "Li"],
+        "last_name": ["Berg", "Weiß", "Wu"],
+        "email": ["anna@example.de", "joerg@example.de", "li@example.de"],
+        "email_invalid": ["", "", ""],  # the flag column the cleaning step adds
+        "street": ["Hauptstr. 1", "Ringweg 7", "Am Markt 3"],
+        "postcode": ["04309", "01067", "80331"],
+        "city": ["Leipzig", "Dresden", "München"],
+        "newsletter": ["yes", "yes", "no"],
+    })
+    crm.to_csv(tmp / "crm.csv", index=False)
+    assert main(["pseudonymize", str(tmp / "crm.csv"), "-o", str(tmp / "p.csv"), "--vault",
+                 str(tmp / "v.json"), "--key-file", str(tmp / "k.lrkey")]) == 0
+    pseudo = pd.read_csv(tmp / "p.csv", dtype=str, keep_default_na=False)
+    assert pseudo["email_invalid"].tolist() == ["", "", ""]  # never tokenised
+    assert "04309" not in pseudo["postcode"].tolist()
+    template = "Subject: Hello {{ first_name }}\n\n{{ first_name }} {{ last_name }}\n{{ postcode }} {{ city }}\n"
+    (tmp / "t.txt").write_text(template, "utf-8")
+    vault = ["--vault", str(tmp / "v.json"), "--key-file", str(tmp / "k.lrkey")]
+    assert main(["merge", str(tmp / "p.csv"), "--template", str(tmp / "t.txt"), "-o",
+                 str(tmp / "mail"), "--format", "csv", *vault]) == 0
+    table = pd.read_csv(tmp / "mail" / "merge.csv", dtype=str, keep_default_na=False)
+    assert table["email"].tolist() == ["anna@example.de", "joerg@example.de"]
+    assert table["body"].tolist() == ["Anna Berg\n04309 Leipzig\n", "Jörg Weiß\n01067 Dresden\n"]
+    # letters by post: the address block in German order, postcode before the city
+    assert main(["merge", str(tmp / "p.csv"), "--template", str(tmp / "t.txt"), "-o",
+                 str(tmp / "letters"), "--format", "docx", "--shop", "Teeladen Berg", *vault]) == 0
+    lines = [p.text for p in Document(tmp / "letters" / "letters.docx").paragraphs]
+    assert lines[:5] == ["Teeladen Berg", "Anna Berg", "Hauptstr. 1", "04309 Leipzig", lines[4]]
+    assert Document(tmp / "letters" / "letters.docx").core_properties.author == "Teeladen Berg"
+    assert "python-docx" not in Document(tmp / "letters" / "letters.docx").core_properties.comments
+
+
+def test_an_address_book_without_consent_is_not_mailed_silently(tmp_path, capsys):
+    book = pd.DataFrame({"First Name": NAMES[:3], "E-mail 1 - Value": PEOPLE[:3]})
+    code, out = _merge(tmp_path, book)
+    assert code == 2 and not out.exists()
+    assert capsys.readouterr().err == (
+        "localreach merge: The list has no consent or opt-out column, so nobody in it has said "
+        "they may be contacted. Add a consent column, or record that you have another legal basis "
+        "for writing to these people; nothing was written. To record it, add --consent none=allow.\n")
+    code, out = _merge(tmp_path, book, "--consent", "none=allow")
+    assert code == 0 and _recipients(out) == PEOPLE[:3]
+
+
+def test_an_unclear_consent_column_is_asked_about_and_nothing_written(tmp_path, capsys):
+    frame = pd.DataFrame({"email": PEOPLE[:3], "first_name": NAMES[:3], "Flag": ["yes", "no", "yes"]})
+    (tmp_path / "roles").mkdir()
+    code, out = _merge(tmp_path, frame)
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists() and err.count("\n") == 1
+    assert err.startswith("localreach merge: Column 'Flag' may record consent or opt-outs")
+    assert err.endswith("Say which with --consent 'Flag=opt-in' or --consent 'Flag=opt-out'.\n")
+    code, out = _merge(tmp_path, frame, "--consent", "Flag=opt-out")
+    assert code == 0 and _recipients(out) == [PEOPLE[1]]
+
+
+def test_nobody_contactable_is_one_plain_line(tmp_path, capsys):
+    frame = pd.DataFrame({"email": PEOPLE[:2], "first_name": NAMES[:2], "unsubscribed": ["yes", "yes"]})
+    code, out = _merge(tmp_path, frame)
+    assert code == 2 and not out.exists()
+    assert capsys.readouterr().err == (
+        "localreach merge: Nobody in crm.csv may be written to (2 asked not to be contacted); "
+        "nothing was written.\n")
