@@ -149,7 +149,7 @@ def fit(
                       [list(map(float, x)) for x in u], prior, it)
 
 
-def _field_weights(model: MatchModel, enc: Encoded, levels: np.ndarray,
+def field_weights(model: MatchModel, enc: Encoded, levels: np.ndarray,
                    a: np.ndarray) -> list[np.ndarray]:
     """Evidence per field and pair: term-frequency adjusted, the first-name veto applied."""
     weights = model.weights()
@@ -191,7 +191,7 @@ def _veto(names: list[str], per_field: list[np.ndarray], levels: np.ndarray) -> 
 def match_weights(model: MatchModel, enc: Encoded, levels: np.ndarray,
                   a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Total evidence in bits per pair (prior included), term-frequency adjusted."""
-    per_field = _field_weights(model, enc, levels, a)
+    per_field = field_weights(model, enc, levels, a)
     return np.log2(model.prior / (1 - model.prior)) + _combine(model.comparisons, per_field,
                                                                levels)
 
@@ -230,7 +230,7 @@ def clearly_different(model: MatchModel, enc: Encoded, levels: np.ndarray,
     A pair that merely lacks evidence (it shares nothing but a name) is unproven, not
     "different", and must not break a chain of good links.
     """
-    per_field = _field_weights(model, enc, levels, a)
+    per_field = field_weights(model, enc, levels, a)
     against = np.sum([np.minimum(w, 0.0) for w in per_field], axis=0)
     total = np.log2(model.prior / (1 - model.prior)) + _combine(model.comparisons, per_field,
                                                                 levels)
