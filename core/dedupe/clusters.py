@@ -69,6 +69,9 @@ def cluster(
     if conflict is None:
         conflict = np.zeros(len(a), dtype=bool)
     conflicts = _conflicts(labels, sizes, a, b, conflict, forbid, check)
+    # A reviewer's "same person" beats the evidence against the pair.
+    answered_same = {(min(x, y), max(x, y)) for x, y in same}
+    conflicts = {g: bad - answered_same for g, bad in conflicts.items() if bad - answered_same}
     if not conflicts:
         return _first_seen_numbering(labels)
     edge_group = labels[ea]

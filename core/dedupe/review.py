@@ -4,19 +4,22 @@ The queue holds the pairs between the review and merge thresholds that nobody ha
 answered yet, the most uncertain first. A pair view lists every column with both
 values, which characters differ, and the field's agreement in words, so the screen
 only has to draw it. ``readable_pairs`` is the same information as a table for
-``localreach dedupe --pairs``.
+``localreach dedupe --pairs``. Answers are kept by record identity (``record_keys``),
+not row position, so they survive a re-import of the list in another order.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from core.dedupe.compare import comparison_label, comparison_levels
-from core.dedupe.normalise import field_columns
+from core.dedupe.normalise import field_columns, normalise
+from core.dedupe.pipeline import Decision
 
 
 def decided_keys(decisions) -> set[tuple[int, int]]:
@@ -85,3 +88,34 @@ def readable_pairs(df: pd.DataFrame, pairs: pd.DataFrame, id_column: str | None)
         words = np.array(comparison_levels(name) + ["missing"], dtype=object)
         out[comparison_label(name)] = words[pairs[name].to_numpy().astype(np.int64)]
     return out.sort_values("match_probability", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def record_keys(df: pd.DataFrame, roles=None, id_column: str | None = None) -> np.ndarray:
+    """A stable identity per record, so answers survive a re-import in another order.
+
+    The id column's value where there is one, else a hash of the record's normalised
+    matching fields (case, spacing and formatting do not change it).
+    """
+    features = normalise(df, roles, id_column)
+    joined = features.astype(str).agg("\x1f".join, axis=1) if len(features.columns) else \
+        pd.Series([""] * len(df))
+    keys = np.array(["h:" + hashlib.sha256(v.encode()).hexdigest()[:20] for v in joined],
+                    dtype=object)
+    if id_column is not None:
+        ids = df[id_column].astype(str).str.strip().to_numpy(dtype=object)
+        keys = np.where(ids != "", "id:" + ids, keys)
+    return keys
+
+
+def keyed_decisions(decisions, keys: np.ndarray) -> list[dict]:
+    """Review answers by record identity (what the project stores)."""
+    return [{"left": str(keys[d.left]), "right": str(keys[d.right]), "same": bool(d.same)}
+            for d in decisions]
+
+
+def positional_decisions(keyed: list[dict], keys: np.ndarray) -> list[Decision]:
+    """Keyed answers as decisions on this table's rows; answers about records that are
+    no longer there are left out."""
+    first = pd.Series(np.arange(len(keys))).groupby(pd.Series(keys)).first().to_dict()
+    return [Decision(first[k["left"]], first[k["right"]], k["same"]) for k in keyed
+            if k["left"] in first and k["right"] in first and k["left"] != k["right"]]
