@@ -16,6 +16,10 @@ merge step reveals real details from that step's vault for contactable people on
 (one ``reveal`` audit row each time: counts and key fingerprint).
 
 A step whose engine is not part of this LocalReach is reported as skipped, never faked.
+
+The run's region (phones and postcodes that do not say their country) is the caller's
+``region``, else the recipe's, else detected from the files (:mod:`core.region`), else
+the caller's locale; it is passed to every step and reported in ``run.json``.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ from core.atomic import atomic_open
 from core.audit import export_csv, make_entry
 from core.errors import LocalReachError
 from core.jobs import JobContext, ensure_context
+from core.project.store import project_region
+from core.region import check_region, detect_region
 
 RECIPE_VERSION = 1
 # Duplicates and links are found on the cleaned plain data (typos, nicknames, family members
@@ -55,6 +61,7 @@ class Recipe:
     crm: dict = field(default_factory=dict)  # file, options (ImportOptions), roles
     sales: dict = field(default_factory=dict)
     steps: dict[str, dict] = field(default_factory=dict)
+    region: str | None = None  # the project's region; None: detected at each run
     version: int = RECIPE_VERSION
 
     def enabled(self, step: str) -> bool:
@@ -102,10 +109,15 @@ def load_recipe(path: str | os.PathLike) -> tuple[Recipe, Path]:
         raise LocalReachError(
             f"Recipe {path.name}: unknown step '{unknown[0]}'; steps are {', '.join(STEPS)}."
         )
-    known = {"name", "crm", "sales", "steps", "version"}
+    known = {"name", "crm", "sales", "steps", "region", "version"}
     extra = sorted(set(data) - known)
     if extra:
         raise LocalReachError(f"Recipe {path.name}: unknown setting '{extra[0]}' at the top level.")
+    if data.get("region") is not None:
+        try:
+            data["region"] = check_region(data["region"])
+        except LocalReachError as exc:
+            raise LocalReachError(f"Recipe {path.name}: {exc}") from None
     return Recipe(**data), path.parent
 
 
@@ -117,6 +129,7 @@ def recipe_from_project(tree: dict, name: str = "Recipe from a project") -> Reci
 
     Reads the state tree of a project (see :mod:`core.project.store`). Fixes that carry
     data values (merged spellings) are left out, so the recipe holds settings only.
+    The project's stored region becomes the recipe's.
     """
     sources, roles, state = tree.get("sources", {}), tree.get("roles", {}), tree.get("state", {})
     files = {}
@@ -144,7 +157,8 @@ def recipe_from_project(tree: dict, name: str = "Recipe from a project") -> Reci
     if isinstance(state.get("segments"), dict) and state["segments"].get("config"):
         steps["segment"] = dict(state["segments"]["config"])
         steps["personas"] = {}
-    return Recipe(name=name, crm=files.get("crm", {}), sales=files.get("sales", {}), steps=steps)
+    return Recipe(name=name, crm=files.get("crm", {}), sales=files.get("sales", {}), steps=steps,
+                  region=project_region(tree))
 
 
 # -- running ------------------------------------------------------------------------------
@@ -168,6 +182,8 @@ class _Run:
     audit: list[dict] = field(default_factory=list)
     key_fingerprint: str = ""
     vault: object | None = None  # the pseudonymize step's Vault: merge reveals through it
+    region: str | None = None  # decided after the import (see the module docstring)
+    locale: str | None = None
 
     def log(self, step: str, params: dict, before: pd.DataFrame | None, after: pd.DataFrame | None,
             rows_out: int | None = None) -> None:
@@ -224,6 +240,9 @@ def _step_import(run: _Run, cfg: dict, ctx: JobContext, paths: dict[str, Path | 
         run.log("import", {"file": path.name, "sha256": report.sha256, **options.to_dict()}, None, df)
     if run.crm is None:
         raise LocalReachError("The recipe names no customer list; give one with --crm.")
+    if run.region is None:
+        run.region = (detect_region(run.crm, run.roles["crm"])
+                      or detect_region(run.sales, run.roles.get("sales", {}), run.locale))
     return "; ".join(notes)
 
 
@@ -236,7 +255,7 @@ def _step_clean(run: _Run, cfg: dict, ctx: JobContext) -> str:
         if df is None:
             continue
         roles = run.roles[name]
-        steps = cfg.get(f"{name}_steps") or default_steps(df, roles, cfg.get("region", "DE"))
+        steps = cfg.get(f"{name}_steps") or default_steps(df, roles, cfg.get("region") or run.region)
         out, _ = run_steps(df, steps, ctx, roles)
         run.log("clean", {"file": name, "steps": steps}, df, out)
         setattr(run, name, out)
@@ -253,8 +272,9 @@ def _step_pseudonymize(run: _Run, cfg: dict, ctx: JobContext) -> str:
     from core.privacy.detect import detect_pii
 
     df = run.crm
-    config = (policy.PrivacyConfig.from_dict(cfg) if cfg.get("columns")
-              else policy.default_config(detect_pii(df), cfg.get("phone_region", "DE")))
+    region = cfg.get("phone_region") or run.region
+    config = (policy.PrivacyConfig.from_dict({**cfg, "phone_region": region}) if cfg.get("columns")
+              else policy.default_config(detect_pii(df), region))
     out, vault, report = policy.pseudonymize(df, config, run.key, None, ctx)
     write_table(out, run.staging / "customers_pseudonymized.csv", ctx)
     vault.save(run.staging / "vault.json")
@@ -440,9 +460,13 @@ def run_recipe(
     base: str | os.PathLike = ".",
     key: bytes | None = None,
     previous: str | os.PathLike | None = None,
+    region: str | None = None,
+    locale: str | None = None,
 ) -> dict:
     """Run every enabled step; write the outputs into ``outdir`` (all or nothing).
 
+    ``region`` overrides the recipe's; ``locale`` (the system's, read by the caller) is
+    the last resort when neither the recipe nor the data says the region.
     ``crm_path``/``sales_path`` override the recipe's files (next month's export);
     ``previous`` is an earlier run's folder to compare with (default: ``outdir`` itself
     when it holds one). Returns the run report that is also saved as ``run.json``.
@@ -464,7 +488,8 @@ def run_recipe(
     key_fingerprint = ""
     if key is not None:
         key_fingerprint = _engine("core.privacy.tokens", "fingerprint")(key)
-    run = _Run(recipe, base, staging, key, key_fingerprint=key_fingerprint)
+    region = check_region(region) if region else recipe.region
+    run = _Run(recipe, base, staging, key, key_fingerprint=key_fingerprint, region=region, locale=locale)
     steps: list[dict] = []
     started = time.perf_counter()
     try:
@@ -506,7 +531,8 @@ def _finish(run: _Run, steps: list[dict], prev: pd.DataFrame | None, ctx: JobCon
     if run.sales is not None and "matched_id" in run.sales.columns:
         write_table(run.sales, run.staging / "sales_linked.csv", ctx)
         outputs.append("sales_linked.csv")
-    report: dict = {"recipe": run.recipe.name, "steps": steps, "people": None, "changes": None}
+    report: dict = {"recipe": run.recipe.name, "region": run.region, "steps": steps, "people": None,
+                    "changes": None}
     if "cluster_id" in run.crm.columns:
         report["people"] = int(run.crm["cluster_id"].nunique())
     id_column = _id_column(run.crm, run.roles.get("crm", {}))

@@ -122,7 +122,8 @@ class KeyActions:
             key, ref = self.unlock()
             new_key, new_ref = keystore.create_key(ref.project_id) if not ref.key_file else self._new_file_key(ref)
             frames = {n: f for n in SOURCES if (f := self.document.frame(n)) is not None}
-            out, vault, _ = rotate(frames, Vault.from_frame(key, self._state().get("vault")), new_key)
+            out, vault, _ = rotate(frames, Vault.from_frame(key, self._state().get("vault")), new_key,
+                                   region=self.config("crm").phone_region)  # the tokens' own region
         except LocalReachError as exc:
             self.show_error(exc)
             return

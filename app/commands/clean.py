@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from app.region import add_region_argument, command_region
 from app.terminal import cli_context
 from core.atomic import atomic_open
 from core.errors import LocalReachError
 from core.io import read_table, write_table
 from core.quality.base import count
-from core.quality.places import country_code
 from core.quality.steps import default_steps, load_steps, run_steps
 from core.roles import Role, detect_roles
 
@@ -29,8 +29,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("file", help="customer or sales list (.csv, .tsv, .txt or .xlsx)")
     parser.add_argument("-o", "--output", required=True, help="where to write the cleaned file")
     parser.add_argument("--steps", help="a step list saved as JSON (default: the sensible steps)")
-    parser.add_argument("--region", default="DE",
-                        help="country assumed for phone numbers and postcodes without one (default DE)")
+    add_region_argument(parser)
     parser.add_argument("--role", action="append", default=[], metavar="COLUMN=ROLE",
                         help="set a column's role when the guess is wrong, e.g. --role Tel=phone")
     parser.add_argument("--save-steps", metavar="JSON", help="also save the step list that ran")
@@ -65,13 +64,12 @@ def run(args) -> int:
     if out_path.exists() and out_path.resolve() == Path(args.file).resolve():
         raise LocalReachError(f"{out_path.name}: is also the input; choose another output file "
                               "(source files are never changed)")
-    if len(args.region) != 2 or country_code(args.region) != args.region.upper():
-        raise LocalReachError(f"--region '{args.region}': use a two-letter country code such as DE or GB")
     steps = load_steps(args.steps) if args.steps else None
     df, _ = read_table(args.file)
     roles = {**detected_roles(df), **parse_role_overrides(args.role, list(df.columns))}
+    region, said = command_region(args.region, df, roles)
     if steps is None:
-        steps = default_steps(df, roles, args.region.upper())
+        steps = default_steps(df, roles, region)
     ctx = cli_context()
     out, reports = run_steps(df, steps, ctx, roles)
     write_table(out, out_path, ctx)
@@ -81,5 +79,7 @@ def run(args) -> int:
     for report in reports:
         print(report.summary())
     total = sum(r.changed_cells for r in reports)
+    if not args.steps:  # a saved step list carries its own region
+        print(said)
     print(f"{count(len(out), 'row')}, {count(total, 'cell')} changed in all; written to {out_path.name}")
     return 0

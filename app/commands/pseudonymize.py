@@ -14,6 +14,7 @@ import os
 import sys
 from pathlib import Path
 
+from app.region import add_region_argument, command_region
 from app.settings import data_dir
 from app.terminal import cli_context
 from core.errors import ColumnError, KeyStoreError, LocalReachError
@@ -23,6 +24,7 @@ from core.privacy.keystore import ASK_PASSPHRASE, NoSafeKeyring, load_or_create,
 from core.privacy.policy import ColumnPolicy, PrivacyConfig, default_config, pseudonymize
 from core.privacy.tokens import fingerprint
 from core.privacy.vault import Vault
+from core.roles import detect_roles
 
 NAME = "pseudonymize"
 HELP = "Replace personal data in a table by keyed tokens (originals only in an encrypted vault)."
@@ -37,7 +39,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--vault", help="encrypted vault file for re-identification at export (added to)")
     parser.add_argument("--key-file", help=f"passphrase-protected key file, created if missing "
                         f"(passphrase from {PASSPHRASE_ENV})")
-    parser.add_argument("--region", default="DE", help="country for phone numbers without +code (default DE)")
+    add_region_argument(parser)
 
 
 def _passphrase(required_for: str) -> str:
@@ -66,7 +68,7 @@ def cli_key(key_file: str | None) -> bytes:
     return key
 
 
-def build_config(df, columns: str | None, region: str) -> PrivacyConfig:
+def build_config(df, columns: str | None, region: str | None) -> PrivacyConfig:
     guesses = detect_pii(df)
     if not columns:
         return default_config(guesses, phone_region=region)
@@ -83,7 +85,9 @@ def run(args) -> int:
         raise LocalReachError(f"{out.name}: choose another output file; the source file is never changed.")
     ctx = cli_context()
     df, _ = read_table(src, ctx=ctx)
-    config = build_config(df, args.columns, args.region)
+    roles = {c: str(g.role) for c, g in detect_roles(df).items()}
+    region, _ = command_region(args.region, df, roles)
+    config = build_config(df, args.columns, region)
     key = cli_key(args.key_file)
     vault = Vault.load(key, args.vault) if args.vault and Path(args.vault).exists() else None
     result, vault, report = pseudonymize(df, config, key, vault, ctx, workers=min(2, os.cpu_count() or 1))

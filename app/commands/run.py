@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from app.region import REGION_HELP, system_locale
 from app.terminal import cli_context
 from core.errors import KeyStoreError, LocalReachError
 from core.recipe import load_recipe, run_recipe
@@ -26,6 +27,7 @@ def add_arguments(parser) -> None:
                         "(default: OUTDIR when it holds one)")
     parser.add_argument("--key-file", help="passphrase-protected key file for the pseudonymize "
                         "step (passphrase in LOCALREACH_PASSPHRASE)")
+    parser.add_argument("--region", metavar="XX", help=REGION_HELP.replace("default:", "default: the recipe's, else"))
 
 
 def _key(recipe, key_file: str | None) -> bytes | None:
@@ -52,13 +54,14 @@ def run(args) -> int:
             raise LocalReachError(f"{Path(given).name} is inside the output folder; choose another "
                                   "output folder (source files are never changed).")
     report = run_recipe(recipe, out, args.crm, args.sales, cli_context(), base=base,
-                        key=_key(recipe, args.key_file), previous=args.previous)
+                        key=_key(recipe, args.key_file), previous=args.previous,
+                        region=args.region, locale=system_locale())
     print(summary(report, out), file=sys.stdout)
     return 0
 
 
 def summary(report: dict, out: Path) -> str:
-    lines = [f"{report['recipe']}: finished in {report['seconds']:.1f} s"]
+    lines = [f"{report['recipe']}: finished in {report['seconds']:.1f} s; region {report.get('region') or 'not known'}"]
     for step in report["steps"]:
         lines.append(f"  {step['step']:<13}{step['status']:<8} {step['note']}")
     changes = report.get("changes")

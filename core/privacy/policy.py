@@ -56,7 +56,7 @@ class PrivacyConfig:
     known); ``reference_date`` (ISO) fixes ages for reproducible runs."""
 
     columns: dict[str, ColumnPolicy] = field(default_factory=dict)
-    phone_region: str | None = "DE"
+    phone_region: str | None = None
     reference_date: str = ""
     country_column: str = ""  # each row's country for its phone numbers, when the table has one
 
@@ -66,7 +66,7 @@ class PrivacyConfig:
     @classmethod
     def from_dict(cls, d: dict) -> PrivacyConfig:
         cols = {c: p if isinstance(p, ColumnPolicy) else ColumnPolicy(**p) for c, p in d.get("columns", {}).items()}
-        return cls(columns=cols, phone_region=d.get("phone_region", "DE"), reference_date=d.get("reference_date", ""),
+        return cls(columns=cols, phone_region=d.get("phone_region"), reference_date=d.get("reference_date", ""),
                    country_column=d.get("country_column", ""))
 
 
@@ -77,7 +77,7 @@ def default_policy(guess: PiiGuess) -> ColumnPolicy:
     return ColumnPolicy(action=action, kind=guess.kind, option=option)
 
 
-def default_config(guesses: dict[str, PiiGuess], phone_region: str | None = "DE") -> PrivacyConfig:
+def default_config(guesses: dict[str, PiiGuess], phone_region: str | None) -> PrivacyConfig:
     country = next((c for c in guesses if _COUNTRY_RE.match(re.sub(r"[\s\-.]+", "_", c.strip().lower()))), "")
     return PrivacyConfig({c: default_policy(g) for c, g in guesses.items()}, phone_region=phone_region,
                          country_column=country)
@@ -110,7 +110,7 @@ def _mask_ip(v: str) -> str:
     return ".".join(parts[:2] + ["*", "*"]) if len(parts) == 4 else v.split(":")[0] + ":***"
 
 
-def mask(values: pd.Series, kind: str | None, region: str | None = "DE") -> pd.Series:
+def mask(values: pd.Series, kind: str | None, region: str | None) -> pd.Series:
     """Partial values that still help a human recognise a row without identifying it;
     ``region`` places phone numbers written without their +code (None: not known)."""
     if kind == "email":

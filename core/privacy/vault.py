@@ -149,10 +149,13 @@ def rotate(
     vault: Vault,
     new_key: bytes,
     *,
-    region: str = "DE",
+    region: str | None,
     ctx: JobContext | None = None,
 ) -> tuple[dict[str, pd.DataFrame], Vault, dict]:
     """Re-tokenise every frame under ``new_key`` through the vault.
+
+    ``region`` must be the project's, the one its phone tokens were made with: a phone
+    original is normalised again, and another region would give it another token.
 
     Each original is normalised again and hashed with the new key. A token in the
     frames with no vault entry would be orphaned for good, so rotation refuses it.

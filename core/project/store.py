@@ -9,6 +9,10 @@ top-level key lands in ``tree``. DataFrames go to ``frames``/``frame_parts`` thr
 the exact codec in :mod:`core.project.frames`; nothing is pickled, so opening a
 file never runs code.
 
+The project's region (see :mod:`core.region`) is the state row ``region``:
+``{"code": "GB"}``. A project saved before it had one simply has no such row, and
+:func:`project_region` reads any damaged value as "not known" rather than failing.
+
 Saving builds the database in memory, then writes it with :func:`core.atomic.atomic_open`
 (temp file beside the target, fsync, os.replace): a crash leaves the previous file
 intact. A temp file orphaned by a hard kill is swept by the next save or open.
@@ -36,9 +40,11 @@ from core.atomic import atomic_open
 from core.errors import LocalReachError
 from core.jobs import JobContext, ensure_context
 from core.project.frames import decode_frame, encode_frame
+from core.region import check_region
 
 SCHEMA_VERSION = 2
 SUFFIX = ".lreach"
+REGION_STATE = "region"  # state row holding {"code": <ISO 3166 alpha-2>}
 _CHUNK = 256 * 1024 * 1024  # stay far below SQLite's 1 GB blob limit
 
 _SCHEMA = """
@@ -361,3 +367,16 @@ def load_project(path: str | os.PathLike, ctx: JobContext | None = None) -> dict
             tree[key] = value
     ctx.progress(1, 1, "Project opened")
     return tree
+
+
+def project_region(tree: dict) -> str | None:
+    """The region a project's state tree stores; None when it stores none (older files)
+    or the value is not a two-letter country code."""
+    entry = (tree.get("state") or {}).get(REGION_STATE)
+    code = entry.get("code") if isinstance(entry, dict) else None
+    if not isinstance(code, str):
+        return None
+    try:
+        return check_region(code)
+    except LocalReachError:
+        return None

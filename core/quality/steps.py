@@ -1,7 +1,7 @@
 """The cleaning steps by name, the sensible default list, and running a saved step list.
 
 A step list is plain JSON/TOML data -- ``[{"step": "phones", "columns": ["phone"],
-"region": "GB"}, ...]`` -- so the same cleaning can be saved in a recipe, shown in the
+"region": <the project's>}, ...]`` -- so the same cleaning can be saved in a recipe, shown in the
 GUI and re-run next month on a new export with ``localreach clean --steps``.
 """
 

@@ -65,7 +65,7 @@ def test_vault_file_round_trip_and_other_key_refused(tmp_path):
 def test_rotate_retokenises_frames_through_the_vault():
     vault, tokens = _vault()
     frame = pd.DataFrame({"email": tokens, "n": ["1", "2", "3", "4"]})
-    frames, new_vault, report = rotate({"crm": frame}, vault, NEW_KEY)
+    frames, new_vault, report = rotate({"crm": frame}, vault, NEW_KEY, region=None)
     expected = tokenize_values(EMAILS, "email", NEW_KEY)
     assert frames["crm"]["email"].tolist() == expected.tolist()
     assert frames["crm"]["n"].tolist() == ["1", "2", "3", "4"]
@@ -78,7 +78,7 @@ def test_rotate_refuses_tokens_missing_from_the_vault():
     vault, tokens = _vault()
     frame = pd.DataFrame({"email": [*tokens, "email_v1_" + "f" * 32]})
     with pytest.raises(KeyStoreError, match="^1 tokens have no entry in the vault"):
-        rotate({"crm": frame}, vault, NEW_KEY)
+        rotate({"crm": frame}, vault, NEW_KEY, region=None)
 
 
 def test_project_vault_needs_a_key_in_the_state():

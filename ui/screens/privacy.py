@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.consent import consent_plan, consent_settings, describe
+from app.region import document_region
 from core.errors import LocalReachError
 from core.privacy import keystore
 from core.privacy.consent import load_suppression, suppression_from_state
@@ -210,7 +211,9 @@ class Screen(KeyActions, StepScreen):
         if stored:
             return PrivacyConfig.from_dict(stored)
         frame = self.document.frame(name)
-        return default_config(self.guesses(name)) if frame is not None else PrivacyConfig()
+        if frame is None:
+            return PrivacyConfig(phone_region=document_region(self.document))
+        return default_config(self.guesses(name), document_region(self.document))
 
     def guesses(self, name: str) -> dict:
         """Detected kinds of a table, computed once per frame object (frames are never mutated)."""

@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.region import document_region, set_document_region
+from core.errors import LocalReachError
 from core.normalise.dates import FORMAT_LABELS, FORMATS
 from core.quality.base import Preview, count, preview
 from core.quality.clustering import ValueMergeConfig
@@ -136,10 +138,11 @@ class Screen(StepScreen):
         box = QGroupBox("Fixes")
         layout = QVBoxLayout(box)
         region_row = QHBoxLayout()
-        self.region = QLineEdit("DE")
+        self.region = QLineEdit()
         self.region.setMaxLength(2)
-        self.region.setToolTip("Country assumed for phone numbers and postcodes that do not say (two letters)")
-        self.region.editingFinished.connect(self.update_view)
+        self.region.setToolTip("Country assumed for phone numbers and postcodes that do not say (two letters);"
+                               " detected from your files until you change it")
+        self.region.editingFinished.connect(self._region_edited)
         region_row.addWidget(QLabel("Home country"))
         region_row.addWidget(self.region)
         layout.addLayout(region_row)
@@ -197,6 +200,8 @@ class Screen(StepScreen):
         return (NEEDS_ATTENTION, score) if score else (NOT_STARTED, "")
 
     def refresh(self) -> None:
+        if not self.region.hasFocus():
+            self.region.setText(document_region(self.document) or "")
         self._fill_file_choice()
         frame = self.document.frame(self.current_file)
         self.model.set_frame(frame)
@@ -220,9 +225,18 @@ class Screen(StepScreen):
             self._show_report()
             self._fill_steps()
 
-    def region_code(self) -> str:
-        text = self.region.text().strip().upper()
-        return text if len(text) == 2 and text.isalpha() else "DE"
+    def region_code(self) -> str | None:
+        """The region the checks use: the project's (None while nothing says one)."""
+        return document_region(self.document)
+
+    def _region_edited(self) -> None:
+        text = self.region.text().strip()
+        try:
+            if text and text.upper() != self.region_code():
+                set_document_region(self.document, text)  # saved with the project; redraws
+        except LocalReachError as exc:
+            self.show_error(exc)
+        self.update_view()
 
     def _fill_file_choice(self) -> None:
         wanted = [n for n in FILES if self.document.frame(n) is not None]

@@ -1,0 +1,68 @@
+"""The region in the app: the user's choice, else detected from the data, else the system locale.
+
+Core detects from data and reads a locale *name* it is given; only the app looks at the
+machine (the ``LC_ALL``/``LC_CTYPE``/``LANG`` variables, then Python's locale). The
+window keeps the project's region in the document's ``region`` state row (saved with
+the project, see :mod:`core.project.store`); the commands take ``--region``.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+
+import pandas as pd
+
+from core.errors import LocalReachError
+from core.project.store import REGION_STATE
+from core.region import check_region, detect_region, region_from_locale
+
+REGION_HELP = ("country (two letters) for phone numbers and postcodes written without one; "
+               "default: detected from the file's countries and +codes, else the system locale")
+
+
+def system_locale() -> str | None:
+    """The user's locale name (``en_GB.UTF-8``), or None when the system says none."""
+    for var in ("LC_ALL", "LC_CTYPE", "LANG"):
+        if os.environ.get(var):
+            return os.environ[var]
+    return locale.getlocale()[0]
+
+
+def add_region_argument(parser) -> None:
+    parser.add_argument("--region", metavar="XX", help=REGION_HELP)
+
+
+def command_region(given: str | None, frame: pd.DataFrame | None, roles: dict[str, str]) -> tuple[str | None, str]:
+    """A command's region -- ``--region``, else detected from ``frame``, else the locale's --
+    and one line saying which, for the command to print."""
+    if given:
+        try:
+            region = check_region(given)
+        except LocalReachError:
+            raise LocalReachError(f"--region '{given}': use a two-letter country code such as DE or GB") from None
+        return region, f"Region {region} (--region)"
+    if found := detect_region(frame, roles):
+        return found, f"Region {found}, detected from the file (--region to change it)"
+    if found := region_from_locale(system_locale()):
+        return found, f"Region {found}, from the system locale (--region to change it)"
+    return None, "Region not known: numbers and postcodes without their country are left as written (give --region)"
+
+
+def document_region(doc) -> str | None:
+    """The open project's region: stored, else detected from its files, else the locale's."""
+    stored = (doc.state(REGION_STATE) or {}).get("code")
+    if stored:
+        return stored
+    for name in ("crm", "sales"):
+        found = detect_region(doc.frame(name), doc.roles(name)) if doc.frame(name) is not None else None
+        if found:
+            return found
+    return region_from_locale(system_locale())
+
+
+def set_document_region(doc, code: str) -> None:
+    """Store the region the user chose (one undoable step, saved with the project)."""
+    code = check_region(code)
+    if (doc.state(REGION_STATE) or {}).get("code") != code:
+        doc.set_state(REGION_STATE, {"code": code}, f"Set the region to {code}")
