@@ -183,7 +183,10 @@ class MainWindow(QMainWindow):
         """One screen per turn of the event loop, so input is handled in between."""
         missing = [step for step, _title in STEPS if step not in self.screens.built]
         if missing:
+            focused = QApplication.focusWidget()
             self.screens[missing[0]]  # reading builds it
+            if focused is not None and QApplication.focusWidget() is not focused:
+                focused.setFocus()  # a screen built in the background never takes the focus
             QTimer.singleShot(0, self, self._build_next_screen)
 
     # -- menus ------------------------------------------------------------------------
