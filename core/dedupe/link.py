@@ -178,7 +178,9 @@ def _probabilistic(lf: pd.DataFrame, rf: pd.DataFrame, match: np.ndarray, config
 
 def _distinct_rows(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """The distinct rows and, per input row, which distinct row it is."""
-    key = pd.MultiIndex.from_frame(rows) if len(rows.columns) > 1 else rows.iloc[:, 0]
-    record, uniques = pd.factorize(key)
+    joined = rows.iloc[:, 0].astype(str)
+    for column in rows.columns[1:]:
+        joined = joined + "\x1f" + rows[column].astype(str)
+    record = pd.factorize(joined.to_numpy(dtype=object))[0]
     first = np.unique(record, return_index=True)[1]
     return rows.iloc[first].reset_index(drop=True), record
