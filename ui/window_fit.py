@@ -1,4 +1,4 @@
-"""The main window's first size: the saved one, or a roomy default, never bigger than the
+"""The main window's first size: the saved one, or most of the screen, never bigger than the
 screen's free area (so the status bar and the bottom buttons are always on screen), and
 maximised on screens where the default would not fit with its title bar.
 """
@@ -9,7 +9,8 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import QWidget
 
 DEFAULT = QSize(1280, 800)
-TITLE_BAR = 40  # room for the window manager's frame, which availableGeometry leaves in
+TITLE_BAR = 40
+SHARE = 0.9  # of a big screen's free area: roomy, with the desktop still in sight  # room for the window manager's frame, which availableGeometry leaves in
 
 
 def fit_to(window: QWidget, available: QRect, restored: bool) -> None:
@@ -19,7 +20,8 @@ def fit_to(window: QWidget, available: QRect, restored: bool) -> None:
             window.resize(available.width(), available.height() - TITLE_BAR)
             window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
             return
-        window.resize(DEFAULT)
+        window.resize(max(DEFAULT.width(), int(available.width() * SHARE)),
+                      max(DEFAULT.height(), int((available.height() - TITLE_BAR) * SHARE)))
     frame = window.frameGeometry()
     width = min(frame.width(), available.width())
     height = min(frame.height(), available.height())

@@ -39,7 +39,7 @@ def settle(app: QApplication, window: MainWindow, seconds: float = 1.0) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end or any(window.jobs.is_running(s) for s, _ in STEPS):
         if any(window.jobs.is_running(s) for s, _ in STEPS):
-            end = max(end, time.monotonic() + 0.5)  # let charts draw after the last job
+            end = max(end, time.monotonic() + 1.5)  # let charts draw after the last job
         app.processEvents()
         time.sleep(0.02)
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.screens import STEPS
+from ui.wheel_guard import WheelGuard
 from ui.window_fit import fit_to
 
 
@@ -65,10 +66,13 @@ def test_the_wheel_over_an_unfocused_combo_or_spin_box_changes_nothing(window, q
     _wheel(spin)
     assert (combo.currentIndex(), spin.value()) == (0, 0)
     assert area.verticalScrollBar().value() > 0  # the page scrolled instead
-    combo.setFocus()  # chosen on purpose: the wheel works on it
-    qtbot.waitUntil(combo.hasFocus)
-    _wheel(combo, steps=-1)
-    assert combo.currentIndex() == 1
+    guard = QApplication.instance().findChild(WheelGuard)
+    QApplication.instance().removeEventFilter(guard)  # without the guard the same wheel...
+    try:
+        _wheel(combo, steps=-1)
+    finally:
+        QApplication.instance().installEventFilter(guard)
+    assert combo.currentIndex() == 1  # ...changes the setting
 
 
 def test_file_dialogs_start_in_documents_then_in_the_last_folder(window, monkeypatch, tmp_path):
@@ -115,3 +119,11 @@ def test_new_project_resets_every_screen(window, qtbot, tmp_path):
         assert "\n" not in window.sidebar.item(row).text(), step  # no figure of the old project
     assert export.folder.text() == "" and export.plan is None
     assert window.screens["import"].welcome.isVisibleTo(window.screens["import"])
+
+
+def test_on_a_big_screen_it_opens_roomy_and_centred(window):
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    fit_to(window, QRect(0, 0, 1920, 1040), restored=False)
+    assert not window.windowState() & Qt.WindowState.WindowMaximized
+    assert (window.width(), window.height()) == (1728, 900)
+    assert abs(window.frameGeometry().center().x() - 960) <= 2
