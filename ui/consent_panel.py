@@ -28,7 +28,7 @@ class ConsentPanel(QWidget):
 
     changed = Signal()
 
-    def __init__(self, document, parent=None) -> None:
+    def __init__(self, document, parent=None, counts: bool = True) -> None:
         super().__init__(parent)
         self.document = document
         layout = QVBoxLayout(self)
@@ -36,6 +36,7 @@ class ConsentPanel(QWidget):
         self.counts = QLabel()
         self.counts.setObjectName("summaryFigure")
         self.counts.setWordWrap(True)
+        self.counts.setVisible(counts)  # a screen may say the counts in its own words
         layout.addWidget(self.counts)
         self.rows = QVBoxLayout()
         layout.addLayout(self.rows)

@@ -90,3 +90,22 @@ def test_an_unclear_column_is_asked_and_a_list_without_consent_needs_a_legal_bas
     assert any(e["params"].get("action") == "legal basis without consent column"
                for e in document.audit_entries())
     jobs.shutdown()
+
+
+def test_the_privacy_screen_counts_people_and_flips_too(qtbot):
+    from ui.screens import privacy
+
+    document, jobs = Document(), JobRunner()
+    document.set_frame("crm", CRM, "Import", roles=ROLES)
+    screen = privacy.Screen(document, jobs)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitUntil(lambda: "may be contacted" in screen.suppress_label.text(), timeout=5000)
+    assert screen.suppress_label.text() == "3 may be contacted, 1 asked not to be, 0 gave no answer."
+    flips = [b for b in screen.consent.findChildren(privacy.QPushButton) if b.text() == "Flip meaning"]
+    flips[0].click()
+    qtbot.waitUntil(lambda: screen.suppress_label.text().startswith("0 may be contacted"), timeout=5000)
+    assert document.state("consent")["polarity"] == {"unsubscribed": "opt-in"}
+    document.undo_stack.undo()
+    qtbot.waitUntil(lambda: screen.suppress_label.text().startswith("3 may be contacted"), timeout=5000)
+    jobs.shutdown()

@@ -143,6 +143,10 @@ class Screen(KeyActions, StepScreen):
         layout.addWidget(self.suppress_button)
         self.suppress_label = QLabel()
         layout.addWidget(self.suppress_label)
+        from ui.consent_panel import ConsentPanel
+
+        self.consent = ConsentPanel(self.document, counts=False)
+        layout.addWidget(self.consent)
         layout.addStretch(1)
         return box
 
@@ -370,11 +374,14 @@ class Screen(KeyActions, StepScreen):
             button.setEnabled(ref is not None or name == "restore")
         count = len(self._state().get("suppression", []))
         lines = [f"{count:,} {'person' if count == 1 else 'people'} asked not to be contacted"] if count else []
-        self.suppress_label.setText("\n".join([*lines, self._contact_figure()]))
+        plan, figure = self._contact_figure()
+        self.suppress_label.setText("\n".join([*lines, figure]))
+        self.consent.show_plan(plan)
         self.suppress_label.setWordWrap(True)
 
-    def _contact_figure(self) -> str:
-        """Who a letter could reach now, and why the others would be left out."""
+    def _contact_figure(self) -> tuple[dict, str]:
+        """Who a letter could reach now, and why the others would be left out: the plan
+        (for the consent panel) and its sentence."""
         frame = self.document.frame("crm")
         config = self.config("crm")
         email = next((c for c, r in self.document.roles("crm").items() if r == "email"), None) or next(
@@ -385,7 +392,7 @@ class Screen(KeyActions, StepScreen):
         roles = {**self.document.roles("crm"), **({email: "email"} if email else {})}
         settings = consent_settings(self.document)
         plan = consent_plan(frame, roles, settings, listed if usable else None)
-        return describe(plan, settings.without_consent)
+        return plan, describe(plan, settings.without_consent)
 
     def _fill_risk_panel(self, frame: pd.DataFrame) -> None:
         chosen = self._state().get("quasi_identifiers")
