@@ -144,3 +144,22 @@ def test_nobody_contactable_is_one_plain_line(tmp_path, capsys):
     assert capsys.readouterr().err == (
         "localreach merge: Nobody in crm.csv may be written to (2 asked not to be contacted); "
         "nothing was written.\n")
+
+
+def test_a_recipe_asks_the_same_question_and_takes_the_answer(tmp_path):
+    from core.errors import LocalReachError
+    from core.recipe import Recipe, run_recipe
+
+    pd.DataFrame({"customer_id": ["c1", "c2", "c3"], "email": PEOPLE[:3], "first_name": NAMES[:3],
+                  "Flag": ["yes", "no", "yes"]}).to_csv(tmp_path / "crm.csv", index=False)
+    (tmp_path / "t.txt").write_text(TEMPLATE, "utf-8")
+    roles = {"customer_id": "customer_id", "email": "email", "first_name": "first_name",
+             "Flag": "consent"}
+    merge_step = {"template": "t.txt", "format": "csv"}
+    recipe = Recipe(crm={"file": "crm.csv", "roles": roles}, steps={"merge": merge_step})
+    with pytest.raises(LocalReachError, match="^Column 'Flag' may record consent or opt-outs"):
+        run_recipe(recipe, tmp_path / "run", base=tmp_path)
+    assert not (tmp_path / "run" / "messages").exists()
+    merge_step["consent"] = {"polarity": {"Flag": "opt-out"}}
+    run_recipe(recipe, tmp_path / "run", base=tmp_path)
+    assert _recipients(tmp_path / "run" / "messages") == [PEOPLE[1]]
