@@ -16,6 +16,7 @@ import pandas as pd
 
 from core.errors import ColumnError, LocalReachError
 from core.jobs import JobContext, ensure_context
+from core.vendors.orders import count_orders
 
 # Features whose spread is heavy-tailed: log1p before scaling, so a few big spenders
 # do not become a segment of their own.
@@ -70,6 +71,7 @@ class Features:
     as_of: pd.Timestamp | None
     unmatched_sales: int
     later: pd.DataFrame = field(default_factory=pd.DataFrame)  # orders after an as-of date
+    set_aside: list[str] = field(default_factory=list)  # orders that are no spend, in words
 
 
 _NUM_JUNK = re.compile(r"[^\d,.\-]")
@@ -210,6 +212,8 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
     if sales is None or len(sales) == 0:
         table["orders"] = 0
         return Features(table, persons, pd.DataFrame(), None, 0)
+    # voided, refunded, failed... orders are no spend; a tool's repeated totals count once
+    sales, counted = count_orders(sales)
     for col in (config.date_column, config.amount_column):
         if col not in sales.columns:
             raise ColumnError(f"The sales file has no column '{col}'; it is needed for "
@@ -287,7 +291,8 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
     ctx.progress(4, 4, "Features ready")
     later["person"] = pd.Categorical.from_codes(later["person"].astype(int),
                                                 categories=all_persons)
-    return Features(table, persons, lines, as_of, unmatched, later)
+    return Features(table, persons, lines, as_of, unmatched, later,
+                    counted.report() if counted is not None else [])
 
 
 def parse_day(text: str, what: str = "analysis date") -> pd.Timestamp:

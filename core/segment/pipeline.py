@@ -110,6 +110,7 @@ def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Seg
         "people": int(len(table)), "buyers": int(len(buyers)),
         "no_purchases": int(len(table) - len(buyers)),
         "unmatched_sales_lines": int(feats.unmatched_sales),
+        "orders_counted": feats.set_aside,
         "as_of": feats.as_of.date().isoformat() if feats.as_of is not None else None,
         "method": config.method,
     }

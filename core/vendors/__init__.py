@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from core.roles.vocabulary import Role
 from core.vendors.profiles import PROFILES, Profile
 
-__all__ = ["PROFILES", "Profile", "VendorMatch", "recognise"]
+__all__ = ["PROFILES", "Profile", "VendorMatch", "header_key", "recognise"]
 
 VENDOR_CONFIDENCE = 0.95
 
@@ -32,7 +32,8 @@ class VendorMatch:
         return f"This looks like {self.profile.label}."
 
 
-def _key(header: str) -> str:
+def header_key(header) -> str:
+    """A header as compared: BOM and outer spaces gone, lower case, inner spaces single."""
     return " ".join(str(header).replace("\ufeff", "").strip().lower().split())
 
 
@@ -41,17 +42,17 @@ def recognise(columns) -> VendorMatch | None:
 
     Columns the profile does not know (custom fields, extra tax lines) are ``OTHER``.
     """
-    by_key = {_key(c): c for c in columns}
+    by_key = {header_key(c): c for c in columns}
     best: tuple[int, Profile] | None = None
     for profile in PROFILES:
-        if not all(_key(h) in by_key for h in profile.signature):
+        if not all(header_key(h) in by_key for h in profile.signature):
             continue
-        known = sum(_key(h) in by_key for h in profile.headers)
+        known = sum(header_key(h) in by_key for h in profile.headers)
         if best is None or known > best[0]:
             best = (known, profile)
     if best is None:
         return None
     profile = best[1]
-    role_of = {_key(h): r for h, r in profile.roles.items()}
-    roles = {c: role_of.get(_key(c), Role.OTHER) for c in columns}
+    role_of = {header_key(h): r for h, r in profile.roles.items()}
+    roles = {c: role_of.get(header_key(c), Role.OTHER) for c in columns}
     return VendorMatch(profile, roles)

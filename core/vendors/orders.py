@@ -14,13 +14,14 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 import pandas as pd
 
 from core.quality.money import infer_decimal, parse_money_either
 from core.roles.vocabulary import Role
-from core.vendors import VendorMatch
+from core.vendors import PROFILES, VendorMatch, recognise
+from core.vendors import header_key as _key
 
 # Status words that mean "no money was (or stays) taken", by reason, in the tools'
 # words (Shopify financial status, WooCommerce order status, Stripe payment status) and
@@ -38,6 +39,16 @@ NOT_SPEND = {
 }
 _REASON = {w: reason for reason, words in NOT_SPEND.items() for w in words.split("|")}
 _CENTS = re.compile(r"cents|minor unit|in cent\b", re.IGNORECASE)
+# Headers of an order's status in any sales file (compared after _plain).
+STATUS_HEADERS = frozenset({
+    "status", "order status", "financial status", "payment status", "bestellstatus",
+    "zahlungsstatus", "status der bestellung", "statut", "statut de la commande",
+    "statut du paiement", "estado", "estado del pedido", "stato", "stato ordine", "orderstatus",
+})
+# A role-named view (columns renamed to their roles, as the Segments screen reads sales)
+# still shows this many of a tool's headers that have no role, literally.
+_LITERAL_HEADERS = 3
+_CENT = Decimal("0.01")
 
 
 def _plain(text: str) -> str:
@@ -66,6 +77,9 @@ class OrderSummary:
     set_aside_lines: Counter = field(default_factory=Counter)
     set_aside_orders: Counter = field(default_factory=Counter)
     lines: int = 0
+    # per line of a counted order (index of the file): its share of the order's spend, so
+    # that summing an order's lines gives the order's spend once
+    line_amounts: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))
 
     @property
     def spend(self) -> Decimal:
@@ -83,13 +97,53 @@ class OrderSummary:
         return out
 
 
-def _column(name: str | None, df: pd.DataFrame) -> pd.Series | None:
-    """The file's column for a profile header (same header, any case)."""
+def _column(name: str | None, df: pd.DataFrame, match: VendorMatch | None = None
+            ) -> pd.Series | None:
+    """The file's column for a profile header (same header, any case), else -- in a
+    role-named view -- the column named by that header's role."""
     if name is None:
         return None
-    wanted = name.strip().lower()
-    found = [c for c in df.columns if str(c).strip().lower() == wanted]
-    return df[found[0]].astype(str).fillna("") if found else None
+    role = match.profile.roles.get(name) if match is not None else None
+    for wanted in (_key(name), role.value if role is not None else None):
+        found = [c for c in df.columns if _key(c) == wanted]
+        if found:
+            return df[found[0]].astype(str).fillna("")
+    return None
+
+
+def orders_export(columns) -> VendorMatch | None:
+    """The tool's orders export these columns are, also when the columns that have a role
+    were renamed to it (the Segments screen's view): then at least
+    :data:`_LITERAL_HEADERS` of the tool's role-less headers must still be there, so a
+    plain sales file named by roles is never taken for a tool's export."""
+    match = recognise(columns)
+    if match is not None:
+        return match if match.profile.orders is not None else None
+    names = {_key(c): c for c in columns}
+    best: tuple[int, VendorMatch] | None = None
+    for profile in (p for p in PROFILES if p.orders is not None):
+        found = {}
+        for header in profile.headers:
+            role = profile.roles.get(header)
+            column = names.get(_key(header)) or (names.get(role.value) if role else None)
+            if column is not None:
+                found[header] = column
+        literal = sum(_key(h) in names for h in profile.headers if h not in profile.roles)
+        if literal < _LITERAL_HEADERS or not all(h in found for h in profile.signature):
+            continue
+        if best is None or len(found) > best[0]:
+            roles = {c: Role.OTHER for c in columns}
+            roles.update({c: profile.roles.get(h, Role.OTHER) for h, c in found.items()
+                          if profile.roles.get(h) is not None})
+            best = (len(found), VendorMatch(profile, roles))
+    return best[1] if best else None
+
+
+def _spread(value: Decimal, lines: pd.Index) -> list[tuple[object, Decimal]]:
+    """An order's spend spread over its lines in cents, the remainder on the first."""
+    share = (value / len(lines)).quantize(_CENT, rounding=ROUND_DOWN)
+    return [(i, value - share * (len(lines) - 1) if n == 0 else share)
+            for n, i in enumerate(lines)]
 
 
 def _amounts(values: pd.Series, cents: bool) -> pd.Series:
@@ -109,16 +163,19 @@ def summarise_orders(df: pd.DataFrame, match: VendorMatch) -> OrderSummary:
     if rules is None:
         raise ValueError(f"{match.profile.label} holds no orders")
     n = len(df)
-    key = _column(rules.key, df)
+    key = _column(rules.key, df, match)
     order = key if key is not None else pd.Series(range(n), index=df.index).astype(str)
     order = order.where(order.str.strip() != "", None).ffill().fillna("")
-    total = _column(rules.total, df)
-    cents = rules.cents or in_cents(str(total.name))
+    total = _column(rules.total, df, match)
+    # in cents as the header says, unless an amount has decimals: a role-named view
+    # calls the dashboard's "Amount" (in euros) "amount" too
+    cents = rules.cents or (in_cents(str(total.name))
+                            and not total.str.contains(r"[.,]\d{1,2}\s*$").any())
     amount = _amounts(total, cents)
-    refunded = _column(rules.refunded, df)
+    refunded = _column(rules.refunded, df, match)
     refund = _amounts(refunded, cents) if refunded is not None else None
-    status = _column(rules.status, df)
-    cancelled_at = _column(rules.cancelled_at, df)
+    status = _column(rules.status, df, match)
+    cancelled_at = _column(rules.cancelled_at, df, match)
     customer_col = next(
         (c for r in (Role.CUSTOMER_ID, Role.EMAIL) for c, role in match.roles.items() if role is r),
         None,
@@ -134,7 +191,7 @@ def summarise_orders(df: pd.DataFrame, match: VendorMatch) -> OrderSummary:
     frame["filled"] = total.str.strip() != ""
 
     summary = OrderSummary(pd.DataFrame(), lines=n)
-    rows = []
+    rows, shares = [], []
     for oid, lines in frame.groupby("order", sort=False):
         first = lines[lines["filled"]].head(1)
         head = first.iloc[0] if len(first) else lines.iloc[0]
@@ -152,5 +209,61 @@ def summarise_orders(df: pd.DataFrame, match: VendorMatch) -> OrderSummary:
             continue
         customer = next((c for c in lines["customer"] if c.strip()), "")
         rows.append((oid, customer, head["date"], value))
+        shares += (list(zip(lines.index, lines["amount"] - lines["refund"], strict=True))
+                   if rules.totals == "line" else _spread(value, lines.index))
     summary.orders = pd.DataFrame(rows, columns=["order", "customer", "date", "amount"])
+    summary.line_amounts = pd.Series(dict(shares), dtype=object).reindex(
+        [i for i, _ in shares])
     return summary
+
+
+def _by_status(df: pd.DataFrame, status: str) -> OrderSummary:
+    """Any sales file with a status column: lines of an order whose status means no spend
+    are set aside (the order's first status speaks for all its lines); amounts stay."""
+    order_col = next((c for c in df.columns if _key(c) in ("order_id", "order id")), None)
+    order = (df[order_col].astype(str) if order_col is not None
+             else pd.Series(range(len(df)), index=df.index).astype(str))
+    first = (df[status].astype(str).fillna("").where(lambda s: s.str.strip() != "")
+             .groupby(order.to_numpy()).transform("first").fillna(""))
+    reason = first.map(not_spend_reason)
+    amount_col = next((c for c in df.columns if _key(c) == Role.AMOUNT.value), None)
+    amount = (_amounts(df[amount_col].astype(str).fillna(""), False) if amount_col is not None
+              else pd.Series(Decimal(0), index=df.index, dtype=object))
+    summary = OrderSummary(pd.DataFrame(), lines=len(df))
+    aside = reason.notna()
+    for why, lines in reason[aside].groupby(reason[aside]):
+        summary.set_aside_lines[why] = len(lines)
+        summary.set_aside_orders[why] = order[lines.index].nunique()
+    kept = ~aside
+    summary.orders = pd.DataFrame({"order": order[kept], "amount": amount[kept]}).groupby(
+        "order", sort=False)["amount"].agg(lambda a: sum(a, Decimal(0))).reset_index()
+    summary.line_amounts = amount[kept]
+    return summary
+
+
+def count_orders(sales: pd.DataFrame) -> tuple[pd.DataFrame, OrderSummary | None]:
+    """Sales lines as the segment and persona engines should count them, and what was
+    set aside (None: nothing to count by, the lines are returned as they are).
+
+    A tool's orders export (also in a role-named view) keeps the lines of counted orders
+    only, each with its share of the order's spend in ``amount`` (an order total written
+    once or repeated on every line counts once, refunds subtracted, cents divided), and a
+    copy of each column under its role's name where the file has none, so the engines find
+    ``order_date``, ``order_id``, ``email``... Any other file with a status column
+    (:data:`STATUS_HEADERS`) loses the lines of cancelled, voided, failed, pending and
+    refunded orders.
+    """
+    match = orders_export(sales.columns)
+    if match is not None:
+        summary = summarise_orders(sales, match)
+        out = sales.loc[summary.line_amounts.index].copy()
+        for column, role in match.roles.items():
+            if role is not Role.OTHER and role.value not in out.columns:
+                out[role.value] = out[column]
+        out[Role.AMOUNT.value] = [f"{v:.2f}" for v in summary.line_amounts]
+        return out, summary
+    status = next((c for c in sales.columns if _plain(str(c)) in STATUS_HEADERS), None)
+    if status is None:
+        return sales, None
+    summary = _by_status(sales, status)
+    return sales.loc[summary.line_amounts.index], summary
