@@ -11,11 +11,10 @@ from __future__ import annotations
 import locale
 import os
 
-import pandas as pd
-
 from core.errors import LocalReachError
-from core.project.store import REGION_STATE
-from core.region import check_region, detect_region, region_from_locale
+
+# core.region and the project store (pandas, phonenumbers) are imported where a region is
+# worked out, so a command's --help, which only shows REGION_HELP, stays light.
 
 REGION_HELP = ("country (two letters) for phone numbers and postcodes written without one; "
                "default: detected from the file's countries and +codes, else the system locale")
@@ -33,9 +32,11 @@ def add_region_argument(parser) -> None:
     parser.add_argument("--region", metavar="XX", help=REGION_HELP)
 
 
-def command_region(given: str | None, frame: pd.DataFrame | None, roles: dict[str, str]) -> tuple[str | None, str]:
+def command_region(given: str | None, frame, roles: dict[str, str]) -> tuple[str | None, str]:
     """A command's region -- ``--region``, else detected from ``frame``, else the locale's --
     and one line saying which, for the command to print."""
+    from core.region import check_region, detect_region, region_from_locale
+
     if given:
         try:
             region = check_region(given)
@@ -51,6 +52,9 @@ def command_region(given: str | None, frame: pd.DataFrame | None, roles: dict[st
 
 def document_region(doc) -> str | None:
     """The open project's region: stored, else detected from its files, else the locale's."""
+    from core.project.store import REGION_STATE
+    from core.region import detect_region, region_from_locale
+
     stored = (doc.state(REGION_STATE) or {}).get("code")
     if stored:
         return stored
@@ -63,6 +67,9 @@ def document_region(doc) -> str | None:
 
 def set_document_region(doc, code: str) -> None:
     """Store the region the user chose (one undoable step, saved with the project)."""
+    from core.project.store import REGION_STATE
+    from core.region import check_region
+
     code = check_region(code)
     if (doc.state(REGION_STATE) or {}).get("code") != code:
         doc.set_state(REGION_STATE, {"code": code}, f"Set the region to {code}")

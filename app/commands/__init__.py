@@ -2,7 +2,9 @@
 
 The command list and each command's one-line help are read from the modules' source
 (their literal ``NAME`` and ``HELP``) without importing them, so ``localreach --help``
-loads no engine and ``localreach merge --help`` imports the merge command alone.
+loads no engine. A command imports its engine inside ``run`` and reads the engine's
+choices and defaults for its arguments with :func:`constant`, so ``localreach merge
+--help`` loads neither pandas nor the merge engine.
 """
 
 from __future__ import annotations
@@ -32,11 +34,51 @@ class Command:
         return self.load().run(args)
 
 
-def _literal(source: str, name: str) -> str | None:
-    for node in ast.parse(source).body:
+def _assigned(body: list, name: str):
+    """The value node assigned to ``name`` (``X = ...`` or ``x: T = ...``) in ``body``."""
+    for node in body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
-            return ast.literal_eval(node.value)
+            return node.value
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == name:
+            return node.value
     return None
+
+
+def _literal(source: str, name: str):
+    """``name`` (or ``Class.field``) of ``source`` as a literal; a dict whose values are not
+    literals (a table of functions) gives its keys. None when there is no such literal."""
+    body = ast.parse(source).body
+    *owners, last = name.split(".")
+    for owner in owners:
+        body = next((n.body for n in body if isinstance(n, ast.ClassDef) and n.name == owner), [])
+    value = _assigned(body, last)
+    if value is None:
+        return None
+    try:
+        return ast.literal_eval(value)
+    except ValueError:
+        if isinstance(value, ast.Dict):
+            return tuple(ast.literal_eval(k) for k in value.keys)
+        return None
+
+
+def constant(module: str, name: str):
+    """A literal constant of ``module`` (``NAME`` or ``Class.field``) read from its source
+    without importing it, for a command's choices, defaults and help; imported only when
+    the source is not there (a compiled build) or holds no literal."""
+    relative = Path(*module.split("."))
+    root = Path(__path__[0]).parents[1]
+    for path in (root / relative.with_suffix(".py"), root / relative / "__init__.py"):
+        try:
+            value = _literal(path.read_text(encoding="utf-8"), name)
+        except OSError:
+            continue
+        if value is not None:
+            return value
+    value = importlib.import_module(module)
+    for part in name.split("."):
+        value = getattr(value, part)
+    return value
 
 
 def commands() -> list[Command]:

@@ -9,16 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
-
-from app.region import add_region_argument, command_region
-from app.terminal import cli_context
-from core.atomic import atomic_open
+from app.region import add_region_argument
 from core.errors import LocalReachError
-from core.io import read_table, write_table
-from core.quality.base import count
-from core.quality.steps import default_steps, load_steps, run_steps
-from core.roles import Role, detect_roles
 
 NAME = "clean"
 HELP = "Tidy a customer or sales file: spaces, names, e-mails, phones, dates, money, countries."
@@ -37,6 +29,8 @@ def add_arguments(parser) -> None:
 
 def parse_role_overrides(items: list[str], columns: list[str]) -> dict[str, str]:
     """``["Tel=phone"]`` -> ``{"Tel": "phone"}``, refusing unknown columns and roles."""
+    from core.roles import Role
+
     roles = {}
     for item in items:
         column, _, role = item.partition("=")
@@ -52,12 +46,21 @@ def parse_role_overrides(items: list[str], columns: list[str]) -> dict[str, str]
     return roles
 
 
-def detected_roles(df: pd.DataFrame) -> dict[str, str]:
+def detected_roles(df) -> dict[str, str]:
     """Column -> role value, as guessed from headers and values."""
+    from core.roles import detect_roles
+
     return {col: str(guess.role) for col, guess in detect_roles(df).items()}
 
 
 def run(args) -> int:
+    from app.region import command_region
+    from app.terminal import cli_context
+    from core.atomic import atomic_open
+    from core.io import read_table, write_table
+    from core.quality.base import count
+    from core.quality.steps import default_steps, load_steps, run_steps
+
     out_path = Path(args.output)
     if out_path.suffix.lower() not in OUTPUT_SUFFIXES:
         raise LocalReachError(f"{out_path.name}: cannot write '{out_path.suffix}' files; use .csv, .tsv or .xlsx")

@@ -9,14 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pandas as pd
-
-from app.terminal import cli_context
-from core.dedupe.pipeline import CLUSTER_COLUMN, SCORE_COLUMN, DedupeConfig, find_duplicates
-from core.dedupe.review import readable_pairs
+from app.commands import constant
 from core.errors import ColumnError, LocalReachError
-from core.io import read_table, write_table
-from core.roles import detect_roles
 
 OUTPUT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 NAME = "dedupe"
@@ -27,13 +21,19 @@ def add_arguments(parser) -> None:
     parser.add_argument("file", help="customer list (.csv, .tsv, .txt or .xlsx)")
     parser.add_argument("-o", "--output", required=True, help="where to write the result")
     parser.add_argument("--id-column", help="row identifier kept as it is, never used to match")
-    parser.add_argument("--threshold", type=float, default=DedupeConfig.threshold,
+    threshold = constant("core.dedupe.pipeline", "DedupeConfig.threshold")
+    parser.add_argument("--threshold", type=float, default=threshold,
                         help="how sure (0-1) a match must be to merge two records "
-                             f"(default {DedupeConfig.threshold})")
+                             f"(default {threshold})")
     parser.add_argument("--pairs", help="also write the scored possible duplicates here")
 
 
 def run(args) -> int:
+    from app.terminal import cli_context
+    from core.dedupe.pipeline import CLUSTER_COLUMN, SCORE_COLUMN, DedupeConfig, find_duplicates
+    from core.dedupe.review import readable_pairs
+    from core.io import write_table
+
     check_threshold(args.threshold)
     check_output(args.output, [args.file])
     if args.pairs:
@@ -72,10 +72,14 @@ def check_output(output: str, inputs: list[str]) -> None:
                                   "(source files are never changed).")
 
 
-def read_input(path: str) -> pd.DataFrame:
+def read_input(path: str):
+    from core.io import read_table
+
     return read_table(path)[0]
 
 
-def roles_of(df: pd.DataFrame) -> dict[str, str]:
+def roles_of(df) -> dict[str, str]:
     """Detected column roles (column -> role value)."""
+    from core.roles import detect_roles
+
     return {column: str(guess.role) for column, guess in detect_roles(df).items()}

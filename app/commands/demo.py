@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from app.terminal import cli_context
-from core.demo import generate
 from core.errors import LocalReachError
 
 NAME = "demo"
@@ -24,6 +22,9 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from app.terminal import cli_context
+    from core.demo import generate
+
     if args.seed < 0:
         raise LocalReachError("The seed must be 0 or a positive whole number.")
     summary = generate(args.outdir, customers=args.customers, seed=args.seed, ctx=cli_context())

@@ -13,13 +13,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from app.commands import constant
 from app.commands.dedupe import check_output, check_threshold, read_input, roles_of
 from app.terminal import cli_context
-from core.dedupe.link import MATCHED_COLUMN, SCORE_COLUMN, LinkConfig, link_records
-from core.dedupe.people import PeopleConfig, people_table
-from core.dedupe.pipeline import DedupeConfig
 from core.errors import ColumnError, LocalReachError
-from core.io import write_table
 
 NAME = "link"
 HELP = ("Link rows of a second file (sales, another customer list) to the customer list, "
@@ -34,15 +31,19 @@ def add_arguments(parser) -> None:
     parser.add_argument("--id-column", help="LEFT's customer id column (found by role if omitted)")
     parser.add_argument("--one-to-one", action="store_true",
                         help="RIGHT is another customer list: each LEFT record links at most once")
-    parser.add_argument("--threshold", type=float, default=LinkConfig.threshold,
+    threshold = constant("core.dedupe.pipeline", "DedupeConfig.threshold")  # LinkConfig's too
+    parser.add_argument("--threshold", type=float, default=threshold,
                         help="how sure (0-1) a link by matching details must be "
-                             f"(default {LinkConfig.threshold})")
+                             f"(default {threshold})")
     parser.add_argument("--people", action="store_true",
                         help="write one golden record per person, also for two lists")
     parser.add_argument("--records", help="with a person table: also write each input row's person")
 
 
 def run(args) -> int:
+    from core.dedupe.link import MATCHED_COLUMN, SCORE_COLUMN, LinkConfig, link_records
+    from core.io import write_table
+
     check_threshold(args.threshold)
     files = [args.left, args.right, *args.more]
     check_output(args.output, files)
@@ -69,6 +70,10 @@ def run(args) -> int:
 
 
 def _people(args, files: list[str]) -> int:
+    from core.dedupe.people import PeopleConfig, people_table
+    from core.dedupe.pipeline import DedupeConfig
+    from core.io import write_table
+
     if args.records:
         check_output(args.records, [*files, args.output])
     names = [Path(f).stem for f in files]

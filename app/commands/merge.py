@@ -13,18 +13,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.commands.pseudonymize import PASSPHRASE_ENV, cli_key
-from app.terminal import cli_context
-from core import roles as roles_module
-from core.compose.checks import plural
-from core.compose.merge import MergeConfig, merge, persona_map
-from core.compose.outputs import FORMATS, write
-from core.compose.template import load_template
+from app.commands import constant
+from app.commands.pseudonymize import PASSPHRASE_ENV
 from core.errors import LocalReachError
-from core.io import read_table
-from core.privacy.consent import ConsentSettings, ConsentUnclear, NoConsentInfo, load_suppression
-from core.privacy.vault import Vault
-from core.roles.consent import OPT_IN, OPT_OUT
 
 NAME = "merge"
 HELP = "Write one personalised message per contactable person (e-mails, letters or a table)."
@@ -36,7 +27,7 @@ def add_arguments(parser) -> None:
                         help="template file: 'Subject: ...', a blank line, the body; give it "
                              "twice or more for an A/B test")
     parser.add_argument("-o", "--output", required=True, help="output folder")
-    parser.add_argument("--format", required=True, choices=sorted(FORMATS))
+    parser.add_argument("--format", required=True, choices=sorted(constant("core.compose.outputs", "FORMATS")))
     parser.add_argument("--sales", help="sales table for product recommendations")
     parser.add_argument("--personas", help="personas .json (persona fields by segment)")
     parser.add_argument("--suppression", help="file of e-mails never to contact")
@@ -61,8 +52,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--shop", default="", help="letters: the sender's name, above the address")
 
 
-def open_vault(path: str, key_file: str | None) -> tuple[Vault, bytes]:
+def open_vault(path: str, key_file: str | None):
     """The vault file and its key; a missing file or another key stops before any output."""
+    from app.commands.pseudonymize import cli_key
+    from core.privacy.vault import Vault
+
     for given, what in ((path, "Vault file"), (key_file, "Key file")):
         if given and not Path(given).is_file():
             raise LocalReachError(f"{what} {Path(given).name} not found; check the path.")
@@ -72,14 +66,19 @@ def open_vault(path: str, key_file: str | None) -> tuple[Vault, bytes]:
 
 def detected_roles(frame) -> dict[str, str]:
     """Column roles from core.roles when its detector is there, else none (names decide)."""
+    from core import roles as roles_module
+
     detect = getattr(roles_module, "detect_roles", None)
     if detect is None:
         return {}
     return {c: str(getattr(g, "role", g)) for c, g in detect(frame).items()}
 
 
-def consent_settings(given: list[str]) -> ConsentSettings:
+def consent_settings(given: list[str]):
     """``--consent COLUMN=opt-in|opt-out`` and ``--consent none=allow`` as settings."""
+    from core.privacy.consent import ConsentSettings
+    from core.roles.consent import OPT_IN, OPT_OUT
+
     settings = ConsentSettings()
     for item in given:
         column, sep, meaning = item.rpartition("=")
@@ -95,6 +94,14 @@ def consent_settings(given: list[str]) -> ConsentSettings:
 
 
 def run(args) -> int:
+    from app.terminal import cli_context
+    from core.compose.checks import plural
+    from core.compose.merge import MergeConfig, merge, persona_map
+    from core.compose.outputs import write
+    from core.compose.template import load_template
+    from core.io import read_table
+    from core.privacy.consent import ConsentUnclear, NoConsentInfo, load_suppression
+
     templates = {}
     for i, path in enumerate(args.template):
         templates[chr(ord("A") + i) if len(args.template) > 1 else "main"] = load_template(path)

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from app.terminal import cli_context
-from core.io import read_table
-from core.personas.build import build_personas
-from core.personas.export import FORMATS, write_personas
-from core.segment.features import FeatureConfig
+from app.commands import constant
 
 NAME = "personas"
 HELP = "Turn each customer group into a persona card (JSON, HTML, Markdown or PDF)."
@@ -17,7 +13,7 @@ def add_arguments(parser) -> None:
                         "`segment` column and the figures it adds)")
     parser.add_argument("-o", "--output", required=True,
                         help="where to write the cards; the format follows the name: "
-                        + ", ".join(FORMATS))
+                        + ", ".join(constant("core.personas.export", "FORMATS")))
     parser.add_argument("--sales", help="the same sales file given to `localreach segment`; "
                         "adds top categories, products, channels and discount use to each "
                         "card (without it the cards show only the figures in SEGMENTED)")
@@ -26,6 +22,12 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from app.terminal import cli_context
+    from core.io import read_table
+    from core.personas.build import build_personas
+    from core.personas.export import write_personas
+    from core.segment.features import FeatureConfig
+
     ctx = cli_context()
     segmented, _ = read_table(args.segmented, ctx=ctx)
     sales = read_table(args.sales, ctx=ctx)[0] if args.sales else None

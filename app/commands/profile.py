@@ -5,13 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.terminal import cli_context
 from core.errors import LocalReachError
-from core.io import ImportOptions, read_table
-from core.io.read import WORKBOOK_SUFFIXES
-from core.profile import profile_table
-from core.vendors import recognise
-from core.vendors.orders import summarise_orders
 
 NAME = "profile"
 HELP = (
@@ -29,6 +23,11 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from app.terminal import cli_context
+    from core.io import ImportOptions, read_table
+    from core.io.read import WORKBOOK_SUFFIXES
+    from core.profile import profile_table
+
     path = Path(args.file)
     if args.sheet is not None and path.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise LocalReachError(f"{path.name}: --sheet only applies to workbooks; leave it out.")
@@ -45,6 +44,9 @@ def run(args) -> int:
 
 def _tool(df) -> dict | None:
     """The tool whose export this is, and for an orders export how its lines count."""
+    from core.vendors import recognise
+    from core.vendors.orders import summarise_orders
+
     match = recognise(df.columns)
     if match is None:
         return None

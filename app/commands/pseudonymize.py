@@ -14,17 +14,8 @@ import os
 import sys
 from pathlib import Path
 
-from app.region import add_region_argument, command_region
-from app.settings import data_dir
-from app.terminal import cli_context
+from app.region import add_region_argument
 from core.errors import ColumnError, KeyStoreError, LocalReachError
-from core.io import read_table, write_table
-from core.privacy.detect import detect_pii
-from core.privacy.keystore import ASK_PASSPHRASE, NoSafeKeyring, load_or_create, open_store
-from core.privacy.policy import ColumnPolicy, PrivacyConfig, default_config, pseudonymize
-from core.privacy.tokens import fingerprint
-from core.privacy.vault import Vault
-from core.roles import detect_roles
 
 NAME = "pseudonymize"
 HELP = "Replace personal data in a table by keyed tokens (originals only in an encrypted vault)."
@@ -54,6 +45,9 @@ def _passphrase(required_for: str) -> str:
 def cli_key(key_file: str | None) -> bytes:
     """The command-line key: ``--key-file``, else a trusted OS keyring, else a key file in
     the LocalReach folder when ``LOCALREACH_PASSPHRASE`` is set; otherwise a clear error."""
+    from app.settings import data_dir
+    from core.privacy.keystore import ASK_PASSPHRASE, NoSafeKeyring, load_or_create, open_store
+
     if key_file:
         store = open_store(CLI_PROJECT, key_file=key_file, passphrase=_passphrase(f"key file {Path(key_file).name}"))
     else:
@@ -68,7 +62,10 @@ def cli_key(key_file: str | None) -> bytes:
     return key
 
 
-def build_config(df, columns: str | None, region: str | None) -> PrivacyConfig:
+def build_config(df, columns: str | None, region: str | None):
+    from core.privacy.detect import detect_pii
+    from core.privacy.policy import ColumnPolicy, PrivacyConfig, default_config
+
     guesses = detect_pii(df)
     if not columns:
         return default_config(guesses, phone_region=region)
@@ -80,6 +77,14 @@ def build_config(df, columns: str | None, region: str | None) -> PrivacyConfig:
 
 
 def run(args) -> int:
+    from app.region import command_region
+    from app.terminal import cli_context
+    from core.io import read_table, write_table
+    from core.privacy.policy import pseudonymize
+    from core.privacy.tokens import fingerprint
+    from core.privacy.vault import Vault
+    from core.roles import detect_roles
+
     src, out = Path(args.file), Path(args.output)
     if out.resolve() == src.resolve():
         raise LocalReachError(f"{out.name}: choose another output file; the source file is never changed.")

@@ -10,9 +10,7 @@ import sys
 from pathlib import Path
 
 from app.region import REGION_HELP, system_locale
-from app.terminal import cli_context
 from core.errors import KeyStoreError, LocalReachError
-from core.recipe import load_recipe, run_recipe
 
 NAME = "run"
 HELP = "Run a saved recipe (the whole pipeline) on new files and say what changed."
@@ -45,6 +43,9 @@ def _key(recipe, key_file: str | None) -> bytes | None:
 
 
 def run(args) -> int:
+    from app.terminal import cli_context
+    from core.recipe import load_recipe, run_recipe
+
     recipe, base = load_recipe(args.recipe)
     out = Path(args.output)
     for given in (args.crm, args.sales):

@@ -4,32 +4,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.terminal import cli_context
+from app.commands import constant
 from core.errors import LocalReachError
-from core.io import read_table, write_table
-from core.segment.features import BASE_FEATURES, DEFAULT_MODEL_FEATURES, MIXES
-from core.segment.pipeline import METHODS, OUTPUT_COLUMNS, SegmentConfig, segment_customers
 
 NAME = "segment"
 HELP = "Put every customer in a group (RFM segments or clusters) and predict their value."
 
 
 def add_arguments(parser) -> None:
+    features = {name: constant("core.segment.features", name)
+                for name in ("BASE_FEATURES", "DEFAULT_MODEL_FEATURES", "MIXES")}
     parser.add_argument("file", help="customer list (.csv/.tsv/.txt/.xlsx); a `cluster_id` "
                         "column from `localreach dedupe` counts several records as one person")
     parser.add_argument("--sales", help="sales lines linked by customer id (or `matched_id` "
                         "from `localreach link`, or e-mail); without it FILE must hold them")
     parser.add_argument("-o", "--output", required=True, help="output .csv/.xlsx: every input "
                         "row and column, in order, plus: " + "; ".join(
-                            f"{k} = {v}" for k, v in OUTPUT_COLUMNS.items()))
-    parser.add_argument("--method", choices=METHODS, default="rfm",
+                            f"{k} = {v}" for k, v in constant("core.segment.pipeline", "OUTPUT_COLUMNS").items()))
+    parser.add_argument("--method", choices=constant("core.segment.pipeline", "METHODS"), default="rfm",
                         help="rfm: the 11 classic named segments; kmeans / gmm / hierarchical: "
                         "groups found in the data (default: rfm)")
     parser.add_argument("--k", default="auto", help="number of groups for clustering, or "
                         "'auto' to use the proposed number (default: auto)")
-    parser.add_argument("--features", default=",".join(DEFAULT_MODEL_FEATURES),
+    parser.add_argument("--features", default=",".join(features["DEFAULT_MODEL_FEATURES"]),
                         help="comma-separated features for clustering, from: "
-                        + ", ".join(BASE_FEATURES + tuple(MIXES)) + ", age (from date of "
+                        + ", ".join(features["BASE_FEATURES"] + tuple(features["MIXES"])) + ", age (from date of "
                         "birth), or any column of FILE (numbers, or text with a few values)")
     parser.add_argument("--ties", choices=("together", "first"), default="together",
                         help="RFM scores for equal values: 'together' gives them the same "
@@ -55,6 +54,11 @@ def _k(text: str) -> int | None:
 
 
 def run(args) -> int:
+    from app.terminal import cli_context
+    from core.io import read_table, write_table
+    from core.segment.features import BASE_FEATURES, MIXES
+    from core.segment.pipeline import SegmentConfig, segment_customers
+
     out = Path(args.output)
     sources = [Path(args.file)] + ([Path(args.sales)] if args.sales else [])
     if out.suffix.lower() not in (".csv", ".tsv", ".txt", ".xlsx"):

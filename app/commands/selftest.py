@@ -13,11 +13,7 @@ import tempfile
 from pathlib import Path
 from unittest import mock
 
-from app.terminal import cli_context
-from core.demo import generate
 from core.errors import LocalReachError
-from core.recipe import load_recipe, run_recipe
-from core.resources import resource_path
 
 NAME = "selftest"
 HELP = "Check this installation: run the demo pipeline end to end, offline."
@@ -32,6 +28,11 @@ def _no_network(*_args, **_kwargs):
 
 
 def run(args) -> int:
+    from app.terminal import cli_context
+    from core.demo import generate
+    from core.recipe import load_recipe, run_recipe
+    from core.resources import resource_path
+
     recipe, base = load_recipe(resource_path("demo", "recipe.toml"))
     with tempfile.TemporaryDirectory(prefix="localreach-selftest-") as tmp, \
             mock.patch.object(socket, "socket", _no_network), \

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app.commands import commands, constant
 from ui.screens import STEPS
 from ui.screens.base import StepScreen
 
@@ -34,13 +35,21 @@ app.exec()
 AFTER_HELP = """
 import contextlib, io, json, sys
 from app.cli import main
-with contextlib.redirect_stdout(io.StringIO()):
-    try:
-        main({argv!r})
-    except SystemExit:
-        pass
+for argv in {argvs!r}:
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            main(argv)
+        except SystemExit:
+            pass
 print(json.dumps([m for m in {heavy!r} if m in sys.modules]))
 """
+# A command's own --help shows its engine's choices and defaults, read by constant().
+ENGINE_CONSTANTS = [("core.compose.outputs", "FORMATS"), ("core.personas.export", "FORMATS"),
+                    ("core.segment.pipeline", "METHODS"), ("core.segment.pipeline", "OUTPUT_COLUMNS"),
+                    ("core.segment.features", "BASE_FEATURES"), ("core.segment.features", "MIXES"),
+                    ("core.segment.features", "DEFAULT_MODEL_FEATURES"),
+                    ("core.dedupe.pipeline", "DedupeConfig.threshold"),
+                    ("core.dedupe.link", "LinkConfig.threshold"), ("app.region", "REGION_HELP")]
 
 
 def _heavy_loaded(code: str) -> list[str]:
@@ -54,7 +63,25 @@ def test_window_paints_before_any_heavy_engine_is_imported():
 
 
 def test_command_line_help_imports_no_engine():
-    assert _heavy_loaded(AFTER_HELP.format(argv=["--help"], heavy=HEAVY)) == []
+    assert _heavy_loaded(AFTER_HELP.format(argvs=[["--help"]], heavy=HEAVY)) == []
+
+
+def test_every_commands_help_imports_no_pandas_or_engine():
+    argvs = [[c.NAME, "--help"] for c in commands()]
+    assert len(argvs) >= 12
+    light = (*HEAVY, "pandas", "numpy", "openpyxl", "phonenumbers", "core.io", "core.compose.merge")
+    assert _heavy_loaded(AFTER_HELP.format(argvs=argvs, heavy=light)) == []
+
+
+def test_help_shows_the_engines_own_choices_and_defaults():
+    import importlib
+
+    for module, name in ENGINE_CONSTANTS:
+        value = importlib.import_module(module)
+        for part in name.split("."):
+            value = getattr(value, part)
+        read = constant(module, name)
+        assert (tuple(value) if isinstance(read, tuple) else value) == read, (module, name)
 
 
 def test_every_screen_is_built_on_first_use_or_after_the_warm_up(window, qtbot):
