@@ -62,6 +62,10 @@ def run_main_actions(app: QApplication, window: MainWindow, outdir: Path) -> Non
         if method and hasattr(screen, method) and not screen.waiting_for():
             getattr(screen, method)()
             settle(app, window, 2)
+            deadline = time.monotonic() + 120
+            while screen.progress.isVisible() and time.monotonic() < deadline:
+                settle(app, window, 0.5)  # the result is applied when the panel closes
+            settle(app, window, 1.5)
         shoot(window, outdir / f"run-{step}.png")
 
 
