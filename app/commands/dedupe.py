@@ -2,6 +2,8 @@
 
 OUT keeps every input row and column in order, plus ``cluster_id`` (same value = same
 person) and ``match_score``; ``--pairs`` also writes the scored candidate pairs.
+``--previous LAST_OUT`` (next month's export): records already in last run's output
+keep their ``cluster_id``; only new and changed ones are matched against them.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ def add_arguments(parser) -> None:
                         help="how sure (0-1) a match must be to merge two records "
                              f"(default {threshold})")
     parser.add_argument("--pairs", help="also write the scored possible duplicates here")
+    parser.add_argument("--previous", help="last run's OUT: known records keep their cluster_id, "
+                                           "only new and changed ones are matched")
 
 
 def run(args) -> int:
@@ -35,7 +39,9 @@ def run(args) -> int:
     from core.io import write_table
 
     check_threshold(args.threshold)
-    check_output(args.output, [args.file])
+    if args.previous and args.pairs:
+        raise LocalReachError("--pairs cannot go with --previous (only new records are scored).")
+    check_output(args.output, [args.file, *([args.previous] if args.previous else [])])
     if args.pairs:
         check_output(args.pairs, [args.file, args.output])
     df = read_input(args.file)
@@ -45,12 +51,31 @@ def run(args) -> int:
                               "it first (is this the output of an earlier run?).")
     config = DedupeConfig(threshold=args.threshold, id_column=args.id_column)
     ctx = cli_context()
+    if args.previous:
+        return _next_month(args, df, ctx)
     out, pairs, report = find_duplicates(df, roles_of(df), config, ctx=ctx)
     if args.pairs:
         write_table(readable_pairs(df, pairs, args.id_column), args.pairs, ctx)
     write_table(out, args.output, ctx)
     print(f"{report['records']:,} records, {report['people']:,} people, "
           f"{report['to_review']:,} possible duplicates below the threshold to review.",
+          file=sys.stderr)
+    return 0
+
+
+def _next_month(args, df, ctx) -> int:
+    from core.dedupe.incremental import IncrementalConfig, match_new_records
+    from core.dedupe.pipeline import CLUSTER_COLUMN
+    from core.io import write_table
+
+    previous = read_input(args.previous)
+    config = IncrementalConfig(id_column=args.id_column, threshold=args.threshold,
+                               person_column=CLUSTER_COLUMN)
+    out, report = match_new_records(previous, df, roles_of(df), config, ctx)
+    write_table(out, args.output, ctx)
+    print(f"{report['records']:,} records: {report['known']:,} known, "
+          f"{report['matched_to_known_people']:,} new or changed matched to known people, "
+          f"{report['new_people']:,} new {'person' if report['new_people'] == 1 else 'people'}.",
           file=sys.stderr)
     return 0
 

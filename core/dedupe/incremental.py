@@ -22,13 +22,18 @@ from core.errors import ColumnError
 from core.jobs import JobContext, ensure_context
 
 PERSON_COLUMN = "person_id"
+SCORE_COLUMN = "match_score"
 _ROW = "__previous_row__"
 
 
 @dataclass
 class IncrementalConfig:
+    """``person_column``: where last run's table holds the person (``cluster_id`` for the
+    output of ``localreach dedupe``)."""
+
     id_column: str | None = None
     threshold: float = LinkConfig.threshold
+    person_column: str = PERSON_COLUMN
 
 
 def match_new_records(
@@ -38,23 +43,32 @@ def match_new_records(
     config: IncrementalConfig | None = None,
     ctx: JobContext | None = None,
 ) -> tuple[pd.DataFrame, dict]:
-    """``current`` with ``person_id``: kept where the record is known, else matched."""
+    """``current`` with the person column and ``match_score``: the person kept where the
+    record is known (with last run's score, if any), else matched (the link's score)."""
     config = config or IncrementalConfig()
     ctx = ensure_context(ctx)
-    if PERSON_COLUMN not in previous.columns:
-        raise ColumnError(f"Last run's table has no '{PERSON_COLUMN}' column; use the output "
+    person_column = config.person_column
+    if person_column not in previous.columns:
+        raise ColumnError(f"Last run's table has no '{person_column}' column; use the output "
                           "of the earlier run.")
     for df in (previous, current):
         if config.id_column is not None and config.id_column not in df.columns:
             raise ColumnError(f"There is no column '{config.id_column}' to use as the record "
                               "id; check the spelling.")
-    old = previous.drop(columns=PERSON_COLUMN).reset_index(drop=True)
-    old_person = previous[PERSON_COLUMN].astype(str).to_numpy(dtype=object)
-    known = pd.Series(old_person, index=record_keys(old, roles, config.id_column))
-    known = known[~known.index.duplicated()]
+    old = previous.drop(columns=[c for c in (person_column, SCORE_COLUMN)
+                                 if c in previous.columns]).reset_index(drop=True)
+    old_person = previous[person_column].astype(str).to_numpy(dtype=object)
+    old_keys = pd.Index(record_keys(old, roles, config.id_column))
+    first = ~old_keys.duplicated()
     keys = record_keys(current, roles, config.id_column)
-    person = pd.Series(keys).map(known).to_numpy(dtype=object)
-    todo = np.flatnonzero(pd.isna(person))
+    where = pd.Series(np.flatnonzero(first), index=old_keys[first]).reindex(keys).to_numpy()
+    person = np.full(len(current), None, dtype=object)
+    score = np.full(len(current), "", dtype=object)
+    seen = ~np.isnan(where)
+    person[seen] = old_person[where[seen].astype(np.int64)]
+    if SCORE_COLUMN in previous.columns:
+        score[seen] = previous[SCORE_COLUMN].astype(str).to_numpy()[where[seen].astype(np.int64)]
+    todo = np.flatnonzero(~seen)
     linked = 0
     if len(todo):
         left = old.assign(**{_ROW: np.arange(len(old)).astype(str)})
@@ -66,11 +80,13 @@ def match_new_records(
         row = out["matched_id"].to_numpy(dtype=object)
         hit = row != ""
         person[todo[hit]] = old_person[row[hit].astype(np.int64)]
+        score[todo[hit]] = out["match_score"].to_numpy(dtype=object)[hit]
         linked = int(hit.sum())
     fresh = np.flatnonzero(pd.isna(person))
     person[fresh] = _new_ids(old_person, keys[fresh])
     result = current.copy()
-    result[PERSON_COLUMN] = person
+    result[person_column] = person
+    result[SCORE_COLUMN] = score
     report = {"records": len(current), "known": len(current) - len(todo),
               "matched_to_known_people": linked, "new_people": int(len(set(keys[fresh])))}
     return result, report

@@ -145,3 +145,27 @@ def test_cancel_stops_the_work():
         find_duplicates(read(FEBRL), None, ctx=ctx)
     assert calls[0].startswith("Finding candidates: ")
     assert "Learning what makes a match" not in calls
+
+
+def test_dedupe_next_month_keeps_known_clusters(febrl_copy, tmp_path, capsys):
+    first = tmp_path / "march.csv"
+    assert main(["dedupe", str(febrl_copy), "-o", str(first), "--id-column", "rec_id"]) == 0
+    march = read(first)
+    source = read(febrl_copy)
+    again = source.sample(frac=1, random_state=4).reset_index(drop=True)
+    twin = dict(source.iloc[0], rec_id="rec-new-1",
+                surname=source.iloc[0]["surname"] + "e")
+    stranger = dict(source.iloc[1], rec_id="rec-new-2", given_name="zebulon",
+                    surname="quist", date_of_birth="19440404", soc_sec_id="1111111")
+    april_in = tmp_path / "april_in.csv"
+    pd.concat([again, pd.DataFrame([twin, stranger])]).to_csv(april_in, index=False)
+    out = tmp_path / "april.csv"
+    assert main(["dedupe", str(april_in), "-o", str(out), "--id-column", "rec_id",
+                 "--previous", str(first)]) == 0
+    april = read(out).set_index("rec_id")
+    before = march.set_index("rec_id")["cluster_id"]
+    assert (april.loc[before.index, "cluster_id"] == before).all()
+    assert april.loc["rec-new-1", "cluster_id"] == before[source.iloc[0]["rec_id"]]
+    assert april.loc["rec-new-2", "cluster_id"] not in set(before)
+    assert capsys.readouterr().err.strip().endswith(
+        "1,002 records: 1,000 known, 1 new or changed matched to known people, 1 new person.")
