@@ -306,18 +306,8 @@ class Screen(StepScreen):
         self.encoding.setCurrentIndex(0)
         self.delimiter.setCurrentIndex(0)
         self.header_row.setValue(0)
-        self.sheet.clear()
+        self.sheet.clear()  # the preview job lists the sheets (reading a workbook takes a while)
         is_xlsx = path.suffix.lower() == ".xlsx"
-        if is_xlsx:
-            try:
-                sheets = list_sheets(path)
-            except Exception as exc:  # the preview job reports the same problem clearly
-                self.show_error(exc)
-            else:
-                for name in sheets:
-                    self.sheet.addItem(name, name)
-                if len(sheets) > 1:
-                    self.sheet.addItem("All sheets, one under the other", ALL_SHEETS)
         for widget in (self.encoding, self.delimiter, self.header_row, self.sheet):
             widget.blockSignals(False)
         self.sheet.setEnabled(is_xlsx)
@@ -348,17 +338,21 @@ class Screen(StepScreen):
             return
         target, path = self.pending
         options, stacked = self.options(), self.all_sheets()
+        list_them = path.suffix.lower() == ".xlsx" and self.sheet.count() == 0
 
         def work(ctx):
+            sheets = list_sheets(path) if list_them else []
             if stacked:
                 frame, report = read_stacked(path, options, ctx)
                 frame = frame.head(200)
             else:
                 frame, report = preview_table(path, options)
-            return frame, report, {c: g.role.value for c, g in detect_roles(frame).items()}
+            return frame, report, {c: g.role.value for c, g in detect_roles(frame).items()}, sheets
 
         def done(result) -> None:
-            frame, report, roles = result
+            frame, report, roles, sheets = result
+            if sheets and self.sheet.count() == 0:
+                self._fill_sheets(sheets)
             self._preview_roles = roles
             self._show_frame(frame, roles)
             self.summary.setText(f"Preview of {path.name}: first {len(frame)} rows, {frame.shape[1]} columns")
@@ -366,6 +360,14 @@ class Screen(StepScreen):
             self._fill_roles(roles, editable=True)
 
         self.run_job(work, done, f"Reading {path.name}…")
+
+    def _fill_sheets(self, sheets: list[str]) -> None:
+        self.sheet.blockSignals(True)
+        for name in sheets:
+            self.sheet.addItem(name, name)
+        if len(sheets) > 1:
+            self.sheet.addItem("All sheets, one under the other", ALL_SHEETS)
+        self.sheet.blockSignals(False)
 
     # -- importing ----------------------------------------------------------------------
     def import_pending(self) -> None:
