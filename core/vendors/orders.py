@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
 
 import pandas as pd
@@ -241,6 +242,21 @@ def _by_status(df: pd.DataFrame, status: str) -> OrderSummary:
     return summary
 
 
+def _days(values: pd.Series, fmt: str | None) -> pd.Series:
+    """Order dates as ISO days (the shop's local day), read in the tool's own format;
+    a value already in another form (the Quality step's ISO) stays as it is."""
+    if fmt is None:
+        return values
+
+    def day(text: str) -> str:
+        try:
+            return datetime.strptime(text.strip(), fmt).date().isoformat()
+        except ValueError:
+            return text
+
+    return values.astype(str).map({v: day(v) for v in values.astype(str).unique()})
+
+
 def count_orders(sales: pd.DataFrame) -> tuple[pd.DataFrame, OrderSummary | None]:
     """Sales lines as the segment and persona engines should count them, and what was
     set aside (None: nothing to count by, the lines are returned as they are).
@@ -249,7 +265,7 @@ def count_orders(sales: pd.DataFrame) -> tuple[pd.DataFrame, OrderSummary | None
     only, each with its share of the order's spend in ``amount`` (an order total written
     once or repeated on every line counts once, refunds subtracted, cents divided), and a
     copy of each column under its role's name where the file has none, so the engines find
-    ``order_date``, ``order_id``, ``email``... Any other file with a status column
+    ``order_date`` (as ISO days), ``order_id``, ``email``... Any other file with a status column
     (:data:`STATUS_HEADERS`) loses the lines of cancelled, voided, failed, pending and
     refunded orders.
     """
@@ -261,6 +277,9 @@ def count_orders(sales: pd.DataFrame) -> tuple[pd.DataFrame, OrderSummary | None
             if role is not Role.OTHER and role.value not in out.columns:
                 out[role.value] = out[column]
         out[Role.AMOUNT.value] = [f"{v:.2f}" for v in summary.line_amounts]
+        if Role.ORDER_DATE.value in out.columns:
+            out[Role.ORDER_DATE.value] = _days(out[Role.ORDER_DATE.value],
+                                               match.profile.orders.date_format)
         return out, summary
     status = next((c for c in sales.columns if _plain(str(c)) in STATUS_HEADERS), None)
     if status is None:

@@ -29,6 +29,7 @@ class OrderRules:
     cancelled_at: str | None = None
     totals: str = "order"
     cents: bool = False
+    date_format: str | None = None  # the order date as the tool writes it (strptime)
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,8 @@ SHOPIFY_ORDERS = Profile(
      "Billing Address1": R.STREET, "Billing Company": R.COMPANY, "Billing City": R.CITY,
      "Billing Zip": R.POSTCODE, "Billing Country": R.COUNTRY, "Billing Phone": R.PHONE,
      "Phone": R.PHONE, "Source": R.CHANNEL},
-    OrderRules("Name", "Total", "Financial Status", "Refunded Amount", "Cancelled at"),
+    OrderRules("Name", "Total", "Financial Status", "Refunded Amount", "Cancelled at",
+               date_format="%Y-%m-%d %H:%M:%S %z"),
 )
 
 WOOCOMMERCE_ORDERS = Profile(
@@ -127,7 +129,7 @@ ETSY_ORDER_ITEMS = Profile(
      "Currency": R.CURRENCY, "Ship Name": R.FULL_NAME, "Ship Address1": R.STREET,
      "Ship City": R.CITY, "Ship Zipcode": R.POSTCODE, "Ship Country": R.COUNTRY,
      "Order ID": R.ORDER_ID},
-    OrderRules("Order ID", "Item Total", totals="line"),
+    OrderRules("Order ID", "Item Total", totals="line", date_format="%m/%d/%y"),
 )
 
 SQUARE_CUSTOMERS = Profile(
@@ -277,9 +279,38 @@ OUTLOOK_CONTACTS_DE = Profile(
      "Geburtstag": R.DATE_OF_BIRTH},
 )
 
+# The import files LocalReach writes for each tool (core/compose/outputs/vendor_files.py),
+# recognised when they come back in. A tool's own export holds these headers too and
+# explains more columns, so it still wins over its import file.
+_PEOPLE = {"Email": R.EMAIL, "Email Address": R.EMAIL, "E-mail 1 - Value": R.EMAIL,
+           "First Name": R.FIRST_NAME, "Last Name": R.LAST_NAME}
+
+
+def _import(tool: str, label: str, headers: str, signature: tuple[str, ...]) -> Profile:
+    cols = _h(headers)
+    return Profile(tool, "import", label, cols, signature,
+                   {h: r for h, r in _PEOPLE.items() if h in cols})
+
+
+MAILCHIMP_IMPORT = _import("mailchimp", "a Mailchimp audience import file",
+                           "Email Address|First Name|Last Name|Tags", ("Email Address", "Tags"))
+HUBSPOT_IMPORT = _import("hubspot", "a HubSpot contacts import file",
+                         "Email|First Name|Last Name|LocalReach Segment|LocalReach Persona",
+                         ("Email", "LocalReach Segment"))
+SHOPIFY_IMPORT = _import("shopify", "a Shopify customers import file",
+                         "First Name|Last Name|Email|Tags", ("First Name", "Email", "Tags"))
+KLAVIYO_IMPORT = _import("klaviyo", "a Klaviyo list import file",
+                         "Email|First Name|Last Name|localreach_segment|localreach_persona",
+                         ("Email", "localreach_segment"))
+GOOGLE_IMPORT = _import("google", "a Google Contacts import file",
+                        "First Name|Last Name|Labels|E-mail 1 - Label|E-mail 1 - Value",
+                        ("E-mail 1 - Value", "E-mail 1 - Label", "Labels"))
+IMPORTS = {p.tool: p for p in (MAILCHIMP_IMPORT, HUBSPOT_IMPORT, SHOPIFY_IMPORT, KLAVIYO_IMPORT,
+                               GOOGLE_IMPORT)}
+
 PROFILES = (
     SHOPIFY_CUSTOMERS, SHOPIFY_ORDERS, WOOCOMMERCE_ORDERS, ETSY_ORDER_ITEMS, SQUARE_CUSTOMERS,
     STRIPE_CUSTOMERS, STRIPE_PAYMENTS, HUBSPOT_CONTACTS, MAILCHIMP_SUBSCRIBED,
     MAILCHIMP_UNSUBSCRIBED, MAILCHIMP_CLEANED, SALESFORCE_CONTACTS, GOOGLE_CONTACTS,
-    OUTLOOK_CONTACTS, OUTLOOK_CONTACTS_DE,
+    OUTLOOK_CONTACTS, OUTLOOK_CONTACTS_DE, *IMPORTS.values(),
 )
