@@ -81,3 +81,34 @@ def test_clean_dedupe_segment_export_on_each_pair(pair, tmp_path, capsys):
         match = recognise(back.columns)
         assert (match.profile.tool, match.profile.kind) == (tool, "import")
         assert _emails(out) == recipients
+
+
+def test_next_months_mailchimp_export_keeps_who_left_out(tmp_path):
+    """Luca is subscribed in one file and unsubscribed in the other: the unsubscribed and
+    cleaned exports are suppression lists, so only Kate and Mara go back."""
+    sub = VENDORS / "mailchimp_subscribed.csv"
+    assert recognise(read_table(sub)[0].columns).profile.kind == "subscribed"
+    out = tmp_path / "mailchimp.csv"
+    _run("export-to", "mailchimp", sub, "-o", out,
+         "--suppression", VENDORS / "mailchimp_unsubscribed.csv",
+         "--suppression", VENDORS / "mailchimp_cleaned.csv")
+    assert _emails(out) == ["kate.ryan@example.ie", "mara.ionescu@example.ro"]
+    assert main(["export-to", "mailchimp", str(VENDORS / "mailchimp_unsubscribed.csv"),
+                 "-o", str(tmp_path / "x.csv")]) == 2  # a suppression list is no audience
+
+
+def test_next_months_hubspot_export_honours_unsubscribed_from_all_email(tmp_path):
+    """Hans unsubscribed from all e-mail; Grace's two records (GRACE@...) are one person."""
+    out = tmp_path / "hubspot.csv"
+    _run("export-to", "hubspot", VENDORS / "hubspot_contacts.csv", "-o", out)
+    assert _emails(out) == ["grace@example.com", "ines.dubois@example.fr"]
+
+
+def test_values_go_to_the_tool_unchanged(tmp_path):
+    """A name that looks like a formula is no formula to Mailchimp: no apostrophe added."""
+    crm = tmp_path / "crm.csv"
+    crm.write_text("email,first_name,last_name,consent,segment\n"
+                   "a@example.com,=Ann,-Lee,yes,Champions\n", encoding="utf-8")
+    out = tmp_path / "m.csv"
+    _run("export-to", "mailchimp", crm, "-o", out)
+    assert out.read_text(encoding="utf-8").splitlines()[1] == "a@example.com,=Ann,-Lee,Champions"
