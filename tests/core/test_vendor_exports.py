@@ -215,3 +215,13 @@ def test_profile_command_names_the_tool_and_counts_orders(capsys):
     tool = json.loads(capsys.readouterr().out)["tool"]
     assert tool == {"tool": "hubspot", "kind": "contacts",
                     "notes": ["This looks like a HubSpot contacts export."]}  # fmt: skip
+
+
+@pytest.mark.parametrize("module", ["ui/screens/imports.py", "ui/rerun_dialog.py"])
+def test_file_dialogs_list_every_workbook_the_import_reads(module):
+    """Read as text: core tests never import the GUI."""
+    from core.io.read import WORKBOOK_SUFFIXES
+
+    source = (Path(__file__).parents[2] / module).read_text(encoding="utf-8")
+    line = next(s for s in source.splitlines() if s.startswith("FILE_FILTER = "))
+    assert all(f"*{suffix}" in line.split(";;")[0] for suffix in WORKBOOK_SUFFIXES)
