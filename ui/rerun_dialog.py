@@ -25,7 +25,7 @@ from ui.frame_model import FrameModel
 from ui.progress_panel import ProgressPanel
 
 SLOT = "rerun"
-FILE_FILTER = "Spreadsheets (*.csv *.tsv *.txt *.xlsx *.xls *.xlsb *.ods);;All files (*)"
+FILE_FILTER = "Spreadsheets (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.xlsb *.ods);;All files (*)"
 
 
 class _PathField(QWidget):

@@ -44,7 +44,7 @@ TARGETS = {"crm": "Customer list", "sales": "Sales"}
 ENCODINGS = [("Automatic", None), ("UTF-8", "utf-8"), ("Western (Windows-1252)", "cp1252"), ("UTF-16", "utf-16")]
 DELIMITERS = [("Automatic", None), ("Comma ,", ","), ("Semicolon ;", ";"), ("Tab", "\t"), ("Pipe |", "|")]
 ALL_SHEETS = "\x00all"  # the sheet picker's "every sheet" entry (no sheet can have this name)
-FILE_FILTER = "Spreadsheets (*.csv *.tsv *.txt *.xlsx *.xls *.xlsb *.ods);;All files (*)"
+FILE_FILTER = "Spreadsheets (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.xlsb *.ods);;All files (*)"
 
 
 class Screen(StepScreen):
