@@ -43,16 +43,16 @@ def run(args) -> int:
 
 
 def _tool(df) -> dict | None:
-    """The tool whose export this is, and for an orders export how its lines count."""
+    """The tool whose export this is, and for an orders export (or any sales file with a
+    status column) how its lines count."""
     from core.vendors import recognise
-    from core.vendors.orders import summarise_orders
+    from core.vendors.orders import count_orders
 
     match = recognise(df.columns)
+    counted = count_orders(df)[1] if match is None or match.profile.orders else None
     if match is None:
-        return None
-    notes = [match.sentence]
-    if match.profile.orders is not None:
-        notes.extend(summarise_orders(df, match).report())
+        return {"tool": None, "kind": "sales", "notes": counted.report()} if counted else None
+    notes = [match.sentence, *(counted.report() if counted else [])]
     if match.profile.suppression:
         notes.append("Everyone in it has left the list: a suppression list, not people to mail.")
     return {"tool": match.profile.tool, "kind": match.profile.kind, "notes": notes}

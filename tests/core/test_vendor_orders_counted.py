@@ -78,3 +78,15 @@ def test_segment_features_count_each_shopify_order_once():
         "Set aside as no spend: 1 cancelled (1 line(s)), 1 pending (2 line(s)), "
         "1 refunded (1 line(s)), 1 voided (1 line(s)).",
     ]
+
+
+def test_profile_says_what_a_status_column_sets_aside(tmp_path, capsys):
+    from app.cli import main
+
+    path = tmp_path / "sales.csv"
+    path.write_text("order_id,amount,status\n1,10,paid\n2,5,refunded\n", encoding="utf-8")
+    assert main(["profile", str(path)]) == 0
+    assert capsys.readouterr().out.splitlines()[1:3] == [
+        "1 order(s) from 2 line(s) count as spend.",
+        "Set aside as no spend: 1 refunded (1 line(s)).",
+    ]
