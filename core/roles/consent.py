@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from core.roles.headers import normalise
@@ -113,9 +114,15 @@ def _text(values: pd.Series) -> pd.Series:
     return text.str.replace(r"[_\s]+", " ", regex=True)
 
 
-def _words(values: pd.Series) -> pd.Series:
-    text = _text(values)
-    return text[text != ""]
+def _distinct_words(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """The distinct non-empty words and each one's share of the non-empty rows: the text
+    is normalised once per distinct value, not once per row (a 1M-row column has few)."""
+    counts = values.astype("string").value_counts(sort=False)
+    text = _text(pd.Series(counts.index, dtype="string"))
+    by_word = pd.Series(counts.to_numpy(), index=text.to_numpy()).groupby(level=0, sort=False).sum()
+    by_word = by_word[by_word.index != ""]
+    total = by_word.sum()
+    return pd.Series(by_word.index, dtype="string"), by_word.to_numpy() / total if total else by_word.to_numpy()
 
 
 def consent_meaning(header: object, values: pd.Series, polarity: str | None = None) -> ConsentMeaning | None:
@@ -132,13 +139,13 @@ def consent_meaning(header: object, values: pd.Series, polarity: str | None = No
         if polarity not in (OPT_IN, OPT_OUT):
             raise ValueError(f"polarity must be {OPT_IN} or {OPT_OUT}")
         return ConsentMeaning(column, polarity, True, "confirmed by you", channel, "user")
-    words = _words(values)
-    distinct = set(words.unique())
+    words, weight = _distinct_words(values)
+    distinct = set(words)
     status = distinct & (_STATUS_YES | _STATUS_NO)
     flags = distinct & (_YES | _NO)
-    dates = words.str.match(_DATE).mean() if len(words) else 0.0
+    dates = float((words.str.match(_DATE).to_numpy(dtype=bool) * weight).sum())
     by_header = header_polarity(header)
-    unread = _unreadable_share(words)
+    unread = _unreadable_share(words, weight)
     if status and len(status) >= len(flags):
         return ConsentMeaning(column, OPT_IN, unread <= _UNREAD_SHARE,
                               "the values say subscribed or unsubscribed", channel, "values")
@@ -166,11 +173,11 @@ def _answer(words: pd.Series) -> pd.Series:
     return out
 
 
-def _unreadable_share(words: pd.Series) -> float:
+def _unreadable_share(words: pd.Series, weight: np.ndarray) -> float:
     if not len(words):
         return 0.0
     known = words.isin(_YES | _NO | _STATUS_YES | _STATUS_NO | _STATUS_NONE) | words.str.match(_DATE)
-    return float((~known).mean())
+    return float((~known.to_numpy(dtype=bool) * weight).sum())
 
 
 def read_answers(values: pd.Series, meaning: ConsentMeaning) -> pd.Series:
