@@ -8,7 +8,7 @@ values and DataFrames, so the GUI can store it in the project file as it is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,11 @@ from core.segment.features import (
     parse_day,
 )
 from core.segment.holdout import holdout_check
+from core.segment.propensity import (
+    check_propensity,
+    orders_table,
+    predict_propensity,
+)
 from core.segment.recommend import recommend_products
 from core.segment.value import BgNbd, calibration_inputs, predict_value
 
@@ -68,6 +73,7 @@ class SegmentConfig:
     as_of: str | None = None                    # orders after this date are left out
     horizon_days: int | None = None             # adds expected_orders_<N>d and value_<N>d
     check_until: str | None = None              # holdout check: as_of < date <= check_until
+    propensity_days: int | None = None          # adds buy_probability_<N>d, checked
     crm_columns: list[str] = field(default_factory=list)
 
     def feature_config(self) -> FeatureConfig:
@@ -90,6 +96,9 @@ def _validate(config: SegmentConfig) -> None:
     if config.horizon_days is not None and not 1 <= config.horizon_days <= 3650:
         raise LocalReachError("The horizon must be between 1 and 3650 days, not "
                               f"{config.horizon_days}.")
+    if config.propensity_days is not None and not 1 <= config.propensity_days <= 3650:
+        raise LocalReachError("The propensity period must be between 1 and 3650 days, not "
+                              f"{config.propensity_days}.")
     if config.check_until and not config.as_of:
         raise LocalReachError("A holdout check needs an as-of date: the model is fitted on "
                               "the orders up to it and checked on the orders after it.")
@@ -144,6 +153,11 @@ def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Seg
     report["value_model"] = params
     if config.check_until:
         report["holdout"] = _holdout(table.loc[buyers], feats, config.check_until, params)
+    if config.propensity_days:
+        chance, report["propensity"] = _propensity(feats, config.propensity_days, config.seed,
+                                                   ctx)
+        table[chance.name] = chance.reindex(table.index)
+        extra.append(chance.name)
     table = table.join(recommend_products(feats.sales, table.index))
     sizes = table["segment"].value_counts()
     report["sizes"] = pd.DataFrame({"segment": sizes.index.astype(str),
@@ -153,9 +167,26 @@ def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Seg
     per_row = table.reindex(feats.person_of_row.to_numpy())
     for col in [*OUTPUT_COLUMNS, *extra]:
         values = per_row[col]
-        out[col] = (values.astype(float).round(DECIMALS.get(col, 2)) if col in DECIMALS
+        out[col] = (values.astype(float).round(_decimals(col)) if col in DECIMALS
                     or col in extra else values).to_numpy()
     return out, report
+
+
+def _decimals(column: str) -> int:
+    return 3 if column.startswith("buy_probability_") else DECIMALS.get(column, 2)
+
+
+def _propensity(feats, days: int, seed: int, ctx: JobContext) -> tuple[pd.Series, dict]:
+    """Chance of an order in the next ``days`` per person, and how it did on held-out days."""
+    ctx.progress(0, 2, "Checking the purchase forecast")
+    orders = orders_table(feats.sales)
+    check = check_propensity(orders, feats.as_of, days, seed)
+    ctx.progress(1, 2, "Forecasting who buys next")
+    chance = predict_propensity(orders, feats.as_of, days, seed)
+    chance.index = feats.table.index[chance.index.to_numpy()]
+    ctx.progress(2, 2, "Purchase forecast ready")
+    return chance, {**asdict(check), "column": chance.name, "top_lift": check.top_lift,
+                    "baseline_top_lift": check.baseline_top_lift}
 
 
 def _holdout(buyers: pd.DataFrame, feats, until: str, params: dict) -> dict:
