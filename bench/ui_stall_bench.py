@@ -5,7 +5,10 @@ segments and exports, on demo data (100,000 CRM rows by default; ``--crm 1000000
 The probe is a QTimer on the GUI thread; each tick records how much later than due it
 ran. Any stall over 100 ms is a moment a user would see the window freeze. Each action
 is started the way its button starts it and waited for with the event loop running.
-Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python bench/ui_stall_bench.py [--crm N]``.
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python bench/ui_stall_bench.py [--crm N] [--where]``.
+``--where`` also samples the GUI thread's stack while a tick is overdue and prints, per
+action, the lines of LocalReach code the GUI thread was stuck in (a poor man's py-spy that
+needs no ptrace rights).
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import threading
 import time
+import traceback
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,6 +53,36 @@ class StallProbe:
         return taken
 
 
+class StallSampler(threading.Thread):
+    """Samples the GUI thread's stack every 5 ms while the probe's tick is overdue by over
+    half the goal; counts the innermost LocalReach frames (file:line function)."""
+
+    def __init__(self, probe: StallProbe) -> None:
+        super().__init__(daemon=True)
+        self.probe, self.gui = probe, threading.main_thread().ident
+        self.samples: Counter = Counter()
+
+    def run(self) -> None:
+        while True:
+            time.sleep(0.005)
+            if (time.perf_counter() - self.probe._last) * 1000 < GOAL_MS / 2:
+                continue
+            frame = sys._current_frames().get(self.gui)
+            if frame is None:
+                continue
+            stack = traceback.extract_stack(frame)
+            ours = [f for f in stack if str(ROOT) in f.filename and ".venv" not in f.filename
+                    and "bench" not in f.filename]
+            if ours:  # the innermost frame (often a library's) and the LocalReach code calling it
+                where = [stack[-1]] + [f for f in reversed(ours[-2:]) if f is not stack[-1]]
+                self.samples[" < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                                        for f in where)] += 1
+
+    def take(self) -> list[tuple[str, int]]:
+        taken, self.samples = self.samples.most_common(8), Counter()
+        return taken
+
+
 def _wait(app, done, timeout_s: float = 1800) -> None:
     end = time.perf_counter() + timeout_s
     while not done():
@@ -60,6 +96,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--crm", type=int, default=100_000, help="CRM rows of the demo data")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--where", action="store_true", help="print where the GUI thread stalled")
     args = parser.parse_args()
 
     from core.demo import generate
@@ -77,11 +114,16 @@ def main() -> int:
     probe = StallProbe()
     _wait(app, lambda: len(window.screens.built) == len(window.screens))  # warm-up done
     probe.take()
+    sampler = StallSampler(probe) if args.where else None
+    if sampler is not None:
+        sampler.start()
     jobs = window.jobs
     results: dict[str, list[float]] = {}
 
     def measure(name: str, start, slot: str | None) -> None:
         probe.take()
+        if sampler is not None:
+            sampler.take()
         t0 = time.perf_counter()
         start()
         if slot is not None:
@@ -89,6 +131,8 @@ def main() -> int:
         results[name] = probe.take()
         worst = max(results[name], default=0.0)
         print(f"{name:<12} {time.perf_counter() - t0:7.1f} s  longest stall {worst:7.0f} ms", flush=True)
+        for where, n in sampler.take() if sampler is not None else ():
+            print(f"    {n * 5:6d} ms  {where}", flush=True)
 
     imports = window.screens["import"]
 
