@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from core.normalise import email, names, phone
-from core.normalise.dates import DAY_ORDERS, guess_format, parse_date
+from core.normalise.dates import DAY_ORDERS, date_digits, guess_format
 from core.normalise.postcodes import postcode_key
 from core.roles import Role
 
@@ -162,10 +162,10 @@ def normalise_street(text: str) -> str:
 
 
 def normalise_dob(values: pd.Series) -> pd.Series:
-    """YYYYMMDD text, '' when unreadable; day and month are read in the order most of
-    the column uses (:func:`core.normalise.dates.guess_format`), ISO values in any case."""
+    """YYYYMMDD text (:func:`core.normalise.dates.date_digits`), '' when not a date; day
+    and month are read in the order most of the column uses, ISO values in any case."""
     fmt = guess_format(pd.unique(values.to_numpy(dtype=object)), formats=DAY_ORDERS)
-    return per_distinct(lambda v: (parse_date(v, fmt) or "")[:10].replace("-", ""))(values)
+    return per_distinct(lambda v: date_digits(v, fmt))(values)
 
 
 def normalise(

@@ -98,6 +98,32 @@ def parse_date(value: str, fmt: str) -> str | None:
     return None
 
 
+def date_digits(value: str, fmt: str) -> str:
+    """``YYYYMMDD`` for comparing records; '' when ``value`` is not shaped like a date.
+
+    A value shaped like a date that is not a real one ("19458030": month 80) keeps its
+    digits in year-month-day order: a typo in a date is still evidence that two records
+    agree ("one digit off"), where a parser must say "not a date".
+    """
+    iso = parse_date(value, fmt)
+    if iso:
+        return iso[:10].replace("-", "")
+    text = value.strip()
+    if m := _COMPACT.match(text):
+        return "".join(m.groups())
+    m = _NUMERIC.match(text)
+    if not m or m.group(4) is not None:
+        return ""
+    a, b, c = m.group(1), m.group(2), m.group(3)
+    if len(a) == 4:
+        y, mo, d = a, b, c
+    elif len(c) == 4 and fmt in DAY_ORDERS:
+        y, mo, d = (c, b, a) if fmt == "day_first" else (c, a, b)
+    else:
+        return ""
+    return f"{y}{int(mo):02d}{int(d):02d}"
+
+
 def guess_format(values: Iterable[str], sample: int = 2000, formats: tuple[str, ...] = FORMATS) -> str:
     """The format among ``formats`` that reads most distinct ``values`` (the majority format).
 

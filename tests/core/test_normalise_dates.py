@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from core.dedupe.normalise import normalise_dob
-from core.normalise.dates import DAY_ORDERS, guess_format, parse_date
+from core.normalise.dates import DAY_ORDERS, date_digits, guess_format, parse_date
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,11 @@ def test_dedupe_dates_of_birth_follow_the_columns_order():
     assert normalise_dob(us).tolist() == ["19801231", "19750115", "19900304", "19900304", ""]
     german = pd.Series(["31.12.1980", "03.04.1990", "19900403"])
     assert normalise_dob(german).tolist() == ["19801231", "19900403", "19900403"]
+
+
+def test_date_digits_keep_a_typo_as_evidence_for_comparing_records():
+    assert date_digits("1980-03-12", "day_first") == "19800312"
+    assert date_digits("19458030", "day_first") == "19458030"  # month 80: a typo, still comparable
+    assert date_digits("31.13.1980", "day_first") == "19801331"
+    assert date_digits("13/31/1980", "month_first") == "19801331"
+    assert (date_digits("not known", "day_first"), date_digits("", "iso")) == ("", "")
