@@ -45,6 +45,10 @@ def add_arguments(parser) -> None:
                         "the chance each customer orders in the next N days (a gradient-"
                         "boosting model learnt from earlier periods, checked on the last N "
                         "days with AUC and lift against recency alone)")
+    parser.add_argument("--fairness", action="append", default=[], metavar="COLUMN",
+                        help="print each group's share of every segment against all "
+                        "customers for this column of FILE (gender; a date of birth is read as "
+                        "age bands, a postcode as its area), largest gap flagged; repeatable")
     parser.add_argument("--seed", type=int, default=0, help="random seed for clustering")
 
 
@@ -83,10 +87,25 @@ def run(args) -> int:
         raise LocalReachError(f"'{Path(args.file).name}' holds no orders (no 'order_date' "
                               "column); give the sales file with --sales.")
     sales = read_table(args.sales, ctx=ctx)[0] if args.sales else crm
+    for column in args.fairness:
+        if column not in crm.columns:
+            raise LocalReachError(f"--fairness {column}: '{Path(args.file).name}' has no such "
+                                  "column.")
     result, report = segment_customers(crm, sales, config, ctx)
     write_table(result, out, ctx=ctx)
     print(summary(report))
+    for column in args.fairness:
+        print("\n".join(_fairness_lines(result, column, report["as_of"], config)))
     return 0
+
+
+def _fairness_lines(result, column: str, as_of: str | None, config) -> list[str]:
+    import datetime as dt
+
+    from core.segment.fairness import fairness_report, report_lines
+
+    reference = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    return report_lines(fairness_report(result, column, reference, config.feature_config()))
 
 
 def summary(report: dict) -> str:
