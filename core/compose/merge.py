@@ -22,7 +22,8 @@ from core.jobs import JobContext, ensure_context
 from core.privacy.consent import ConsentSettings
 
 HOLDOUT = "hold-out group (not sent, kept for comparison)"
-PERSONA_FIELDS = ("persona", "persona_tone", "persona_offer", "persona_description")
+PERSONA_FIELDS = ("persona", "persona_tone", "persona_offer", "persona_description",
+                  "persona_wording")
 EXTRA_FIELDS = ("segment", "recommendations", "variant", *PERSONA_FIELDS)
 ADDRESS_ROLES = ("first_name", "last_name", "full_name", "company", "street", "postcode", "city",
                  "country")
@@ -114,7 +115,8 @@ class Merger:
         persona = self.personas.get(segment, {})
         values.update({"persona": persona.get("name", ""), "persona_tone": persona.get("tone", ""),
                        "persona_offer": persona.get("offer", ""),
-                       "persona_description": persona.get("description", ""), "variant": variant,
+                       "persona_description": persona.get("description", ""),
+                       "persona_wording": persona.get("wording", ""), "variant": variant,
                        "segment": segment})
         key = str(row.get(self._id_column, "")) if self._id_column else ""
         products = (self.recommendations or {}).get(key, [])

@@ -2,8 +2,11 @@
 
 Input is the Segments step's output (every CRM row with ``segment`` and the value columns);
 with the sales lines too, personas also know categories, channels, products and discounts.
-A persona is a plain dataclass the user edits (name, description, tone, offer, notes) and
-the mail merge reads; it round-trips through ``dataclasses.asdict`` / ``Persona(**d)``.
+A persona is a plain dataclass the user edits (name, description, tone, offer, wording,
+notes) and the mail merge reads; it round-trips through ``dataclasses.asdict`` /
+``Persona(**d)``. The name is the team's label ("Drifting away"); what customers may read
+about themselves goes in ``wording`` (``{{ persona_wording }}`` in a template), empty until
+someone writes it.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ class Persona:
     examples: list[str] = field(default_factory=list)   # pseudonyms, never names
     tone: str = ""
     offer: str = ""
+    wording: str = ""                  # customer-facing words; the name is for the team
     notes: str = ""
     edited: list[str] = field(default_factory=list)     # fields the user changed by hand
     currency: str = ""                                  # of the money figures, when known

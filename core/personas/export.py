@@ -33,7 +33,8 @@ def card_lines(p: Persona) -> list[tuple[str, str]]:
                          ("Channels", p.top_channels), ("Examples", p.examples)):
         if items:
             rows.append((label, ", ".join(items)))
-    for label, text in (("Tone of voice", p.tone), ("Offer", p.offer), ("Notes", p.notes)):
+    for label, text in (("Tone of voice", p.tone), ("Offer", p.offer),
+                        ("Words for customers", p.wording), ("Notes", p.notes)):
         if text:
             rows.append((label, text))
     return rows
