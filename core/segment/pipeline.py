@@ -8,7 +8,7 @@ values and DataFrames, so the GUI can store it in the project file as it is.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -21,9 +21,10 @@ from core.segment.features import (
     FeatureConfig,
     build_features,
     model_matrix,
+    parse_dates,
     parse_day,
 )
-from core.segment.holdout import holdout_check
+from core.segment.holdout import HoldoutCheck, holdout_check
 from core.segment.propensity import (
     check_propensity,
     orders_table,
@@ -35,6 +36,7 @@ from core.segment.value import BgNbd, calibration_inputs, predict_value
 METHODS = ("rfm", "kmeans", "gmm", "hierarchical")
 NO_PURCHASES = "No purchases"
 MAP_POINTS = 2000
+HOLDOUT_DAYS = 365  # "Check the forecast" holds out at most the last year
 
 # Added to every CRM row: what each means is in the CLI --help too.
 OUTPUT_COLUMNS = {
@@ -152,7 +154,8 @@ def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Seg
     extra = [c for c in predicted.columns if c not in OUTPUT_COLUMNS]  # the horizon's
     report["value_model"] = params
     if config.check_until:
-        report["holdout"] = _holdout(table.loc[buyers], feats, config.check_until, params)
+        report["holdout"] = _holdout_report(
+            _holdout(table.loc[buyers], feats, config.check_until, params), config.check_until)
     if config.propensity_days:
         chance, report["propensity"] = _propensity(feats, config.propensity_days, config.seed,
                                                    ctx)
@@ -189,7 +192,7 @@ def _propensity(feats, days: int, seed: int, ctx: JobContext) -> tuple[pd.Series
                     "baseline_top_lift": check.baseline_top_lift}
 
 
-def _holdout(buyers: pd.DataFrame, feats, until: str, params: dict) -> dict:
+def _holdout(buyers: pd.DataFrame, feats, until: str, params: dict) -> HoldoutCheck:
     """Orders each buyer really placed after the as-of date, against the model's forecast."""
     end = parse_day(until, "check date")
     days = (end - feats.as_of).days
@@ -201,10 +204,35 @@ def _holdout(buyers: pd.DataFrame, feats, until: str, params: dict) -> dict:
                               "the purchase model (at least 20 are needed).")
     later = feats.later[feats.later["date"] <= end]
     actual = later["person"].value_counts().reindex(buyers.index, fill_value=0)
-    check = holdout_check(BgNbd(**params["bgnbd"]), *calibration_inputs(buyers),
-                          actual.to_numpy(), days)
+    return holdout_check(BgNbd(**params["bgnbd"]), *calibration_inputs(buyers),
+                         actual.to_numpy(), days)
+
+
+def _holdout_report(check: HoldoutCheck, until: str) -> dict:
     return {"table": check.table, "days": check.days, "predicted": check.predicted,
-            "actual": check.actual, "verdict": check.verdict, "until": end.date().isoformat()}
+            "actual": check.actual, "verdict": check.verdict,
+            "until": parse_day(until, "check date").date().isoformat()}
+
+
+def check_forecast(crm: pd.DataFrame, sales: pd.DataFrame, config: SegmentConfig,
+                   ctx: JobContext | None = None) -> HoldoutCheck:
+    """The holdout check alone (the window's "Check the forecast").
+
+    Without dates in ``config`` the last third of the sales history is held out (at most
+    :data:`HOLDOUT_DAYS` days): the model is fitted on the orders before it.
+    """
+    ctx = ensure_context(ctx)
+    if not (config.as_of and config.check_until):
+        dates = parse_dates(sales[FeatureConfig().date_column]).dropna()
+        if dates.empty:
+            raise LocalReachError("The sales file holds no order dates to check a forecast on.")
+        held = min(HOLDOUT_DAYS, (dates.max() - dates.min()).days // 3)
+        config = replace(config, check_until=dates.max().date().isoformat(),
+                         as_of=(dates.max() - pd.Timedelta(days=held)).date().isoformat())
+    feats = build_features(crm, sales, config.feature_config(), ctx)
+    buyers = feats.table[feats.table["orders"] > 0]
+    _, params = predict_value(buyers, None, ctx)
+    return _holdout(buyers, feats, config.check_until, params)
 
 
 def _cluster(x: np.ndarray, buyers: pd.Index, config: SegmentConfig, report: dict,
