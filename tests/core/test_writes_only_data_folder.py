@@ -15,8 +15,14 @@ app = make_app()
 window = MainWindow()
 window.show()
 window.screens["import"].load_demo()
-while window.jobs.is_running("import"):
-    app.processEvents()
+# wait in a real event loop: a Python loop of processEvents() beside a worker thread
+# crashes PySide6 6.12 (none_dealloc), which app.exec() never does
+from PySide6.QtCore import QEventLoop, QTimer
+loop = QEventLoop()
+timer = QTimer()
+timer.timeout.connect(lambda: None if window.jobs.is_running("import") else loop.quit())
+timer.start(20)
+loop.exec()
 window.close()
 os._exit(0)  # as ui.launch.open_window does after the event loop
 """
