@@ -30,7 +30,14 @@ from PySide6.QtWidgets import (
 
 from core.segment import rfm
 from core.segment.features import parse_numbers
-from core.segment.pipeline import NO_PURCHASES, OUTPUT_COLUMNS, SegmentConfig, segment_customers
+from core.segment.holdout import holdout_figure
+from core.segment.pipeline import (
+    NO_PURCHASES,
+    OUTPUT_COLUMNS,
+    SegmentConfig,
+    check_forecast,
+    segment_customers,
+)
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 from ui.segment_charts import (
     ChartView,
@@ -198,8 +205,28 @@ class Screen(StepScreen):
         self.tabs.addTab(k_page, "How many groups")
         self.tabs.addTab(self.grid_chart, "Recency and spend")
         self.tabs.addTab(self.rules, "Segment rules")
+        self.tabs.addTab(self._forecast_page(), "Forecast check")
         self.tabs.addTab(self._advanced_page(), "Advanced")
         return self.tabs
+
+    def _forecast_page(self) -> QWidget:
+        """The holdout check: the value model fitted on older orders against the newest."""
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.check = QPushButton("Check the forecast")
+        self.check.setToolTip("Fit the purchase model on all but the last third of the sales "
+                              "history (at most a year) and compare its forecast with the "
+                              "orders really placed since.")
+        self.check.clicked.connect(self.check_forecast)
+        self.forecast_verdict = QLabel("Press “Check the forecast” to see how well expected "
+                                       "orders would have matched what happened.")
+        self.forecast_verdict.setWordWrap(True)
+        self.forecast_chart = ChartView(lambda fig, check: holdout_figure(check, fig),
+                                        "Forecast against what happened")
+        layout.addWidget(self.check)
+        layout.addWidget(self.forecast_verdict)
+        layout.addWidget(self.forecast_chart, 1)
+        return page
 
     def _advanced_page(self) -> QWidget:
         """The map and the statistics, for those who want them: one tab each."""
@@ -368,6 +395,18 @@ class Screen(StepScreen):
         cfg = replace(self.config(), id_column=id_column)
         self.run_job(lambda ctx: segment_customers(crm, sales, cfg, ctx),
                      lambda result: self._apply(cfg, crm, result), "Finding customer groups…")
+
+    def check_forecast(self) -> None:
+        if self.document.frame("crm") is None:
+            self._customers_from_sales()
+        id_column, crm, sales = engine_inputs(self.document, self.config().id_column)
+        cfg = replace(self.config(), id_column=id_column)
+        self.run_job(lambda ctx: check_forecast(crm, sales, cfg, ctx), self._show_forecast,
+                     "Checking the forecast…")
+
+    def _show_forecast(self, check) -> None:
+        self.forecast_verdict.setText(check.verdict)
+        self.forecast_chart.show_data(check)
 
     def _customers_from_sales(self) -> None:
         """No customer list: the people are the ones the sales lines name (one undo step)."""
