@@ -12,15 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.commands.merge import consent_settings, detected_roles
-from core.compose.audience import email_column, select, summarise
-from core.compose.checks import plural
-from core.compose.merge import persona_map
-from core.compose.outputs.vendor_files import TOOLS, people, write_vendor_file
+from app.commands import constant
 from core.errors import LocalReachError
-from core.io import read_table
-from core.privacy.consent import ConsentUnclear, NoConsentInfo, SuppressionList, load_suppression
-from core.vendors import recognise
 
 NAME = "export-to"
 HELP = "Write the contactable people as an import file for Mailchimp, HubSpot, Shopify, " \
@@ -28,7 +21,8 @@ HELP = "Write the contactable people as an import file for Mailchimp, HubSpot, S
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("tool", choices=TOOLS, help="the tool the file is for")
+    parser.add_argument("tool", choices=constant("core.compose.outputs.vendor_files", "TOOLS"),
+                        help="the tool the file is for")
     parser.add_argument("data", help="segmented customer table (.csv, .tsv, .txt or .xlsx)")
     parser.add_argument("-o", "--output", required=True, help="the .csv file to write")
     parser.add_argument("--personas", help="personas .json: each segment's persona name as a tag")
@@ -41,9 +35,13 @@ def add_arguments(parser) -> None:
                         help="as for merge: 'COLUMN=opt-in', 'COLUMN=opt-out' or 'none=allow'")
 
 
-def suppressions(paths: list[str]) -> SuppressionList | None:
+def suppressions(paths: list[str]):
     """Every listed file's e-mails in one list; a recognised tool export is read by its
     e-mail column."""
+    from core.io import read_table
+    from core.privacy.consent import SuppressionList, load_suppression
+    from core.vendors import recognise
+
     if not paths:
         return None
     out = SuppressionList()
@@ -58,6 +56,15 @@ def suppressions(paths: list[str]) -> SuppressionList | None:
 
 
 def run(args) -> int:
+    from app.commands.merge import consent_settings, detected_roles
+    from core.compose.audience import email_column, select, summarise
+    from core.compose.checks import plural
+    from core.compose.merge import persona_map
+    from core.compose.outputs.vendor_files import people, write_vendor_file
+    from core.io import read_table
+    from core.privacy.consent import ConsentUnclear, NoConsentInfo
+    from core.vendors import recognise
+
     out = Path(args.output)
     if out.suffix.lower() != ".csv":
         raise LocalReachError(f"Output '{out.name}' must end in .csv: the tools import CSV files.")

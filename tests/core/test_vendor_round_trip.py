@@ -112,3 +112,9 @@ def test_values_go_to_the_tool_unchanged(tmp_path):
     out = tmp_path / "m.csv"
     _run("export-to", "mailchimp", crm, "-o", out)
     assert out.read_text(encoding="utf-8").splitlines()[1] == "a@example.com,=Ann,-Lee,Champions"
+
+
+def test_the_tool_list_the_help_shows_is_every_import_profile():
+    from core.vendors.profiles import IMPORTS
+
+    assert TOOLS == tuple(IMPORTS)

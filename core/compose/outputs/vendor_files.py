@@ -25,7 +25,9 @@ from core.atomic import atomic_open
 from core.roles import Role
 from core.vendors.profiles import IMPORTS
 
-TOOLS = tuple(IMPORTS)
+# The tools, as a literal so that `localreach export-to --help` lists them without
+# importing this module (app.commands.constant); a test checks it matches IMPORTS.
+TOOLS = ("mailchimp", "hubspot", "shopify", "klaviyo", "google")
 GOOGLE_GROUP = "* myContacts"  # the label every contact of a Google export carries
 
 
