@@ -130,3 +130,9 @@ def test_a_real_sales_history_goes_through_segments_compose_and_export(window, q
     assert errors == []
     assert len(list(Path(tmp_path / "out").glob("*.eml"))) == PEOPLE
     qtbot.waitUntil(lambda: not any(window.jobs.is_running(s) for s in window.screens), timeout=30000)
+
+
+def test_find_groups_before_any_file_does_nothing(window, qtbot):
+    segments = window.screens["segments"]
+    segments.find_groups()  # a shortcut or a stale button: no job, no error, no made-up list
+    assert not window.jobs.is_running("segments") and window.document.frame("crm") is None

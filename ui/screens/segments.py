@@ -389,6 +389,8 @@ class Screen(StepScreen):
         if not self.config().features and self.config().method != "rfm":
             self.summary.setText("Tick at least one thing to base the groups on.")
             return
+        if self.waiting_for():
+            return
         if self.document.frame("crm") is None:
             self._customers_from_sales()
         id_column, crm, sales = engine_inputs(self.document, self.config().id_column)
@@ -397,6 +399,8 @@ class Screen(StepScreen):
                      lambda result: self._apply(cfg, crm, result), "Finding customer groups…")
 
     def check_forecast(self) -> None:
+        if self.waiting_for():
+            return
         if self.document.frame("crm") is None:
             self._customers_from_sales()
         id_column, crm, sales = engine_inputs(self.document, self.config().id_column)
