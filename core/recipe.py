@@ -45,6 +45,7 @@ from core.errors import LocalReachError
 from core.jobs import JobContext, ensure_context
 from core.project.store import project_region
 from core.region import check_region, detect_region
+from core.settings_check import build, checked
 
 RECIPE_VERSION = 1
 # Duplicates and links are found on the cleaned plain data (typos, nicknames, family members
@@ -290,7 +291,7 @@ def _step_dedupe(run: _Run, cfg: dict, ctx: JobContext) -> str:
     find_duplicates = _engine("core.dedupe.pipeline", "find_duplicates")
     from core.dedupe.pipeline import DedupeConfig
 
-    config = DedupeConfig(**cfg)
+    config = build(DedupeConfig, cfg, "[steps.dedupe]")
     df = run.crm
     out, _pairs, report = find_duplicates(df, run.roles["crm"], config, ctx=ctx)
     run.log("dedupe", asdict(config), df, out)
@@ -304,7 +305,7 @@ def _step_link(run: _Run, cfg: dict, ctx: JobContext) -> str:
 
     if run.sales is None:
         raise Skipped("no sales file")
-    config = LinkConfig(**cfg)
+    config = build(LinkConfig, cfg, "[steps.link]")
     df = run.sales
     out, report = link_records(run.crm, df, run.roles["crm"], run.roles["sales"], config, ctx)
     run.log("link", asdict(config), df, out)
@@ -318,7 +319,7 @@ def _step_segment(run: _Run, cfg: dict, ctx: JobContext) -> str:
 
     if run.sales is None:
         raise Skipped("no sales file")
-    config = SegmentConfig(**cfg)
+    config = build(SegmentConfig, cfg, "[steps.segment]")
     df = run.crm
     out, report = segment_customers(df, run.sales, config, ctx)
     run.log("segment", asdict(config), df, out)
@@ -368,7 +369,7 @@ def _step_merge(run: _Run, cfg: dict, ctx: JobContext) -> str:
     names = [chr(ord("A") + i) for i in range(len(files))] if len(files) > 1 else ["main"]
     templates = {n: load_template(_resolve(run.base, f)) for n, f in zip(names, files, strict=True)}
     settings = {k: v for k, v in cfg.items() if k not in ("template", "templates", "format", "one_file_each")}
-    config = MergeConfig.from_dict(settings)
+    config = MergeConfig.from_dict(checked(MergeConfig, settings, "[steps.merge]"))
     personas = persona_map(run.personas) if run.personas else None
     df = run.crm
 
