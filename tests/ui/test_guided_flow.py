@@ -5,6 +5,7 @@ only -- no product) through Segments, Compose and Export."""
 import random
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
@@ -136,3 +137,9 @@ def test_find_groups_before_any_file_does_nothing(window, qtbot):
     segments = window.screens["segments"]
     segments.find_groups()  # a shortcut or a stale button: no job, no error, no made-up list
     assert not window.jobs.is_running("segments") and window.document.frame("crm") is None
+
+
+def test_sidebar_counts_rows_like_the_import_screen_does(window):
+    sales = pd.DataFrame({"customer_id": [str(i % 50) for i in range(1234)]})
+    window.document.set_frame("sales", sales, "Import", roles={"customer_id": "customer_id"})
+    assert window.sidebar.item(0).text().splitlines()[1].strip() == "1,234 sales rows"

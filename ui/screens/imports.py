@@ -226,7 +226,7 @@ class Screen(StepScreen):
 
     def status(self) -> tuple[str, str]:
         crm, sales = self.document.frame("crm"), self.document.frame("sales")
-        parts = [f"{self.locale().toString(len(f))} {what} rows"
+        parts = [f"{len(f):,} {what} rows"
                  for f, what in ((crm, "customer"), (sales, "sales")) if f is not None]
         return (DONE, " · ".join(parts)) if parts else (NOT_STARTED, "")
 
