@@ -48,6 +48,17 @@ def missing_columns(exc: BaseException) -> list[str]:
     return [str(arg)]
 
 
+def your_columns(message: str, roles: dict[str, dict[str, str]]) -> str:
+    """The engines read columns by their role's name ('order_date'); say the user's own
+    header instead ('Date'), as it reads on the Import screen."""
+    header = {}
+    for columns in roles.values():
+        for column, role in columns.items():
+            if role not in ("", "other") and column != role:
+                header.setdefault(role, column)
+    return re.sub(r"'([^']+)'", lambda m: f"'{header.get(m.group(1), m.group(1))}'", message)
+
+
 def _files(sources: dict[str, dict | None]) -> dict[str, str]:
     return {t: Path(s.get("path", "")).name or TARGET_WORDS.get(t, t) for t, s in sources.items() if s}
 
@@ -61,10 +72,10 @@ def explain(
     """The report for ``exc`` raised while ``step`` worked on the project's ``sources``."""
     details = getattr(exc, "details", None) or safe_traceback(exc)
     log = f"The technical details are in the log file {log_file()} (it holds no names or addresses)."
-    if isinstance(exc, LocalReachError):
-        return ErrorReport(str(exc), "", "", details)
-    files = _files(sources or {})
     roles = roles or {}
+    if isinstance(exc, LocalReachError):
+        return ErrorReport(your_columns(str(exc), roles), "", "", details)
+    files = _files(sources or {})
     on = ", ".join(f"the {TARGET_WORDS.get(t, t)} {name}" for t, name in files.items())
     where = f"It happened while {step} was working on {on}." if on else f"It happened in {step}."
     missing = missing_columns(exc)

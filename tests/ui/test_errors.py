@@ -80,3 +80,15 @@ def test_an_exception_in_a_slot_reaches_the_log_and_a_dialog(window, qtbot):
     for handler in logging.getLogger().handlers:
         handler.flush()
     assert "unhandled exception" in log_file().read_text(encoding="utf-8")
+
+
+def test_our_own_errors_name_the_users_column_not_its_role(window, qtbot):
+    from core.errors import ColumnError
+
+    frame = pd.DataFrame({"Kunde": ["1"], "Datum": ["31.12.2024"], "Betrag": ["9,50"]})
+    roles = {"Kunde": "customer_id", "Datum": "order_date", "Betrag": "amount"}
+    window.document.set_source("sales", frame, {"path": "umsatz.csv"}, roles, "Import sales")
+    box = _fail_in_segments(window, qtbot, ColumnError(
+        "No date in the sales column 'order_date' could be read; dates must look like 2025-03-31."))
+    assert box.text() == "No date in the sales column 'Datum' could be read; dates must look like 2025-03-31."
+    box.close()
