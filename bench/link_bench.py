@@ -10,6 +10,12 @@ because the machine may be shared. ``--files DIR`` also writes the lists
 as CSV for ``bench/splink_link.py`` (Splink with DuckDB, run from its own venv).
 
     .venv/bin/python bench/link_bench.py 100000 1000000 [--files /tmp/linkbench]
+
+Measured on a shared 2-core machine (load 5-13), 1,000,000 x 1,000,000 one-to-one:
+LocalReach 639 s wall / 141 s CPU, peak 3.1 GB, F1 0.998 (P 0.9999, R 0.9955);
+Splink 5 + DuckDB on the same files in the same session 2,114 s wall / 1,585 s CPU,
+peak 19.0 GB, F1 0.983. Dedupe of 1,000,000 records: 702 s wall / 119 s CPU, peak
+3.5 GB, F1 0.996.
 """
 
 from __future__ import annotations
