@@ -9,7 +9,6 @@ their segment and persona as the tool's tags. A tool's unsubscribed or cleaned e
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from app.commands import constant
@@ -56,13 +55,16 @@ def suppressions(paths: list[str]):
 
 
 def run(args) -> int:
-    from app.commands.merge import consent_settings, detected_roles
+    from app.commands.merge import (
+        consent_questions,
+        consent_settings,
+        detected_roles,
+        read_personas,
+    )
     from core.compose.audience import email_column, select, summarise
     from core.compose.checks import plural
-    from core.compose.merge import persona_map
     from core.compose.outputs.vendor_files import people, write_vendor_file
     from core.io import read_table
-    from core.privacy.consent import ConsentUnclear, NoConsentInfo
     from core.vendors import recognise
 
     out = Path(args.output)
@@ -76,23 +78,12 @@ def run(args) -> int:
     if match is not None and match.profile.suppression:
         raise LocalReachError(f"{Path(args.data).name} is {match.profile.label}: people who "
                               "left the list. Give it with --suppression instead.")
-    personas = None
-    if args.personas:
-        try:
-            personas = persona_map(json.loads(Path(args.personas).read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            raise LocalReachError(f"{Path(args.personas).name}: not a readable personas .json "
-                                  "file") from None
+    personas = read_personas(args.personas)
     roles = detected_roles(frame)
     email = email_column(frame, roles, args.email_column)
-    try:
+    with consent_questions():
         recipients, reasons, _ = select(frame, roles, suppressed=suppressions(args.suppression),
                                         consent=consent_settings(args.consent), email=email)
-    except ConsentUnclear as exc:
-        raise LocalReachError(f"{exc} Say which with --consent '{exc.column}=opt-in' or "
-                              f"--consent '{exc.column}=opt-out'.") from None
-    except NoConsentInfo as exc:
-        raise LocalReachError(f"{exc} To record it, add --consent none=allow.") from None
     left_out = summarise(reasons)
     why = "; ".join(f"{n:,} {r}" for r, n in left_out.items())
     if recipients.empty:

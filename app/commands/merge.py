@@ -10,6 +10,7 @@ the reveal is reported (counts and key fingerprint, never a value).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -74,6 +75,32 @@ def detected_roles(frame) -> dict[str, str]:
     return {c: str(getattr(g, "role", g)) for c, g in detect(frame).items()}
 
 
+def read_personas(path: str | None):
+    """Segment -> persona fields from ``--personas``, or None; one clear line if unreadable."""
+    from core.compose.merge import persona_map
+
+    if not path:
+        return None
+    try:
+        return persona_map(json.loads(Path(path).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        raise LocalReachError(f"{Path(path).name}: not a readable personas .json file") from None
+
+
+@contextlib.contextmanager
+def consent_questions():
+    """Core's consent questions as one line naming the --consent answer to give."""
+    from core.privacy.consent import ConsentUnclear, NoConsentInfo
+
+    try:
+        yield
+    except ConsentUnclear as exc:
+        raise LocalReachError(f"{exc} Say which with --consent '{exc.column}=opt-in' or "
+                              f"--consent '{exc.column}=opt-out'.") from None
+    except NoConsentInfo as exc:
+        raise LocalReachError(f"{exc} To record it, add --consent none=allow.") from None
+
+
 def consent_settings(given: list[str]):
     """``--consent COLUMN=opt-in|opt-out`` and ``--consent none=allow`` as settings."""
     from core.privacy.consent import ConsentSettings
@@ -96,11 +123,11 @@ def consent_settings(given: list[str]):
 def run(args) -> int:
     from app.terminal import cli_context
     from core.compose.checks import plural
-    from core.compose.merge import MergeConfig, merge, persona_map
+    from core.compose.merge import MergeConfig, merge
     from core.compose.outputs import write
     from core.compose.template import load_template
     from core.io import read_table
-    from core.privacy.consent import ConsentUnclear, NoConsentInfo, load_suppression
+    from core.privacy.consent import load_suppression
 
     templates = {}
     for i, path in enumerate(args.template):
@@ -108,13 +135,7 @@ def run(args) -> int:
     if "\n" in args.sender or "\r" in args.sender:
         raise LocalReachError("--from must be one line")
     frame, _ = read_table(args.data)
-    personas = None
-    if args.personas:
-        try:
-            personas = persona_map(json.loads(Path(args.personas).read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            raise LocalReachError(f"{Path(args.personas).name}: not a readable personas .json "
-                                  "file") from None
+    personas = read_personas(args.personas)
     sales = read_table(args.sales)[0] if args.sales else None
     suppressed = load_suppression(args.suppression) if args.suppression else None
     vault, reveals = None, []
@@ -132,15 +153,10 @@ def run(args) -> int:
                          letters=args.letters or args.format == "docx",
                          region=getattr(args, "region", "") or "", shop=args.shop)
     ctx = cli_context()
-    try:
+    with consent_questions():
         result = merge(frame, detected_roles(frame), templates, config, personas=personas,
                        sales=sales, vault=vault, audit=reveals.append, suppressed=suppressed,
                        ctx=ctx)
-    except ConsentUnclear as exc:
-        raise LocalReachError(f"{exc} Say which with --consent '{exc.column}=opt-in' or "
-                              f"--consent '{exc.column}=opt-out'.") from None
-    except NoConsentInfo as exc:
-        raise LocalReachError(f"{exc} To record it, add --consent none=allow.") from None
     if not result.messages:
         reasons = "; ".join(f"{n:,} {why}" for why, n in result.summary()["reasons"].items())
         raise LocalReachError(f"Nobody in {Path(args.data).name} may be written to "
