@@ -114,9 +114,9 @@ def is_dark(palette: QPalette) -> bool:
 def run_app(project: str | None = None) -> int:
     setup_logging()
     app = make_app()
-    from ui.error_dialog import install_excepthook
     from ui.main_window import MainWindow
-    from ui.recovery_dialog import offer_recovery
+    from ui.widgets.error_dialog import install_excepthook
+    from ui.widgets.recovery_dialog import offer_recovery
 
     window = MainWindow(ask_before_close=True)
     install_excepthook(window)

@@ -35,21 +35,21 @@ from app.jobs import JobRunner, user_message
 from app.project import SAVE_SLOT, open_document, recent_projects, start_save
 from app.settings import Settings
 from core.errors import LocalReachError
-from ui.about import AboutDialog
-from ui.file_dialogs import remember, start_folder, start_in
-from ui.help import TextDialog, guide_html, shortcuts_html
 from ui.screens import MODULES, STEPS
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
-from ui.tour import Tour
-from ui.wheel_guard import install_wheel_guard
-from ui.window_fit import fit_to
+from ui.widgets.about import AboutDialog
+from ui.widgets.file_dialogs import remember, start_folder, start_in
+from ui.widgets.help import TextDialog, guide_html, shortcuts_html
+from ui.widgets.tour import Tour
+from ui.widgets.wheel_guard import install_wheel_guard
+from ui.widgets.window_fit import fit_to
 
 PROJECT_FILTER = "LocalReach projects (*.lreach)"
 STATUS_MARK = {DONE: "✓", NEEDS_ATTENTION: "!", NOT_STARTED: "○"}
 
 
 def _screen_module(step: str) -> str:
-    return f"ui.screens.{MODULES.get(step, step)}"
+    return f"ui.screens.{MODULES.get(step, step)}.screen"
 
 
 def _screen_class(step: str) -> type[StepScreen]:
@@ -254,7 +254,7 @@ class MainWindow(QMainWindow):
 
     def _rerun(self) -> None:
         self._wait_for_engines()
-        from ui.rerun_dialog import RerunDialog  # it loads the whole recipe engine
+        from ui.widgets.rerun_dialog import RerunDialog  # it loads the whole recipe engine
 
         RerunDialog(self.document, self.jobs, self).open()
 

@@ -217,7 +217,7 @@ def test_profile_command_names_the_tool_and_counts_orders(capsys):
                     "notes": ["This looks like a HubSpot contacts export."]}  # fmt: skip
 
 
-@pytest.mark.parametrize("module", ["ui/screens/imports.py", "ui/rerun_dialog.py"])
+@pytest.mark.parametrize("module", ["ui/screens/imports/screen.py", "ui/widgets/rerun_dialog.py"])
 def test_file_dialogs_list_every_workbook_the_import_reads(module):
     """Read as text: core tests never import the GUI."""
     from core.io.read import WORKBOOK_SUFFIXES

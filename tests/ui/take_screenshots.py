@@ -70,9 +70,9 @@ def run_main_actions(app: QApplication, window: MainWindow, outdir: Path) -> Non
 
 
 def shoot_dialogs(app: QApplication, window: MainWindow, outdir: Path) -> None:
-    from ui.about import AboutDialog
-    from ui.help import TextDialog, guide_html
-    from ui.tour import Tour
+    from ui.widgets.about import AboutDialog
+    from ui.widgets.help import TextDialog, guide_html
+    from ui.widgets.tour import Tour
 
     for name, dialog in (
         ("about", AboutDialog(window)),

@@ -10,7 +10,7 @@ from app.document import Document
 from app.jobs import JobRunner
 from core.compose.campaign import Campaign
 from core.compose.template import Template
-from ui.screens.export import Screen
+from ui.screens.export.screen import Screen
 
 ROLES = {"email": "email", "first_name": "first_name", "consent": "consent"}
 

@@ -6,7 +6,7 @@ import pytest
 from app.document import Document
 from app.jobs import JobRunner
 from core.compose.campaign import Campaign
-from ui.screens.compose import Screen
+from ui.screens.compose.screen import Screen
 
 ROLES = {"email": "email", "first_name": "first_name", "consent": "consent"}
 

@@ -12,7 +12,7 @@ from app.document import Document
 from app.jobs import JobRunner
 from core.compose.campaign import Campaign
 from core.compose.template import Template
-from ui.screens.export import Screen
+from ui.screens.export.screen import Screen
 
 # (group, version) -> (people, bought)
 COUNTS = {("s1", "control"): (10, 1), ("s1", "A"): (10, 3), ("s1", "B"): (10, 6),

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from app.document import Document
 from app.jobs import JobRunner
-from ui.screens.duplicates import Screen
+from ui.screens.duplicates.screen import Screen
 
 FEBRL = str(Path(__file__).resolve().parents[1] / "data" / "febrl1.csv")  # a copy of shared/data/febrl1.csv
 
@@ -28,7 +28,7 @@ def wide_review_band(monkeypatch):
     import functools
 
     from core.dedupe.pipeline import DedupeConfig
-    from ui.screens import duplicates
+    from ui.screens.duplicates import screen as duplicates
 
     monkeypatch.setattr(duplicates, "DedupeConfig",
                         functools.partial(DedupeConfig, review_threshold=0.001))

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from ui.screens import STEPS
-from ui.wheel_guard import WheelGuard
-from ui.window_fit import fit_to
+from ui.widgets.wheel_guard import WheelGuard
+from ui.widgets.window_fit import fit_to
 
 
 def _wheel(widget, steps=-3):

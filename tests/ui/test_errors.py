@@ -7,7 +7,7 @@ import pandas as pd
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.logging_setup import log_file, setup_logging
-from ui.error_dialog import install_excepthook
+from ui.widgets.error_dialog import install_excepthook
 
 SECRET = "Anna Schmidt"  # a value from the file: must reach neither the log nor the dialog
 

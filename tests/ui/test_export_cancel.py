@@ -13,7 +13,7 @@ from core.compose import outputs
 from core.compose.campaign import Campaign
 from core.compose.outputs import email_files
 from core.compose.template import Template
-from ui.screens.export import Screen
+from ui.screens.export.screen import Screen
 
 PEOPLE = 1200
 

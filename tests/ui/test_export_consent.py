@@ -7,7 +7,7 @@ from app.document import Document
 from app.jobs import JobRunner
 from core.compose.campaign import Campaign
 from core.compose.template import Template
-from ui.screens import export
+from ui.screens.export import screen as export
 
 # Ann is two records (cluster 1): her second record opted out, so she is written to never.
 CRM = pd.DataFrame({
@@ -93,7 +93,7 @@ def test_an_unclear_column_is_asked_and_a_list_without_consent_needs_a_legal_bas
 
 
 def test_the_privacy_screen_counts_people_and_flips_too(qtbot):
-    from ui.screens import privacy
+    from ui.screens.privacy import screen as privacy
 
     document, jobs = Document(), JobRunner()
     document.set_frame("crm", CRM, "Import", roles=ROLES)

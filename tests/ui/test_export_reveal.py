@@ -16,8 +16,9 @@ from core.compose.campaign import Campaign
 from core.compose.template import Template
 from tests.core.privacy_support import fast_scrypt  # noqa: F401 (autouse fixture)
 from tests.ui.test_privacy_screen import memory_keyring  # noqa: F401 (fixture)
-from ui import privacy_passphrase
-from ui.screens import export, privacy
+from ui.screens.export import screen as export
+from ui.screens.privacy import screen as privacy
+from ui.widgets import passphrase as privacy_passphrase
 
 CRM = pd.DataFrame({
     "customer_id": ["C1", "C2", "C3", "C4", "C5"],

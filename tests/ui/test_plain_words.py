@@ -7,9 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabWidget
 
 from app.group_names import group_names
-from ui.compose_results import COLUMNS, ResultsView
-from ui.screens.audit import display_frame
-from ui.screens.segments import MEASURE_LABELS, _fill_table
+from ui.screens.audit.screen import display_frame
+from ui.screens.export.results import COLUMNS, ResultsView
+from ui.screens.segments.screen import MEASURE_LABELS, _fill_table
 
 
 def test_insert_field_menu_speaks_plainly(window):

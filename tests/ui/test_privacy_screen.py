@@ -18,8 +18,8 @@ from core.privacy.keystore import KeyRef
 from core.privacy.policy import ColumnPolicy
 from core.privacy.vault import Vault, project_vault, reveal
 from tests.core.privacy_support import MemoryKeyring, fast_scrypt  # noqa: F401 (autouse fixture)
-from ui import privacy_passphrase
-from ui.screens.privacy import Screen
+from ui.screens.privacy.screen import Screen
+from ui.widgets import passphrase as privacy_passphrase
 
 CRM = pd.DataFrame({
     "customer_id": ["C1", "C2", "C3", "C4", "C5", "C6"],

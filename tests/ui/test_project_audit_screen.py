@@ -11,8 +11,8 @@ from app.autosave import Autosaver, find_recoveries
 from app.document import Document
 from app.jobs import JobRunner
 from core.audit import frame_hash
-from ui.recovery_dialog import DISCARD, RESTORE, RecoveryDialog, apply_choice
-from ui.screens.audit import Screen
+from ui.screens.audit.screen import Screen
+from ui.widgets.recovery_dialog import DISCARD, RESTORE, RecoveryDialog, apply_choice
 
 CRM = pd.DataFrame(
     {"customer_id": ["C1", "C2", "C3"], "first_name": ["Annabel", "Bertram", "Cornelia"],

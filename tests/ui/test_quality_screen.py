@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 
 from app.document import Document
 from app.jobs import JobRunner
-from ui.quality_clusters import ClusterDialog
-from ui.screens.quality import Screen
+from ui.screens.quality.clusters import ClusterDialog
+from ui.screens.quality.screen import Screen
 
 CRM = pd.DataFrame(
     {

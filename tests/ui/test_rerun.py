@@ -4,7 +4,7 @@ import pandas as pd
 
 from core.io import read_table, write_table
 from core.resources import resource_path
-from ui.rerun_dialog import RerunDialog
+from ui.widgets.rerun_dialog import RerunDialog
 
 
 def test_rerun_counts_the_new_people(window, qtbot, tmp_path):

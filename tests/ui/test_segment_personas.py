@@ -9,7 +9,7 @@ from core.demo import generate
 from core.io import read_table
 from core.project.store import load_project, save_project
 from core.segment.pipeline import SegmentConfig, segment_customers
-from ui.screens.personas import Screen
+from ui.screens.personas.screen import Screen
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from core.io import read_table
 from core.project.store import load_project, save_project
 from core.segment import rfm
 from core.segment.pipeline import SegmentConfig
-from ui.screens.segments import Screen
+from ui.screens.segments.screen import Screen
 
 
 @pytest.fixture(scope="module")

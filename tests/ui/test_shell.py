@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 
 from app.document import Document
 from app.jobs import JobRunner
-from ui.frame_model import FrameModel
 from ui.screens import STEPS
+from ui.widgets.frame_model import FrameModel
 
 
 def test_sidebar_lists_every_step_in_order(window):

@@ -93,5 +93,5 @@ def test_every_screen_is_built_on_first_use_or_after_the_warm_up(window, qtbot):
     qtbot.waitUntil(lambda: len(window.screens.built) == len(STEPS), timeout=30000)
     for row, (step, _title) in enumerate(STEPS):
         assert window.stack.widget(row) is window.screens[step]
-    window.sidebar.setCurrentRow(3)
+    window.sidebar.setCurrentRow(2)
     assert window.stack.currentWidget() is window.screens["duplicates"]

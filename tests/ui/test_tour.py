@@ -4,7 +4,7 @@ import pandas as pd
 from PySide6.QtCore import QPoint, QRect
 
 from ui.screens import STEPS
-from ui.tour import CARDS, Tour, place_beside
+from ui.widgets.tour import CARDS, Tour, place_beside
 
 
 def test_each_card_names_outlines_and_leaves_free_its_control(window, qtbot):

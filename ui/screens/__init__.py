@@ -1,4 +1,4 @@
-"""One module per pipeline step; each defines ``Screen``, a :class:`StepScreen`.
+"""One package per pipeline step; its ``screen`` module defines ``Screen``, a :class:`StepScreen`.
 
 STEPS is the sidebar order. A step whose module is missing shows a plain placeholder.
 """
@@ -6,8 +6,8 @@ STEPS is the sidebar order. A step whose module is missing shows a plain placeho
 STEPS: list[tuple[str, str]] = [
     ("import", "Import"),
     ("quality", "Quality"),
-    ("privacy", "Privacy"),
     ("duplicates", "Duplicates"),
+    ("privacy", "Privacy"),
     ("segments", "Segments"),
     ("personas", "Personas"),
     ("compose", "Compose"),

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 from app.document import Document
 from app.jobs import JobRunner
 from core.jobs import JobContext
-from ui.error_dialog import error_box
-from ui.progress_panel import ProgressPanel
+from ui.widgets.error_dialog import error_box
+from ui.widgets.progress_panel import ProgressPanel
 
 NOT_STARTED, NEEDS_ATTENTION, DONE = "not started", "needs attention", "done"
 

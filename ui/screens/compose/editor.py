@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.compose.template import Template
-from ui.field_names import field_label, field_tooltip
+from ui.widgets.field_names import field_label, field_tooltip
 
 
 class MergeHighlighter(QSyntaxHighlighter):

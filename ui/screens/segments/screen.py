@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.engine_inputs import engine_inputs
 from core.segment import rfm
 from core.segment.features import parse_numbers
 from core.segment.holdout import holdout_figure
@@ -39,7 +40,8 @@ from core.segment.pipeline import (
     segment_customers,
 )
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
-from ui.segment_charts import (
+from ui.screens.segments.rules import RuleEditor
+from ui.widgets.chart_view import (
     ChartView,
     draw_dendrogram,
     draw_k_choice,
@@ -47,8 +49,6 @@ from ui.segment_charts import (
     draw_rfm_grid,
     draw_sizes,
 )
-from ui.segment_inputs import engine_inputs
-from ui.segment_rules import RuleEditor
 
 METHOD_LABELS = {
     "rfm": "Named segments (how recently, how often, how much)",

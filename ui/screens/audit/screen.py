@@ -14,8 +14,8 @@ import pandas as pd
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView
 
 from core.audit import AuditEntry, export_csv
-from ui.frame_model import FrameModel
 from ui.screens.base import DONE, NOT_STARTED, StepScreen
+from ui.widgets.frame_model import FrameModel
 
 COLUMNS = {
     "time": "When",
@@ -108,7 +108,7 @@ class Screen(StepScreen):
 
     def choose_export_file(self) -> None:
         name = f"{self.document.name} audit log.csv"
-        from ui.file_dialogs import remember, start_in
+        from ui.widgets.file_dialogs import remember, start_in
 
         path = remember(QFileDialog.getSaveFileName(self, "Export the audit log", start_in(name), "CSV files (*.csv)")[0])
         if path:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.compose.abtest import results_figure
-from ui.chart_style import style_figure
+from ui.widgets.chart_style import style_figure
 
 COLUMNS = (("variant", "Version"), ("people", "People"), ("rate", "Rate"),
            ("uplift", "Difference to control"), ("p_value", "Chance it is luck (p)"))

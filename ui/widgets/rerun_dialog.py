@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 from app.jobs import JobRunner, user_message
 from app.rerun import rerun_project
 from core.io import read_table
-from ui.file_dialogs import remember, start_folder
-from ui.frame_model import FrameModel
-from ui.progress_panel import ProgressPanel
+from ui.widgets.file_dialogs import remember, start_folder
+from ui.widgets.frame_model import FrameModel
+from ui.widgets.progress_panel import ProgressPanel
 
 SLOT = "rerun"
 FILE_FILTER = "Spreadsheets (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.xlsb *.ods);;All files (*)"

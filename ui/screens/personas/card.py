@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QPlainText
 from core.personas.build import Persona
 from core.personas.chart import comparison_figure
 from core.personas.export import card_lines
-from ui.chart_style import style_figure
+from ui.widgets.chart_style import style_figure
 
 TYPING_PAUSE_MS = 700
 LINE_FIELDS = ("name", "tone", "offer")

@@ -36,9 +36,9 @@ from app.settings import Settings
 from core.io import ImportOptions, list_sheets, preview_table, read_stacked, read_table
 from core.resources import resource_path
 from core.roles import Role, detect_roles
-from ui.frame_model import FrameModel
-from ui.role_names import role_label
 from ui.screens.base import DONE, NOT_STARTED, StepScreen
+from ui.widgets.frame_model import FrameModel
+from ui.widgets.role_names import role_label
 
 TARGETS = {"crm": "Customer list", "sales": "Sales"}
 ENCODINGS = [("Automatic", None), ("UTF-8", "utf-8"), ("Western (Windows-1252)", "cp1252"), ("UTF-16", "utf-16")]
@@ -275,7 +275,7 @@ class Screen(StepScreen):
     # -- choosing and previewing ---------------------------------------------------------
     def choose_file(self, target: str, caption: str = "") -> bool:
         """Ask for the file of ``target`` and preview it; False when the user cancelled."""
-        from ui.file_dialogs import remember, start_folder
+        from ui.widgets.file_dialogs import remember, start_folder
 
         path = remember(QFileDialog.getOpenFileName(
             self, caption or f"Choose the {TARGETS[target].lower()}", start_folder(), FILE_FILTER)[0])

@@ -38,10 +38,10 @@ from core.io import read_table
 from core.privacy.consent import suppression_from_state
 from core.privacy.keystore import KeyRef, unlock
 from core.privacy.vault import Vault, reveal_audit_args
-from ui import privacy_passphrase
-from ui.compose_results import ResultsView
-from ui.compose_segment_results import SegmentResultsView
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
+from ui.screens.export.group_results import SegmentResultsView
+from ui.screens.export.results import ResultsView
+from ui.widgets import passphrase as privacy_passphrase
 
 FORMATS = [
     ("eml", "E-mails, one file each (.eml) for Outlook, Thunderbird or Apple Mail"),
@@ -94,7 +94,7 @@ class Screen(StepScreen):
         form.addRow("Folder", folder_row)
         form.addRow("", self.one_each)
         self.body.addLayout(form)
-        from ui.consent_panel import ConsentPanel
+        from ui.widgets.consent_panel import ConsentPanel
 
         self.consent = ConsentPanel(document)
         self.body.addWidget(self.consent)
@@ -195,7 +195,7 @@ class Screen(StepScreen):
         """The merge as a function of the job context, with the document read right now
         (on the GUI thread), so the worker never touches the document; and the list its
         reveals are audited into (recorded by :meth:`_audit_reveals` on the GUI thread)."""
-        from ui.segment_inputs import recommendation_sales
+        from app.engine_inputs import recommendation_sales
 
         doc = self.document
         campaign = Campaign.from_state(doc.state("compose"))
@@ -236,7 +236,7 @@ class Screen(StepScreen):
         self.statusChanged.emit()
 
     def _browse(self) -> None:
-        from ui.file_dialogs import remember, start_folder
+        from ui.widgets.file_dialogs import remember, start_folder
 
         folder = remember(QFileDialog.getExistingDirectory(
             self, "Folder for the export", start_folder(self.folder.text())), is_folder=True)
@@ -277,7 +277,7 @@ class Screen(StepScreen):
                                   f"{folder}. The rows left out and why are in left_out.csv.")
 
     def _choose_results(self) -> None:
-        from ui.file_dialogs import remember, start_folder
+        from ui.widgets.file_dialogs import remember, start_folder
 
         path = remember(QFileDialog.getOpenFileName(
             self, "Campaign results", start_folder(), "Spreadsheets (*.csv *.xlsx)")[0])

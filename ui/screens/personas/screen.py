@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.engine_inputs import engine_inputs
 from core.personas.build import Persona, build_personas
 from core.personas.export import write_personas
 from core.segment.features import FeatureConfig
-from ui.persona_card import PersonaCard
 from ui.screens.base import DONE, NOT_STARTED, StepScreen
-from ui.segment_inputs import engine_inputs
+from ui.screens.personas.card import PersonaCard
 
 EXPORT_FILTER = "Web page (*.html);;PDF (*.pdf);;Markdown (*.md);;JSON (*.json)"
 
@@ -122,7 +122,7 @@ class Screen(StepScreen):
         self._store(personas, f"Edit persona {field}")
 
     def _ask_export(self) -> None:
-        from ui.file_dialogs import remember, start_in
+        from ui.widgets.file_dialogs import remember, start_in
 
         path = remember(QFileDialog.getSaveFileName(
             self, "Export persona cards", start_in("personas.html"), EXPORT_FILTER)[0])

@@ -40,11 +40,11 @@ from core.quality.impute import METHODS as IMPUTE_METHODS
 from core.quality.report import QualityReport, ReportConfig, quality_report
 from core.quality.steps import STEPS, run_step, step_dict, suggested_steps
 from core.roles import Role
-from ui.frame_model import FrameModel
-from ui.quality_bars import BarRow, QualityBars
-from ui.quality_clusters import ClusterDialog
-from ui.role_names import role_label
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
+from ui.screens.quality.bars import BarRow, QualityBars
+from ui.screens.quality.clusters import ClusterDialog
+from ui.widgets.frame_model import FrameModel
+from ui.widgets.role_names import role_label
 
 FILES = {"crm": "Customer list", "sales": "Sales"}
 DECIMALS = [("Automatic", "auto"), ("Point: 1,234.56", "."), ("Comma: 1.234,56", ",")]

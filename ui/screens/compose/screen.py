@@ -31,10 +31,10 @@ from core.compose.checks import INFO, PROBLEM, check
 from core.compose.merge import EXTRA_FIELDS, Merger, field_map, persona_map
 from core.compose.rules import RuleBlock
 from core.errors import LocalReachError
-from ui.compose_editor import TemplateEditor
-from ui.compose_preview import PreviewPanel
-from ui.compose_rules import RuleTable
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
+from ui.screens.compose.editor import TemplateEditor
+from ui.screens.compose.preview import PreviewPanel
+from ui.screens.compose.rules import RuleTable
 
 ICONS = {PROBLEM: "✖", "warning": "⚠", INFO: "•"}
 
@@ -224,7 +224,7 @@ class Screen(StepScreen):
         self.commit()
         frame, roles = self.document.frame("crm"), self.document.roles("crm")
         campaign, personas = self.campaign(), self._personas()
-        from ui.segment_inputs import recommendation_sales
+        from app.engine_inputs import recommendation_sales
 
         sales = recommendation_sales(self.document)
         self.run_job(lambda ctx: check(frame, roles, campaign.templates, campaign.config,

@@ -60,10 +60,10 @@ from core.dedupe.pipeline import (
 from core.dedupe.review import pair_rows, review_queue
 from core.errors import LocalReachError
 from core.roles import Role
-from ui.dedupe_charts import draw_scores
-from ui.dedupe_review import ReviewPanel
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
-from ui.segment_charts import ChartView
+from ui.screens.duplicates.charts import draw_scores
+from ui.screens.duplicates.review import ReviewPanel
+from ui.widgets.chart_view import ChartView
 
 OUTPUT_COLUMNS = (CLUSTER_COLUMN, SCORE_COLUMN)
 GOLDEN_RULES = {"most_complete": "the value from the most complete record",

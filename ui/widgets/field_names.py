@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ui.role_names import ROLE_LABELS
+from ui.widgets.role_names import ROLE_LABELS
 
 FIELD_LABELS = {
     "segment": "Group",

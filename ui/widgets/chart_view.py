@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from scipy.cluster.hierarchy import dendrogram
 
-from ui.chart_style import style_figure
+from ui.widgets.chart_style import style_figure
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf"]

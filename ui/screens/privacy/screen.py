@@ -52,9 +52,9 @@ from core.privacy.policy import (
 from core.privacy.risk import k_anonymity, small_groups, suggest_generalisations
 from core.privacy.tokens import token_for
 from core.privacy.vault import Vault
-from ui.frame_model import FrameModel
-from ui.privacy_key_actions import SOURCES, STEP, KeyActions
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
+from ui.screens.privacy.key_actions import SOURCES, STEP, KeyActions
+from ui.widgets.frame_model import FrameModel
 
 ACTION_LABELS = {"keep": "Keep as is", "token": "Hide behind a code (back at export)",
                  "mask": "Show part only", "generalise": "Keep only", "drop": "Leave out"}
@@ -143,7 +143,7 @@ class Screen(KeyActions, StepScreen):
         layout.addWidget(self.suppress_button)
         self.suppress_label = QLabel()
         layout.addWidget(self.suppress_label)
-        from ui.consent_panel import ConsentPanel
+        from ui.widgets.consent_panel import ConsentPanel
 
         self.consent = ConsentPanel(self.document, counts=False)
         layout.addWidget(self.consent)

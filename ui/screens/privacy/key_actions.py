@@ -1,9 +1,9 @@
 """Key actions of the Privacy screen: unlock or make the key, back up, restore, rotate, delete.
 
-A mixin for :class:`ui.screens.privacy.Screen`, which provides ``document``, ``key_ref()``,
+A mixin for :class:`ui.screens.privacy.screen.Screen`, which provides ``document``, ``key_ref()``,
 ``_state()``, ``_put()``, ``show_error()`` and ``refresh()``. The key itself lives only in
 memory (``_key``) and in its store; the project keeps a :class:`KeyRef`. Passphrases are
-asked through :func:`ui.privacy_passphrase.ask_passphrase`, plainly, never silently.
+asked through :func:`ui.widgets.passphrase.ask_passphrase`, plainly, never silently.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from core.privacy import keystore
 from core.privacy.keystore import KeyRef, NoSafeKeyring
 from core.privacy.tokens import normalize_email, token_for
 from core.privacy.vault import Vault, rotate
-from ui import privacy_passphrase
-from ui.file_dialogs import remember, start_folder, start_in
+from ui.widgets import passphrase as privacy_passphrase
+from ui.widgets.file_dialogs import remember, start_folder, start_in
 
 STEP = "privacy"
 SOURCES = {"crm": "Customer list", "sales": "Sales"}  # the tables a project may hold
