@@ -1,0 +1,38 @@
+"""What the user does on a screen, one function per action, away from the widgets.
+
+A screen calls ``imports.import_file(doc, ...)`` (or ``quality.apply_step``, ...) and
+gets an :class:`Action`: ``work(ctx)`` runs the engine on the job runner's worker and
+sees only the values captured when the action was made; ``apply(result)`` runs on the
+GUI thread, changes the document (one undo step, one audit row) and returns what
+changed, for the screen to show. Actions that need no engine time change the document
+at once and return what changed directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from core.jobs import JobContext
+
+
+def _unchanged(result: Any) -> Any:
+    return result
+
+
+@dataclass
+class Action:
+    message: str  # shown beside the progress bar while ``work`` runs
+    work: Callable[[JobContext], Any]
+    apply: Callable[[Any], Any] = _unchanged
+
+    def start(self, jobs, slot: str, on_done: Callable[[Any], None] | None = None,
+              on_error: Callable[[Exception], None] | None = None):
+        """Run on ``jobs`` (an :class:`app.jobs.JobRunner`) in ``slot``; ``on_done`` gets what changed."""
+        return jobs.start(slot, self.work, lambda result: (on_done or _unchanged)(self.apply(result)),
+                          on_error)
+
+    def run(self, ctx: JobContext | None = None) -> Any:
+        """Work and apply on this thread (commands, tests)."""
+        return self.apply(self.work(ctx or JobContext()))
