@@ -45,6 +45,7 @@ class LinkConfig:
     threshold: float = DedupeConfig.threshold
     rules: list[dict] | None = None
     max_block: int = DedupeConfig.max_block
+    region: str | None = None  # the project's, for phone numbers without their +code
 
 
 def _id_columns(left, right, left_roles, right_roles, config: LinkConfig) -> tuple[str, str | None]:
@@ -107,8 +108,8 @@ def link_records(
         lookup = _first_left_row(left_ids)
         found = right[right_id].astype(str).map(lookup).fillna(-1).to_numpy(np.int64)
         assign(found, 1.0, METHODS[0])
-    lf = normalise(left, left_roles, left_id)
-    rf = normalise(right, right_roles, right_id)
+    lf = normalise(left, left_roles, left_id, region=config.region)
+    rf = normalise(right, right_roles, right_id, region=config.region)
     ctx.progress(1, 3, "Linking by e-mail")
     if "email" in lf and "email" in rf:
         lcols = field_columns(list(left.columns), left_roles, left_id)

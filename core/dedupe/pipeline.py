@@ -40,6 +40,7 @@ class DedupeConfig:
     id_column: str | None = None
     rules: list[dict] | None = None
     max_block: int = 30
+    region: str | None = None  # the project's, for phone numbers without their +code
 
 
 @dataclass
@@ -103,7 +104,7 @@ def score_records(
             f"There is no column '{config.id_column}' to use as the record id; "
             f"check the spelling (columns are: {', '.join(map(str, df.columns))})."
         )
-    features = normalise(df, roles, config.id_column)
+    features = normalise(df, roles, config.id_column, region=config.region)
     if len(features.columns) < 2:
         raise ColumnError(
             "Too few columns describe a person to find duplicates (names, e-mail, phone, "

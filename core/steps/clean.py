@@ -1,0 +1,39 @@
+"""Clean: the sensible cleaning steps for each frame's roles (or a saved step list)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.quality.steps import default_steps, run_steps
+from core.steps.base import Frames, Roles, Step, StepConfig, StepReport
+
+
+@dataclass
+class CleanConfig(StepConfig):
+    """A saved step list per frame (None: the sensible steps for its roles); ``region``
+    is the project's, for phones and postcodes that do not say their country."""
+
+    crm_steps: list[dict] | None = None
+    sales_steps: list[dict] | None = None
+    region: str | None = None
+
+    def steps_for(self, name: str) -> list[dict] | None:
+        return getattr(self, f"{name}_steps", None)
+
+
+class CleanStep(Step):
+    id = "clean"
+    title = "Quality"
+    Config = CleanConfig
+    needs = ("crm",)
+
+    def run(self, frames: Frames, roles: Roles, config: CleanConfig, ctx) -> tuple[Frames, StepReport]:
+        out, notes, changed, details = dict(frames), [], 0, {}
+        for name, df in frames.items():
+            frame_roles = roles.get(name, {})
+            steps = config.steps_for(name) or default_steps(df, frame_roles, config.region)
+            out[name], reports = run_steps(df, steps, ctx, frame_roles)
+            changed += sum(r.changed_cells for r in reports)
+            details[name] = {"steps": steps, "reports": reports}
+            notes.append(f"{name}: {len(steps)} cleaning steps")
+        return out, StepReport("; ".join(notes), {"changed_cells": changed}, details)

@@ -1,0 +1,83 @@
+"""Merge: one personalised message per person who may be contacted.
+
+Templates are loaded from ``template``/``templates`` (relative to ``ctx.base``); merge
+fields exist under the file's own headers and under role names, so one template serves a
+``Vorname`` file and a ``First Name`` file alike. Personas, the vault and a suppression
+list come from earlier steps or the caller through ``ctx.shared``; the result (written
+by the caller) is ``ctx.shared["merge_result"]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+from core.compose.merge import MergeConfig, merge, persona_map
+from core.compose.template import load_template
+from core.steps.base import Frames, Roles, Skipped, Step, StepConfig, StepReport, step_context
+
+OUTPUT_SETTINGS = ("template", "templates", "format", "one_file_each")
+
+
+@dataclass
+class MergeStepConfig(StepConfig):
+    """:class:`core.compose.merge.MergeConfig`'s settings plus the template files and how
+    the messages are written."""
+
+    template: str = ""
+    templates: list[str] = field(default_factory=list)
+    format: str = "csv"
+    one_file_each: bool = False
+    locale: str = MergeConfig.locale
+    sender: str = ""
+    blocks: list[dict] = field(default_factory=list)
+    recommendations: int = MergeConfig.recommendations
+    segment_column: str = MergeConfig.segment_column
+    ab: dict | None = None
+    consent: dict | None = None
+    email_column: str = ""
+    letters: bool = False
+    region: str = ""
+    shop: str = ""
+    sender_address: list[str] = field(default_factory=list)
+
+    def files(self) -> list[str]:
+        return list(self.templates) or ([self.template] if self.template else [])
+
+    def merge_config(self) -> MergeConfig:
+        names = {f.name for f in fields(MergeConfig)}
+        return MergeConfig.from_dict({k: v for k, v in self.to_dict().items() if k in names})
+
+
+def load_templates(files: list[str], base) -> dict:
+    """Variant name -> template: 'main' for one, 'A', 'B', ... for an A/B test."""
+    from pathlib import Path
+
+    names = [chr(ord("A") + i) for i in range(len(files))] if len(files) > 1 else ["main"]
+    paths = [Path(f).expanduser() for f in files]
+    return {n: load_template(p if p.is_absolute() else Path(base) / p)
+            for n, p in zip(names, paths, strict=True)}
+
+
+class MergeStep(Step):
+    id = "merge"
+    title = "Compose"
+    Config = MergeStepConfig
+    needs = ("crm",)
+
+    def run(self, frames: Frames, roles: Roles, config: MergeStepConfig, ctx) -> tuple[Frames, StepReport]:
+        ctx = step_context(ctx)
+        templates = ctx.shared.get("templates")
+        if templates is None:
+            if not config.files():
+                raise Skipped("no template in the recipe ([steps.merge] template = \"...\")")
+            templates = load_templates(config.files(), ctx.base)
+        fields_ = ctx.shared.get("persona_fields")
+        result = merge(frames["crm"], roles.get("crm", {}), templates, config.merge_config(),
+                       personas=persona_map(fields_) if fields_ else None, sales=frames.get("sales"),
+                       vault=ctx.shared.get("vault"), audit=ctx.shared.get("audit"),
+                       suppressed=ctx.shared.get("suppressed"), ctx=ctx)
+        ctx.shared["merge_result"] = result
+        summary = result.summary()
+        note = f"{summary['written']:,} messages (.{config.format}), {summary['left_out']:,} people left out"
+        return frames, StepReport(note, {"written": summary["written"], "left_out": summary["left_out"]},
+                                  {"summary": summary, "templates": list(templates)})

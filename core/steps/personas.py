@@ -1,0 +1,43 @@
+"""Personas: one card per customer group, every sentence written from a figure on it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from core.personas.build import build_personas
+from core.personas.export import to_json
+from core.segment.features import FeatureConfig
+from core.steps.base import Frames, Roles, Skipped, Step, StepConfig, StepReport, step_context
+from core.steps.segment import crm_id, sales_view
+
+
+@dataclass
+class PersonasConfig(StepConfig):
+    """``formats`` the cards are saved in by a run; ``id_column`` from the roles unless set."""
+
+    formats: list[str] = field(default_factory=lambda: ["json"])
+    id_column: str | None = None
+
+
+class PersonasStep(Step):
+    id = "personas"
+    title = "Personas"
+    Config = PersonasConfig
+    needs = ("crm",)
+
+    def run(self, frames: Frames, roles: Roles, config: PersonasConfig, ctx) -> tuple[Frames, StepReport]:
+        ctx = step_context(ctx)
+        crm = frames["crm"]
+        if "segment" not in crm.columns:
+            raise Skipped("needs the segment step")
+        features = ctx.shared.get("feature_config") or FeatureConfig(
+            id_column=crm_id(crm, roles.get("crm", {}), config.id_column, "Writing personas"))
+        sales = frames.get("sales")
+        view = sales_view(sales, roles.get("sales", {}), "Writing personas") if sales is not None else None
+        personas = build_personas(crm, view, features, ctx)
+        ctx.shared["personas"] = personas
+        ctx.shared["persona_fields"] = json.loads(to_json(personas))
+        names = ", ".join(p.name for p in personas[:3]) + (", ..." if len(personas) > 3 else "")
+        return frames, StepReport(f"{len(personas)} personas ({names})", {"personas": len(personas)},
+                                  {"personas": personas})

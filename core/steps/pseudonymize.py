@@ -1,0 +1,55 @@
+"""Pseudonymize: personal data replaced by keyed tokens, originals in an encrypted vault.
+
+Comes after duplicates and links (found on real spellings); the steps after it work on
+tokens, and merge reveals real details for contactable people only, through the vault.
+The key is the run's (``ctx.key``); without one the step is skipped and says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.privacy.detect import detect_pii
+from core.privacy.policy import PrivacyConfig, default_config, pseudonymize
+from core.steps.base import Frames, Roles, Skipped, Step, StepConfig, StepReport, step_context
+
+
+@dataclass
+class PseudonymizeConfig(StepConfig):
+    """Policies by column (empty: the default policy for each detected kind of personal
+    data); ``phone_region`` is the project's region; ``reference_date`` fixes ages."""
+
+    columns: dict[str, dict] = field(default_factory=dict)
+    phone_region: str | None = None
+    reference_date: str = ""
+    country_column: str = ""
+
+    def privacy_config(self, df) -> PrivacyConfig:
+        if self.columns:
+            return PrivacyConfig.from_dict(self.to_dict())
+        config = default_config(detect_pii(df), self.phone_region)
+        config.reference_date = self.reference_date
+        config.country_column = self.country_column or config.country_column
+        return config
+
+
+class PseudonymizeStep(Step):
+    id = "pseudonymize"
+    title = "Privacy"
+    Config = PseudonymizeConfig
+    needs = ("crm",)
+
+    def run(self, frames: Frames, roles: Roles, config: PseudonymizeConfig, ctx) -> tuple[Frames, StepReport]:
+        ctx = step_context(ctx)
+        if ctx.key is None:
+            raise Skipped("no project key: give --key-file (passphrase in LOCALREACH_PASSPHRASE)")
+        df = frames["crm"]
+        privacy = config.privacy_config(df)
+        out, vault, report = pseudonymize(df, privacy, ctx.key, ctx.shared.get("vault"), ctx,
+                                          workers=ctx.shared.get("workers", 1))
+        ctx.shared["vault"] = vault
+        actions = ", ".join(f"{c} ({e['action']})" for c, e in report["columns"].items())
+        new_roles = {**roles, "crm": {c: r for c, r in roles.get("crm", {}).items() if c in out.columns}}
+        counts = {"columns": len(report["columns"]), "rows": report["rows"]}
+        return {**frames, "crm": out}, StepReport(actions or "nothing to do", counts,
+                                                 {**report, "config": privacy.to_dict()}, new_roles)

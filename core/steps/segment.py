@@ -1,0 +1,121 @@
+"""Segment: every customer in a group, with their value figures.
+
+The engine reads the sales lines by role names (``order_date``, ``amount``, ...); this
+step hands it a view of the sales file renamed by the roles the user marked, with order
+dates read into ISO (the column's majority format) when the clean step has not done so.
+The features default to what the data has: a mix of channels only with a channel column,
+a discount share only with a discount (an amount, a rate or a yes/no flag).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from core.normalise.dates import guess_format, parse_date
+from core.roles import Role
+from core.segment.features import BASE_FEATURES, DEFAULT_MODEL_FEATURES, MIXES
+from core.segment.pipeline import SegmentConfig, segment_customers
+from core.steps.base import (
+    Frames,
+    Roles,
+    Skipped,
+    Step,
+    StepConfig,
+    StepReport,
+    column_of,
+    needs_role,
+    require,
+    step_context,
+)
+
+# Sales roles the engine reads by name, and the feature each optional one makes possible.
+SALES_ROLES = (Role.CUSTOMER_ID, Role.EMAIL, Role.ORDER_ID, Role.ORDER_DATE, Role.AMOUNT,
+               Role.QUANTITY, Role.PRODUCT, Role.CATEGORY, Role.CHANNEL, Role.DISCOUNT, Role.CURRENCY)
+OPTIONAL_FEATURES = {"channel_mix": Role.CHANNEL, "category_mix": Role.CATEGORY,
+                     "discount_share": Role.DISCOUNT}
+LINK_COLUMN = "matched_id"  # what the link step adds
+
+
+@dataclass
+class SegmentStepConfig(SegmentConfig, StepConfig):
+    """:class:`core.segment.pipeline.SegmentConfig`; the id columns come from the roles
+    and the features from the columns there are, unless set."""
+
+    features: list[str] | None = None
+    id_column: str | None = None
+    sales_id_column: str | None = None
+
+
+def sales_view(sales: pd.DataFrame, roles: dict[str, str], what: str = "Finding customer groups") -> pd.DataFrame:
+    """The sales lines with role-named columns (the file's own names otherwise), order
+    dates as ISO text; a missing order date or amount is named as the role to mark."""
+    require(roles, Role.ORDER_DATE, sales, what)
+    require(roles, Role.AMOUNT, sales, what)
+    renames = {}
+    for role in SALES_ROLES:
+        column = column_of(roles, role, sales)
+        if column is not None and column != role and role.value not in sales.columns:
+            renames[column] = role.value
+    view = sales.rename(columns=renames)
+    view[Role.ORDER_DATE.value] = iso_dates(view[Role.ORDER_DATE.value])
+    return view
+
+
+def iso_dates(values: pd.Series) -> pd.Series:
+    """Dates as ISO text, each distinct value read once in the column's majority format."""
+    text = values.astype("string").fillna("")
+    distinct = [str(v) for v in pd.unique(text.to_numpy(dtype=object))]
+    fmt = guess_format(distinct)
+    read = {v: parse_date(v, fmt) or v for v in distinct}
+    return text.map(read)
+
+
+def default_features(view: pd.DataFrame) -> list[str]:
+    """The model features this sales file can give."""
+    return [f for f in DEFAULT_MODEL_FEATURES
+            if f not in OPTIONAL_FEATURES or OPTIONAL_FEATURES[f].value in view.columns]
+
+
+def crm_id(crm: pd.DataFrame, roles: dict[str, str], given: str | None, what: str) -> str:
+    if given:
+        return given
+    return require(roles, Role.CUSTOMER_ID, crm, what)
+
+
+def resolved(config: SegmentStepConfig, crm: pd.DataFrame, view: pd.DataFrame,
+             crm_roles: dict[str, str]) -> SegmentConfig:
+    """The engine's config with every column and feature decided."""
+    id_column = crm_id(crm, crm_roles, config.id_column, "Finding customer groups")
+    sales_id = config.sales_id_column or Role.CUSTOMER_ID.value
+    if sales_id not in view.columns and LINK_COLUMN not in view.columns and not (
+            Role.EMAIL.value in view.columns and Role.EMAIL.value in crm.columns):
+        raise needs_role("Linking the sales lines to customers", Role.CUSTOMER_ID)
+    features = default_features(view) if config.features is None else list(config.features)
+    known = set(BASE_FEATURES) | set(MIXES) | {"age"}
+    crm_columns = config.crm_columns or [f for f in features if f not in known]
+    values = {**config.to_dict(), "id_column": id_column, "sales_id_column": sales_id,
+              "features": features, "crm_columns": crm_columns}
+    return SegmentConfig(**values)
+
+
+class SegmentStep(Step):
+    id = "segment"
+    title = "Segments"
+    Config = SegmentStepConfig
+    needs = ("crm", "sales")
+
+    def run(self, frames: Frames, roles: Roles, config: SegmentStepConfig, ctx) -> tuple[Frames, StepReport]:
+        ctx = step_context(ctx)
+        if frames.get("sales") is None:
+            raise Skipped("no sales file")
+        crm = frames["crm"]
+        view = sales_view(frames["sales"], roles.get("sales", {}))
+        engine = resolved(config, crm, view, roles.get("crm", {}))
+        out, report = segment_customers(crm, view, engine, ctx)
+        ctx.shared["feature_config"] = engine.feature_config()
+        groups = report["sizes"]["segment"].nunique()
+        note = f"{report['people']:,} people in {groups} groups"
+        counts = {"people": report["people"], "buyers": report["buyers"], "groups": int(groups)}
+        return {**frames, "crm": out}, StepReport(note, counts, {**report, "config": engine})
