@@ -37,6 +37,7 @@ class FairnessReport:
     people: pd.Series          # people per segment (and ALL)
     gaps: pd.DataFrame         # segment x group: share minus the base's share
     largest: str               # the largest gap in plain words
+    flagged: bool = False      # chance alone would rarely give the largest gap
 
 
 def sensitive_groups(values: pd.Series, column: str, reference: dt.date) -> tuple[pd.Series, str]:
@@ -73,14 +74,16 @@ def fairness_report(segmented: pd.DataFrame, column: str, reference: dt.date,
     shares = counts.div(people, axis=0)
     gaps = shares.drop(index=ALL) - shares.loc[ALL]
     return FairnessReport(column, reading, shares, people, gaps,
-                          _largest(column, gaps, shares.loc[ALL], people))
+                          *_largest(column, gaps, shares.loc[ALL], people))
 
 
-def _largest(column: str, gaps: pd.DataFrame, base: pd.Series, people: pd.Series) -> str:
-    """The biggest gap as one sentence, with the segment's size and whether chance explains it."""
+def _largest(column: str, gaps: pd.DataFrame, base: pd.Series, people: pd.Series
+             ) -> tuple[str, bool]:
+    """The biggest gap as one sentence, with the segment's size, and whether chance alone
+    would rarely give it (then it is flagged)."""
     stacked = gaps.stack()
     if stacked.abs().max() == 0:
-        return f"Every segment has the same mix of '{column}' as all customers."
+        return f"Every segment has the same mix of '{column}' as all customers.", False
     segment, group = stacked.abs().idxmax()
     gap, share, n = float(stacked[(segment, group)]), float(base[group]), int(people[segment])
     text = (f"Largest gap: in '{segment}' ({n:,} people) {share + gap:.0%} are '{group}' "
@@ -90,9 +93,9 @@ def _largest(column: str, gaps: pd.DataFrame, base: pd.Series, people: pd.Series
     if chance_of_gap(n, round((share + gap) * n), share) * pairs < CHANCE:
         return text + (f" Chance alone would rarely give a gap this large (under 1 in 20, "
                        f"counting all {pairs} segment-and-group pairs): check what puts "
-                       "people in this segment before aiming a campaign at it.")
+                       "people in this segment before aiming a campaign at it."), True
     return text + (f" With {pairs} segment-and-group pairs compared, chance alone could give "
-                   "a gap like this.")
+                   "a gap like this."), False
 
 
 def chance_of_gap(people: int, members: int, share: float) -> float:

@@ -6,6 +6,8 @@ undoable change; overlaps and gaps are checked as the user types and listed in w
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,8 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.segment import rfm
-
 HEADERS = ["Segment", "Recency from", "to", "Often & much from", "to", "People"]
 FIELDS = ["name", "r_min", "r_max", "fm_min", "fm_max"]
 
@@ -26,8 +26,12 @@ FIELDS = ["name", "r_min", "r_max", "fm_min", "fm_max"]
 class RuleEditor(QWidget):
     rulesEdited = Signal(list)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, classic: list[dict], problems: Callable[[list[dict]], list[str]],
+                 unassigned: str, parent: QWidget | None = None) -> None:
+        """``problems(rules)`` lists overlaps and gaps in words; ``unassigned`` is the name
+        the engine gives people no rule catches."""
         super().__init__(parent)
+        self._classic, self._problems, self._unassigned = classic, problems, unassigned
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.setAccessibleName("RFM segment rules")
@@ -42,8 +46,7 @@ class RuleEditor(QWidget):
         remove = QPushButton("Remove selected rule")
         remove.clicked.connect(self._remove)
         reset = QPushButton("Back to the classic rules")
-        reset.clicked.connect(lambda: self.rulesEdited.emit(
-            rfm.rules_to_dicts(rfm.CLASSIC_RULES)))
+        reset.clicked.connect(lambda: self.rulesEdited.emit([dict(r) for r in self._classic]))
         buttons = QHBoxLayout()
         for b in (add, remove, reset):
             buttons.addWidget(b)
@@ -67,8 +70,8 @@ class RuleEditor(QWidget):
             self.table.setItem(row, len(FIELDS), people)
         self.table.resizeColumnsToContents()
         self.table.blockSignals(False)
-        lines = rfm.check_rules(rfm.rules_from_dicts(rules)).describe()
-        unassigned = (counts or {}).get(rfm.UNASSIGNED, 0)
+        lines = self._problems(rules)
+        unassigned = (counts or {}).get(self._unassigned, 0)
         if unassigned:
             lines.append(f"{unassigned:,} people are not caught by any rule.")
         self.problems.setText("\n".join(lines) if lines else

@@ -8,7 +8,7 @@ report (the pictures are drawn from it, so a reopened project shows them again).
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import asdict
 
 import pandas as pd
 from PySide6.QtCore import Qt
@@ -28,18 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.engine_inputs import engine_inputs
-from core.segment import rfm
-from core.segment.features import parse_numbers
-from core.segment.holdout import holdout_figure
-from core.segment.pipeline import (
-    NO_PURCHASES,
-    OUTPUT_COLUMNS,
-    SegmentConfig,
-    check_forecast,
-    segment_customers,
-)
+from app.actions import segments as actions
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
+from ui.screens.segments.fairness import FairnessPage
 from ui.screens.segments.rules import RuleEditor
 from ui.widgets.chart_view import (
     ChartView,
@@ -64,33 +55,9 @@ METHOD_TIPS = {
 }
 TIE_LABELS = {"together": "Equal values get the same score",
               "first": "Break ties by customer id (equal-sized scores)"}
-FEATURE_LABELS = {
-    "recency_days": "Days since last order", "frequency": "Number of orders",
-    "monetary": "Total spend", "avg_order_value": "Spend per order",
-    "tenure_days": "Time as a customer", "mean_days_between": "Days between orders",
-    "discount_share": "Orders with a discount", "peak_season_share": "Orders in the busiest weeks",
-    "channel_mix": "Where they buy (channels)", "category_mix": "What they buy (categories)",
-    "age": "Age",
-}
 AUTO = 1  # the spin box's lowest value reads "Automatic"
+OFF = 0  # the purchase-forecast spin box's lowest value reads "Off"
 FROM_CRM = Qt.ItemDataRole.UserRole + 1  # marks a feature that is a customer-list column
-# Columns never offered as features: who someone is, not how they behave.
-NOT_FEATURES = {"customer_id", "first_name", "last_name", "full_name", "email", "phone",
-                "street", "postcode", "date_of_birth", "consent", "opt_out", "company"}
-MAX_CHOICES = 50  # a text column with more distinct values is not a useful feature
-
-
-def crm_feature_columns(crm: pd.DataFrame, roles: dict[str, str]) -> list[str]:
-    """Customer-list columns worth offering: numbers, or text with few distinct values."""
-    added = set(OUTPUT_COLUMNS) | {"cluster_id", "match_score"}
-    out = []
-    for col in crm.columns:
-        if col in added or col in NOT_FEATURES or roles.get(col) in NOT_FEATURES:
-            continue
-        values = crm[col].head(5000)
-        if values.nunique() <= MAX_CHOICES or parse_numbers(values).notna().mean() >= 0.9:
-            out.append(str(col))
-    return out
 
 
 # The measures table's columns in plain words; the statistician's name stays in the tooltip.
@@ -164,17 +131,29 @@ class Screen(StepScreen):
         self.ties.currentIndexChanged.connect(self._settings_edited)
         self.tie_rule = QLabel()
         self.tie_rule.setWordWrap(True)
+        self.propensity_days = QSpinBox()
+        self.propensity_days.setAccessibleName("Chance to buy within")
+        self.propensity_days.setRange(OFF, 730)
+        self.propensity_days.setSingleStep(30)
+        self.propensity_days.setSpecialValueText("Off")
+        self.propensity_days.setSuffix(" days")
+        self.propensity_days.setToolTip(
+            "Adds each person's chance of ordering within this many days (a merge field), "
+            "learnt from the history before and checked on the most recent days against "
+            "ranking by days since the last order. Needs twice this much sales history.")
+        self.propensity_days.valueChanged.connect(self._settings_edited)
         self.features = QListWidget()
         self.features.setAccessibleName("What the groups are based on")
         self.features.setToolTip("Skewed figures (orders, spend, days) are log-transformed and "
                                  "every feature is scaled; a mix of categories or channels, or "
                                  "a text column, counts as one feature.")
-        self._offered: list[str] = []
+        self._offered: list = []
         self.features.itemChanged.connect(self._settings_edited)
         form.addRow("How to group", self.method)
         form.addRow("Number of groups", self.k)
         form.addRow("Equal values", self.ties)
         form.addRow("", self.tie_rule)
+        form.addRow("Chance to buy within", self.propensity_days)
         form.addRow("Based on", self.features)
         self.find = QPushButton("Find customer groups")
         self.find.setDefault(True)
@@ -188,6 +167,14 @@ class Screen(StepScreen):
     def _pictures_panel(self) -> QWidget:
         self.tabs = QTabWidget()
         self.sizes_chart = ChartView(draw_sizes, "People in each group")
+        self.names = QTableWidget(0, 2)
+        self.names.setHorizontalHeaderLabels(["Group (click to rename)", "People"])
+        self.names.setAccessibleName("Group names")
+        self.names.setToolTip("Groups are named from their figures; type a name of your own.")
+        self.names.itemChanged.connect(self._name_edited)
+        sizes_page = QSplitter(Qt.Orientation.Vertical)
+        sizes_page.addWidget(self.sizes_chart)
+        sizes_page.addWidget(self.names)
         self.k_chart = ChartView(draw_k_choice, "How many groups")
         self.k_reason = QLabel()
         self.k_reason.setWordWrap(True)
@@ -197,17 +184,32 @@ class Screen(StepScreen):
         k_layout.addWidget(self.k_reason)
         self.map_chart = ChartView(draw_map, "Map of groups")
         self.grid_chart = ChartView(draw_rfm_grid, "RFM grid")
-        self.rules = RuleEditor()
+        self.rules = RuleEditor(actions.classic_rules(), actions.rule_problems, actions.UNASSIGNED)
         self.rules.rulesEdited.connect(self._rules_edited)
         self.map_chart.setToolTip("Each dot is a person, placed so that people who buy alike "
                                   "sit close together; the two directions mix all the features.")
-        self.tabs.addTab(self.sizes_chart, "Group sizes")
+        self.fairness = FairnessPage()
+        self.fairness.markedChanged.connect(self._sensitive_marked)
+        self.fairness.check.clicked.connect(self.check_fairness)
+        self.tabs.addTab(sizes_page, "Group sizes")
         self.tabs.addTab(k_page, "How many groups")
         self.tabs.addTab(self.grid_chart, "Recency and spend")
         self.tabs.addTab(self.rules, "Segment rules")
+        self.tabs.addTab(self._propensity_page(), "Who buys next")
+        self.tabs.addTab(self.fairness, "Fair groups")
         self.tabs.addTab(self._forecast_page(), "Forecast check")
         self.tabs.addTab(self._advanced_page(), "Advanced")
         return self.tabs
+
+    def _propensity_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.propensity_verdict = QLabel()
+        self.propensity_verdict.setWordWrap(True)
+        self.lift_chart = ChartView(actions.draw_lift, "Who bought: model against recency")
+        layout.addWidget(self.propensity_verdict)
+        layout.addWidget(self.lift_chart, 1)
+        return page
 
     def _forecast_page(self) -> QWidget:
         """The holdout check: the value model fitted on older orders against the newest."""
@@ -221,8 +223,7 @@ class Screen(StepScreen):
         self.forecast_verdict = QLabel("Press “Check the forecast” to see how well expected "
                                        "orders would have matched what happened.")
         self.forecast_verdict.setWordWrap(True)
-        self.forecast_chart = ChartView(lambda fig, check: holdout_figure(check, fig),
-                                        "Forecast against what happened")
+        self.forecast_chart = ChartView(actions.draw_forecast, "Forecast against what happened")
         layout.addWidget(self.check)
         layout.addWidget(self.forecast_verdict)
         layout.addWidget(self.forecast_chart, 1)
@@ -257,59 +258,41 @@ class Screen(StepScreen):
 
     # -- the document -------------------------------------------------------------------
     def waiting_for(self) -> str | None:
-        from app.sales_customers import customer_key
+        return actions.waiting_for(self.document)
 
-        crm, sales = self.document.frame("crm"), self.document.frame("sales")
-        if sales is None:
-            if crm is None:
-                return "Import a customer list and a sales file first (a sales file alone will do)."
-            return "Import a sales file first: groups are based on what people bought."
-        if crm is None and customer_key(self.document.roles("sales")) is None:
-            return ("The sales file has no column marked as customer ID or e-mail, so its lines "
-                    "cannot be told apart by customer: mark one on the Import screen.")
-        return None
-
-    def config(self) -> SegmentConfig:
-        state = self.document.state(self.STEP) or {}
-        return SegmentConfig(**state["config"]) if "config" in state else SegmentConfig()
+    def config(self):
+        return actions.config(self.document)
 
     def result(self) -> dict | None:
-        return (self.document.state(self.STEP) or {}).get("result")
+        return actions.result(self.document)
 
     def status(self) -> tuple[str, str]:
         result = self.result()
         if self.waiting_for() or result is None:
             return NOT_STARTED, ""
-        groups = result["report"]["sizes"]
-        n = int((groups["segment"] != NO_PURCHASES).sum())
         if result["config"] != asdict(self.config()):
             return NEEDS_ATTENTION, "settings changed: find groups again"
         word = "segments" if result["config"]["method"] == "rfm" else "groups"
-        return DONE, f"{n} {word}"
+        return DONE, f"{actions.groups_found(result['report'])} {word}"
 
     def _offer_features(self) -> None:
-        """Behaviour features plus the customer-list columns that can describe people."""
-        crm = self.document.frame("crm")
-        if crm is None:  # a sales file alone: behaviour features only
-            crm = pd.DataFrame()
-        behaviour = [k for k in FEATURE_LABELS if k != "age" or "date_of_birth" in crm.columns]
-        offered = behaviour + crm_feature_columns(crm, self.document.roles("crm"))
+        offered = actions.offered_features(self.document)
         if offered == self._offered:
             return
         self._offered = offered
         self.features.clear()
-        for key in offered:
-            from_crm = key not in FEATURE_LABELS
-            item = QListWidgetItem(f"Customer list: {key}" if from_crm else FEATURE_LABELS[key])
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setData(FROM_CRM, from_crm)
+        for feature in offered:
+            item = QListWidgetItem(feature.label)
+            item.setData(Qt.ItemDataRole.UserRole, feature.key)
+            item.setData(FROM_CRM, feature.from_crm)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.features.addItem(item)
 
     def refresh(self) -> None:
         cfg = self.config()
-        for widget in (self.method, self.k, self.ties, self.features):
+        widgets = (self.method, self.k, self.ties, self.features, self.propensity_days)
+        for widget in widgets:
             widget.blockSignals(True)
         self._offer_features()
         self.method.setCurrentIndex(self.method.findData(cfg.method))
@@ -317,32 +300,37 @@ class Screen(StepScreen):
         self.k.setEnabled(cfg.method != "rfm")
         self.features.setEnabled(cfg.method != "rfm")
         self.ties.setCurrentIndex(self.ties.findData(cfg.ties))
+        self.propensity_days.setValue(cfg.propensity_days or OFF)
         for i in range(self.features.count()):
             item = self.features.item(i)
             checked = item.data(Qt.ItemDataRole.UserRole) in cfg.features
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        for widget in (self.method, self.k, self.ties, self.features):
+        for widget in widgets:
             widget.blockSignals(False)
-        self.tie_rule.setText(rfm.TIE_RULES[cfg.ties])
+        self.tie_rule.setText(actions.RULES[cfg.ties])
         result = self.result()
         report = result["report"] if result else None
         counts = (dict(zip(report["rfm"]["rules"]["rule"], report["rfm"]["rules"]["people"],
                            strict=True)) if report else None)
-        self.rules.show_rules(cfg.rules or rfm.rules_to_dicts(rfm.CLASSIC_RULES), counts)
+        self.rules.show_rules(cfg.rules or actions.classic_rules(), counts)
+        self.fairness.show_checks(actions.sensitive_candidates(self.document),
+                           actions.sensitive_columns(self.document),
+                           actions.fairness(self.document), result is not None)
         self._show_report(report, result["config"] if result else None)
 
     def _show_report(self, report: dict | None, used: dict | None) -> None:
         if report is None:
             self.summary.setText("Press “Find customer groups” to start.")
         else:
-            groups = int((report["sizes"]["segment"] != NO_PURCHASES).sum())
             word = "named segments" if used["method"] == "rfm" else "groups"
-            text = (f"{report['buyers']:,} people with orders in {groups} {word}; "
+            text = (f"{report['buyers']:,} people with orders in "
+                    f"{actions.groups_found(report)} {word}; "
                     f"{report['no_purchases']:,} without any order.")
             if used != asdict(self.config()):
                 text += " Settings changed: press “Find customer groups” to update."
             self.summary.setText(text)
         self.sizes_chart.show_data(report["sizes"] if report else None)
+        self._show_names(report["sizes"] if report else None)
         choice = report.get("k_choice") if report else None
         self.k_chart.show_data((choice["table"], choice["proposed"], report["k"])
                                if choice else None)
@@ -358,79 +346,64 @@ class Screen(StepScreen):
         _fill_table(self.measures, choice["table"] if choice else pd.DataFrame(), labels=MEASURE_LABELS)
         cross = report.get("crosstab") if report else None
         _fill_table(self.crosstab, cross.reset_index() if cross is not None else pd.DataFrame())
+        check = actions.propensity(report)
+        self.propensity_verdict.setText(
+            check.verdict if check else "Set “Chance to buy within” (for example 90 days) and "
+            "find groups again: each person gets the chance that they order in that time, "
+            "checked against ranking by days since the last order.")
+        self.lift_chart.show_data(check)
+
+    def _show_names(self, sizes: pd.DataFrame | None) -> None:
+        self.names.blockSignals(True)
+        rows = [] if sizes is None else list(sizes.itertuples(index=False))
+        self.names.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            name = QTableWidgetItem(str(row.segment))
+            name.setData(Qt.ItemDataRole.UserRole, str(row.segment))
+            people = QTableWidgetItem(f"{int(row.people):,}")
+            people.setFlags(people.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.names.setItem(r, 0, name)
+            self.names.setItem(r, 1, people)
+        self.names.resizeColumnsToContents()
+        self.names.blockSignals(False)
 
     # -- user actions -------------------------------------------------------------------
-    def _store_config(self, cfg: SegmentConfig, text: str) -> None:
-        state = dict(self.document.state(self.STEP) or {})
-        if state.get("config") == asdict(cfg):
-            return
-        state["config"] = asdict(cfg)
-        self.document.set_state(self.STEP, state, text)
-
     def _settings_edited(self, *_args) -> None:
         ticked = [self.features.item(i) for i in range(self.features.count())
                   if self.features.item(i).checkState() == Qt.CheckState.Checked]
-        features = [item.data(Qt.ItemDataRole.UserRole) for item in ticked]
-        crm_columns = [item.data(Qt.ItemDataRole.UserRole) for item in ticked
-                       if item.data(FROM_CRM)]
-        cfg = self.config()
-        new = SegmentConfig(**{**asdict(cfg), "method": self.method.currentData(),
-                               "k": None if self.k.value() == AUTO else self.k.value(),
-                               "ties": self.ties.currentData(), "features": features,
-                               "crm_columns": crm_columns})
-        self._store_config(new, "Change how customers are grouped")
+        actions.change_settings(
+            self.document, method=self.method.currentData(),
+            k=None if self.k.value() == AUTO else self.k.value(), ties=self.ties.currentData(),
+            features=[item.data(Qt.ItemDataRole.UserRole) for item in ticked],
+            crm_columns=[item.data(Qt.ItemDataRole.UserRole) for item in ticked
+                         if item.data(FROM_CRM)],
+            propensity_days=self.propensity_days.value() or None)
 
     def _rules_edited(self, rules: list) -> None:
-        classic = rules == rfm.rules_to_dicts(rfm.CLASSIC_RULES)
-        cfg = SegmentConfig(**{**asdict(self.config()), "rules": None if classic else rules})
-        self._store_config(cfg, "Edit the segment rules")
+        actions.change_settings(self.document, "Edit the segment rules", rules=rules)
+
+    def _name_edited(self, item: QTableWidgetItem) -> None:
+        if not actions.rename_group(self.document, item.data(Qt.ItemDataRole.UserRole), item.text()):
+            self._show_names(self.result()["report"]["sizes"] if self.result() else None)
+
+    def _sensitive_marked(self, columns: list) -> None:
+        actions.mark_sensitive(self.document, columns)
 
     def find_groups(self) -> None:
-        if not self.config().features and self.config().method != "rfm":
+        if self.config().method != "rfm" and not self.config().features:
             self.summary.setText("Tick at least one thing to base the groups on.")
-            return
-        if self.waiting_for():
-            return
-        if self.document.frame("crm") is None:
-            self._customers_from_sales()
-        id_column, crm, sales = engine_inputs(self.document, self.config().id_column)
-        cfg = replace(self.config(), id_column=id_column)
-        self.run_job(lambda ctx: segment_customers(crm, sales, cfg, ctx),
-                     lambda result: self._apply(cfg, crm, result), "Finding customer groups…")
+        self._run(actions.find_groups(self.document), lambda _changed: None)
 
     def check_forecast(self) -> None:
-        if self.waiting_for():
-            return
-        if self.document.frame("crm") is None:
-            self._customers_from_sales()
-        id_column, crm, sales = engine_inputs(self.document, self.config().id_column)
-        cfg = replace(self.config(), id_column=id_column)
-        self.run_job(lambda ctx: check_forecast(crm, sales, cfg, ctx), self._show_forecast,
-                     "Checking the forecast…")
+        self._run(actions.check_the_forecast(self.document), self._show_forecast)
+
+    def check_fairness(self) -> None:
+        self._run(actions.check_fairness(self.document), lambda _changed: None)
+
+    def _run(self, action, show) -> None:
+        if action is not None:
+            self.run_job(action.work, lambda out: show(action.apply(out)), action.message)
 
     def _show_forecast(self, check) -> None:
         self.forecast_verdict.setText(check.verdict)
         self.forecast_chart.show_data(check)
-
-    def _customers_from_sales(self) -> None:
-        """No customer list: the people are the ones the sales lines name (one undo step)."""
-        from app.sales_customers import customers_from_sales
-
-        doc = self.document
-        frame, roles = customers_from_sales(doc.frame("sales"), doc.roles("sales"))
-        source = {**(doc.source("sales") or {}), "from_sales": True}
-        doc.set_source("crm", frame, source, roles, "Take the customers from the sales file")
-
-    def _apply(self, cfg: SegmentConfig, crm: pd.DataFrame, result) -> None:
-        from app.group_names import group_names, rename_groups
-
-        out, report = result
-        rename_groups(out, report, group_names(out))
-        doc = self.document
-        state = {"config": asdict(cfg), "result": {"config": asdict(cfg), "report": report}}
-        doc.undo_stack.beginMacro("Find customer groups")
-        doc.set_frame("crm", out, "Add customer groups", roles=doc.roles("crm"))
-        doc.set_state(self.STEP, state, "Store customer groups")
-        doc.undo_stack.endMacro()
-        doc.audit(self.STEP, asdict(cfg), len(crm), len(out), crm, out)
-

@@ -1,0 +1,294 @@
+"""What the user does on the Segments screen: choose what groups are based on, find the
+groups, check the forecast, mark sensitive columns and check the groups are fair.
+
+Which features are offered is decided here from the columns that exist (a mix of channels
+only when the sales file has a channel, a discount share only with a discount amount or
+flag), never from the demo's names; the screen only shows the list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, replace
+
+import pandas as pd
+
+from app.actions import Action
+from app.engine_inputs import engine_inputs
+from app.group_names import group_names, rename_groups
+from app.sales_customers import customer_key, customers_from_sales
+from core.segment import rfm
+from core.segment.fairness import fairness_report
+from core.segment.features import DISCOUNT_COLUMNS, parse_numbers
+from core.segment.holdout import holdout_figure
+from core.segment.pipeline import (
+    NO_PURCHASES,
+    OUTPUT_COLUMNS,
+    SegmentConfig,
+    check_forecast,
+    segment_customers,
+)
+from core.segment.propensity import PropensityCheck, lift_figure
+
+STEP = "segments"
+FEATURE_LABELS = {
+    "recency_days": "Days since last order", "frequency": "Number of orders",
+    "monetary": "Total spend", "avg_order_value": "Spend per order",
+    "tenure_days": "Time as a customer", "mean_days_between": "Days between orders",
+    "discount_share": "Orders with a discount", "peak_season_share": "Orders in the busiest weeks",
+    "channel_mix": "Where they buy (channels)", "category_mix": "What they buy (categories)",
+    "age": "Age",
+}
+# A behaviour feature offered only when the sales file has what it is computed from.
+NEEDS_SALES_COLUMN = {"channel_mix": ("channel",), "category_mix": ("category",),
+                      "discount_share": ("discount", *DISCOUNT_COLUMNS)}
+# Columns never offered as features: who someone is, not how they behave.
+NOT_FEATURES = {"customer_id", "first_name", "last_name", "full_name", "email", "phone",
+                "street", "postcode", "date_of_birth", "consent", "opt_out", "company"}
+SENSITIVE_ROLES = ("gender", "date_of_birth", "postcode", "city", "country")
+MAX_CHOICES = 50  # a text column with more distinct values is not a useful feature
+RULES = rfm.TIE_RULES
+UNASSIGNED = rfm.UNASSIGNED
+
+
+@dataclass(frozen=True)
+class Feature:
+    key: str
+    label: str
+    from_crm: bool  # a customer-list column, not a behaviour figure
+
+
+def waiting_for(doc) -> str | None:
+    crm, sales = doc.frame("crm"), doc.frame("sales")
+    if sales is None:
+        if crm is None:
+            return "Import a customer list and a sales file first (a sales file alone will do)."
+        return "Import a sales file first: groups are based on what people bought."
+    if crm is None and customer_key(doc.roles("sales")) is None:
+        return ("The sales file has no column marked as customer ID or e-mail, so its lines "
+                "cannot be told apart by customer: mark one on the Import screen.")
+    return None
+
+
+def _crm_columns(crm: pd.DataFrame, roles: dict[str, str]) -> list[str]:
+    """Customer-list columns worth offering: numbers, or text with few distinct values."""
+    added = set(OUTPUT_COLUMNS) | {"cluster_id", "match_score", "rfm_segment"}
+    out = []
+    for col in crm.columns:
+        if col in added or col in NOT_FEATURES or roles.get(col) in NOT_FEATURES \
+                or str(col).startswith(("buy_probability_", "value_", "expected_orders_")):
+            continue
+        values = crm[col].head(5000)
+        if values.nunique() <= MAX_CHOICES or parse_numbers(values).notna().mean() >= 0.9:
+            out.append(str(col))
+    return out
+
+
+def offered_features(doc) -> list[Feature]:
+    """Behaviour figures the files can give, then the customer-list columns that describe people."""
+    crm = doc.frame("crm") if doc.frame("crm") is not None else pd.DataFrame()
+    sales = engine_inputs(doc)[2] if doc.frame("sales") is not None else None
+    columns = set(sales.columns) if sales is not None else set()
+    behaviour = [Feature(k, label, False) for k, label in FEATURE_LABELS.items()
+                 if (k != "age" or "date_of_birth" in doc.roles("crm").values()
+                     or "date_of_birth" in crm.columns)
+                 and (k not in NEEDS_SALES_COLUMN or columns & set(NEEDS_SALES_COLUMN[k]))]
+    return behaviour + [Feature(c, f"Customer list: {c}", True)
+                        for c in _crm_columns(crm, doc.roles("crm"))]
+
+
+def config(doc) -> SegmentConfig:
+    """The stored settings; before any, the defaults with only the features the files have."""
+    state = doc.state(STEP) or {}
+    if "config" in state:
+        return SegmentConfig(**state["config"])
+    offered = {f.key for f in offered_features(doc)}
+    return SegmentConfig(features=[f for f in SegmentConfig().features if f in offered])
+
+
+def result(doc) -> dict | None:
+    return (doc.state(STEP) or {}).get("result")
+
+
+def classic_rules() -> list[dict]:
+    return rfm.rules_to_dicts(rfm.CLASSIC_RULES)
+
+
+def rule_problems(rules: list[dict]) -> list[str]:
+    return rfm.check_rules(rfm.rules_from_dicts(rules)).describe()
+
+
+def change_settings(doc, text: str = "Change how customers are grouped", **changes) -> dict:
+    """Store new settings (one undo step); returns what changed (nothing when equal)."""
+    cfg = config(doc)
+    if "rules" in changes and changes["rules"] == classic_rules():
+        changes["rules"] = None
+    new = replace(cfg, **changes)
+    state = dict(doc.state(STEP) or {})
+    if state.get("config") == asdict(new):
+        return {}
+    state["config"] = asdict(new)
+    doc.set_state(STEP, state, text)
+    return {k: v for k, v in asdict(new).items() if asdict(cfg).get(k) != v}
+
+
+def _inputs(doc):
+    """The engine's frames: a sales file alone first makes its people (one undo step)."""
+    if doc.frame("crm") is None:
+        frame, roles = customers_from_sales(doc.frame("sales"), doc.roles("sales"))
+        source = {**(doc.source("sales") or {}), "from_sales": True}
+        doc.set_source("crm", frame, source, roles, "Take the customers from the sales file")
+    id_column, crm, sales = engine_inputs(doc, config(doc).id_column)
+    return replace(config(doc), id_column=id_column), crm, sales
+
+
+def find_groups(doc) -> Action | None:
+    """Group everyone; applying adds the group columns, names the groups from their figures
+    and re-checks the marked sensitive columns, as one undo step. None: nothing to run on."""
+    cfg = config(doc)
+    if waiting_for(doc) or (not cfg.features and cfg.method != "rfm"):
+        return None
+    cfg, crm, sales = _inputs(doc)
+    marked = sensitive_columns(doc)
+
+    def work(ctx):
+        out, report = segment_customers(crm, sales, cfg, ctx)
+        rename_groups(out, report, group_names(out))
+        return out, report, _fairness(out, marked, report.get("as_of"), cfg)
+
+    def apply(found) -> dict:
+        out, report, fairness = found
+        state = {**(doc.state(STEP) or {}), "config": asdict(cfg),
+                 "result": {"config": asdict(cfg), "report": report}, "fairness": fairness}
+        doc.undo_stack.beginMacro("Find customer groups")
+        doc.set_frame("crm", out, "Add customer groups", roles=doc.roles("crm"))
+        doc.set_state(STEP, state, "Store customer groups")
+        doc.undo_stack.endMacro()
+        doc.audit(STEP, asdict(cfg), len(crm), len(out), crm, out)
+        return {"frames": ["crm"], "groups": groups_found(report),
+                "added": [c for c in out.columns if c not in crm.columns]}
+
+    return Action("Finding customer groups…", work, apply)
+
+
+def groups_found(report: dict) -> int:
+    return int((report["sizes"]["segment"] != NO_PURCHASES).sum())
+
+
+def rename_group(doc, old: str, new: str) -> dict:
+    """Give a group the user's own name: in the list, the stored report and the personas."""
+    new = new.strip()
+    crm = doc.frame("crm")
+    res = result(doc)
+    if not new or new == old or crm is None or res is None or new in set(crm["segment"].astype(str)):
+        return {}
+    out = crm.copy()
+    report = dict(res["report"])
+    rename_groups(out, report, {old: new})
+    state = {**doc.state(STEP), "result": {**res, "report": report}}
+    personas = doc.state("personas")
+    doc.undo_stack.beginMacro(f"Rename group “{old}” to “{new}”")
+    doc.set_frame("crm", out, "Rename a group", roles=doc.roles("crm"))
+    doc.set_state(STEP, state, "Rename a group")
+    if personas and personas.get("personas"):
+        renamed = [{**p, "segment": new, **({"name": new} if p.get("name") == old else {})}
+                   if p["segment"] == old else p for p in personas["personas"]]
+        doc.set_state("personas", {**personas, "personas": renamed}, "Rename a group")
+    doc.undo_stack.endMacro()
+    return {"renamed": (old, new), "people": int((out["segment"] == new).sum())}
+
+
+def check_the_forecast(doc) -> Action | None:
+    """The holdout check alone: nothing in the document changes."""
+    if waiting_for(doc):
+        return None
+    cfg, crm, sales = _inputs(doc)
+    return Action("Checking the forecast…", lambda ctx: check_forecast(crm, sales, cfg, ctx))
+
+
+def draw_forecast(figure, check) -> None:
+    holdout_figure(check, figure)
+
+
+def propensity(report: dict | None) -> PropensityCheck | None:
+    """The stored purchase-forecast check, as the chart draws it."""
+    stored = (report or {}).get("propensity")
+    if not stored:
+        return None
+    fields = PropensityCheck.__dataclass_fields__
+    return PropensityCheck(**{k: v for k, v in stored.items() if k in fields})
+
+
+def draw_lift(figure, check: PropensityCheck) -> None:
+    lift_figure(check, figure)
+
+
+# -- fair segments ------------------------------------------------------------------------
+def sensitive_candidates(doc) -> list[tuple[str, bool]]:
+    """Customer-list columns one may check the groups by, and whether their role suggests it
+    (gender, date of birth, postcode, ...); the user decides which to mark."""
+    crm = doc.frame("crm")
+    if crm is None:
+        return []
+    roles = doc.roles("crm")
+    added = set(OUTPUT_COLUMNS) | {"cluster_id", "match_score", "rfm_segment"}
+    out = []
+    for col in crm.columns:
+        role = roles.get(col, "")
+        if col in added or str(col).startswith(("buy_probability_", "value_", "expected_")):
+            continue
+        if role in SENSITIVE_ROLES or crm[col].head(5000).nunique() <= MAX_CHOICES:
+            out.append((str(col), role in SENSITIVE_ROLES))
+    return out
+
+
+def sensitive_columns(doc) -> list[str]:
+    return list((doc.state(STEP) or {}).get("sensitive", []))
+
+
+def mark_sensitive(doc, columns: list[str]) -> dict:
+    """Store the columns the groups are checked by (one undo step); the check runs after."""
+    if columns == sensitive_columns(doc):
+        return {}
+    doc.set_state(STEP, {**(doc.state(STEP) or {}), "sensitive": list(columns)},
+                  "Mark columns to check the groups by")
+    return {"sensitive": list(columns)}
+
+
+def _fairness(segmented: pd.DataFrame, columns: list[str], as_of: str | None,
+              cfg: SegmentConfig) -> list[dict]:
+    reference = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    out = []
+    for column in columns:
+        if column not in segmented.columns:
+            continue
+        r = fairness_report(segmented, column, reference, cfg.feature_config())
+        shares = r.shares.assign(people=r.people)
+        out.append({"column": column, "reading": r.reading, "largest": r.largest,
+                    "flagged": r.flagged, "shares": shares.reset_index(names="segment")})
+    return out
+
+
+def check_fairness(doc) -> Action | None:
+    """Each marked column's share per group against all customers, stored with the groups."""
+    crm, columns = doc.frame("crm"), sensitive_columns(doc)
+    res = result(doc)
+    if crm is None or res is None or "segment" not in crm.columns:
+        return None
+    cfg = replace(config(doc), id_column=engine_inputs(doc)[0])
+
+    def apply(fairness: list[dict]) -> dict:
+        doc.set_state(STEP, {**doc.state(STEP), "fairness": fairness}, "Check the groups are fair")
+        return {"flagged": [f["column"] for f in fairness if f["flagged"]]}
+
+    return Action("Checking the groups…",
+                  lambda ctx: _fairness(crm, columns, res["report"].get("as_of"), cfg), apply)
+
+
+def fairness(doc) -> list[dict]:
+    return list((doc.state(STEP) or {}).get("fairness") or [])
+
+
+def fairness_warnings(doc) -> list[str]:
+    """The flagged gaps, for the Export screen to show before anything is written."""
+    return [f"Groups by '{f['column']}': {f['largest']}" for f in fairness(doc) if f["flagged"]]
