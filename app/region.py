@@ -50,19 +50,50 @@ def command_region(given: str | None, frame, roles: dict[str, str]) -> tuple[str
     return None, "Region not known: numbers and postcodes without their country are left as written (give --region)"
 
 
+def region_source(doc) -> tuple[str | None, str]:
+    """The open project's region and where it comes from, in words for the screen:
+    stored (chosen or detected on import), else detected from its files, else the locale's."""
+    from core.project.store import REGION_STATE
+    from core.region import region_from_locale
+
+    stored = doc.state(REGION_STATE) or {}
+    if stored.get("code"):
+        how = stored.get("how") or "chosen by you"
+        return stored["code"], how
+    found = _detect(doc)
+    if found:
+        return found
+    code = region_from_locale(system_locale())
+    return code, "from this computer's language settings" if code else "not known"
+
+
+def _detect(doc) -> tuple[str, str] | None:
+    from core.region import detect_region
+
+    for name, what in (("crm", "customer list"), ("sales", "sales file")):
+        frame = doc.frame(name)
+        found = detect_region(frame, doc.roles(name)) if frame is not None else None
+        if found:
+            return found, f"detected from the {what}"
+    return None
+
+
 def document_region(doc) -> str | None:
     """The open project's region: stored, else detected from its files, else the locale's."""
-    from core.project.store import REGION_STATE
-    from core.region import detect_region, region_from_locale
+    return region_source(doc)[0]
 
-    stored = (doc.state(REGION_STATE) or {}).get("code")
-    if stored:
-        return stored
-    for name in ("crm", "sales"):
-        found = detect_region(doc.frame(name), doc.roles(name)) if doc.frame(name) is not None else None
-        if found:
-            return found
-    return region_from_locale(system_locale())
+
+def store_detected_region(doc) -> str | None:
+    """After an import: keep the region its data shows with the project (one more change in
+    the import's undo step), unless the project already has one."""
+    from core.project.store import REGION_STATE
+
+    if (doc.state(REGION_STATE) or {}).get("code"):
+        return None
+    found = _detect(doc)
+    if found:
+        doc.set_state(REGION_STATE, {"code": found[0], "how": found[1]}, f"Region {found[0]}")
+    return found[0] if found else None
 
 
 def set_document_region(doc, code: str) -> None:
@@ -72,4 +103,4 @@ def set_document_region(doc, code: str) -> None:
 
     code = check_region(code)
     if (doc.state(REGION_STATE) or {}).get("code") != code:
-        doc.set_state(REGION_STATE, {"code": code}, f"Set the region to {code}")
+        doc.set_state(REGION_STATE, {"code": code, "how": "chosen by you"}, f"Set the region to {code}")

@@ -7,7 +7,6 @@ import is one undoable action; changing a role afterwards is another.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMenu,
     QPushButton,
     QSpinBox,
@@ -31,16 +31,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.actions import imports
 from app.project import recent_projects
+from app.region import region_source, set_document_region
 from app.settings import Settings
-from core.io import ImportOptions, list_sheets, preview_table, read_stacked, read_table
-from core.resources import resource_path
-from core.roles import Role, detect_roles
+from core.errors import LocalReachError
+from core.roles import Role
 from ui.screens.base import DONE, NOT_STARTED, StepScreen
+from ui.widgets.actions import run_action
 from ui.widgets.frame_model import FrameModel
 from ui.widgets.role_names import role_label
 
 TARGETS = {"crm": "Customer list", "sales": "Sales"}
+MORE = "more"  # the pending file is another customer list, to be linked with the others
 ENCODINGS = [("Automatic", None), ("UTF-8", "utf-8"), ("Western (Windows-1252)", "cp1252"), ("UTF-16", "utf-16")]
 DELIMITERS = [("Automatic", None), ("Comma ,", ","), ("Semicolon ;", ";"), ("Tab", "\t"), ("Pipe |", "|")]
 ALL_SHEETS = "\x00all"  # the sheet picker's "every sheet" entry (no sheet can have this name)
@@ -144,6 +147,11 @@ class Screen(StepScreen):
         self.choose_button.setShortcut("Ctrl+O")
         self.choose_button.clicked.connect(lambda: self.choose_file(self.target))
         top.addWidget(self.choose_button)
+        self.add_list_button = QPushButton("Add another customer list…")
+        self.add_list_button.setToolTip("Another list of your customers (newsletter, till, old CRM): "
+                                        "it is linked with the others into one row per person")
+        self.add_list_button.clicked.connect(lambda: self.choose_file(MORE))
+        top.addWidget(self.add_list_button)
         top.addStretch(1)
         self.summary = QLabel()
         self.summary.setAccessibleName("Import summary")
@@ -155,6 +163,11 @@ class Screen(StepScreen):
         self.match_label.setAccessibleName("Sales lines that belong to a customer")
         self.match_label.setVisible(False)
         layout.addWidget(self.match_label)
+        self.lists_label = QLabel()
+        self.lists_label.setWordWrap(True)
+        self.lists_label.setAccessibleName("Customer lists")
+        layout.addWidget(self.lists_label)
+        layout.addLayout(self._build_region_row())
 
         options = QGroupBox("File options")
         form = QFormLayout(options)
@@ -172,16 +185,25 @@ class Screen(StepScreen):
         self.header_row.setRange(0, 50)
         self.header_row.setSpecialValueText("Automatic")
         self.header_row.setToolTip("The row that holds the column names (1 = first row)")
+        self.list_name = QLineEdit()
+        self.list_name.setAccessibleName("Name of this customer list")
+        self.list_name.setToolTip("How this list is named beside its people (e.g. Newsletter, Till)")
         form.addRow("Text encoding", self.encoding)
         form.addRow("Column separator", self.delimiter)
         form.addRow("Sheet", self.sheet)
         form.addRow("Header row", self.header_row)
+        form.addRow("List name", self.list_name)
+        form.setRowVisible(self.list_name, False)
+        self.options_form = form
         for combo in (self.encoding, self.delimiter, self.sheet):
             combo.currentIndexChanged.connect(self.update_preview)
         self.header_row.valueChanged.connect(self.update_preview)
         self.warnings = QLabel()
         self.warnings.setWordWrap(True)
         self.warnings.setAccessibleName("Import warnings")
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.notes.setAccessibleName("Import report")
         self.import_button = QPushButton("Import")
         self.import_button.setObjectName("primary")
         self.import_button.clicked.connect(self.import_pending)
@@ -195,6 +217,7 @@ class Screen(StepScreen):
         self.roles_table.setAccessibleName("Column roles")
         side.addWidget(self.roles_table, 1)
         side.addWidget(self.warnings)
+        side.addWidget(self.notes)
         side.addWidget(self.import_button)
         side_widget = QWidget()
         side_widget.setLayout(side)
@@ -219,16 +242,50 @@ class Screen(StepScreen):
         self.options_box = options
         return box
 
+    def _build_region_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.region = QLineEdit()
+        self.region.setMaxLength(2)
+        self.region.setFixedWidth(48)
+        self.region.setAccessibleName("Home country")
+        self.region.setToolTip("Country (two letters) for phone numbers and postcodes written without "
+                               "one; found in your files until you change it. Quality and Privacy use it.")
+        self.region.editingFinished.connect(self._region_edited)
+        self.region_how = QLabel()
+        self.region_how.setAccessibleName("Where the home country comes from")
+        row.addWidget(QLabel("Home country"))
+        row.addWidget(self.region)
+        row.addWidget(self.region_how)
+        row.addStretch(1)
+        return row
+
+    def _region_edited(self) -> None:
+        text = self.region.text().strip()
+        try:
+            if text and text.upper() != region_source(self.document)[0]:
+                set_document_region(self.document, text)  # saved with the project
+        except LocalReachError as exc:
+            self.show_error(exc)
+        self._show_region()
+
+    def _show_region(self) -> None:
+        code, how = region_source(self.document)
+        if not self.region.hasFocus():
+            self.region.setText(code or "")
+        self.region_how.setText(f"({how})")
+
     # -- state ----------------------------------------------------------------------------
     @property
     def target(self) -> str:
         return next(k for k, b in self.target_buttons.items() if b.isChecked())
 
     def status(self) -> tuple[str, str]:
-        crm, sales = self.document.frame("crm"), self.document.frame("sales")
-        parts = [f"{len(f):,} {what} rows"
-                 for f, what in ((crm, "customer"), (sales, "sales")) if f is not None]
-        return (DONE, " · ".join(parts)) if parts else (NOT_STARTED, "")
+        figure = imports.status_figure(self.document)
+        return (DONE, figure) if figure else (NOT_STARTED, "")
+
+    def _pending_shows(self, target: str) -> bool:
+        """The previewed file belongs under ``target`` (another list under the customer list)."""
+        return self.pending is not None and (self.pending[0] if self.pending[0] != MORE else "crm") == target
 
     def refresh(self) -> None:
         doc = self.document
@@ -241,7 +298,12 @@ class Screen(StepScreen):
             self._fill_recent()
         self.welcome.setVisible(empty)
         self.workspace.setVisible(not empty)
-        if self.pending is not None and self.pending[0] == self.target:
+        crm_source = doc.source("crm") or {}
+        self.add_list_button.setVisible(doc.frame("crm") is not None and not crm_source.get("from_sales"))
+        self.lists_label.setText(imports.lists_text(doc))
+        self.lists_label.setVisible(bool(self.lists_label.text()))
+        self._show_region()
+        if self._pending_shows(self.target):
             return  # the preview of the chosen file stays on screen
         frame = self.document.frame(self.target)
         self.options_box.setVisible(False)
@@ -250,17 +312,20 @@ class Screen(StepScreen):
             self._show_frame(pd.DataFrame(), {})
             self.summary.setText(f"No {TARGETS[self.target].lower()} yet")
             self.warnings.setText("")
+            self.notes.setText("")
             self._fill_roles({}, editable=False)
             return
         source = self.document.source(self.target) or {}
         roles = self.document.roles(self.target)
         self._show_frame(frame, roles)
         name = Path(source.get("path", "")).name
-        origin = f"customers taken from {name}" if source.get("from_sales") else name
+        origin = (f"customers taken from {name}" if source.get("from_sales")
+                  else "people of the linked lists" if source.get("linked_lists") else name)
         self.summary.setText(
             f"{origin}: {self.locale().toString(len(frame))} rows, {frame.shape[1]} columns"
         )
         self.warnings.setText(_warnings_text(source.get("warnings", [])))
+        self.notes.setText("\n".join(source.get("notes", [])))
         self._fill_roles(roles, editable=True)
 
     def _show_frame(self, frame: pd.DataFrame, roles: dict[str, str]) -> None:
@@ -277,8 +342,9 @@ class Screen(StepScreen):
         """Ask for the file of ``target`` and preview it; False when the user cancelled."""
         from ui.widgets.file_dialogs import remember, start_folder
 
-        path = remember(QFileDialog.getOpenFileName(
-            self, caption or f"Choose the {TARGETS[target].lower()}", start_folder(), FILE_FILTER)[0])
+        what = "another customer list" if target == MORE else f"the {TARGETS[target].lower()}"
+        path = remember(QFileDialog.getOpenFileName(self, caption or f"Choose {what}", start_folder(),
+                                                    FILE_FILTER)[0])
         if path:
             self.preview_file(target, Path(path))
         return bool(path)
@@ -298,7 +364,7 @@ class Screen(StepScreen):
     def preview_file(self, target: str, path: Path) -> None:
         """Show the first rows of ``path`` with the automatic options."""
         self.pending = (target, path)
-        self.target_buttons[target].setChecked(True)
+        self.target_buttons["crm" if target == MORE else target].setChecked(True)
         self.welcome.hide()
         self.workspace.show()
         for widget in (self.encoding, self.delimiter, self.header_row, self.sheet):
@@ -314,52 +380,40 @@ class Screen(StepScreen):
         self.encoding.setEnabled(not is_xlsx)
         self.delimiter.setEnabled(not is_xlsx)
         self.options_box.setVisible(True)
+        more = target == MORE
+        self.options_form.setRowVisible(self.list_name, more)
+        self.list_name.setText(imports.list_name(self.document, path) if more else "")
         self.import_button.setVisible(True)
-        self.import_button.setText(f"Import {TARGETS[target].lower()}")
+        self.import_button.setText("Add and link this list" if more else f"Import {TARGETS[target].lower()}")
         self.update_preview()
 
-    def options(self) -> ImportOptions:
-        return ImportOptions(
-            encoding=self.encoding.currentData(),
-            delimiter=self.delimiter.currentData(),
-            sheet=None if self.all_sheets() else self.sheet.currentData(),
-            header_row=self.header_row.value() - 1 if self.header_row.value() else None,
-        )
+    def settings(self) -> dict:
+        """The file options as chosen (None = automatic), for :mod:`app.actions.imports`."""
+        return {"encoding": self.encoding.currentData(), "delimiter": self.delimiter.currentData(),
+                "sheet": None if self.all_sheets() else self.sheet.currentData(),
+                "header_row": self.header_row.value() - 1 if self.header_row.value() else None,
+                "all_sheets": self.all_sheets()}
 
     def all_sheets(self) -> bool:
         return self.sheet.currentData() == ALL_SHEETS
 
-    def _reader(self):
-        """read_table, or read_stacked when the user chose every sheet of a workbook."""
-        return read_stacked if self.all_sheets() else read_table
-
     def update_preview(self) -> None:
         if self.pending is None:
             return
-        target, path = self.pending
-        options, stacked = self.options(), self.all_sheets()
+        path = self.pending[1]
         list_them = path.suffix.lower() == ".xlsx" and self.sheet.count() == 0
+        run_action(self, imports.preview(path, self.settings(), list_them), self._previewed)
 
-        def work(ctx):
-            sheets = list_sheets(path) if list_them else []
-            if stacked:
-                frame, report = read_stacked(path, options, ctx)
-                frame = frame.head(200)
-            else:
-                frame, report = preview_table(path, options)
-            return frame, report, {c: g.role.value for c, g in detect_roles(frame).items()}, sheets
-
-        def done(result) -> None:
-            frame, report, roles, sheets = result
-            if sheets and self.sheet.count() == 0:
-                self._fill_sheets(sheets)
-            self._preview_roles = roles
-            self._show_frame(frame, roles)
-            self.summary.setText(f"Preview of {path.name}: first {len(frame)} rows, {frame.shape[1]} columns")
-            self.warnings.setText(_warnings_text(report.warnings))
-            self._fill_roles(roles, editable=True)
-
-        self.run_job(work, done, f"Reading {path.name}…")
+    def _previewed(self, shown: imports.Preview) -> None:
+        if shown.sheets and self.sheet.count() == 0:
+            self._fill_sheets(shown.sheets)
+        self._preview_roles = shown.roles
+        self._show_frame(shown.frame, shown.roles)
+        self.summary.setText(f"Preview of {self.pending[1].name}: first {len(shown.frame)} rows, "
+                             f"{shown.frame.shape[1]} columns")
+        self.warnings.setText(_warnings_text(shown.warnings))
+        self.notes.setText("")
+        self._fill_roles(shown.roles, editable=True)
 
     def _fill_sheets(self, sheets: list[str]) -> None:
         self.sheet.blockSignals(True)
@@ -374,78 +428,49 @@ class Screen(StepScreen):
         if self.pending is None:
             return
         target, path = self.pending
-        options, roles, reader = self.options(), dict(self._preview_roles), self._reader()
-        self.run_job(
-            lambda ctx: reader(path, options, ctx),
-            lambda result: self._finish_import(target, result, roles, options),
-            f"Importing {path.name}…",
-        )
+        settings, roles = self.settings(), dict(self._preview_roles)
+        if target == MORE:
+            try:
+                action = imports.add_customer_list(self.document, path, settings, roles, self.list_name.text())
+            except LocalReachError as exc:
+                return self.show_error(exc)
+            return run_action(self, action, self._linked)
+        run_action(self, imports.import_file(self.document, target, path, settings, roles), self._imported)
 
-    def _finish_import(self, target: str, result, roles: dict[str, str], options: ImportOptions) -> None:
-        frame, report = result
-        if set(roles) != set(frame.columns):
-            roles = {c: g.role.value for c, g in detect_roles(frame).items()}
+    def _imported(self, done: imports.Imported) -> None:
         self.pending = None
-        doc = self.document
-        report_dict = {**asdict(report), "options": asdict(options)}
-        doc.set_source(target, frame, report_dict, roles, f"Import {TARGETS[target].lower()}")
-        doc.audit("import", {"target": target, "options": asdict(options)}, 0, len(frame), None, frame)
-        self.show_target(target)
+        self.show_target(done.target)
         self.check_sales_match()
-        if target == "crm" and self._sales_next:
+        if done.target == "crm" and self._sales_next:
             self._ask_for_sales()
+
+    def _linked(self, _done: imports.Linked) -> None:
+        self.pending = None
+        self.show_target("crm")
+        self.check_sales_match()
 
     def load_demo(self) -> None:
         """Import the shipped demo customer list and sales in one go."""
-        paths = {"crm": resource_path("demo", "crm.xlsx"), "sales": resource_path("demo", "sales.csv")}
-
-        def work(ctx):
-            out = {}
-            for i, (target, path) in enumerate(paths.items()):
-                ctx.progress(i, len(paths), f"Reading {path.name}…")
-                frame, report = read_table(path, None, ctx)
-                roles = {c: g.role.value for c, g in detect_roles(frame).items()}
-                out[target] = (frame, report, roles)
-            return out
-
-        def done(result) -> None:
-            doc = self.document
-            doc.undo_stack.beginMacro("Load the demo data")
-            for target, (frame, report, roles) in result.items():
-                doc.set_source(target, frame, {**asdict(report), "options": {}}, roles, f"Import {target}")
-            doc.undo_stack.endMacro()
-            for target, (frame, _report, _roles) in result.items():
-                doc.audit("import", {"target": target, "demo": True}, 0, len(frame), None, frame)
-            self.pending = None
-            self.show_target("crm")
-            self.check_sales_match()
-
-        self.run_job(work, done, "Loading the demo shop…")
+        run_action(self, imports.load_demo(self.document), lambda _done: self._linked(None))
 
     # -- do the files fit together? -------------------------------------------------------
     def check_sales_match(self) -> None:
         """Say at once how many sales lines belong to a customer, and what to do if few do."""
-        from app.sales_match import match_text
-
-        doc = self.document
-        crm, sales = doc.frame("crm"), doc.frame("sales")
-        if crm is None or sales is None or (doc.source("crm") or {}).get("from_sales"):
-            self.match_label.setVisible(False)
-            return
-        args = (crm, sales, doc.roles("crm"), doc.roles("sales"))
-        self.match_label.setText("Checking which sales lines belong to a customer…")
-        self.match_label.setVisible(True)
-        self.run_job(lambda ctx: match_text(*args, ctx), self.match_label.setText,
-                     "Linking sales lines to customers…")
+        action = imports.sales_match(self.document)
+        self.match_label.setVisible(action is not None)
+        if action is not None:
+            self.match_label.setText("Checking which sales lines belong to a customer…")
+            run_action(self, action, self.match_label.setText)
 
     def reset(self) -> None:
         super().reset()
-        self.match_label.clear()
-        self.match_label.setVisible(False)
+        for label in (self.match_label, self.lists_label, self.notes, self.warnings):
+            label.clear()
+            label.setVisible(label is not self.match_label)
 
     # -- roles -----------------------------------------------------------------------------
     def current_roles(self) -> dict[str, str]:
-        if self.pending is not None and self.pending[0] == self.target:
+        if self._pending_shows(self.target):
             return dict(self._preview_roles)
         return self.document.roles(self.target)
 
@@ -488,15 +513,11 @@ class Screen(StepScreen):
             table.setCellWidget(row, 1, combo)
 
     def change_role(self, column: str, role: str) -> None:
-        if self.pending is not None and self.pending[0] == self.target:
+        if self._pending_shows(self.target):
             self._preview_roles[column] = role
             self.model.set_header_notes({c: role_label(r) for c, r in self._preview_roles.items()})
             return
-        roles = self.document.roles(self.target)
-        if roles.get(column) == role:
-            return
-        roles[column] = role
-        self.document.set_roles(self.target, roles, f"Set '{column}' to {role_label(role)}")
+        imports.set_role(self.document, self.target, column, role, role_label(role))
 
     # -- drag and drop --------------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802

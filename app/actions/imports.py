@@ -1,0 +1,292 @@
+"""The Import screen's actions: preview a file, import it, load the demo, set a role,
+add another customer list (linked into one person table), check the sales match.
+
+The project holds one customer table, ``crm``, which every later step reads. With one
+list it is that list; once a second list is added it is the person table that links
+them (:func:`core.dedupe.people.people_table`: duplicates within and across lists, one
+golden record per person), and the lists themselves, each with its name and roles, are
+kept in the ``lists`` state row so that a third list is linked with the first two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from app.actions import Action
+from app.document import Document
+from app.region import store_detected_region
+from core.errors import LocalReachError
+from core.io import ImportOptions, list_sheets, preview_table, read_stacked, read_table
+from core.resources import resource_path
+from core.roles import detect_roles
+
+TARGETS = {"crm": "customer list", "sales": "sales file"}
+LISTS_STATE = "lists"  # {"lists": [{name, frame, roles, source}], "provenance": frame}
+PREVIEW_ROWS = 200  # rows of every sheet shown before importing all of them
+FROM = " (from)"  # a person table's provenance columns (core.dedupe.people.FROM_SUFFIX)
+
+
+@dataclass
+class Preview:
+    frame: pd.DataFrame
+    warnings: list[str]
+    roles: dict[str, str]
+    sheets: list[str]
+
+
+@dataclass
+class Imported:
+    """What an import changed: the table, its size, and sentences for the import report."""
+
+    target: str
+    rows: int
+    columns: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Linked:
+    """Several customer lists linked into one person table."""
+
+    lists: list[tuple[str, int]]  # (name, rows) of each list
+    people: int
+    in_several: int  # people found in more than one list
+    to_review: int  # possible matches below the threshold, for the Duplicates step
+
+
+def options(settings: dict) -> ImportOptions:
+    """The screen's choices (encoding, delimiter, sheet, header_row; None = automatic)."""
+    return ImportOptions(**{k: settings.get(k) for k in ("encoding", "delimiter", "sheet", "header_row")})
+
+
+def detected_roles(frame: pd.DataFrame) -> dict[str, str]:
+    return {c: g.role.value for c, g in detect_roles(frame).items()}
+
+
+def _read(path: Path, settings: dict, ctx):
+    reader = read_stacked if settings.get("all_sheets") else read_table
+    return reader(path, options(settings), ctx)
+
+
+def preview(path: Path, settings: dict, list_them: bool) -> Action:
+    """The first rows of ``path`` with the detected roles (and its sheets, for a workbook)."""
+
+    def work(ctx) -> Preview:
+        sheets = list_sheets(path) if list_them else []
+        if settings.get("all_sheets"):
+            frame, report = read_stacked(path, options(settings), ctx)
+            frame = frame.head(PREVIEW_ROWS)
+        else:
+            frame, report = preview_table(path, options(settings))
+        return Preview(frame, list(report.warnings), detected_roles(frame), sheets)
+
+    return Action(f"Reading {path.name}…", work)
+
+
+def order_notes(frame: pd.DataFrame) -> list[str]:
+    """Plain sentences on how a sales file's lines count as orders: the tool it came from,
+    and the orders left out as no spend, by reason ("12 refunded orders left out")."""
+    from core.compose.checks import plural
+    from core.vendors import recognise
+    from core.vendors.orders import count_orders
+
+    match = recognise(frame.columns)
+    notes = [match.sentence] if match is not None else []
+    if match is not None and not match.profile.orders:
+        return notes
+    summary = count_orders(frame)[1]
+    if summary is None:
+        return notes
+    notes.append(f"{plural(len(summary.orders), 'order')} from {plural(summary.lines, 'line')} "
+                 "count as spend.")
+    for reason, lines in sorted(summary.set_aside_lines.items()):
+        orders = summary.set_aside_orders[reason]
+        notes.append(f"{plural(orders, f'{reason} order')} left out ({plural(lines, 'line')}): "
+                     "no money was taken or it was given back.")
+    return notes
+
+
+def _notes(target: str, frame: pd.DataFrame) -> list[str]:
+    return order_notes(frame) if target == "sales" else []
+
+
+def import_file(doc: Document, target: str, path: Path, settings: dict, roles: dict[str, str]) -> Action:
+    """Import ``path`` as the customer list or the sales file: one undo step, one audit row.
+    Replacing the customer list forgets the lists linked before; the region found in the
+    data is stored with the project when it has none yet."""
+
+    def work(ctx):
+        frame, report = _read(path, settings, ctx)
+        return frame, report, _notes(target, frame)
+
+    def apply(result) -> Imported:
+        frame, report, notes = result
+        kept = roles if set(roles) == set(frame.columns) else detected_roles(frame)
+        text = f"Import {TARGETS[target]}"
+        doc.undo_stack.beginMacro(text)
+        doc.set_source(target, frame, {**asdict(report), "options": asdict(options(settings)), "notes": notes},
+                       kept, text)
+        if target == "crm" and doc.state(LISTS_STATE) is not None:
+            doc.set_state(LISTS_STATE, None, text)
+        store_detected_region(doc)
+        doc.undo_stack.endMacro()
+        doc.audit("import", {"target": target, "options": asdict(options(settings))}, 0, len(frame), None, frame)
+        return Imported(target, len(frame), frame.shape[1], notes)
+
+    return Action(f"Importing {path.name}…", work, apply)
+
+
+def load_demo(doc: Document) -> Action:
+    """The shipped demo customer list and sales, in one undo step."""
+    paths = {"crm": resource_path("demo", "crm.xlsx"), "sales": resource_path("demo", "sales.csv")}
+
+    def work(ctx):
+        out = {}
+        for i, (target, path) in enumerate(paths.items()):
+            ctx.progress(i, len(paths), f"Reading {path.name}…")
+            frame, report = read_table(path, None, ctx)
+            out[target] = (frame, report, detected_roles(frame), _notes(target, frame))
+        return out
+
+    def apply(result) -> list[Imported]:
+        doc.undo_stack.beginMacro("Load the demo data")
+        for target, (frame, report, roles, notes) in result.items():
+            doc.set_source(target, frame, {**asdict(report), "options": {}, "notes": notes}, roles,
+                           f"Import {target}")
+        doc.set_state(LISTS_STATE, None, "Load the demo data")
+        store_detected_region(doc)
+        doc.undo_stack.endMacro()
+        for target, (frame, *_rest) in result.items():
+            doc.audit("import", {"target": target, "demo": True}, 0, len(frame), None, frame)
+        return [Imported(t, len(f), f.shape[1], n) for t, (f, _r, _ro, n) in result.items()]
+
+    return Action("Loading the demo shop…", work, apply)
+
+
+def set_role(doc: Document, target: str, column: str, role: str, label: str) -> bool:
+    """Say what an imported column holds (one undo step); False when it already did."""
+    roles = doc.roles(target)
+    if roles.get(column) == role:
+        return False
+    roles[column] = role
+    doc.set_roles(target, roles, f"Set '{column}' to {label}")
+    return True
+
+
+# -- several customer lists --------------------------------------------------------------
+def _list_entries(doc: Document) -> list[dict]:
+    """The customer lists as stored, else the one imported customer list."""
+    stored = (doc.state(LISTS_STATE) or {}).get("lists")
+    if stored:
+        return list(stored)
+    crm, source = doc.frame("crm"), doc.source("crm") or {}
+    if crm is None or source.get("from_sales"):
+        return []
+    return [{"name": Path(source.get("path") or "customer list").stem, "frame": crm,
+             "roles": doc.roles("crm"), "source": source}]
+
+
+def customer_lists(doc: Document) -> list[tuple[str, int]]:
+    """(name, rows) of each customer list of the project, in the order they came."""
+    return [(e["name"], len(e["frame"])) for e in _list_entries(doc)]
+
+
+def list_name(doc: Document, path: Path) -> str:
+    """A name for a new list: the file's name, numbered when another list has it."""
+    taken = {name for name, _rows in customer_lists(doc)}
+    name, n = path.stem, 2
+    while name in taken:
+        name, n = f"{path.stem} {n}", n + 1
+    return name
+
+
+def _person_roles(people: pd.DataFrame, entries: list[dict]) -> dict[str, str]:
+    """Each golden column's role: the first list's role for a column of that name."""
+    roles = {}
+    for column in people.columns:
+        role = next((e["roles"][column] for e in entries if column in e["roles"]), "other")
+        roles[column] = role
+    return roles
+
+
+def add_customer_list(doc: Document, path: Path, settings: dict, roles: dict[str, str], name: str) -> Action:
+    """Import another customer list and link every list into one person table (the
+    project's customer table from then on); one undo step takes the list back."""
+    entries = _list_entries(doc)
+    name = name.strip() or list_name(doc, path)
+    if not entries:
+        raise LocalReachError("Import a customer list first; the next one is then linked to it.")
+    if name in {e["name"] for e in entries}:
+        raise LocalReachError(f"There is already a list called '{name}': give this one another name.")
+
+    def work(ctx):
+        from core.dedupe.people import people_table
+
+        frame, report = _read(path, settings, ctx)
+        kept = roles if set(roles) == set(frame.columns) else detected_roles(frame)
+        new = {"name": name, "frame": frame, "roles": kept,
+               "source": {**asdict(report), "options": asdict(options(settings))}}
+        every = [*entries, new]
+        people, _records, link = people_table([(e["name"], e["frame"]) for e in every],
+                                              [e["roles"] for e in every], ctx=ctx)
+        return every, people, link
+
+    def apply(result) -> Linked:
+        every, people, link = result
+        origin = [c for c in people.columns if c.endswith(FROM)]
+        table = people.drop(columns=origin).astype(str)
+        text = f"Add the customer list '{name}'"
+        doc.undo_stack.beginMacro(text)
+        doc.set_state(LISTS_STATE, {"lists": every, "provenance": people[["person_id", *origin]]}, text)
+        doc.set_source("crm", table, {"path": "", "linked_lists": [e["name"] for e in every],
+                                      "warnings": [], "notes": []}, _person_roles(table, every), text)
+        store_detected_region(doc)
+        doc.undo_stack.endMacro()
+        doc.audit("link lists", {"lists": len(every), "records": link["records"], "people": link["people"],
+                                 "in_several_lists": link["people_in_several_lists"]},
+                  link["records"], link["people"], None, table)
+        return Linked([(e["name"], len(e["frame"])) for e in every], link["people"],
+                      link["people_in_several_lists"], link["to_review"])
+
+    return Action(f"Linking {path.name} with the other lists…", work, apply)
+
+
+def lists_text(doc: Document) -> str:
+    """The lists and the people they make, for the Import screen; "" with one list."""
+    lists = customer_lists(doc)
+    if len(lists) < 2:
+        return ""
+    parts = ", ".join(f"{name} ({rows:,} rows)" for name, rows in lists)
+    crm = doc.frame("crm")
+    return f"{len(lists)} customer lists: {parts}; linked into {len(crm):,} people."
+
+
+def status_figure(doc: Document) -> str:
+    """The sidebar's Import figure: each customer list with its rows, the people they
+    make when there are several, the sales rows ("·" between parts)."""
+    parts = []
+    lists = customer_lists(doc)
+    if len(lists) > 1:
+        parts += [f"{name}: {rows:,} rows" for name, rows in lists]
+        parts.append(f"{len(doc.frame('crm')):,} people")
+    elif doc.frame("crm") is not None:
+        parts.append(f"{len(doc.frame('crm')):,} customer rows")
+    if doc.frame("sales") is not None:
+        parts.append(f"{len(doc.frame('sales')):,} sales rows")
+    return " · ".join(parts)
+
+
+# -- do the files fit together? ------------------------------------------------------------
+def sales_match(doc: Document) -> Action | None:
+    """How many sales lines belong to a customer, and what to do if few do; None when
+    there is nothing to match (one file, or customers taken from the sales file)."""
+    from app.sales_match import match_text
+
+    crm, sales = doc.frame("crm"), doc.frame("sales")
+    if crm is None or sales is None or (doc.source("crm") or {}).get("from_sales"):
+        return None
+    args = (crm, sales, doc.roles("crm"), doc.roles("sales"))
+    return Action("Linking sales lines to customers…", lambda ctx: match_text(*args, ctx))
