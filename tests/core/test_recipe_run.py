@@ -23,8 +23,6 @@ from core.privacy.keystore import KeyFileStore
 from core.privacy.tokens import fingerprint
 from core.recipe import (
     Recipe,
-    Skipped,
-    _engine,
     change_summary,
     load_recipe,
     recipe_from_project,
@@ -210,13 +208,6 @@ def test_a_run_stopped_midway_writes_nothing_and_keeps_the_previous_run(first_ru
         run_recipe(recipe, again, base=base, ctx=ctx)
     assert {p.name: p.read_bytes() for p in again.iterdir() if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
-
-
-def test_a_missing_engine_is_skipped_not_faked():
-    with pytest.raises(Skipped, match=r"^not available in this version \(core.nothing_here\)$"):
-        _engine("core.nothing_here", "build")
-    with pytest.raises(Skipped, match=r"^not available in this version \(core.recipe.no_such\)$"):
-        _engine("core.recipe", "no_such")
 
 
 def test_recipes_round_trip_and_leave_out_unset_values(tmp_path):

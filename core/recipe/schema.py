@@ -1,0 +1,136 @@
+"""A recipe file: the whole pipeline's settings as TOML, never personal data.
+
+``[crm]`` and ``[sales]`` name one customer list and one sales file, each with its
+import options and column roles; or ``[[sources]]`` names several customer lists (each
+with ``name``, ``file``, ``options``, ``roles``) that the link step joins into one person
+table. ``[steps.<id>]`` holds each step's settings, checked against the step's config
+when the recipe is loaded, so a typo is one clear line before any work.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import tomli_w
+
+from core.atomic import atomic_open
+from core.errors import LocalReachError
+from core.region import check_region
+from core.roles import Role
+from core.steps.registry import STEP_IDS, step
+
+RECIPE_VERSION = 1
+STEPS = STEP_IDS
+_TOP_LEVEL = ("name", "crm", "sales", "sources", "steps", "region", "version")
+_FILE_KEYS = ("file", "options", "roles")
+
+
+@dataclass
+class Recipe:
+    """Settings of a pipeline run; ``steps`` maps a step id to its config dict."""
+
+    name: str = "LocalReach recipe"
+    crm: dict = field(default_factory=dict)  # file, options (ImportOptions), roles
+    sales: dict = field(default_factory=dict)
+    sources: list[dict] = field(default_factory=list)  # several customer lists: name, file, options, roles
+    steps: dict[str, dict] = field(default_factory=dict)
+    region: str | None = None  # the project's region; None: detected at each run
+    version: int = RECIPE_VERSION
+
+    def enabled(self, step_id: str) -> bool:
+        cfg = self.steps.get(step_id)
+        return cfg is not None and cfg.get("enabled", True)
+
+    def config(self, step_id: str) -> dict:
+        return {k: v for k, v in self.steps.get(step_id, {}).items() if k != "enabled"}
+
+
+def _drop_none(value):
+    """TOML has no null: leave unset values out (the dataclass defaults fill them in)."""
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_drop_none(v) for v in value if v is not None]
+    return value
+
+
+def recipe_text(recipe: Recipe) -> str:
+    data = _drop_none(asdict(recipe))
+    if not data.get("sources"):
+        data.pop("sources", None)
+    return tomli_w.dumps(data)
+
+
+def save_recipe(recipe: Recipe, path: str | os.PathLike) -> None:
+    with atomic_open(path, "w", encoding="utf-8") as fh:
+        fh.write(recipe_text(recipe))
+
+
+def _unknown(key: str, valid, where: str) -> LocalReachError:
+    near = difflib.get_close_matches(str(key), list(valid), n=1)
+    hint = f"did you mean '{near[0]}'?" if near else f"use one of {', '.join(valid)}."
+    return LocalReachError(f"{where}: unknown setting '{key}'; {hint}")
+
+
+def _check_file(spec, where: str) -> None:
+    """A file table: known keys, and every role one LocalReach knows."""
+    if not isinstance(spec, dict):
+        raise LocalReachError(f"{where}: expected a table with file, options and roles.")
+    for key in spec:
+        if key not in (*_FILE_KEYS, "name"):
+            raise _unknown(key, _FILE_KEYS, where)
+    roles = [r.value for r in Role]
+    for column, role in (spec.get("roles") or {}).items():
+        if role not in roles:
+            near = difflib.get_close_matches(str(role), roles, n=1)
+            hint = f"did you mean '{near[0]}'?" if near else f"use one of {', '.join(roles)}."
+            raise LocalReachError(f"{where}.roles: '{column}' has no role '{role}'; {hint}")
+
+
+def validate(data: dict, where: str) -> Recipe:
+    """The recipe of a parsed TOML table, or one clear line saying what is wrong."""
+    version = data.get("version", RECIPE_VERSION)
+    if not isinstance(version, int) or version > RECIPE_VERSION:
+        raise LocalReachError(f"{where} needs a newer LocalReach (recipe version {version}).")
+    unknown = sorted(set(data.get("steps", {})) - set(STEPS))
+    if unknown:
+        raise LocalReachError(f"{where}: unknown step '{unknown[0]}'; steps are {', '.join(STEPS)}.")
+    extra = sorted(set(data) - set(_TOP_LEVEL))
+    if extra:
+        raise LocalReachError(f"{where}: unknown setting '{extra[0]}' at the top level.")
+    for name in ("crm", "sales"):
+        if name in data:
+            _check_file(data[name], f"{where} [{name}]")
+    for i, source in enumerate(data.get("sources", []), 1):
+        _check_file(source, f"{where} [[sources]] {i}")
+    if data.get("sources") and data.get("crm"):
+        raise LocalReachError(f"{where}: give either one customer list ([crm]) or several "
+                              "([[sources]]), not both.")
+    if data.get("region") is not None:
+        try:
+            data["region"] = check_region(data["region"])
+        except LocalReachError as exc:
+            raise LocalReachError(f"{where}: {exc}") from None
+    recipe = Recipe(**data)
+    for step_id in recipe.steps:
+        if step_id != "import":
+            step(step_id).config(recipe.config(step_id), f"[steps.{step_id}]")
+    return recipe
+
+
+def load_recipe(path: str | os.PathLike) -> tuple[Recipe, Path]:
+    """Read a recipe; returns it and its folder (relative file names start there)."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LocalReachError(f"Recipe {path.name} not found; check the path.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LocalReachError(f"Recipe {path.name} cannot be read ({type(exc).__name__}); save it as UTF-8 text.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise LocalReachError(f"Recipe {path.name} is not valid TOML ({exc}); fix that line.") from None
+    return validate(data, f"Recipe {path.name}"), path.parent
