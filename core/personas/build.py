@@ -6,7 +6,8 @@ A persona is a plain dataclass the user edits (name, description, tone, offer, w
 notes) and the mail merge reads; it round-trips through ``dataclasses.asdict`` /
 ``Persona(**d)``. The name is the team's label ("Drifting away"); what customers may read
 about themselves goes in ``wording`` (``{{ persona_wording }}`` in a template), empty until
-someone writes it.
+someone writes it. Tone and offer start from the group's figures (a lapsed group is
+offered a come-back discount) for the user to edit.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pandas as pd
 
 from core.errors import ColumnError
 from core.jobs import JobContext, ensure_context
-from core.personas.naming import describe, name_for
+from core.personas.naming import describe, name_for, tone_and_offer
 from core.segment.features import FeatureConfig, build_features, in_peak_season, person_keys
 from core.segment.pipeline import NO_PURCHASES
 
@@ -162,6 +163,7 @@ def build_personas(segmented: pd.DataFrame, sales: pd.DataFrame | None = None,
         )
         persona.name = name_for(persona)
         persona.description = describe(persona)
+        persona.tone, persona.offer = tone_and_offer(persona)
         personas.append(persona)
     _make_names_unique(personas)
     return personas

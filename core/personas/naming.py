@@ -91,3 +91,31 @@ def describe(p: Persona) -> str:
         parts.append("most of it through " + p.top_channels[0])
     text = "; ".join(parts)
     return text[0].upper() + text[1:] + "." if text else ""
+
+
+# (the rule's test on the figures against the base, tone, offer): first match wins, as names.
+# A starting point the marketer edits; each follows from a figure on the card.
+_VOICES = (
+    (lambda p, v: _stands_out(p, "discount_share", DISCOUNT_SHARE, DISCOUNT_LIFT),
+     "Direct, value first", "Members' prices on what they already buy"),
+    (lambda p, v: v.get("frequency", 1.0) <= 0.6 and v.get("tenure_days", 1.0) <= 0.4,
+     "Welcoming and helpful", "Free delivery on their next order"),
+    (lambda p, v: v.get("recency_days", 1.0) >= 1.8,
+     "Warm, we have missed you", "A come-back offer: 15% off for the next 30 days"),
+    (lambda p, v: v.get("frequency", 1.0) >= 1.8 and v.get("avg_order_value", 1.0) >= 1.3,
+     "Appreciative, a little exclusive", "Early access to new arrivals"),
+    (lambda p, v: v.get("frequency", 1.0) >= 1.3,
+     "Friendly and familiar", "Double loyalty points on their next order"),
+    (lambda p, v: v.get("avg_order_value", 1.0) >= 1.4,
+     "Confident, quality first", "A hand-picked premium selection"),
+)
+
+
+def tone_and_offer(p: Persona) -> tuple[str, str]:
+    """A first tone of voice and offer from the group's figures against the base."""
+    if p.segment == NO_PURCHASES:
+        return "Welcoming and helpful", "A welcome discount on a first order"
+    for rule, tone, offer in _VOICES:
+        if rule(p, p.versus_base):
+            return tone, offer
+    return "Friendly and practical", "Ideas for their next order"

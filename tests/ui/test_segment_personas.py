@@ -74,6 +74,8 @@ def test_one_card_per_group_with_chart(screen, qtbot, grouped):
 def test_edits_are_undoable_and_survive_rewriting(screen, qtbot, tmp_path):
     _write(screen, qtbot)
     card = screen.cards[0]
+    prefilled = screen.personas()[0].offer  # from the group's figures, never empty
+    assert prefilled and card.text("offer") == prefilled
     card.fields["name"].setText("Our best friends")
     card.commit("name")
     card.fields["offer"].setText("Free delivery")
@@ -81,7 +83,7 @@ def test_edits_are_undoable_and_survive_rewriting(screen, qtbot, tmp_path):
     assert screen.personas()[0].name == "Our best friends"
     assert screen.personas()[0].offer == "Free delivery"
     screen.document.undo_stack.undo()
-    assert screen.personas()[0].offer == "" and card.text("offer") == ""
+    assert screen.personas()[0].offer == prefilled and card.text("offer") == prefilled
     screen.document.undo_stack.redo()
     _write(screen, qtbot)  # rewriting refreshes figures, keeps what the user typed
     qtbot.waitUntil(lambda: screen.document.undo_stack.undoText() == "Write personas",
@@ -100,3 +102,21 @@ def test_edits_are_undoable_and_survive_rewriting(screen, qtbot, tmp_path):
     assert text.startswith("# Personas\n\n## Our best friends\n")
     assert "- **Offer:** Free delivery" in text
     assert text.count("\n## ") == len(screen.personas())
+
+
+def test_tone_and_offer_follow_the_figures_and_wording_is_apart_from_the_name(screen, qtbot):
+    _write(screen, qtbot)
+    personas = screen.personas()
+    lapsed = [p for p in personas if p.versus_base.get("recency_days", 0) >= 1.8
+              and p.figures.get("discount_share", 0) < 0.5]
+    assert lapsed and all(p.offer == "A come-back offer: 15% off for the next 30 days"
+                          for p in lapsed if p.versus_base.get("frequency", 1) > 0.6
+                          or p.versus_base.get("tenure_days", 1) > 0.4)
+    assert personas[-1].tone == "Welcoming and helpful"  # Not bought yet
+    assert all(p.tone and p.offer for p in personas)
+    card = screen.cards[0]
+    card.fields["wording"].setPlainText("our most loyal customers")
+    card.commit("wording")
+    first = screen.personas()[0]
+    assert (first.wording, first.edited) == ("our most loyal customers", ["wording"])
+    assert first.name == personas[0].name  # the team's label is untouched

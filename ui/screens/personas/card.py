@@ -1,4 +1,5 @@
-"""One persona card: editable name, description, tone, offer and notes; facts; a small chart.
+"""One persona card: editable name (for the team), description, tone, offer, words for
+customers and notes; facts; a small chart.
 
 The card never changes the document itself: it emits ``edited(segment, field, text)``
 and the screen turns that into one undoable change. Typing in the longer fields is
@@ -12,30 +13,24 @@ from matplotlib.figure import Figure
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout
 
-from core.personas.build import Persona
-from core.personas.chart import comparison_figure
-from core.personas.export import card_lines
+from app.actions import personas as actions
 from ui.widgets.chart_style import style_figure
 
 TYPING_PAUSE_MS = 700
-LINE_FIELDS = ("name", "tone", "offer")
-TEXT_FIELDS = ("description", "notes")
 
 
 class PersonaCard(QFrame):
     edited = Signal(str, str, str)  # segment, field, new text
 
-    def __init__(self, persona: Persona, parent=None) -> None:
+    def __init__(self, persona, parent=None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.segment = persona.segment
         self.setAccessibleName(f"Persona card for {persona.segment}")
         self.fields: dict[str, QLineEdit | QPlainTextEdit] = {}
         form = QFormLayout()
-        labels = {"name": "Name", "description": "Description", "tone": "Tone of voice",
-                  "offer": "Offer", "notes": "Notes"}
-        for key in ("name", "description", "tone", "offer", "notes"):
-            if key in LINE_FIELDS:
+        for key, label in actions.FIELDS.items():
+            if key in actions.SHORT:
                 widget = QLineEdit()
                 widget.editingFinished.connect(lambda k=key: self.commit(k))
             else:
@@ -44,9 +39,12 @@ class PersonaCard(QFrame):
                 timer = QTimer(widget, singleShot=True, interval=TYPING_PAUSE_MS)
                 timer.timeout.connect(lambda k=key: self.commit(k))
                 widget.textChanged.connect(timer.start)
-            widget.setAccessibleName(labels[key])
+            widget.setAccessibleName(label)
             self.fields[key] = widget
-            form.addRow(labels[key], widget)
+            form.addRow(label, widget)
+        self.fields["name"].setToolTip("The team's label for this group; customers never see it.")
+        self.fields["wording"].setToolTip("What customers may read about themselves: "
+                                          "{{ persona_wording }} in a message.")
         self.facts = QLabel()  # one short fact per line: no wrapping, so the card's height is known
         self.figure = Figure(figsize=(4.2, 2.4), dpi=100)
         self.canvas = FigureCanvasQTAgg(self.figure)
@@ -63,7 +61,7 @@ class PersonaCard(QFrame):
         w = self.fields[key]
         return w.text() if isinstance(w, QLineEdit) else w.toPlainText()
 
-    def show_persona(self, persona: Persona) -> None:
+    def show_persona(self, persona) -> None:
         """Show ``persona``; fields already showing the same text are left alone (cursor)."""
         chart_changed = persona.name != self.persona.name or not self.figure.axes
         self.persona = persona
@@ -76,10 +74,9 @@ class PersonaCard(QFrame):
                 else:
                     widget.setPlainText(value)
                 widget.blockSignals(False)
-        self.facts.setText("\n".join(f"{label}: {text}" for label, text in card_lines(persona)
-                                     if label not in ("Tone of voice", "Offer", "Notes")))
+        self.facts.setText("\n".join(f"{label}: {text}" for label, text in actions.facts(persona)))
         if chart_changed:
-            comparison_figure(persona, self.figure)
+            actions.draw(persona, self.figure)
             style_figure(self.figure)
             self.canvas.draw_idle()
 

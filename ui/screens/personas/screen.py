@@ -8,7 +8,6 @@ Every edit on a card is one undoable change.
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -21,10 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.engine_inputs import engine_inputs
-from core.personas.build import Persona, build_personas
-from core.personas.export import write_personas
-from core.segment.features import FeatureConfig
+from app.actions import personas as actions
 from ui.screens.base import DONE, NOT_STARTED, StepScreen
 from ui.screens.personas.card import PersonaCard
 
@@ -62,16 +58,10 @@ class Screen(StepScreen):
 
     # -- the document -------------------------------------------------------------------
     def waiting_for(self) -> str | None:
-        crm = self.document.frame("crm")
-        if crm is None:
-            return "Import a customer list first."
-        if "segment" not in crm.columns:
-            return "Find customer groups first (Segments step): personas are written from them."
-        return None
+        return actions.waiting_for(self.document)
 
-    def personas(self) -> list[Persona]:
-        state = self.document.state(self.STEP) or {}
-        return [Persona(**d) for d in state.get("personas", [])]
+    def personas(self) -> list:
+        return actions.personas(self.document)
 
     def status(self) -> tuple[str, str]:
         personas = self.personas()
@@ -99,27 +89,11 @@ class Screen(StepScreen):
             self.cards.append(card)
 
     # -- user actions -------------------------------------------------------------------
-    def _store(self, personas: list[Persona], text: str) -> None:
-        self.document.set_state(self.STEP, {"personas": [asdict(p) for p in personas]}, text)
-
     def write_personas(self) -> None:
-        id_column, crm, sales = engine_inputs(self.document)
-        columns = FeatureConfig(id_column=id_column)
-        old = {p.segment: p for p in self.personas()}
-
-        def done(personas: list[Persona]) -> None:
-            kept = [replace(p, edited=old[p.segment].edited,
-                            **{k: getattr(old[p.segment], k) for k in old[p.segment].edited})
-                    if p.segment in old else p for p in personas]
-            self._store(kept, "Write personas")
-
-        self.run_job(lambda ctx: build_personas(crm, sales, columns, ctx), done,
-                     "Writing personas…")
+        self._run(actions.write(self.document), lambda _changed: None)
 
     def _card_edited(self, segment: str, field: str, text: str) -> None:
-        personas = [replace(p, edited=sorted({*p.edited, field}), **{field: text})
-                    if p.segment == segment else p for p in self.personas()]
-        self._store(personas, f"Edit persona {field}")
+        actions.edit(self.document, segment, field, text)
 
     def _ask_export(self) -> None:
         from ui.widgets.file_dialogs import remember, start_in
@@ -130,7 +104,9 @@ class Screen(StepScreen):
             self.export_to(Path(path))
 
     def export_to(self, path: Path) -> None:
-        personas = self.personas()
-        self.run_job(lambda ctx: write_personas(personas, path),
-                     lambda _r: self.summary.setText(f"Cards saved to {path.name}."),
-                     "Exporting cards…")
+        self._run(actions.export(self.personas(), path),
+                  lambda changed: self.summary.setText(f"Cards saved to {changed['file']}."))
+
+    def _run(self, action, show) -> None:
+        if action is not None:
+            self.run_job(action.work, lambda out: show(action.apply(out)), action.message)
