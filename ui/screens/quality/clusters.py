@@ -22,17 +22,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.actions import quality
 from app.jobs import JobRunner, user_message
-from core.quality.base import count
-from core.quality.clustering import (
-    METHOD_LABELS,
-    METHODS,
-    ClusterConfig,
-    ValueCluster,
-    ValueMergeConfig,
-    find_clusters,
-    merge_mapping,
-)
 
 MERGE, VALUES, KEEP = 0, 1, 2
 SLOT = "quality-spellings"
@@ -45,7 +36,7 @@ class ClusterDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Spellings of the same value")
         self.frame, self.jobs = frame, jobs
-        self.clusters: list[ValueCluster] = []
+        self.clusters: list[quality.ValueCluster] = []
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(
             "Find values written in different ways (\u201cNike\u201d, \u201cnike inc\u201d, "
@@ -56,8 +47,8 @@ class ClusterDialog(QDialog):
         self.column.addItems(columns)
         self.column.setAccessibleName("Column")
         self.method = QComboBox()
-        for method in METHODS:
-            self.method.addItem(METHOD_LABELS[method], method)
+        for method in quality.METHODS:
+            self.method.addItem(quality.METHOD_LABELS[method], method)
         self.method.setToolTip("Key collision (fingerprint, n-gram, phonetic) or nearest neighbour "
                                "(Levenshtein distance within a radius)")
         self.radius = QSpinBox()
@@ -87,22 +78,18 @@ class ClusterDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(720, 480)
 
-    def config(self) -> ClusterConfig:
-        return ClusterConfig(self.column.currentText(), self.method.currentData(), radius=self.radius.value())
-
     def find(self) -> None:
         """Compares distinct values in the background; a new search replaces a running one."""
-        frame, config = self.frame, self.config()
         self.summary.setText("Looking for different spellings…")
         self.find_button.setEnabled(False)
-        self.jobs.start(SLOT, lambda ctx: find_clusters(frame, config, ctx), self.show_clusters,
-                        self._failed)
+        quality.find_spellings(self.frame, self.column.currentText(), self.method.currentData(),
+                               self.radius.value()).start(self.jobs, SLOT, self.show_clusters, self._failed)
 
     def _failed(self, exc: Exception) -> None:
         self.find_button.setEnabled(True)
         self.summary.setText(user_message(exc))
 
-    def show_clusters(self, clusters: list[ValueCluster]) -> None:
+    def show_clusters(self, clusters: list[quality.ValueCluster]) -> None:
         self.find_button.setEnabled(True)
         self.clusters = clusters
         self.table.setRowCount(len(clusters))
@@ -118,16 +105,11 @@ class ClusterDialog(QDialog):
             keep.setEditable(True)
             keep.addItems([v for v, _ in cluster.values])
             self.table.setCellWidget(i, KEEP, keep)
-        rows = sum(c.rows for c in clusters)
-        self.summary.setText(f"{count(len(clusters), 'group')} of spellings covering {count(rows, 'row')}"
-                             if clusters else "No different spellings of one value found")
+        self.summary.setText(quality.spellings_text(clusters))
         self.merge_button.setEnabled(bool(clusters))
 
-    def merge_config(self) -> ValueMergeConfig:
+    def merge_config(self) -> quality.ValueMergeConfig:
         """The ticked groups, each mapped to the spelling shown in its "Keep as" box."""
-        chosen = []
-        for i, cluster in enumerate(self.clusters):
-            if self.table.item(i, MERGE).checkState() == Qt.CheckState.Checked:
-                keep = self.table.cellWidget(i, KEEP).currentText().strip() or cluster.suggestion
-                chosen.append(ValueCluster(cluster.values, keep, cluster.rows))
-        return ValueMergeConfig(self.column.currentText(), merge_mapping(chosen))
+        chosen = [(cluster, self.table.cellWidget(i, KEEP).currentText()) for i, cluster in enumerate(self.clusters)
+                  if self.table.item(i, MERGE).checkState() == Qt.CheckState.Checked]
+        return quality.merge_config(self.column.currentText(), chosen)

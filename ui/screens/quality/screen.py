@@ -31,27 +31,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.actions import quality
+from app.actions.quality import FILES, FORMAT_LABELS, FORMATS, IMPUTE_METHODS
 from app.region import document_region, set_document_region
 from core.errors import LocalReachError
-from core.normalise.dates import FORMAT_LABELS, FORMATS
-from core.quality.base import Preview, count, preview
-from core.quality.clustering import ValueMergeConfig
-from core.quality.impute import METHODS as IMPUTE_METHODS
-from core.quality.report import QualityReport, ReportConfig, quality_report
-from core.quality.steps import STEPS, run_step, step_dict, suggested_steps
 from core.roles import Role
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 from ui.screens.quality.bars import BarRow, QualityBars
 from ui.screens.quality.clusters import ClusterDialog
+from ui.widgets.actions import run_action
 from ui.widgets.frame_model import FrameModel
 from ui.widgets.role_names import role_label
 
-FILES = {"crm": "Customer list", "sales": "Sales"}
 DECIMALS = [("Automatic", "auto"), ("Point: 1,234.56", "."), ("Comma: 1.234,56", ",")]
 IMPUTE_LABELS = {"median": "Middle value (median)", "most_frequent": "Most common value",
                  "knn": "From similar rows (k-NN)", "iterative": "Predicted from other columns (iterative)"}
 PREVIEW_SLOT = "quality-preview"
-CATEGORY_ROLES = (Role.COMPANY, Role.PRODUCT, Role.CATEGORY, Role.CHANNEL, Role.CITY, Role.GENDER, Role.OTHER)
 
 
 class Screen(StepScreen):
@@ -65,9 +60,9 @@ class Screen(StepScreen):
 
     def __init__(self, document, jobs, parent=None) -> None:
         super().__init__(document, jobs, parent)
-        self.report: QualityReport | None = None
+        self.report = None  # the last QualityReport
         self._reported_for: tuple | None = None
-        self.last_preview: Preview | None = None
+        self.last_preview = None  # the last Preview, of ``_previewed``
         self._pending_step: dict | None = None
         self._previewed: tuple | None = None  # (step, frame) that last_preview shows
         self._suggested: dict[str, list[dict]] = {}  # file -> fixes that fit its columns
@@ -183,16 +178,13 @@ class Screen(StepScreen):
     def current_file(self) -> str:
         return self.file_choice.currentData() or "crm"
 
-    def frames(self) -> dict:
-        return {n: self.document.frame(n) for n in FILES if self.document.frame(n) is not None}
-
     def waiting_for(self) -> str | None:
         return None if self.document.frame("crm") is not None else "Import a customer list first"
 
     def status(self) -> tuple[str, str]:
         if self.document.frame("crm") is None:
             return NOT_STARTED, ""
-        applied = sum(len(v) for v in (self.document.state(self.STEP) or {}).get("applied", {}).values())
+        applied = quality.applied_count(self.document)
         score = self.report.files["crm"].score_text() if self.report and "crm" in self.report.files else ""
         if applied:
             fixes = f"{applied} fix applied" if applied == 1 else f"{applied} fixes applied"
@@ -206,21 +198,12 @@ class Screen(StepScreen):
         frame = self.document.frame(self.current_file)
         self.model.set_frame(frame)
         self.show_all_rows()
-        key = tuple((n, id(f), tuple(sorted(self.document.roles(n).items()))) for n, f in self.frames().items())
-        key += (self.region_code(),)
+        key = quality.check_key(self.document)
         if key != self._reported_for:
             self._reported_for = key
             self.report = None
             self.score.setText("Checking…")
-            frames = self.frames()
-            roles = {n: self.document.roles(n) for n in frames}
-            region = self.region_code()
-
-            def check(ctx):
-                report = quality_report(frames, roles, ReportConfig(region=region), ctx)
-                return report, {n: suggested_steps(f, roles[n], region) for n, f in frames.items()}
-
-            self.run_job(check, self._report_done, "Checking your data…")
+            run_action(self, quality.check(self.document), self._report_done)
         else:
             self._show_report()
             self._fill_steps()
@@ -251,8 +234,8 @@ class Screen(StepScreen):
             self.file_choice.blockSignals(False)
 
     # -- the report -------------------------------------------------------------------------
-    def _report_done(self, result: tuple[QualityReport, dict[str, list[dict]]]) -> None:
-        self.report, self._suggested = result
+    def _report_done(self, checked: quality.Checked) -> None:
+        self.report, self._suggested = checked.report, checked.fixes
         self._show_report()
         self._fill_steps()
         self.statusChanged.emit()
@@ -312,9 +295,7 @@ class Screen(StepScreen):
         self.steps.blockSignals(True)
         self.steps.clear()
         for step in steps:
-            columns = step.get("columns") or list(step.get("formats", {}))
-            title = STEPS[step["step"]].title
-            item = QListWidgetItem(f"{title}: {', '.join(columns)}" if columns else f"{title}: all columns")
+            item = QListWidgetItem(quality.fix_title(step))
             item.setData(Qt.ItemDataRole.UserRole, step)
             self.steps.addItem(item)
         self.steps.blockSignals(False)
@@ -374,33 +355,18 @@ class Screen(StepScreen):
         if step is None:
             return
         frame = self.document.frame(self.current_file)
-        roles = self.document.roles(self.current_file)
         self.change_count.setText("Working out what will change…")
+        run_action(self, quality.preview_fix(self.document, self.current_file, step),
+                   lambda pv: self._preview_done(step, frame, pv), slot=PREVIEW_SLOT)
 
-        def fn(ctx):
-            return preview(lambda df, _cfg, c: run_step(df, step, c, roles), frame, None, ctx)
-
-        self.jobs.start(PREVIEW_SLOT, fn, lambda pv: self._preview_done(step, frame, pv), self.show_error)
-
-    def _preview_done(self, step: dict, frame, pv: Preview) -> None:
+    def _preview_done(self, step: dict, frame, pv) -> None:
         if step != self._pending_step or frame is not self.document.frame(self.current_file):
             return
         self.last_preview = pv
         self._previewed = (step, frame)
         report = pv.report
-        text = f"{count(report.changed_cells, 'cell')} will change"
-        if report.failed:
-            text += f"; {report.failed:,} cannot be read and stay as they are"
-        if report.added_columns:
-            text += f"; adds {', '.join(report.added_columns)}"
-        self.change_count.setText(text)
-        cells = []
-        for pos in range(len(pv.before)):
-            for col in pv.after.columns:
-                before = str(pv.before.iloc[pos][col]) if col in pv.before.columns else ""
-                after = str(pv.after.iloc[pos][col])
-                if before != after or col in report.failed_by_column:
-                    cells.append((col, before, after))
+        self.change_count.setText(quality.preview_text(report))
+        cells = quality.preview_cells(pv)
         self.preview_table.setRowCount(len(cells))
         for r, values in enumerate(cells):
             for c, value in enumerate(values):
@@ -409,44 +375,19 @@ class Screen(StepScreen):
 
     def apply_current(self, step: dict | None = None) -> None:
         step = step or self._pending_step
-        name = self.current_file
-        frame = self.document.frame(name)
-        roles = self.document.roles(name)
+        frame = self.document.frame(self.current_file)
         self.apply_button.setEnabled(False)
         seen = self._previewed
-        if self.last_preview is not None and seen and seen[0] == step and seen[1] is frame:
-            return self._applied(name, frame, step, self.last_preview.result, self.last_preview.report)
-        self.run_job(lambda ctx: run_step(frame, step, ctx, roles),
-                     lambda result: self._applied(name, frame, step, *result), "Applying…")
-
-    def _applied(self, name: str, frame, step: dict, new_frame, report) -> None:
-        if self.document.frame(name) is not frame:
-            return  # the data changed meanwhile (undo, re-import): do not apply on top
-        title = STEPS[step["step"]].title
-        state = self.document.state(self.STEP) or {}
-        applied = dict(state.get("applied", {}))
-        applied[name] = [*applied.get(name, []), step]
-        stack = self.document.undo_stack
-        stack.beginMacro(title)
-        self.document.set_frame(name, new_frame, title)
-        self.document.set_state(self.STEP, {**state, "applied": applied}, title)
-        stack.endMacro()
-        settings = {k: v for k, v in step.items() if k != "mapping"}
-        if step["step"] == "merge_values":
-            settings["spellings_merged"] = len(step["mapping"])  # the values themselves stay out
-        self.document.audit(
-            "clean",
-            {"file": name, "step": step["step"], "settings": settings,
-             "cells_changed": report.changed_cells, "failed": report.failed,
-             "added_columns": report.added_columns},
-            len(frame), len(new_frame), frame, new_frame,
-        )
+        done = self.last_preview if seen and seen[0] == step and seen[1] is frame else None
+        action = quality.apply_fix(self.document, self.current_file, step, done)
+        if done is not None:
+            action.run()  # the preview already holds the whole table's result
+        else:
+            run_action(self, action)
 
     # -- spellings ------------------------------------------------------------------------
     def category_columns(self) -> list[str]:
-        roles = self.document.roles(self.current_file)
-        frame = self.document.frame(self.current_file)
-        return [c for c in frame.columns if roles.get(c, Role.OTHER) in CATEGORY_ROLES]
+        return quality.category_columns(self.document, self.current_file)
 
     def open_spellings(self) -> ClusterDialog:
         dialog = ClusterDialog(self.document.frame(self.current_file), self.category_columns(), self.jobs, self)
@@ -454,10 +395,10 @@ class Screen(StepScreen):
         dialog.open()
         return dialog
 
-    def preview_merge(self, config: ValueMergeConfig) -> None:
-        """Show the merge like any other fix: preview first, then Apply."""
-        step = step_dict("merge_values", config)
-        item = QListWidgetItem(f"Merge spellings: {config.column}")
+    def preview_merge(self, config) -> None:
+        """Show the merge (a ValueMergeConfig) like any other fix: preview first, then Apply."""
+        step = quality.merge_fix(config)
+        item = QListWidgetItem(quality.fix_title(step))
         item.setData(Qt.ItemDataRole.UserRole, step)
         self.steps.blockSignals(True)
         self.steps.addItem(item)
