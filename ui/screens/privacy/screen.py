@@ -11,8 +11,6 @@ suppressed e-mails as tokens, and the risk choices -- never a key or a plain val
 
 from __future__ import annotations
 
-import os
-from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
@@ -34,26 +32,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.consent import consent_plan, consent_settings, describe
-from app.region import document_region
+from app.actions import privacy
+from app.actions.privacy import LABELS, PII_KINDS, SOURCES, STEP
 from core.errors import LocalReachError
-from core.privacy import keystore
-from core.privacy.consent import load_suppression, suppression_from_state
-from core.privacy.detect import LABELS, PII_KINDS, PiiGuess, detect_pii
-from core.privacy.keystore import KeyRef
-from core.privacy.policy import (
-    GENERALISE_OPTIONS,
-    ColumnPolicy,
-    PrivacyConfig,
-    default_config,
-    default_policy,
-    pseudonymize,
-)
-from core.privacy.risk import k_anonymity, small_groups, suggest_generalisations
-from core.privacy.tokens import token_for
-from core.privacy.vault import Vault
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
-from ui.screens.privacy.key_actions import SOURCES, STEP, KeyActions
+from ui.screens.privacy.key_actions import KeyActions
+from ui.widgets.actions import run_action
+from ui.widgets.file_dialogs import remember, start_folder
 from ui.widgets.frame_model import FrameModel
 
 ACTION_LABELS = {"keep": "Keep as is", "token": "Hide behind a code (back at export)",
@@ -62,7 +47,6 @@ OPTION_LABELS = {"age_band": "a 10-year age band", "year": "the year", "month": 
                  "outward": "the area (outward code)", "prefix2": "the first 2 characters",
                  "prefix1": "the first character"}
 PREVIEW_ROWS = 5
-_PREVIEW_KEY = bytes(32)  # previews only: shows the shape of a code, never stored
 
 
 class Screen(KeyActions, StepScreen):
@@ -196,66 +180,37 @@ class Screen(KeyActions, StepScreen):
 
     # -- state ------------------------------------------------------------------------
     def _state(self) -> dict:
-        return dict(self.document.state(STEP) or {})
-
-    def _put(self, changes: dict, text: str) -> None:
-        self.document.set_state(STEP, {**self._state(), **changes}, text)
+        return privacy.state(self.document)
 
     @property
     def name(self) -> str:
         return self.source.currentData() or "crm"
 
-    def key_ref(self) -> KeyRef | None:
-        info = self._state().get("key")
-        return KeyRef(**info) if info else None
-
-    def config(self, name: str | None = None) -> PrivacyConfig:
+    def config(self, name: str | None = None):
+        """The table's PrivacyConfig: the user's choices, else proposed from what was detected."""
         name = name or self.name
-        stored = self._state().get("configs", {}).get(name)
-        if stored:
-            return PrivacyConfig.from_dict(stored)
-        frame = self.document.frame(name)
-        if frame is None:
-            return PrivacyConfig(phone_region=document_region(self.document))
-        return default_config(self.guesses(name), document_region(self.document))
+        return privacy.config(self.document, name, self.guesses(name) if self.document.frame(name) is not None else {})
 
     def guesses(self, name: str) -> dict:
         """Detected kinds of a table, computed once per frame object (frames are never mutated)."""
         frame = self.document.frame(name)
         cached = self._guesses.get(name)
         if cached is None or cached[0] is not frame:
-            cached = self._guesses[name] = (frame, detect_pii(frame))
+            cached = self._guesses[name] = (frame, privacy.guesses(frame))
         return cached[1]
 
     def applied(self, name: str | None = None) -> bool:
-        return bool(self._state().get("applied", {}).get(name or self.name))
+        return privacy.applied(self.document, name or self.name)
 
     def set_policy(self, column: str, choice: str) -> None:
         """``choice`` is an action, or ``generalise:<option>`` for a coarser value."""
-        config = self.config()
-        old = config.columns.get(column, ColumnPolicy())
         action, _, option = choice.partition(":")
-        config.columns[column] = ColumnPolicy(action, old.kind, option)
         label = ACTION_LABELS[action].lower() + (f" {OPTION_LABELS[option]}" if option else "")
-        self._set_config(config, f"Privacy: {label} for {column}",
-                         {"action": "set policy", "column": column, "policy": action, "option": option})
+        privacy.set_policy(self.document, self.name, self.config(), column, choice, label)
 
     def set_kind(self, column: str, kind: str) -> None:
         """The user knows better than detection: the column's kind, with that kind's usual policy."""
-        config = self.config()
-        config.columns[column] = default_policy(PiiGuess(kind or None, 1.0, ""))
-        label = LABELS.get(kind, "nothing personal")
-        self._set_config(config, f"Privacy: {column} holds {label}",
-                         {"action": "set kind", "column": column, "kind": kind or None})
-
-    def _set_config(self, config: PrivacyConfig, text: str, params: dict) -> None:
-        """Store a table's policies (one undo step) and record the change in the audit log."""
-        configs = {**self._state().get("configs", {}), self.name: config.to_dict()}
-        self._put({"configs": configs}, text)
-        rows = len(self.document.frame(self.name))
-        ref = self.key_ref()
-        self.document.audit(STEP, {**params, "table": self.name}, rows, rows,
-                            key_fingerprint=ref.fingerprint if ref else None)
+        privacy.set_kind(self.document, self.name, self.config(), column, kind)
 
     # -- StepScreen -----------------------------------------------------------------------
     def waiting_for(self) -> str | None:
@@ -285,7 +240,7 @@ class Screen(KeyActions, StepScreen):
         sample = frame.head(PREVIEW_ROWS)
         after = self._preview(sample, config)
         for row, column in enumerate(frame.columns):
-            policy = config.columns.get(column, ColumnPolicy())
+            policy = config.columns.get(column, privacy.ColumnPolicy())
             guess = guesses.get(column)
             item = QTableWidgetItem(str(column))
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
@@ -314,11 +269,11 @@ class Screen(KeyActions, StepScreen):
 
     @staticmethod
     def _choices(kind: str | None) -> list[tuple[str, str]]:
-        """The policy drop-down: coarser values only where the kind has a way to be coarser."""
-        options = GENERALISE_OPTIONS.get(kind or "", ())
-        out = [(ACTION_LABELS[a], a) for a in ("keep", "token", "mask")]
-        out += [(f"{ACTION_LABELS['generalise']} {OPTION_LABELS[o]}", f"generalise:{o}") for o in options]
-        return out + [(ACTION_LABELS["drop"], "drop")]
+        """The policy drop-down, in words."""
+        def label(choice: str) -> str:
+            action, _, option = choice.partition(":")
+            return f"{ACTION_LABELS[action]} {OPTION_LABELS[option]}" if option else ACTION_LABELS[action]
+        return [(label(c), c) for c in privacy.choices(kind)]
 
     def _row_combo(self, row: int, col: int, name: str, items: list, slot) -> QComboBox:
         """A drop-down in the column table, kept while its choices stay the same so a refresh
@@ -354,13 +309,8 @@ class Screen(KeyActions, StepScreen):
         self.source.setCurrentIndex(max(0, names.index(current)) if current in names else 0)
         self.source.blockSignals(False)
 
-    def _preview(self, sample: pd.DataFrame, config: PrivacyConfig) -> pd.DataFrame:
-        if self.applied():
-            return sample
-        try:
-            return pseudonymize(sample, config, _PREVIEW_KEY)[0]
-        except LocalReachError:
-            return sample
+    def _preview(self, sample: pd.DataFrame, config) -> pd.DataFrame:
+        return sample if self.applied() else privacy.preview(sample, config)
 
     def _fill_key_panel(self) -> None:
         ref = self.key_ref()
@@ -380,25 +330,10 @@ class Screen(KeyActions, StepScreen):
         self.suppress_label.setWordWrap(True)
 
     def _contact_figure(self) -> tuple[dict, str]:
-        """Who a letter could reach now, and why the others would be left out: the plan
-        (for the consent panel) and its sentence."""
-        frame = self.document.frame("crm")
-        config = self.config("crm")
-        email = next((c for c, r in self.document.roles("crm").items() if r == "email"), None) or next(
-            (c for c, p in config.columns.items() if p.kind == "email"), None)
-        listed = suppression_from_state(self._state(), self._key)
-        # plain addresses meet the stored tokens only through the key, once it is unlocked
-        usable = email in frame.columns and len(listed) and (self.applied("crm") or self._key is not None)
-        roles = {**self.document.roles("crm"), **({email: "email"} if email else {})}
-        settings = consent_settings(self.document)
-        plan = consent_plan(frame, roles, settings, listed if usable else None)
-        return plan, describe(plan, settings.without_consent)
+        return privacy.contact_figure(self.document, self.config("crm"), self._key)
 
     def _fill_risk_panel(self, frame: pd.DataFrame) -> None:
-        chosen = self._state().get("quasi_identifiers")
-        if chosen is None:
-            chosen = [c for c, p in self.config().columns.items() if p.kind in ("postcode", "date_of_birth")]
-            chosen += [c for c in frame.columns if str(c).lower() in ("gender", "city", "sex")]
+        chosen = privacy.quasi_identifiers(self.document, frame, self.config())
         self.qi_list.blockSignals(True)
         self.qi_list.clear()
         for column in frame.columns:
@@ -413,107 +348,56 @@ class Screen(KeyActions, StepScreen):
                 if self.qi_list.item(i).checkState() == Qt.CheckState.Checked]
 
     def pseudonymise(self) -> None:
-        name, frame, config = self.name, self.document.frame(self.name), self.config()
         try:
             key, ref = self.unlock()
         except LocalReachError as exc:
-            self.show_error(exc)
-            return
-        old = Vault.from_frame(key, self._state().get("vault"))
-
-        def work(ctx):
-            return pseudonymize(frame, config, key, old, ctx)
-
-        def done(result):
-            out, vault, report = result
-            roles = {c: r for c, r in self.document.roles(name).items() if c in out.columns}
-            stack = self.document.undo_stack
-            stack.beginMacro(f"Pseudonymise the {SOURCES[name].lower()}")
-            self.document.set_frame(name, out, "Pseudonymise", roles=roles)
-            self._put({"key": asdict(ref), "configs": {**self._state().get("configs", {}), name: config.to_dict()},
-                       "vault": vault.to_frame(), "applied": {**self._state().get("applied", {}), name: True}},
-                      "Pseudonymise")
-            stack.endMacro()
-            params = {"action": "pseudonymise", "table": name,
-                      "columns": {c: e["action"] for c, e in report["columns"].items()}}
-            self.document.audit(STEP, params, len(frame), len(out), frame, out, key_fingerprint=ref.fingerprint)
-
-        self.run_job(work, done, "Replacing personal data…")
+            return self.show_error(exc)
+        run_action(self, privacy.pseudonymise(self.document, self.name, self.config(), key, ref))
 
     # -- suppression -----------------------------------------------------------------------
     def import_suppression(self, path: str | None = None) -> None:
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "People who asked not to be contacted", "",
-                                                  "Spreadsheets (*.csv *.tsv *.txt *.xlsx)")
+            path = remember(QFileDialog.getOpenFileName(self, "People who asked not to be contacted",
+                                                        start_folder(), "Spreadsheets (*.csv *.tsv *.txt *.xlsx)")[0])
             if not path:
                 return
         try:
             key, _ = self.unlock()
-            listed = load_suppression(path)
+            privacy.import_suppression(self.document, path, key)
         except LocalReachError as exc:
             self.show_error(exc)
-            return
-        tokens = set(self._state().get("suppression", [])) | listed.tokens
-        tokens |= {token_for(key, "email", e) for e in listed.emails}
-        self._put({"suppression": sorted(tokens)}, f"Import {len(listed):,} people who asked not to be contacted")
-        self.document.audit(STEP, {"action": "import suppression list", "file": os.path.basename(path),
-                                   "entries": len(listed)}, len(listed), len(tokens),
-                            key_fingerprint=keystore.fingerprint(key))
 
     # -- risk ------------------------------------------------------------------------------
     def check_risk(self) -> None:
-        name, frame, config = self.name, self.document.frame(self.name), self.config()
-        qis, k, applied = self.chosen_quasi_identifiers(), self.k_spin.value(), self.applied()
+        qis, k = self.chosen_quasi_identifiers(), self.k_spin.value()
         if not qis:
             self.risk_label.setText("Tick the columns that could identify someone together (postcode, age…).")
             return
+        run_action(self, privacy.check_risk(self.document, self.name, self.config(), qis, k), self._risk_checked)
 
-        def work(ctx):
-            subset = frame[qis]
-            sub_config = PrivacyConfig({c: p for c, p in config.columns.items() if c in qis},
-                                       config.phone_region, config.reference_date)
-            after = subset if applied else pseudonymize(subset, sub_config, _PREVIEW_KEY, ctx=ctx)[0]
-            kept = [c for c in qis if c in after.columns]
-            report = k_anonymity(after, kept, k)
-            kinds = {c: p.kind for c, p in config.columns.items() if c in kept}
-            return report, suggest_generalisations(after, kept, k, kinds=kinds)
-
-        def done(result):
-            report, suggestions = result
-            self._suggestions = suggestions
-            self.smallest.set_frame(report.smallest)
-            if report.ok:
-                text = f"Safe: every combination fits at least {report.k} people."
-            else:
-                text = (f"{report.at_risk:,} people ({report.unique_share:.0%} alone in their group) "
-                        f"could be recognised: the smallest group has {report.k}.")
-            small = self.small_segments(k)
-            if small:
-                text += f" Customer groups smaller than {k} people, too small to show safely: {', '.join(small)}."
-            self.risk_label.setText(text)
-            for widget in self.risk_results:
-                widget.setVisible(True)
-            self.suggestion_list.clear()
-            for s in suggestions:
-                self.suggestion_list.addItem(f"{s['change']} → smallest group {s['k_after']}")
-            self.apply_suggestions_button.setEnabled(bool(suggestions) and not applied)
-            self._put({"quasi_identifiers": qis, "risk_result": {"k": report.k, "target_k": k,
-                       "at_risk": report.at_risk, "table": name}}, "Check re-identification risk")
-
-        self.run_job(work, done, "Checking who could be recognised…")
+    def _risk_checked(self, risk: privacy.Risk) -> None:
+        self._suggestions = risk.suggestions
+        self.smallest.set_frame(risk.smallest)
+        if risk.ok:
+            text = f"Safe: every combination fits at least {risk.k} people."
+        else:
+            text = (f"{risk.at_risk:,} people ({risk.unique_share:.0%} alone in their group) "
+                    f"could be recognised: the smallest group has {risk.k}.")
+        small = self.small_segments(risk.target_k)
+        if small:
+            text += (f" Customer groups smaller than {risk.target_k} people, too small to show safely: "
+                     f"{', '.join(small)}.")
+        self.risk_label.setText(text)
+        for widget in self.risk_results:
+            widget.setVisible(True)
+        self.suggestion_list.clear()
+        for s in risk.suggestions:
+            self.suggestion_list.addItem(f"{s['change']} → smallest group {s['k_after']}")
+        self.apply_suggestions_button.setEnabled(bool(risk.suggestions) and not self.applied())
 
     def small_segments(self, k: int) -> list[str]:
         """Customer groups (from the Segments step) with fewer than ``k`` members."""
-        result = (self.document.state("segments") or {}).get("result") or {}
-        sizes = (result.get("report") or {}).get("sizes")
-        if not isinstance(sizes, pd.DataFrame) or not {"segment", "people"} <= set(sizes.columns):
-            return []
-        return small_groups(dict(zip(sizes["segment"], sizes["people"], strict=True)), k)
+        return privacy.small_segments(self.document, k)
 
     def apply_suggestions(self) -> None:
-        config = self.config()
-        for s in self._suggestions:
-            old = config.columns.get(s["column"], ColumnPolicy())
-            config.columns[s["column"]] = ColumnPolicy(s["action"], old.kind, s["option"])
-        self._set_config(config, "Apply the suggested fixes",
-                         {"action": "apply risk fixes", "changes": [s["change"] for s in self._suggestions]})
+        privacy.apply_suggestions(self.document, self.name, self.config(), self._suggestions)
