@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from core.roles.vocabulary import Role
 from core.vendors.profiles import PROFILES, Profile
 
-__all__ = ["PROFILES", "Profile", "VendorMatch", "header_key", "recognise"]
+__all__ = ["PROFILES", "Profile", "VendorMatch", "header_key", "not_consent", "recognise"]
 
 VENDOR_CONFIDENCE = 0.95
 
@@ -56,3 +56,13 @@ def recognise(columns) -> VendorMatch | None:
     role_of = {header_key(h): r for h, r in profile.roles.items()}
     roles = {c: role_of.get(header_key(c), Role.OTHER) for c in columns}
     return VendorMatch(profile, roles)
+
+
+def not_consent(columns) -> frozenset:
+    """Columns of a recognised export whose headers sound like consent but which the
+    tool documents as something else (Salesforce's 'Mailing State/Province')."""
+    match = recognise(columns)
+    if match is None:
+        return frozenset()
+    keys = {header_key(h) for h in match.profile.not_consent}
+    return frozenset(c for c in columns if header_key(c) in keys)

@@ -58,10 +58,12 @@ def _plain(text: str) -> str:
     return re.sub(r"^wc-", "", text).replace("_", " ")
 
 
-def not_spend_reason(status: str) -> str | None:
+def not_spend_reason(status: str, own: dict[str, str] | None = None) -> str | None:
     """Why an order with this status is no spend ("cancelled", ...), or None if it counts
-    (paid, completed, processing, partially refunded -- the refund is subtracted)."""
-    return _REASON.get(_plain(status))
+    (paid, completed, processing, partially refunded -- the refund is subtracted).
+    ``own``: the tool's own words (its profile's ``not_spend``), read first."""
+    word = _plain(status)
+    return (own or {}).get(word) or _REASON.get(word)
 
 
 def in_cents(header: str) -> bool:
@@ -197,7 +199,8 @@ def summarise_orders(df: pd.DataFrame, match: VendorMatch) -> OrderSummary:
         first = lines[lines["filled"]].head(1)
         head = first.iloc[0] if len(first) else lines.iloc[0]
         status_text = next((s for s in lines["status"] if s.strip()), "")
-        reason = "cancelled" if lines["cancelled"].any() else not_spend_reason(status_text)
+        reason = ("cancelled" if lines["cancelled"].any()
+                  else not_spend_reason(status_text, rules.not_spend))
         if rules.totals == "line":
             value = sum(lines["amount"], Decimal(0)) - sum(lines["refund"], Decimal(0))
         else:  # the order total, written once or repeated: counted once

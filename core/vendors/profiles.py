@@ -48,6 +48,9 @@ class Profile:
     roles: dict[str, Role] = field(default_factory=dict)
     orders: OrderRules | None = None
     suppression: bool = False  # every row is someone who must not be mailed
+    # headers that sound like consent ('Mailing State', 'download_permissions_granted')
+    # but by the tool's documentation are not: never read as consent
+    not_consent: tuple[str, ...] = ()
 
 
 def _profile(entry: dict) -> Profile:
@@ -66,7 +69,7 @@ def _profile(entry: dict) -> Profile:
     orders = entry.get("orders")
     return Profile(entry["tool"], entry["kind"], entry["label"], tuple(headers),
                    tuple(signature), roles, OrderRules(**orders) if orders else None,
-                   entry.get("suppression", False))
+                   entry.get("suppression", False), tuple(entry.get("not_consent", ())))
 
 
 def load(text: str) -> tuple[Profile, ...]:
