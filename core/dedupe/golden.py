@@ -123,7 +123,7 @@ def _mostly_dates(values: pd.Series) -> bool:
     text = text[text != ""].head(500)
     if text.empty:
         return False
-    when = pd.to_datetime(text, errors="coerce", format="mixed")
+    when = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)  # offsets may differ
     return bool(when.notna().mean() >= 0.8)
 
 

@@ -106,12 +106,19 @@ def consent_columns(df: pd.DataFrame, roles: dict[str, str] | None = None,
     for column in settings.polarity:
         if column not in df.columns:
             raise ColumnError(f"Consent column '{column}' is not in the table; choose one of its columns.")
+    from core.vendors import not_consent
+
+    documented = not_consent(df.columns)  # a tool's 'Mailing State/Province'
     found: list[ConsentMeaning] = []
     guessed: list[ConsentMeaning] = []
     for column in df.columns:
         name = str(column)
+        role = roles.get(column)
+        if name not in settings.polarity and (
+                column in documented or role not in (None, "other", *CONSENT_ROLES)):
+            continue  # its role ('Mailing City' is a city) or its tool says it is no consent
         meaning = consent_meaning(name, df[column], settings.polarity.get(name))
-        marked = roles.get(column) in CONSENT_ROLES
+        marked = role in CONSENT_ROLES
         plain = meaning is not None and (name in settings.polarity or meaning.sure
                                          or header_polarity(name) is not None)
         if not (plain or marked):
@@ -301,7 +308,8 @@ def contactable(
     person = people(df, email_column, key or (suppression.key if suppression is not None else None))
     if date_column is None:
         date_column = record_date_column(df, roles)
-    record_dates = _dates(df[date_column]) if date_column in df.columns else pd.Series(pd.NaT, index=df.index)
+    record_dates = (_dates(df[date_column]) if date_column in df.columns
+                    else pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns, UTC]"))
     answer = _newest_answers(df, meanings, person, record_dates)
     required = any(m.polarity == OPT_IN for m in meanings)
     reasons = pd.Series("", index=df.index, dtype=object)
@@ -318,8 +326,10 @@ def contactable(
 
 def _dates(values: pd.Series) -> pd.Series:
     text = values.astype("string").fillna("").str.strip()
-    iso = pd.to_datetime(text, errors="coerce", format="ISO8601")
-    other = pd.to_datetime(text.where(iso.isna()), errors="coerce", format="mixed", dayfirst=True)
+    # utc: one file may mix offsets (Shopify's '+0100' in winter, '+0200' in summer)
+    iso = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
+    other = pd.to_datetime(text.where(iso.isna()), errors="coerce", format="mixed", dayfirst=True,
+                           utc=True)
     return iso.fillna(other)
 
 
