@@ -151,12 +151,15 @@ def pseudonymise(doc: Document, name: str, chosen: PrivacyConfig, key: bytes, re
 
 
 # -- suppression and consent --------------------------------------------------------------
-def import_suppression(doc: Document, path: str, key: bytes) -> int:
-    """People who asked not to be contacted, kept as e-mail tokens; returns how many are listed now."""
+def import_suppression(doc: Document, path: str, key: bytes, ref: KeyRef) -> int:
+    """People who asked not to be contacted, kept as e-mail tokens; returns how many are
+    listed now. A key made for them is kept with the project, so that the next list and
+    pseudonymising use the same one."""
     listed = load_suppression(path)
     tokens = set(state(doc).get("suppression", [])) | listed.tokens
     tokens |= {token_for(key, "email", e) for e in listed.emails}
-    _put(doc, {"suppression": sorted(tokens)}, f"Import {len(listed):,} people who asked not to be contacted")
+    _put(doc, {"suppression": sorted(tokens), "key": asdict(ref)},
+         f"Import {len(listed):,} people who asked not to be contacted")
     doc.audit(STEP, {"action": "import suppression list", "file": os.path.basename(path), "entries": len(listed)},
               len(listed), len(tokens), key_fingerprint=keystore.fingerprint(key))
     return len(tokens)

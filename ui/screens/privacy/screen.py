@@ -362,8 +362,7 @@ class Screen(KeyActions, StepScreen):
             if not path:
                 return
         try:
-            key, _ = self.unlock()
-            privacy.import_suppression(self.document, path, key)
+            privacy.import_suppression(self.document, path, *self.unlock())
         except LocalReachError as exc:
             self.show_error(exc)
 
