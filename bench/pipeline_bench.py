@@ -8,8 +8,11 @@ runs a fraction of it:
     .venv/bin/python bench/pipeline_bench.py --scale 0.01     # 10,000 CRM rows
     .venv/bin/python bench/pipeline_bench.py                  # 1,000,000 CRM rows
 
-The pipeline runs as a child process (`python main.py run ...`) so its peak memory
-is measured on its own (ru_maxrss of the child).
+The pipeline runs as a child process (`localreach run ...` through
+``bench/_step_meter.py``) so its memory is measured on its own: the peak of each step
+(VmHWM, reset between steps) and of the whole run (ru_maxrss of the child).
+``--keep DIR`` keeps the generated data and reuses it on the next run with the same
+DIR; ``--profile N`` runs the child under cProfile and prints its N costliest functions.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import csv
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -63,23 +67,24 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--recipe", default=str(ROOT / "resources" / "demo" / "recipe.toml"))
     parser.add_argument("--keep", help="work in this folder and keep it (default: a temp folder)")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="profile the run (cProfile) and print its N costliest functions")
     args = parser.parse_args()
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="lr-pipeline-bench-"))
     data, out = work / "data", work / "out"
     people = max(1, int(args.scale * FULL_CRM_ROWS / CRM_ROWS_PER_PERSON))
-    t0 = time.perf_counter()
-    summary = generate(data, customers=people, seed=args.seed)
-    gen_s = time.perf_counter() - t0
+    summary = _data(data, people, args)
     sales_rows = summary["sales_rows"]
-    if args.sales_per_row:
-        sales_rows = top_up_sales(data / "sales.csv", args.sales_per_row, summary["crm_rows"])
-    print(f"demo data: {summary['crm_rows']:,} CRM rows ({people:,} people), {sales_rows:,} sales rows "
-          f"-- generated in {gen_s:.1f} s (not part of the pipeline)")
 
-    cmd = [sys.executable, str(ROOT / "main.py"), "run", args.recipe, "--crm", str(data / "crm.xlsx"),
+    meter = [str(ROOT / "bench" / "_step_meter.py")]
+    if args.profile:
+        meter = ["-m", "cProfile", "-o", str(work / "run.prof"), *meter]
+    cmd = [sys.executable, *meter, "run", args.recipe, "--crm", str(data / "crm.xlsx"),
            "--sales", str(data / "sales.csv"), "-o", str(out), "--key-file", str(work / "bench.lrkey")]
-    env = {**os.environ, "LOCALREACH_PASSPHRASE": "bench passphrase", "LOCALREACH_HOME": str(work / "home")}
+    env = {**os.environ, "LOCALREACH_PASSPHRASE": "bench passphrase", "LOCALREACH_HOME": str(work / "home"),
+           "LR_STEP_PEAKS": str(work / "peaks.json")}
+    shutil.rmtree(out, ignore_errors=True)  # no "changes since the previous run" work
     t0 = time.perf_counter()
     child = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
     total = time.perf_counter() - t0
@@ -89,16 +94,17 @@ def main() -> int:
         print(child.stderr, file=sys.stderr)
         return child.returncode
     report = json.loads((out / "run.json").read_text())
+    peaks = json.loads((work / "peaks.json").read_text())
     crm_rows = summary["crm_rows"]
-    print(f"\n{'step':<14}{'status':<9}{'seconds':>9}{'cpu s':>9}{'share':>8}  note")
+    print(f"\n{'step':<14}{'status':<9}{'seconds':>9}{'cpu s':>9}{'peak MB':>9}{'share':>8}  note")
     steps = report["steps"]
     for s in steps:
         share = s["seconds"] / report["seconds"] if report["seconds"] else 0
-        print(f"{s['step']:<14}{s['status']:<9}{s['seconds']:>9.2f}{s['cpu_seconds']:>9.2f}{share:>8.0%}  "
-              f"{s['note']}")
+        print(f"{s['step']:<14}{s['status']:<9}{s['seconds']:>9.2f}{s['cpu_seconds']:>9.2f}"
+              f"{peaks.get(s['step'], 0):>9,.0f}{share:>8.0%}  {s['note']}")
     writing = report["seconds"] - sum(s["seconds"] for s in steps)
-    print(f"{'write outputs':<14}{'':<9}{writing:>9.2f}{'':>9}{writing / report['seconds']:>8.0%}  "
-          "customers.csv, sales_linked.csv, audit.csv, run.json")
+    print(f"{'write outputs':<14}{'':<9}{writing:>9.2f}{'':>9}{peaks.get('write outputs', 0):>9,.0f}"
+          f"{writing / report['seconds']:>8.0%}  customers.csv, sales_linked.csv, audit.csv, run.json")
     slowest = max(steps, key=lambda s: s["seconds"])
     print(f"\npipeline {report['seconds']:.1f} s inside run_recipe, {total:.1f} s for the whole command "
           f"(start-up included); {crm_rows / total:,.0f} CRM rows/s, {sales_rows / total:,.0f} sales rows/s")
@@ -106,11 +112,38 @@ def main() -> int:
           "(wall times above include waiting for a shared CPU)")
     print(f"dominating step: {slowest['step']} ({slowest['seconds']:.1f} s, "
           f"{slowest['seconds'] / report['seconds']:.0%} of the pipeline)")
-    if not args.keep:
-        import shutil
+    if args.profile:
+        import pstats
 
+        print()
+        pstats.Stats(str(work / "run.prof")).sort_stats("tottime").print_stats(args.profile)
+    if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def _data(data: Path, people: int, args) -> dict:
+    """The demo files in ``data``: generated, or reused when an earlier --keep run made them."""
+    made = data / "summary.json"
+    if made.is_file():
+        summary = json.loads(made.read_text())
+        if summary.get("people") == people and summary.get("seed") == args.seed:
+            if args.sales_per_row and summary["sales_per_row"] != args.sales_per_row:
+                summary["sales_rows"] = top_up_sales(data / "sales.csv", args.sales_per_row, summary["crm_rows"])
+            print(f"demo data: {summary['crm_rows']:,} CRM rows ({people:,} people), "
+                  f"{summary['sales_rows']:,} sales rows -- reused from {data}")
+            return summary
+    t0 = time.perf_counter()
+    summary = dict(generate(data, customers=people, seed=args.seed))
+    gen_s = time.perf_counter() - t0
+    if args.sales_per_row:
+        summary["sales_rows"] = top_up_sales(data / "sales.csv", args.sales_per_row, summary["crm_rows"])
+    summary.update(people=people, seed=args.seed, sales_per_row=args.sales_per_row)
+    made.write_text(json.dumps({k: summary[k] for k in ("crm_rows", "sales_rows", "people", "seed",
+                                                        "sales_per_row")}))
+    print(f"demo data: {summary['crm_rows']:,} CRM rows ({people:,} people), {summary['sales_rows']:,} sales "
+          f"rows -- generated in {gen_s:.1f} s (not part of the pipeline)")
+    return summary
 
 
 if __name__ == "__main__":

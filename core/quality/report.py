@@ -6,7 +6,9 @@ that fail their format or lie in the future, zero or negative amounts, quantitie
 are not whole) and unusual numbers (IQR fences and robust z-scores) -- each with the
 rows that have them, so the screen can show exactly those rows. Across files: sales
 lines whose customer is not in the CRM, and columns that mix currencies. The file score
-is the share of cells that are filled and valid ("82% of cells valid").
+is the share of cells that are filled and valid ("82% of cells valid"); the flag
+columns cleaning adds beside a column ("email_invalid") are its annotations, not data,
+and are left out of it.
 """
 
 from __future__ import annotations
@@ -28,11 +30,16 @@ from core.quality.base import EXAMPLES, WithContext, as_text, count, map_distinc
 from core.quality.money import infer_decimal, parse_money_either
 from core.quality.places import row_countries
 from core.roles import Role
+from core.roles.vocabulary import is_flag_column
 
 NUMERIC_ROLES = (Role.AMOUNT, Role.QUANTITY, Role.DISCOUNT)
 ID_ROLES = (Role.CUSTOMER_ID, Role.ORDER_ID, Role.PHONE, Role.POSTCODE)
 IQR_FENCE = 1.5
 ROBUST_Z = 3.5
+# A value held by at least this share of a column (discount 0, quantity 1) is its usual
+# value, never unusual; the fences are drawn on the other values.
+SPIKE_SHARE = 0.25
+FLAG = "flag"  # the kind of a cleaning step's flag column
 
 
 @dataclass
@@ -91,11 +98,11 @@ class FileReport:
 
     @property
     def cells(self) -> int:
-        return sum(c.rows for c in self.columns)
+        return sum(c.rows for c in self.columns if c.kind != FLAG)
 
     @property
     def valid_cells(self) -> int:
-        return sum(c.valid for c in self.columns)
+        return sum(c.valid for c in self.columns if c.kind != FLAG)
 
     @property
     def score(self) -> float:
@@ -214,23 +221,31 @@ def _infer_kind(distinct: list[str]) -> str:
 
 
 def _outliers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Masks of values outside the IQR fences and with a robust z-score above 3.5."""
-    known = values.dropna()
+    """Masks of values outside the IQR fences and with a robust z-score above 3.5.
+
+    A column with a usual value (:data:`SPIKE_SHARE` of it is one number: no discount,
+    one item) is two distributions: that value, never unusual, and the rest, whose own
+    spread decides -- else every discount would fall outside fences drawn mostly on zeros.
+    """
+    known = values.dropna().to_numpy(dtype=float)
     none = np.zeros(len(values), bool)
+    numbers = values.to_numpy(dtype=float, na_value=np.nan)
+    if len(known):
+        uniques, counts = np.unique(known, return_counts=True)
+        if counts.max() >= SPIKE_SHARE * len(known):
+            usual = uniques[counts.argmax()]
+            known, numbers = known[known != usual], np.where(numbers == usual, np.nan, numbers)
     if len(known) < 8:
         return none, none
     q1, q3 = np.percentile(known, [25, 75])
     iqr = q3 - q1
-    if iqr == 0:  # half the values are one number (quantity 1, discount 0): nothing is unusual
-        iqr_mask = none
-    else:
-        iqr_mask = ((values < q1 - IQR_FENCE * iqr) | (values > q3 + IQR_FENCE * iqr)).to_numpy()
-    median = float(known.median())
-    mad = float((known - median).abs().median())
-    if mad == 0:
-        return iqr_mask, none
-    z_mask = (0.6745 * (values - median).abs() / mad > ROBUST_Z).to_numpy()
-    return iqr_mask, z_mask
+    with np.errstate(invalid="ignore"):
+        iqr_mask = none if iqr == 0 else (numbers < q1 - IQR_FENCE * iqr) | (numbers > q3 + IQR_FENCE * iqr)
+        median = float(np.median(known))
+        mad = float(np.median(np.abs(known - median)))
+        if mad == 0:
+            return iqr_mask, none
+        return iqr_mask, 0.6745 * np.abs(numbers - median) / mad > ROBUST_Z
 
 
 def profile_frame(
@@ -250,6 +265,9 @@ def profile_frame(
         ctx.progress(i, len(df.columns), f"Checking {col}")
         role = str(roles.get(col, Role.OTHER))
         text = as_text(df[col]).str.strip()
+        if is_flag_column(col, df.columns):  # empty means "no", not a gap
+            columns.append(ColumnReport(col, role, FLAG, len(text), 0, int(text.nunique())))
+            continue
         empty = (text == "").to_numpy()
         distinct = [v for v in pd.unique(text.to_numpy()) if v]
         rep = ColumnReport(col, role, _infer_kind(distinct), len(text), int(empty.sum()), len(distinct))

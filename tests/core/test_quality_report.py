@@ -89,3 +89,27 @@ def test_a_column_that_is_mostly_one_number_has_no_unusual_values():
     roles = {"sales": {"discount": "discount", "amount": "amount"}}
     cols = quality_report({"sales": sales}, roles).files["sales"].columns
     assert [(c.outliers_iqr, c.outliers_z) for c in cols] == [(0, 0), (0, 0)]
+
+
+def test_only_discounts_far_from_the_other_discounts_are_unusual():
+    # 60% of lines without discount; the discounts given are 1..8 and one of 80
+    given = [str(1 + i % 8) for i in range(39)] + ["80"]
+    sales = pd.DataFrame({"discount": ["0"] * 60 + given})
+    col = quality_report({"sales": sales}, {"sales": {"discount": "discount"}}).files["sales"].columns[0]
+    assert (col.outliers_iqr, col.outliers_z, col.outlier_examples) == (1, 1, [99])
+
+
+def test_the_e_mail_steps_flag_column_does_not_lower_the_score():
+    from core.quality.contact import EmailConfig, standardise_emails
+
+    crm = pd.DataFrame({"customer_id": ["1", "2", "3", "4"],
+                        "email": ["A@b.de ", "c@d.org", "broken", "e@f.com"]})
+    roles = {"crm": {"customer_id": "customer_id", "email": "email"}}
+    before = quality_report({"crm": crm}, roles).files["crm"]
+    cleaned, _ = standardise_emails(crm, EmailConfig(["email"]))
+    assert list(cleaned.columns) == ["customer_id", "email", "email_invalid"]
+    after = quality_report({"crm": cleaned}, roles).files["crm"]
+    assert (before.cells, before.valid_cells) == (after.cells, after.valid_cells) == (8, 7)
+    flag = after.columns[2]
+    assert (flag.kind, flag.missing) == ("flag", 0)
+    assert not [i for i in after.issues if i.column == "email_invalid"]
