@@ -12,10 +12,11 @@ from dataclasses import asdict, dataclass, field, replace
 from core.compose.merge import MergeConfig
 from core.compose.template import Template
 
+# Plain words only, no template code; the window greets by name with a rule block
+# (app.actions.compose.starter).
 STARTER = Template(
-    subject='Hello {{ first_name | default("there") | title }}',
-    text='Dear {{ first_name | default("customer") | title }},\n\n'
-         "Thank you for shopping with us.\n\nKind regards,\nThe team\n",
+    subject="Thank you for shopping with us",
+    text="Hello,\n\nThank you for shopping with us.\n\nKind regards,\nThe team\n",
 )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from core.compose.merge import EXTRA_FIELDS, MergeConfig, field_map, merge
+from core.compose.merge import EXTRA_FIELDS, MergeConfig, MergeResult, field_map, merge
 from core.compose.rules import RuleBlock, apply_blocks
 from core.compose.template import Template, fields_used, lint
 from core.errors import LocalReachError
@@ -48,6 +48,22 @@ def check(
     ctx: JobContext | None = None,
 ) -> list[CheckItem]:
     """Everything the user should know before exporting, most serious first."""
+    return check_merge(frame, roles, templates, config, personas, sales, ctx)[0]
+
+
+def check_merge(
+    frame: pd.DataFrame,
+    roles: dict[str, str],
+    templates: dict[str, Template],
+    config: MergeConfig = MergeConfig(),
+    personas: dict | None = None,
+    sales: pd.DataFrame | None = None,
+    ctx: JobContext | None = None,
+    **privacy,
+) -> tuple[list[CheckItem], MergeResult | None]:
+    """:func:`check` on the very merge an export runs (``privacy``: the ``vault``,
+    ``suppressed`` and ``audit`` arguments of :func:`merge`), and that merge's result, so
+    the check's counts are the export's; None when a template problem stops it first."""
     fields = [*field_map(frame, roles), *EXTRA_FIELDS]
     blocks = [RuleBlock.from_dict(b) for b in config.blocks]
     items: list[CheckItem] = []
@@ -59,11 +75,11 @@ def check(
             problems = [str(exc)]
         items += [CheckItem(PROBLEM, label + p[0].upper() + p[1:]) for p in problems]
     if items:
-        return items
+        return items, None
     try:
-        result = merge(frame, roles, templates, config, personas, sales, ctx=ctx)
+        result = merge(frame, roles, templates, config, personas, sales, ctx=ctx, **privacy)
     except LocalReachError as exc:
-        return [CheckItem(PROBLEM, str(exc))]
+        return [CheckItem(PROBLEM, str(exc))], None
     reasons = result.left_out
     failed = reasons[reasons.str.startswith("message could not be written")]
     for reason, rows in failed.groupby(failed, sort=False):
@@ -93,7 +109,7 @@ def check(
     for reason, rows in others.groupby(others, sort=False):
         items.append(CheckItem(INFO, f"{plural(len(rows), 'person', 'people')} left out: "
                                      f"{reason}.", tuple(rows.index)))
-    return items
+    return items, result
 
 
 def _personal_data(result, roles: dict[str, str], templates: dict[str, Template]) -> list[CheckItem]:

@@ -9,6 +9,9 @@ from core.compose.campaign import Campaign
 from ui.screens.compose.screen import Screen
 
 ROLES = {"email": "email", "first_name": "first_name", "consent": "consent"}
+GREETING = {"name": "greeting", "rules": [{"field": "first_name", "op": "is not empty", "value": "",
+                                           "text": "Dear {{ first_name }}"}],
+            "otherwise": "Dear customer"}
 
 
 @pytest.fixture
@@ -56,7 +59,7 @@ def test_typing_updates_preview_and_is_one_undo_step(screen, qtbot):
                            "you are one of our {{ persona }}.")
     screen.document.undo_stack.undo()
     assert screen.document.state("compose") is None
-    assert screen.editor.subject.text() == 'Hello {{ first_name | default("there") | title }}'
+    assert screen.editor.subject.text() == "Thank you for shopping with us"
 
 
 def test_unknown_field_shows_in_preview_and_check(screen, qtbot):
@@ -85,13 +88,14 @@ def test_rules_and_check_click_through(screen, qtbot):
         "• 1 message will be written.",
         "• People per persona: Bargain hunters: 1.",
         "• 1 person left out: said no to being contacted.",
+        "• Export will write 2 files (.eml) and leave out 2 people.",
     ]
     screen.check_list.itemClicked.emit(screen.check_list.item(0))
     assert screen.preview.rows == [1]
     assert "No message for this person: the field first_name is empty" in \
         screen.preview.shown_text()
     blocks = Campaign.from_state(screen.document.state("compose")).config.blocks
-    assert blocks == ({"name": "offer", "rules": [{"field": "persona", "op": "is",
+    assert blocks == (GREETING, {"name": "offer", "rules": [{"field": "persona", "op": "is",
                                                   "value": "Bargain hunters",
                                                   "text": "Use code SAVE20."}],
                        "otherwise": "See what is new."},)
@@ -104,4 +108,30 @@ def test_add_version_starts_ab_test(screen):
     assert campaign.config.ab == {"variants": ["A", "B"], "holdout": 0.1, "seed": 1,
                                   "stratify_by": "segment"}
     assert screen.version.currentText() == "B" and screen.tabs.isTabEnabled(2)
-    assert screen.editor.body.toPlainText().startswith("Dear {{ first_name")
+    assert screen.editor.body.toPlainText().startswith("{{ greeting }},")
+
+
+def test_the_starter_message_has_plain_merge_fields_and_greets_by_name(screen):
+    shown = screen.editor.subject.text() + screen.editor.body.toPlainText()
+    assert "default(" not in shown and "|" not in shown
+    assert screen.preview.shown_text().startswith(
+        "Subject: Thank you for shopping with us\n\nDear Ann,\n\nThank you for shopping")
+    screen.preview.next.click()  # Bob has no first name
+    assert "Dear customer,\n" in screen.preview.shown_text()
+
+
+def test_a_rule_block_is_inserted_from_the_menu(screen):
+    labels = [a.text() for a in screen.editor.block_menu.actions()]
+    assert labels == ["Greeting with their name", "Offer for each persona"]
+    screen.document.set_state("personas", [{"segment": "s1", "name": "Bargain hunters",
+                                            "offer": "20% off"},
+                                           {"segment": "s2", "name": "Loyal fans",
+                                            "offer": "Early access"}], "Personas")
+    screen.editor.body.setPlainText("{{ greeting }}. ")
+    screen.editor.body.moveCursor(screen.editor.body.textCursor().MoveOperation.End)
+    screen.editor.block_menu.actions()[1].trigger()
+    assert screen.editor.body.toPlainText() == "{{ greeting }}. {{ offer }}"
+    assert [b.name for b in screen.rules.blocks()] == ["greeting", "offer"]
+    assert "Dear Ann. 20% off" in screen.preview.shown_text()
+    screen.preview.next.click()
+    assert "Dear customer. Early access" in screen.preview.shown_text()

@@ -1,4 +1,5 @@
-"""The template editor: subject line, body with merge fields highlighted, insert-field menu.
+"""The template editor: subject line, body with merge fields highlighted, insert-field and
+insert-rule-block menus.
 
 It only edits text; the Compose screen turns edits into undoable document changes.
 """
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.compose.template import Template
+from app.actions.compose import Template
 from ui.widgets.field_names import field_label, field_tooltip
 
 
@@ -47,6 +48,7 @@ class MergeHighlighter(QSyntaxHighlighter):
 
 class TemplateEditor(QWidget):
     edited = Signal()
+    blockChosen = Signal(int)  # the position of the ready-made rule block in the menu
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,11 +67,19 @@ class TemplateEditor(QWidget):
         self.insert_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.insert_menu = QMenu(self.insert_button)
         self.insert_button.setMenu(self.insert_menu)
+        self.block_button = QToolButton()
+        self.block_button.setText("Insert rule block")
+        self.block_button.setToolTip("A ready-made rule (a greeting by name, an offer per "
+                                     "persona, ...): it appears on the Rules tab to edit.")
+        self.block_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.block_menu = QMenu(self.block_button)
+        self.block_button.setMenu(self.block_menu)
         form = QFormLayout()
         form.addRow("Subject", self.subject)
         form.addRow("From", self.sender)
         tools = QHBoxLayout()
         tools.addWidget(self.insert_button)
+        tools.addWidget(self.block_button)
         tools.addWidget(self.is_html)
         tools.addStretch(1)
         layout = QVBoxLayout(self)
@@ -96,6 +106,13 @@ class TemplateEditor(QWidget):
             action.setToolTip(field_tooltip(name))
             action.setData(name)
             action.triggered.connect(lambda _checked=False, n=name: self.insert_field(n))
+
+    def set_blocks(self, labels: list[str]) -> None:
+        """The ready-made rule blocks, in plain words."""
+        self.block_menu.clear()
+        for i, label in enumerate(labels):
+            action = self.block_menu.addAction(label)
+            action.triggered.connect(lambda _checked=False, n=i: self.blockChosen.emit(n))
 
     def insert_field(self, name: str) -> None:
         """Insert ``{{ name }}`` where the cursor is (in the subject if it has focus)."""

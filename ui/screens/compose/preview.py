@@ -1,9 +1,11 @@
 """Live preview of any recipient's message: search by name or e-mail, next / previous,
-and "show as persona" to see another persona's text on the same person."""
+and "show as persona" to see another persona's text on the same person. Who matches a
+search is decided by the screen's action (by the columns' roles, on real values)."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import pandas as pd
 from PySide6.QtWidgets import (
@@ -17,19 +19,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.compose.merge import Merger
 from core.errors import LocalReachError
 
-SEARCH_ROLES = ("email", "first_name", "last_name", "full_name")
 AS_IS = "their own persona"
 
 
 class PreviewPanel(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, find_people: Callable[[str], list], parent: QWidget | None = None) -> None:
+        """``find_people(text)``: the index labels of the people a search finds."""
         super().__init__(parent)
+        self._find_people = find_people
         self.frame: pd.DataFrame | None = None
         self.roles: dict[str, str] = {}
-        self.merger: Merger | None = None
+        self.merger = None
         self.problem = ""
         self.personas: dict[str, dict] = {}
         self.segment_column = "segment"
@@ -75,7 +77,7 @@ class PreviewPanel(QWidget):
             self.persona.blockSignals(False)
         self.show_rows(list(frame.index), keep)
 
-    def set_merger(self, merger: Merger | None, problem: str = "") -> None:
+    def set_merger(self, merger, problem: str = "") -> None:
         self.merger, self.problem = merger, problem
         self.render()
 
@@ -91,15 +93,10 @@ class PreviewPanel(QWidget):
             self.render()
 
     def find(self) -> None:
-        text = self.search.text().strip().lower()
+        text = self.search.text().strip()
         if self.frame is None or not text:
             return
-        columns = [c for c, r in self.roles.items() if r in SEARCH_ROLES and c in self.frame] \
-            or [c for c in self.frame.columns if "mail" in str(c).lower() or "name" in str(c).lower()]
-        hit = pd.Series(False, index=self.frame.index)
-        for c in columns:
-            hit |= self.frame[c].astype(str).str.lower().str.contains(text, regex=False)
-        matches = list(hit[hit].index)
+        matches = self._find_people(text)
         self.show_rows(matches or list(self.frame.index), matches[0] if matches else None)
         if not matches:
             self.where.setText("Nobody found")

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.compose.rules import OPS, Rule, RuleBlock
+from app.actions.compose import OPS, Rule, RuleBlock
 
 OTHERWISE = "otherwise"
 COLUMNS = ("Block", "Field", "Comparison", "Value", "Text")
@@ -99,6 +99,17 @@ class RuleTable(QWidget):
                 rules[name].append(Rule(self._cell(row, 1), self._cell(row, 2),
                                         self._cell(row, 3), self._cell(row, 4)))
         return [RuleBlock(n, tuple(r), otherwise.get(n, "")) for n, r in rules.items()]
+
+    def add_block(self, block: RuleBlock) -> bool:
+        """Add ``block``'s rows unless a block of that name is there; True when added."""
+        if any(b.name == block.name for b in self.blocks()):
+            return False
+        for rule in block.rules:
+            self.add_row(block.name, rule.field, rule.op, rule.value, rule.text)
+        if block.otherwise or not block.rules:
+            self.add_row(block.name, "", OTHERWISE, "", block.otherwise)
+        self.edited.emit()
+        return True
 
     def set_blocks(self, blocks: list[RuleBlock], fields: list[str]) -> None:
         if blocks == self.blocks() and fields == self.fields:

@@ -26,17 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.compose.campaign import STARTER, Campaign
-from core.compose.checks import INFO, PROBLEM, check
-from core.compose.merge import EXTRA_FIELDS, Merger, field_map, persona_map
-from core.compose.rules import RuleBlock
-from core.errors import LocalReachError
+from app.actions import compose as actions
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 from ui.screens.compose.editor import TemplateEditor
 from ui.screens.compose.preview import PreviewPanel
 from ui.screens.compose.rules import RuleTable
 
-ICONS = {PROBLEM: "✖", "warning": "⚠", INFO: "•"}
+ICONS = {actions.PROBLEM: "✖", actions.WARNING: "⚠", actions.INFO: "•"}
 
 
 class Screen(StepScreen):
@@ -49,6 +45,7 @@ class Screen(StepScreen):
     def __init__(self, document, jobs, parent=None) -> None:
         super().__init__(document, jobs, parent)
         self.checks: list | None = None
+        self.check_summary: dict | None = None  # what Export will write, from the same merge
         self.version = QComboBox()
         self.version.setAccessibleName("Version")
         self.version.currentTextChanged.connect(lambda _t: self.refresh())
@@ -84,7 +81,7 @@ class Screen(StepScreen):
         self.tabs.addTab(self.editor, "Message")
         self.tabs.addTab(self.rules, "Rules")
         self.tabs.addTab(ab, "A/B test")
-        self.preview = PreviewPanel()
+        self.preview = PreviewPanel(lambda text: actions.find_people(self.document, text))
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.tabs)
         split.addWidget(self.preview)
@@ -105,28 +102,30 @@ class Screen(StepScreen):
         self._commit_timer.setInterval(600)
         self._commit_timer.timeout.connect(self.commit)
         self.editor.edited.connect(self._edited)
+        self.editor.blockChosen.connect(self.insert_block)
+        self._blocks: list = []
         self.rules.edited.connect(self._edited)
         self.holdout.valueChanged.connect(self._edited)
         self.seed.valueChanged.connect(self._edited)
         self._loading = False
 
     # -- document -> widgets ----------------------------------------------------------
-    def campaign(self) -> Campaign:
-        return Campaign.from_state(self.document.state(self.STEP))
+    def campaign(self):
+        return actions.campaign(self.document)
 
     def waiting_for(self) -> str | None:
-        if self.document.frame("crm") is None:
-            return "Import a customer list first: the message is written for the people in it."
-        return None
+        return actions.waiting_for(self.document)
 
     def status(self) -> tuple[str, str]:
         if self.document.state(self.STEP) is None:
             return NOT_STARTED, ""
         if self.checks is None:
             return NEEDS_ATTENTION, "not checked yet"
-        problems = sum(1 for c in self.checks if c.level == PROBLEM)
+        problems = sum(1 for c in self.checks if c.level == actions.PROBLEM)
         if problems:
             return NEEDS_ATTENTION, f"{problems:,} problem{'s' * (problems != 1)} to fix"
+        if not (self.check_summary or {}).get("written"):
+            return NEEDS_ATTENTION, "no message to write"  # never a tick next to 0 messages
         return DONE, self.checks[0].text.rstrip(".") if self.checks else ""
 
     def refresh(self) -> None:
@@ -146,23 +145,26 @@ class Screen(StepScreen):
                 self.version.blockSignals(False)
             self.version.setCurrentText(current)
             self.remove.setEnabled(len(names) > 1)
-            columns = field_map(frame, roles)
-            fields = [*_one_per_column(columns, roles), *EXTRA_FIELDS]
+            fields, columns = actions.fields(self.document)
             self.editor.set_fields(fields, columns)
+            self._blocks = actions.block_menu(self.document)
+            self.editor.set_blocks([label for label, _block in self._blocks])
             self.editor.set_template(campaign.templates[current])
-            self.rules.set_blocks([RuleBlock.from_dict(b) for b in campaign.config.blocks], fields)
+            self.rules.set_blocks([actions.RuleBlock.from_dict(b) for b in campaign.config.blocks],
+                                  fields)
             ab = campaign.config.ab or {}
             self.holdout.setValue(100 * ab.get("holdout", 0.1))
             self.seed.setValue(ab.get("seed", 1))
             self.tabs.setTabEnabled(2, len(names) > 1)
-            self.preview.set_data(frame, roles, self._personas(), campaign.config.segment_column)
+            self.preview.set_data(actions.shown_frame(self.document), roles, self._personas(),
+                                  campaign.config.segment_column)
         finally:
             self._loading = False
         self._update_preview()
         self.figure.setText(f"{len(frame):,} people in the customer list")
 
     def _personas(self) -> dict[str, dict]:
-        return persona_map(self.document.state("personas"))
+        return actions.personas(self.document)
 
     # -- widgets -> document ----------------------------------------------------------
     def _edited(self, *_args) -> None:
@@ -172,7 +174,7 @@ class Screen(StepScreen):
         self._update_preview()
         self._commit_timer.start()
 
-    def edited_campaign(self) -> Campaign:
+    def edited_campaign(self):
         """The campaign as the widgets show it now (not yet in the document)."""
         campaign = self.campaign().with_template(self.version.currentText() or "A",
                                                  self.editor.template())
@@ -184,57 +186,38 @@ class Screen(StepScreen):
 
     def commit(self) -> None:
         self._commit_timer.stop()
-        state = self.edited_campaign().to_state()
-        if state != self.document.state(self.STEP):
-            self.document.set_state(self.STEP, state, "Edit the message")
+        actions.store(self.document, self.edited_campaign())
 
     def add_version(self) -> None:
         self.commit()
-        campaign = self.campaign()
-        name = next(chr(c) for c in range(ord("A"), ord("Z") + 1)
-                    if chr(c) not in campaign.templates)
-        source = campaign.templates.get(self.version.currentText(), STARTER)
-        self.document.set_state(self.STEP, campaign.with_template(name, source).to_state(),
-                                f"Add version {name}")
-        self.version.setCurrentText(name)
+        self.version.setCurrentText(actions.add_version(self.document, self.version.currentText()))
 
     def remove_version(self) -> None:
         self.commit()
-        name = self.version.currentText()
-        self.document.set_state(self.STEP, self.campaign().without_template(name).to_state(),
-                                f"Remove version {name}")
+        actions.remove_version(self.document, self.version.currentText())
+
+    def insert_block(self, position: int) -> None:
+        """A ready-made rule block: its rules on the Rules tab, ``{{ name }}`` at the cursor."""
+        _label, block = self._blocks[position]
+        self.rules.add_block(block)
+        self.editor.insert_field(block.name)
 
     def _update_preview(self) -> None:
-        frame = self.document.frame("crm")
-        if frame is None:
+        if self.document.frame("crm") is None:
             return
-        campaign = self.edited_campaign()
-        version = self.version.currentText() or "A"
-        try:
-            merger = Merger(frame, self.document.roles("crm"),
-                            {version: campaign.templates[version]}, campaign.config,
-                            self._personas())
-        except LocalReachError as exc:
-            self.preview.set_merger(None, str(exc))
-            return
-        self.preview.set_merger(merger)
+        self.preview.set_merger(*actions.merger(self.document, self.edited_campaign(),
+                                                self.version.currentText() or "A"))
 
     # -- the check ----------------------------------------------------------------------
     def run_check(self) -> None:
         self.commit()
-        frame, roles = self.document.frame("crm"), self.document.roles("crm")
-        campaign, personas = self.campaign(), self._personas()
-        from app.engine_inputs import recommendation_sales
+        action = actions.check(self.document)
+        self.run_job(action.work, lambda out: self._show_checks(action.apply(out)), action.message)
 
-        sales = recommendation_sales(self.document)
-        self.run_job(lambda ctx: check(frame, roles, campaign.templates, campaign.config,
-                                       personas, sales, ctx),
-                     self._show_checks, "Checking every message…")
-
-    def _show_checks(self, items: list) -> None:
-        self.checks = items
+    def _show_checks(self, changed: dict) -> None:
+        self.checks, self.check_summary = changed["items"], changed["summary"]
         self.check_list.clear()
-        for item in items:
+        for item in self.checks:
             entry = QListWidgetItem(f"{ICONS.get(item.level, '•')} {item.text}")
             entry.setData(Qt.ItemDataRole.UserRole, list(item.rows))
             if item.rows:
@@ -246,10 +229,3 @@ class Screen(StepScreen):
         rows = entry.data(Qt.ItemDataRole.UserRole) or []
         if rows:
             self.preview.show_rows(rows)
-
-
-def _one_per_column(columns: dict[str, str], roles: dict[str, str]) -> list[str]:
-    """Each column once in the field menu: by its role's name when it has one (the same in
-    every month's file), else by its own; ``field_map`` lists both."""
-    by_role = {column: role for column, role in roles.items() if columns.get(role) == column}
-    return [f for f, column in columns.items() if by_role.get(column, f) == f]

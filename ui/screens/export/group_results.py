@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.compose.abtest import CONTROL, plain_verdict, segment_figure
+from app.actions.export import CONTROL, plain_verdict, segment_figure
 
 COLUMNS = (
     ("group", "Customer group", "The customer group (segment) the people belong to."),

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.compose.abtest import results_figure
+from app.actions.export import results_figure
 from ui.widgets.chart_style import style_figure
 
 COLUMNS = (("variant", "Version"), ("people", "People"), ("rate", "Rate"),

@@ -5,15 +5,14 @@ soon as the screen is shown; Export re-runs the merge and writes into a staging 
 that only becomes the output when everything succeeded (Cancel leaves nothing behind).
 After an A/B test, campaign results can be imported here and compared.
 
-Real contact details come back here only: the Privacy step's vault is opened with the
-project key (its passphrase asked when the key lives in a key file) and the merge reveals
-the pseudonymised values of contactable people only; each reveal is one audit row
-(counts and key fingerprint). The project's suppression list is honoured too.
+Real contact details come back through the project key only (app.actions.export: its
+passphrase is asked here, once per session, when the key lives in a key file); the merge
+reveals the pseudonymised values of contactable people only, each reveal one audit row.
+A gap flagged on Segments' "Fair groups" tab is repeated here before anything is written.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -28,16 +27,8 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from app.consent import consent_plan, consent_settings
-from core.compose import abtest
-from core.compose.campaign import Campaign
-from core.compose.merge import merge, persona_map
-from core.compose.outputs import write
+from app.actions import export as actions
 from core.errors import LocalReachError
-from core.io import read_table
-from core.privacy.consent import suppression_from_state
-from core.privacy.keystore import KeyRef, unlock
-from core.privacy.vault import Vault, reveal_audit_args
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 from ui.screens.export.group_results import SegmentResultsView
 from ui.screens.export.results import ResultsView
@@ -65,14 +56,13 @@ def describe(summary: dict) -> str:
 class Screen(StepScreen):
     STEP = "export"
     TITLE = "Export"
-    PROJECT_CACHE = ("plan", "_passphrase")
+    PROJECT_CACHE = ("plan",)
     INTRO = ("Write the letters and e-mails, only for people who may be contacted, as files "
              "for your mail program or Word. Nothing is sent from here.")
 
     def __init__(self, document, jobs, parent=None) -> None:
         super().__init__(document, jobs, parent)
         self.plan: dict | None = None
-        self._passphrase: str | None = None  # of the project's key file, once typed
         self._locked = False  # the plan ran without the key (its passphrase not asked yet)
         self.format = QComboBox()
         for key, label in FORMATS:
@@ -98,6 +88,11 @@ class Screen(StepScreen):
 
         self.consent = ConsentPanel(document)
         self.body.addWidget(self.consent)
+        self.fairness_label = QLabel()
+        self.fairness_label.setWordWrap(True)
+        self.fairness_label.setAccessibleName("Fair groups warning")
+        self.fairness_label.setVisible(False)
+        self.body.addWidget(self.fairness_label)
         self.plan_label = QLabel("Working out who gets a message…")
         self.plan_label.setObjectName("summaryFigure")
         self.plan_label.setWordWrap(True)
@@ -121,17 +116,13 @@ class Screen(StepScreen):
 
     def reset(self) -> None:
         super().reset()
+        actions.forget_key(self.document)
         self.folder.clear()
         self.result_label.clear()
         self.plan_label.setText("")
 
     def waiting_for(self) -> str | None:
-        if self.document.frame("crm") is None:
-            return "Import a customer list first."
-        if self.document.state("compose") is None:
-            return ("Check the message on the Compose step first: press “Check before export” "
-                    "there, and this step shows who gets it.")
-        return None
+        return actions.waiting_for(self.document)
 
     def status(self) -> tuple[str, str]:
         last = self.document.state(self.STEP)
@@ -147,92 +138,36 @@ class Screen(StepScreen):
             self.folder.setText(last["folder"])
         self.results_button.setVisible(last.get("assignment") is not None)
         try:
-            privacy = self._privacy(ask=False)
-        except LocalReachError:
-            privacy = {}  # the plan counts without the key; Export says what is wrong
-        vault = (self.document.state("privacy") or {}).get("vault")
-        self._locked = "vault" not in privacy and vault is not None and len(vault) > 0
-        run, reveals = self._merge_job(privacy)
-        doc = self.document
-        people = (doc.frame("crm"), doc.roles("crm"), consent_settings(doc),
-                  privacy.get("suppressed"))
+            action = actions.plan(self.document, self.format.currentData(),
+                                  self.one_each.isChecked())
+        except LocalReachError as exc:  # a key that cannot be read: Export says what is wrong
+            self.plan_label.setText(str(exc))
+            return
+        self.run_job(action.work, lambda out: self._show_plan(action.apply(out)),
+                     action.message)
 
-        locked = self._locked
+    def _ask_passphrase(self) -> str | None:
+        return privacy_passphrase.ask_passphrase(
+            self, "Unlock the key", "Type the passphrase that protects this project's key "
+            "file: real contact details come back for the people written to.", False)
 
-        def plan(ctx):
-            consent = consent_plan(*people)
-            if locked or consent.get("unclear") or consent.get("no_consent_info"):
-                return {"written": 0, "left_out": 0, "reasons": {}, "consent": consent}
-            return {**run(ctx).summary(), "consent": consent}
-
-        self.run_job(plan, lambda s: self._show_plan(s, reveals),
-                     "Working out who gets a message…", self._failed(reveals))
-
-    def _privacy(self, ask: bool) -> dict:
-        """The Privacy step's vault and suppression list, as merge arguments. Without a key
-        file passphrase yet, only ``ask`` asks for it; a refusal or a wrong key raises."""
-        state = self.document.state("privacy") or {}
-        if not state.get("key"):
-            return {}
-        ref = KeyRef(**state["key"])
-        if ref.key_file and self._passphrase is None:
-            if not ask:
-                return {"suppressed": suppression_from_state(state)}
-            self._passphrase = privacy_passphrase.ask_passphrase(
-                self, "Unlock the key", "Type the passphrase that protects this project's key "
-                "file: real contact details come back for the people written to.", False)
-            if self._passphrase is None:
-                raise LocalReachError("No passphrase given: nothing was written.")
-        try:
-            key = unlock(ref, self._passphrase)
-        except LocalReachError:
-            self._passphrase = None  # a wrong passphrase is asked again next time
-            raise
-        return {"vault": Vault.from_frame(key, state.get("vault")),
-                "suppressed": suppression_from_state(state, key)}
-
-    def _merge_job(self, privacy: dict):
-        """The merge as a function of the job context, with the document read right now
-        (on the GUI thread), so the worker never touches the document; and the list its
-        reveals are audited into (recorded by :meth:`_audit_reveals` on the GUI thread)."""
-        from app.engine_inputs import recommendation_sales
-
-        doc = self.document
-        campaign = Campaign.from_state(doc.state("compose"))
-        config = replace(campaign.config, consent=consent_settings(doc).to_dict())
-        args = (doc.frame("crm"), doc.roles("crm"), campaign.templates, config,
-                persona_map(doc.state("personas")), recommendation_sales(doc))
-        reveals: list[dict] = []
-        return lambda ctx: merge(*args, **privacy, audit=reveals.append, ctx=ctx), reveals
-
-    def _audit_reveals(self, reveals: list[dict]) -> None:
-        for entry in reveals:
-            params, rows, revealed, fp = reveal_audit_args(entry)
-            self.document.audit(self.STEP, params, rows, revealed, key_fingerprint=fp)
-        reveals.clear()
-
-    def _failed(self, reveals: list[dict]):
-        """A job's error handler that still audits the reveals made before the failure."""
-        def on_error(exc: Exception) -> None:
-            self._audit_reveals(reveals)
-            self.show_error(exc)
-        return on_error
-
-    def _show_plan(self, summary: dict, reveals: list[dict]) -> None:
-        self._audit_reveals(reveals)
+    def _show_plan(self, summary: dict) -> None:
         self.plan = summary
+        self._locked = summary["locked"]
         consent = summary.pop("consent", {})
         self.consent.show_plan(consent)
+        warnings = summary.get("fairness") or []
+        self.fairness_label.setText("\n".join(f"⚠ {w}" for w in warnings))
+        self.fairness_label.setVisible(bool(warnings))
         blocked = bool(consent.get("unclear") or consent.get("no_consent_info"))
         self.export_button.setEnabled(not blocked and (self._locked or summary["written"] > 0))
-        locked = " Pseudonymised people are counted once Export unlocks the key." if self._locked else ""
         if blocked:
             self.plan_label.setText("Nothing can be written until the question above is answered.")
         elif self._locked:
             self.plan_label.setText("Real names and addresses come back from the vault when you "
                                     "export: the messages are counted then.")
         else:
-            self.plan_label.setText(f"Will write {describe(summary)}.{locked}")
+            self.plan_label.setText(f"Will write {describe(summary)}.")
         self.statusChanged.emit()
 
     def _browse(self) -> None:
@@ -248,32 +183,22 @@ class Screen(StepScreen):
         if not folder:
             self.result_label.setText("Choose a folder for the export first.")
             return
-        fmt, one_each = self.format.currentData(), self.one_each.isChecked()
-        rows_in = len(self.document.frame("crm"))
         try:
-            privacy = self._privacy(ask=True)
+            action = actions.export(self.document, folder, self.format.currentData(),
+                                    self.one_each.isChecked(), self._ask_passphrase)
         except LocalReachError as exc:
             self.show_error(exc)
             return
-        run, reveals = self._merge_job(privacy)
 
-        def job(ctx):
-            result = run(ctx)
-            return result, write(result, folder, fmt, one_each, ctx)
+        def failed(exc: Exception) -> None:
+            actions.audit_reveals(self.document, action.reveals)
+            self.show_error(exc)
 
-        self.run_job(job, lambda out: self._exported(out, folder, fmt, rows_in, reveals),
-                     "Writing the messages…", self._failed(reveals))
+        self.run_job(action.work, lambda out: self._exported(action.apply(out), folder),
+                     action.message, failed)
 
-    def _exported(self, out, folder: str, fmt: str, rows_in: int, reveals: list[dict]) -> None:
-        result, names = out
-        self._audit_reveals(reveals)
-        summary = result.summary()
-        state = {"format": fmt, "folder": folder, "summary": summary,
-                 "assignment": result.assignment}
-        self.document.set_state(self.STEP, state, f"Export .{fmt}")
-        self.document.audit(self.STEP, {"format": fmt, "files": len(names)}, rows_in,
-                            summary["written"])
-        self.result_label.setText(f"Wrote {describe(summary)}, in {len(names):,} files in "
+    def _exported(self, changed: dict, folder: str) -> None:
+        self.result_label.setText(f"Wrote {describe(changed)}, in {changed['files']:,} files in "
                                   f"{folder}. The rows left out and why are in left_out.csv.")
 
     def _choose_results(self) -> None:
@@ -285,20 +210,8 @@ class Screen(StepScreen):
             self.load_results(path)
 
     def load_results(self, path: str | Path) -> None:
-        """Compare the versions on the best measure the results file has, overall and in
-        each customer group the assignment was stratified by."""
-        assignment = (self.document.state(self.STEP) or {}).get("assignment")
-        by = next((c for c in assignment.columns if c not in ("email", "variant")), None) \
-            if assignment is not None else None
-
-        def job(ctx):
-            results, _ = read_table(path, ctx=ctx)
-            joined = abtest.join_results(assignment, results, "email")
-            metric = next((m for m in ("converted", "clicked", "opened") if m in joined), "")
-            per_group = abtest.analyse(joined, metric, by=by) if by else None
-            return abtest.analyse(joined, metric), metric, per_group
-
-        self.run_job(job, self._show_results, "Comparing the versions…")
+        action = actions.load_results(self.document, path)
+        self.run_job(action.work, lambda out: self._show_results(action.apply(out)), action.message)
 
     def _show_results(self, out) -> None:
         table, metric, per_group = out
