@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tests.ui.test_import_lists_region import uk_files  # noqa: F401 (fixture)
 from ui.screens import STEPS
 from ui.widgets.wheel_guard import WheelGuard
 from ui.widgets.window_fit import fit_to
@@ -127,3 +128,27 @@ def test_on_a_big_screen_it_opens_roomy_and_centred(window):
     assert not window.windowState() & Qt.WindowState.WindowMaximized
     assert (window.width(), window.height()) == (1728, 900)
     assert abs(window.frameGeometry().center().x() - 960) <= 2
+
+
+def test_new_project_forgets_the_lists_region_and_quality_figures(window, qtbot, uk_files):  # noqa: F811
+    from app.actions import imports
+
+    doc = window.document
+    imports.import_file(doc, "crm", uk_files[0], {}, {}).run()
+    imports.add_customer_list(doc, uk_files[1], {}, {}, "news").run()
+    screen, quality, privacy = (window.screens[s] for s in ("import", "quality", "privacy"))
+    assert len(doc.frame("crm")) == 45 and screen.region.text() == "GB"
+    assert screen.lists_label.text() == ("2 customer lists: webshop (30 rows), news (25 rows); "
+                                         "linked into 45 people.")
+    window.go_to("quality")
+    qtbot.waitUntil(lambda: quality.report is not None, timeout=20000)
+    assert quality.score.text().endswith("of cells valid")
+    window.go_to("import")
+    window.new_project()
+    qtbot.waitUntil(lambda: not window.jobs._active, timeout=5000)
+    assert doc.state("region") is None and doc.state("lists") is None
+    assert screen.lists_label.text() == "" and screen.region_how.text() != "(detected from the customer list)"
+    assert quality.report is None and quality.score.text() == "" and quality.issues.count() == 0
+    assert privacy.risk_label.text() == ""
+    for row, (step, _title) in enumerate(STEPS):
+        assert "\n" not in window.sidebar.item(row).text(), step

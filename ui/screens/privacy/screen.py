@@ -212,6 +212,14 @@ class Screen(KeyActions, StepScreen):
         """The user knows better than detection: the column's kind, with that kind's usual policy."""
         privacy.set_kind(self.document, self.name, self.config(), column, kind)
 
+    def reset(self) -> None:
+        super().reset()
+        self._guesses, self._suggestions = {}, []
+        self.risk_label.clear()
+        self.suppress_label.clear()
+        for widget in self.risk_results:
+            widget.setVisible(False)
+
     # -- StepScreen -----------------------------------------------------------------------
     def waiting_for(self) -> str | None:
         if self.document.frame("crm") is None:

@@ -208,6 +208,16 @@ class Screen(StepScreen):
             self._show_report()
             self._fill_steps()
 
+    def reset(self) -> None:
+        super().reset()
+        self._suggested = {}
+        self.score.clear()
+        self.bars.set_rows([])
+        self.issues.clear()
+        self.steps.clear()
+        self.change_count.clear()
+        self.preview_table.setRowCount(0)
+
     def region_code(self) -> str | None:
         """The region the checks use: the project's (None while nothing says one)."""
         return document_region(self.document)
