@@ -90,11 +90,14 @@ def readable_pairs(df: pd.DataFrame, pairs: pd.DataFrame, id_column: str | None)
     return out.sort_values("match_probability", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def record_keys(df: pd.DataFrame, roles=None, id_column: str | None = None) -> np.ndarray:
+def record_keys(df: pd.DataFrame, roles=None, id_column: str | None = None,
+                lists: np.ndarray | None = None) -> np.ndarray:
     """A stable identity per record, so answers survive a re-import in another order.
 
     The id column's value where there is one, else a hash of the record's normalised
-    matching fields (case, spacing and formatting do not change it).
+    matching fields (case, spacing and formatting do not change it). With ``lists`` (the
+    list each record came from) the list's name comes first: two lists may use the same
+    ids for different people.
     """
     features = normalise(df, roles, id_column)
     joined = features.astype(str).agg("\x1f".join, axis=1) if len(features.columns) else \
@@ -104,6 +107,8 @@ def record_keys(df: pd.DataFrame, roles=None, id_column: str | None = None) -> n
     if id_column is not None:
         ids = df[id_column].astype(str).str.strip().to_numpy(dtype=object)
         keys = np.where(ids != "", "id:" + ids, keys)
+    if lists is not None:
+        keys = (np.asarray(lists).astype(str) + "\x1f" + keys.astype(str)).astype(object)
     return keys
 
 
