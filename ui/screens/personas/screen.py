@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.actions import personas as actions
 from ui.screens.base import DONE, NOT_STARTED, StepScreen
 from ui.screens.personas.card import PersonaCard
+from ui.widgets.actions import run_action
 
 EXPORT_FILTER = "Web page (*.html);;PDF (*.pdf);;Markdown (*.md);;JSON (*.json)"
 
@@ -90,7 +91,8 @@ class Screen(StepScreen):
 
     # -- user actions -------------------------------------------------------------------
     def write_personas(self) -> None:
-        self._run(actions.write(self.document), lambda _changed: None)
+        if action := actions.write(self.document):  # None: no groups yet
+            run_action(self, action)
 
     def _card_edited(self, segment: str, field: str, text: str) -> None:
         actions.edit(self.document, segment, field, text)
@@ -104,9 +106,6 @@ class Screen(StepScreen):
             self.export_to(Path(path))
 
     def export_to(self, path: Path) -> None:
-        self._run(actions.export(self.personas(), path),
+        run_action(self, actions.export(self.personas(), path),
                   lambda changed: self.summary.setText(f"Cards saved to {changed['file']}."))
 
-    def _run(self, action, show) -> None:
-        if action is not None:
-            self.run_job(action.work, lambda out: show(action.apply(out)), action.message)

@@ -32,6 +32,7 @@ from app.actions import segments as actions
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 from ui.screens.segments.fairness import FairnessPage
 from ui.screens.segments.rules import RuleEditor
+from ui.widgets.actions import run_action
 from ui.widgets.chart_view import (
     ChartView,
     draw_dendrogram,
@@ -392,18 +393,18 @@ class Screen(StepScreen):
     def find_groups(self) -> None:
         if self.config().method != "rfm" and not self.config().features:
             self.summary.setText("Tick at least one thing to base the groups on.")
-        self._run(actions.find_groups(self.document), lambda _changed: None)
+        elif action := actions.find_groups(self.document):  # None: still waiting for files
+            run_action(self, action)
 
     def check_forecast(self) -> None:
-        self._run(actions.check_the_forecast(self.document), self._show_forecast)
+        if action := actions.check_the_forecast(self.document):
+            run_action(self, action, self._show_forecast)
 
     def check_fairness(self) -> None:
-        self._run(actions.check_fairness(self.document), lambda _changed: None)
-
-    def _run(self, action, show) -> None:
-        if action is not None:
-            self.run_job(action.work, lambda out: show(action.apply(out)), action.message)
+        if action := actions.check_fairness(self.document):
+            run_action(self, action)
 
     def _show_forecast(self, check) -> None:
         self.forecast_verdict.setText(check.verdict)
         self.forecast_chart.show_data(check)
+
