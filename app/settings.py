@@ -16,11 +16,10 @@ import platformdirs
 
 from core.atomic import atomic_open
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULTS: dict[str, Any] = {
     "version": SCHEMA_VERSION,
     "recent_projects": [],
-    "default_region": "DE",
     "autosave_minutes": 3,
     "geometry": "",
     "seen_tour": False,
@@ -44,6 +43,10 @@ def migrate(raw: dict) -> dict:
         # v1 stored a single "last_project"; v2 keeps a list of recent projects.
         last = data.pop("last_project", None)
         data["recent_projects"] = [last] if last else []
+    if version < 3:
+        # v2 kept a "default_region" nothing read; the region is the project's (detected,
+        # shown on the Import screen, stored with the project), never a setting.
+        data.pop("default_region", None)
     data["version"] = SCHEMA_VERSION
     return {**DEFAULTS, **data}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from app.commands._common import parse_role_overrides, roles_of
 from app.region import add_region_argument
 from core.errors import LocalReachError
 
@@ -27,39 +28,14 @@ def add_arguments(parser) -> None:
     parser.add_argument("--save-steps", metavar="JSON", help="also save the step list that ran")
 
 
-def parse_role_overrides(items: list[str], columns: list[str]) -> dict[str, str]:
-    """``["Tel=phone"]`` -> ``{"Tel": "phone"}``, refusing unknown columns and roles."""
-    from core.roles import Role
-
-    roles = {}
-    for item in items:
-        column, _, role = item.partition("=")
-        if not role:
-            raise LocalReachError(f"--role '{item}': write it as COLUMN=ROLE, e.g. --role Tel=phone")
-        if column not in columns:
-            raise LocalReachError(f"--role: there is no column named '{column}' in the file")
-        if role not in {r.value for r in Role}:
-            raise LocalReachError(
-                f"--role: '{role}' is not a role; use one of {', '.join(r.value for r in Role)}"
-            )
-        roles[column] = role
-    return roles
-
-
-def detected_roles(df) -> dict[str, str]:
-    """Column -> role value, as guessed from headers and values."""
-    from core.roles import detect_roles
-
-    return {col: str(guess.role) for col, guess in detect_roles(df).items()}
-
-
 def run(args) -> int:
+    from app.commands._common import run_step
     from app.region import command_region
     from app.terminal import cli_context
     from core.atomic import atomic_open
     from core.io import read_table, write_table
     from core.quality.base import count
-    from core.quality.steps import default_steps, load_steps, run_steps
+    from core.quality.steps import load_steps
 
     out_path = Path(args.output)
     if out_path.suffix.lower() not in OUTPUT_SUFFIXES:
@@ -69,12 +45,12 @@ def run(args) -> int:
                               "(source files are never changed)")
     steps = load_steps(args.steps) if args.steps else None
     df, _ = read_table(args.file)
-    roles = {**detected_roles(df), **parse_role_overrides(args.role, list(df.columns))}
+    roles = roles_of(df, parse_role_overrides(args.role, list(df.columns)))
     region, said = command_region(args.region, df, roles)
-    if steps is None:
-        steps = default_steps(df, roles, region)
     ctx = cli_context()
-    out, reports = run_steps(df, steps, ctx, roles)
+    frames, report, _ = run_step("clean", {"crm": df}, {"crm": roles},
+                                 {"crm_steps": steps, "region": region}, ctx)
+    out, steps, reports = frames["crm"], report.details["crm"]["steps"], report.details["crm"]["reports"]
     write_table(out, out_path, ctx)
     if args.save_steps:
         with atomic_open(args.save_steps) as fh:

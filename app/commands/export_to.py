@@ -55,10 +55,10 @@ def suppressions(paths: list[str]):
 
 
 def run(args) -> int:
+    from app.commands._common import roles_of
     from app.commands.merge import (
         consent_questions,
         consent_settings,
-        detected_roles,
         read_personas,
     )
     from core.compose.audience import email_column, select, summarise
@@ -79,7 +79,7 @@ def run(args) -> int:
         raise LocalReachError(f"{Path(args.data).name} is {match.profile.label}: people who "
                               "left the list. Give it with --suppression instead.")
     personas = read_personas(args.personas)
-    roles = detected_roles(frame)
+    roles = roles_of(frame)
     email = email_column(frame, roles, args.email_column)
     with consent_questions():
         recipients, reasons, _ = select(frame, roles, suppressed=suppressions(args.suppression),

@@ -14,9 +14,17 @@ import sys
 from pathlib import Path
 
 from app.commands import constant
-from app.commands.dedupe import check_output, check_threshold, read_input, roles_of
+from app.commands._common import (
+    check_output,
+    check_threshold,
+    read_input,
+    refuse_earlier_output,
+    roles_of,
+    run_step,
+)
+from app.region import add_region_argument, command_region
 from app.terminal import cli_context
-from core.errors import ColumnError, LocalReachError
+from core.errors import LocalReachError
 
 NAME = "link"
 HELP = ("Link rows of a second file (sales, another customer list) to the customer list, "
@@ -38,10 +46,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--people", action="store_true",
                         help="write one golden record per person, also for two lists")
     parser.add_argument("--records", help="with a person table: also write each input row's person")
+    add_region_argument(parser)
 
 
 def run(args) -> int:
-    from core.dedupe.link import MATCHED_COLUMN, SCORE_COLUMN, LinkConfig, link_records
+    from core.dedupe.link import MATCHED_COLUMN, SCORE_COLUMN
     from core.io import write_table
 
     check_threshold(args.threshold)
@@ -52,15 +61,15 @@ def run(args) -> int:
     if args.records:
         raise LocalReachError("--records goes with a person table (three lists, or --people).")
     left, right = read_input(args.left), read_input(args.right)
-    for column in (MATCHED_COLUMN, SCORE_COLUMN):
-        if column in right.columns:
-            raise ColumnError(f"{args.right}: already has a column '{column}'; rename or remove "
-                              "it first (is this the output of an earlier run?).")
+    refuse_earlier_output(right, (MATCHED_COLUMN, SCORE_COLUMN), args.right)
+    roles = {"crm": roles_of(left), "sales": roles_of(right)}
+    region, _ = command_region(args.region, left, roles["crm"])
     ctx = cli_context()
-    config = LinkConfig(id_column=args.id_column, one_to_one=args.one_to_one,
-                        threshold=args.threshold)
-    out, report = link_records(left, right, roles_of(left), roles_of(right), config, ctx)
-    write_table(out, args.output, ctx)
+    frames, step_report, _ = run_step("link", {"crm": left, "sales": right}, roles,
+                                      {"id_column": args.id_column, "one_to_one": args.one_to_one,
+                                       "threshold": args.threshold, "region": region}, ctx)
+    report = step_report.details["link"]
+    write_table(frames["sales"], args.output, ctx)
     by = ", ".join(f"{n:,} by {how}" for how, n in report["by_method"].items() if n)
     print(f"{report['linked']:,} of {report['rows']:,} rows linked ({by or 'none'}); "
           f"{report['unlinked']:,} not linked.", file=sys.stderr)
@@ -70,9 +79,8 @@ def run(args) -> int:
 
 
 def _people(args, files: list[str]) -> int:
-    from core.dedupe.people import PeopleConfig, people_table
-    from core.dedupe.pipeline import DedupeConfig
     from core.io import write_table
+    from core.steps.importing import SOURCE_PREFIX
 
     if args.records:
         check_output(args.records, [*files, args.output])
@@ -81,14 +89,16 @@ def _people(args, files: list[str]) -> int:
         names = [Path(f).name for f in files]
     if len(set(names)) < len(names):
         names = [str(f) for f in files]
-    frames = [read_input(f) for f in files]
+    frames = {SOURCE_PREFIX + n: read_input(f) for n, f in zip(names, files, strict=True)}
+    roles = {n: roles_of(df) for n, df in frames.items()}
+    region, _ = command_region(args.region, next(iter(frames.values())), next(iter(roles.values())))
     ctx = cli_context()
-    config = PeopleConfig(dedupe=DedupeConfig(threshold=args.threshold))
-    people, records, report = people_table(list(zip(names, frames, strict=True)),
-                                           [roles_of(f) for f in frames], config, ctx)
+    out, step_report, _ = run_step("link", frames, roles,
+                                   {"threshold": args.threshold, "region": region}, ctx)
+    report = step_report.details["people"]
     if args.records:
-        write_table(records, args.records, ctx)
-    write_table(people, args.output, ctx)
+        write_table(out["records"], args.records, ctx)
+    write_table(out["crm"], args.output, ctx)
     print(f"{report['records']:,} records of {len(files)} lists are {report['people']:,} people "
           f"({report['people_in_several_lists']:,} in more than one list); "
           f"{report['to_review']:,} possible matches below the threshold to review.",

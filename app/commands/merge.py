@@ -65,16 +65,6 @@ def open_vault(path: str, key_file: str | None):
     return Vault.load(key, path), key
 
 
-def detected_roles(frame) -> dict[str, str]:
-    """Column roles from core.roles when its detector is there, else none (names decide)."""
-    from core import roles as roles_module
-
-    detect = getattr(roles_module, "detect_roles", None)
-    if detect is None:
-        return {}
-    return {c: str(getattr(g, "role", g)) for c, g in detect(frame).items()}
-
-
 def read_personas(path: str | None):
     """Segment -> persona fields from ``--personas``, or None; one clear line if unreadable."""
     from core.compose.merge import persona_map
@@ -121,9 +111,9 @@ def consent_settings(given: list[str]):
 
 
 def run(args) -> int:
+    from app.commands._common import roles_of, run_step
     from app.terminal import cli_context
     from core.compose.checks import plural
-    from core.compose.merge import MergeConfig, merge
     from core.compose.outputs import write
     from core.compose.template import load_template
     from core.io import read_table
@@ -147,16 +137,18 @@ def run(args) -> int:
     if len(templates) > 1:
         ab = {"variants": list(templates), "holdout": args.holdout, "seed": args.seed,
               "stratify_by": "segment"}
-    config = MergeConfig(locale=args.locale, sender=args.sender, ab=ab,
-                         consent=consent_settings(args.consent).to_dict(),
-                         email_column=args.email_column or "",
-                         letters=args.letters or args.format == "docx",
-                         region=getattr(args, "region", "") or "", shop=args.shop)
+    settings = {"locale": args.locale, "sender": args.sender, "ab": ab,
+                "consent": consent_settings(args.consent).to_dict(),
+                "email_column": args.email_column or "", "format": args.format,
+                "letters": args.letters or args.format == "docx",
+                "region": getattr(args, "region", "") or "", "shop": args.shop}
+    frames = {"crm": frame} if sales is None else {"crm": frame, "sales": sales}
     ctx = cli_context()
     with consent_questions():
-        result = merge(frame, detected_roles(frame), templates, config, personas=personas,
-                       sales=sales, vault=vault, audit=reveals.append, suppressed=suppressed,
-                       ctx=ctx)
+        _, _, context = run_step("merge", frames, {"crm": roles_of(frame)}, settings, ctx,
+                                 templates=templates, persona_map=personas, vault=vault,
+                                 audit=reveals.append, suppressed=suppressed)
+    result = context.shared["merge_result"]
     if not result.messages:
         reasons = "; ".join(f"{n:,} {why}" for why, n in result.summary()["reasons"].items())
         raise LocalReachError(f"Nobody in {Path(args.data).name} may be written to "

@@ -77,25 +77,26 @@ def build_config(df, columns: str | None, region: str | None):
 
 
 def run(args) -> int:
+    from app.commands._common import roles_of, run_step
     from app.region import command_region
     from app.terminal import cli_context
     from core.io import read_table, write_table
-    from core.privacy.policy import pseudonymize
     from core.privacy.tokens import fingerprint
     from core.privacy.vault import Vault
-    from core.roles import detect_roles
 
     src, out = Path(args.file), Path(args.output)
     if out.resolve() == src.resolve():
         raise LocalReachError(f"{out.name}: choose another output file; the source file is never changed.")
     ctx = cli_context()
     df, _ = read_table(src, ctx=ctx)
-    roles = {c: str(g.role) for c, g in detect_roles(df).items()}
+    roles = roles_of(df)
     region, _ = command_region(args.region, df, roles)
     config = build_config(df, args.columns, region)
     key = cli_key(args.key_file)
     vault = Vault.load(key, args.vault) if args.vault and Path(args.vault).exists() else None
-    result, vault, report = pseudonymize(df, config, key, vault, ctx, workers=min(2, os.cpu_count() or 1))
+    frames, step_report, context = run_step("pseudonymize", {"crm": df}, {"crm": roles}, config.to_dict(),
+                                            ctx, key=key, vault=vault, workers=min(2, os.cpu_count() or 1))
+    result, vault, report = frames["crm"], context.shared["vault"], step_report.details
     if args.vault:
         vault.save(args.vault)
     write_table(result, out, ctx)

@@ -26,14 +26,16 @@ def add_arguments(parser) -> None:
                         "groups found in the data (default: rfm)")
     parser.add_argument("--k", default="auto", help="number of groups for clustering, or "
                         "'auto' to use the proposed number (default: auto)")
-    parser.add_argument("--features", default=",".join(features["DEFAULT_MODEL_FEATURES"]),
-                        help="comma-separated features for clustering, from: "
+    parser.add_argument("--features",
+                        help="comma-separated features for clustering (default: those the files "
+                        "can give, of " + ",".join(features["DEFAULT_MODEL_FEATURES"]) + "), from: "
                         + ", ".join(features["BASE_FEATURES"] + tuple(features["MIXES"])) + ", age (from date of "
                         "birth), or any column of FILE (numbers, or text with a few values)")
     parser.add_argument("--ties", choices=("together", "first"), default="together",
                         help="RFM scores for equal values: 'together' gives them the same "
                         "score, 'first' breaks ties by customer id (default: together)")
-    parser.add_argument("--id-column", default="customer_id", help="customer id column in FILE")
+    parser.add_argument("--id-column", help="customer id column in FILE (default: the column "
+                        "whose role is customer id)")
     parser.add_argument("--as-of", help="analysis date YYYY-MM-DD: later orders are left "
                         "out (default: the day after the last order)")
     parser.add_argument("--horizon-days", type=int, help="also add expected_orders_<N>d and "
@@ -62,10 +64,10 @@ def _k(text: str) -> int | None:
 
 
 def run(args) -> int:
+    from app.commands._common import roles_of, run_step
     from app.terminal import cli_context
     from core.io import read_table, write_table
-    from core.segment.features import BASE_FEATURES, MIXES
-    from core.segment.pipeline import SegmentConfig, segment_customers
+    from core.roles import Role
 
     out = Path(args.output)
     sources = [Path(args.file)] + ([Path(args.sales)] if args.sales else [])
@@ -74,28 +76,32 @@ def run(args) -> int:
     if any(s.exists() and out.exists() and out.resolve() == s.resolve() for s in sources):
         raise LocalReachError(f"Output '{out.name}' is an input file; choose another name "
                               "(source files are never changed).")
-    features = [f.strip() for f in args.features.split(",") if f.strip()]
-    known = set(BASE_FEATURES) | set(MIXES) | {"age"}
-    config = SegmentConfig(method=args.method, k=_k(args.k), ties=args.ties, features=features,
-                           crm_columns=[f for f in features if f not in known],
-                           id_column=args.id_column, as_of=args.as_of, seed=args.seed,
-                           horizon_days=args.horizon_days, check_until=args.check_until,
-                           propensity_days=args.propensity_days)
+    features = [f.strip() for f in args.features.split(",") if f.strip()] if args.features else None
+    settings = {"method": args.method, "k": _k(args.k), "ties": args.ties, "features": features,
+                "id_column": args.id_column, "as_of": args.as_of, "seed": args.seed,
+                "horizon_days": args.horizon_days, "check_until": args.check_until,
+                "propensity_days": args.propensity_days}
     ctx = cli_context()
     crm, _ = read_table(args.file, ctx=ctx)
-    if not args.sales and "order_date" not in crm.columns:
+    roles = {"crm": roles_of(crm)}
+    if args.sales:
+        sales = read_table(args.sales, ctx=ctx)[0]
+        roles["sales"] = roles_of(sales)
+    elif Role.ORDER_DATE.value not in roles["crm"].values():
         raise LocalReachError(f"'{Path(args.file).name}' holds no orders (no 'order_date' "
                               "column); give the sales file with --sales.")
-    sales = read_table(args.sales, ctx=ctx)[0] if args.sales else crm
+    else:
+        sales, roles["sales"] = crm, roles["crm"]
     for column in args.fairness:
         if column not in crm.columns:
             raise LocalReachError(f"--fairness {column}: '{Path(args.file).name}' has no such "
                                   "column.")
-    result, report = segment_customers(crm, sales, config, ctx)
+    frames, step_report, _ = run_step("segment", {"crm": crm, "sales": sales}, roles, settings, ctx)
+    result, report = frames["crm"], step_report.details
     write_table(result, out, ctx=ctx)
     print(summary(report))
     for column in args.fairness:
-        print("\n".join(_fairness_lines(result, column, report["as_of"], config)))
+        print("\n".join(_fairness_lines(result, column, report["as_of"], report["config"])))
     return 0
 
 

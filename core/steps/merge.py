@@ -2,8 +2,8 @@
 
 Templates are loaded from ``template``/``templates`` (relative to ``ctx.base``); merge
 fields exist under the file's own headers and under role names, so one template serves a
-``Vorname`` file and a ``First Name`` file alike. Personas, the vault and a suppression
-list come from earlier steps or the caller through ``ctx.shared``; the result (written
+``Vorname`` file and a ``First Name`` file alike. Personas (``persona_map``), the vault
+and a suppression list come from earlier steps or the caller through ``ctx.shared``; the result (written
 by the caller) is ``ctx.shared["merge_result"]``.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-from core.compose.merge import MergeConfig, merge, persona_map
+from core.compose.merge import MergeConfig, merge
 from core.compose.template import load_template
 from core.steps.base import Frames, Roles, Skipped, Step, StepConfig, StepReport, step_context
 
@@ -71,9 +71,8 @@ class MergeStep(Step):
             if not config.files():
                 raise Skipped("no template in the recipe ([steps.merge] template = \"...\")")
             templates = load_templates(config.files(), ctx.base)
-        fields_ = ctx.shared.get("persona_fields")
         result = merge(frames["crm"], roles.get("crm", {}), templates, config.merge_config(),
-                       personas=persona_map(fields_) if fields_ else None, sales=frames.get("sales"),
+                       personas=ctx.shared.get("persona_map"), sales=frames.get("sales"),
                        vault=ctx.shared.get("vault"), audit=ctx.shared.get("audit"),
                        suppressed=ctx.shared.get("suppressed"), ctx=ctx)
         ctx.shared["merge_result"] = result

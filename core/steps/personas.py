@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from core.compose.merge import persona_map
 from core.personas.build import build_personas
 from core.personas.export import to_json
 from core.segment.features import FeatureConfig
@@ -37,7 +38,7 @@ class PersonasStep(Step):
         view = sales_view(sales, roles.get("sales", {}), "Writing personas") if sales is not None else None
         personas = build_personas(crm, view, features, ctx)
         ctx.shared["personas"] = personas
-        ctx.shared["persona_fields"] = json.loads(to_json(personas))
+        ctx.shared["persona_map"] = persona_map(json.loads(to_json(personas)))  # what merge reads
         names = ", ".join(p.name for p in personas[:3]) + (", ..." if len(personas) > 3 else "")
         return frames, StepReport(f"{len(personas)} personas ({names})", {"personas": len(personas)},
                                   {"personas": personas})

@@ -1,8 +1,9 @@
 """Segment: every customer in a group, with their value figures.
 
 The engine reads the sales lines by role names (``order_date``, ``amount``, ...); this
-step hands it a view of the sales file renamed by the roles the user marked, with order
-dates read into ISO (the column's majority format) when the clean step has not done so.
+step hands it a view of the sales file with a role-named copy of each column the user
+marked, order dates read into ISO (the column's majority format) when the clean step has
+not done so.
 The features default to what the data has: a mix of channels only with a channel column,
 a discount share only with a discount (an amount, a rate or a yes/no flag).
 """
@@ -29,6 +30,7 @@ from core.steps.base import (
     require,
     step_context,
 )
+from core.vendors.orders import orders_export
 
 # Sales roles the engine reads by name, and the feature each optional one makes possible.
 SALES_ROLES = (Role.CUSTOMER_ID, Role.EMAIL, Role.ORDER_ID, Role.ORDER_DATE, Role.AMOUNT,
@@ -49,16 +51,19 @@ class SegmentStepConfig(SegmentConfig, StepConfig):
 
 
 def sales_view(sales: pd.DataFrame, roles: dict[str, str], what: str = "Finding customer groups") -> pd.DataFrame:
-    """The sales lines with role-named columns (the file's own names otherwise), order
-    dates as ISO text; a missing order date or amount is named as the role to mark."""
+    """The sales lines with a role-named copy of each marked column the file names
+    otherwise (``Bestelldatum`` -> ``order_date``), order dates as ISO text; a missing
+    order date or amount is named as the role to mark. A tool's orders export is left to
+    :func:`core.vendors.orders.count_orders`, which reads it by the tool's own headers."""
+    if orders_export(sales.columns) is not None:
+        return sales
     require(roles, Role.ORDER_DATE, sales, what)
     require(roles, Role.AMOUNT, sales, what)
-    renames = {}
+    view = sales.copy()
     for role in SALES_ROLES:
         column = column_of(roles, role, sales)
-        if column is not None and column != role and role.value not in sales.columns:
-            renames[column] = role.value
-    view = sales.rename(columns=renames)
+        if column is not None and role.value not in view.columns:
+            view[role.value] = sales[column]
     view[Role.ORDER_DATE.value] = iso_dates(view[Role.ORDER_DATE.value])
     return view
 
