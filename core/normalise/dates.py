@@ -8,7 +8,9 @@ date is always read with a named format, never guessed per value:
 - a value whose year comes first is unambiguous and is read under every format but
   Excel serials, so ISO values mixed into a day-first column are not lost;
 - :func:`guess_format` picks the format that reads most of a column's distinct values
-  (the majority format), which the user confirms: it is offered, never applied silently.
+  (the majority format), which the user confirms: it is offered, never applied silently;
+- :func:`read_dates` reads a whole column to timestamps with the same parser, once per
+  distinct value (a million sales lines hold a few thousand days).
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
 
 FORMATS = ("iso", "day_first", "month_first", "excel_serial")  # also the tie-break order
 DAY_ORDERS = ("day_first", "month_first")  # each also reads ISO values
@@ -138,3 +143,15 @@ def guess_format(values: Iterable[str], sample: int = 2000, formats: tuple[str, 
     if "excel_serial" in scores:
         scores["excel_serial"] -= 0.5
     return max(formats, key=lambda f: scores[f])
+
+
+def read_dates(values: pd.Series, fmt: str = "iso") -> pd.Series:
+    """``values`` as timestamps read by :func:`parse_date` with ``fmt``; NaT where a value
+    is empty or not such a date. Each distinct value is parsed once."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    iso = [parse_date(v, fmt) if isinstance(v, str) else None for v in uniques]
+    parsed = pd.to_datetime(pd.Series(iso, dtype=object), format="ISO8601", errors="coerce").to_numpy()
+    out = np.full(len(codes), np.datetime64("NaT"), dtype=parsed.dtype)
+    known = codes >= 0
+    out[known] = parsed[codes[known]]
+    return pd.Series(out, index=values.index)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from core.errors import ColumnError, LocalReachError
 from core.jobs import JobContext, ensure_context
+from core.normalise.dates import read_dates
 from core.vendors.orders import count_orders
 
 # Features whose spread is heavy-tailed: log1p before scaling, so a few big spenders
@@ -102,8 +103,9 @@ def discount_flags(values: pd.Series) -> pd.Series:
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
-    """ISO dates (what the Quality step writes); anything else becomes NaT and is counted."""
-    return pd.to_datetime(values.astype("string"), format="ISO8601", errors="coerce")
+    """Year-first dates (what the Quality step writes), read by :mod:`core.normalise.dates`
+    like every date in LocalReach; anything else becomes NaT and is counted."""
+    return read_dates(values, "iso")
 
 
 def clean_text(values: pd.Series, lower: bool = False) -> pd.Series:

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from core.dedupe.normalise import normalise_dob
-from core.normalise.dates import DAY_ORDERS, date_digits, guess_format, parse_date
+from core.normalise.dates import DAY_ORDERS, date_digits, guess_format, parse_date, read_dates
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,14 @@ def test_date_digits_keep_a_typo_as_evidence_for_comparing_records():
     assert date_digits("31.13.1980", "day_first") == "19801331"
     assert date_digits("13/31/1980", "month_first") == "19801331"
     assert (date_digits("not known", "day_first"), date_digits("", "iso")) == ("", "")
+
+
+def test_a_column_is_read_with_the_same_parser_once_per_value():
+    values = pd.Series(["03/04/2024", "2024-04-05", "", None, "31/02/2024", "03/04/2024 14:30"],
+                       index=[10, 11, 12, 13, 14, 15])
+    got = read_dates(values, "day_first")
+    assert list(got.index) == [10, 11, 12, 13, 14, 15]
+    assert got.dt.strftime("%Y-%m-%d %H:%M").fillna("NaT").tolist() == [
+        "2024-04-03 00:00", "2024-04-05 00:00", "NaT", "NaT", "NaT", "2024-04-03 14:30"]
+    assert read_dates(values, "month_first").iloc[0] == pd.Timestamp("2024-03-04")
+    assert read_dates(values, "iso").notna().tolist() == [False, True, False, False, False, False]

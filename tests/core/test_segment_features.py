@@ -140,3 +140,14 @@ def test_a_sales_file_without_channel_category_or_discount_still_segments(method
                                                               stability_rounds=1))
     assert out["segment"].notna().all() and report["buyers"] == 30
     assert (out["next_best_product"] == "").all()
+
+
+def test_sales_dates_are_read_as_the_date_parser_reads_them():
+    # year first in any spelling the parser reads; a day-first date is not guessed but counted
+    sales = pd.DataFrame({"customer_id": ["A1", "A1", "B1", "B1"],
+                          "order_date": ["2025/01/01", "20250111", "2025-01-21T09:30:00", "21.01.2025"],
+                          "amount": ["10", "5", "40", "3"]})
+    f = build_features(CRM, sales, FeatureConfig())
+    assert f.sales["date"].dt.strftime("%Y-%m-%d").tolist() == ["2025-01-01", "2025-01-11", "2025-01-21"]
+    assert f.as_of == pd.Timestamp("2025-01-22 09:30")
+    assert f.table.loc["p1", "tenure_days"] == 21.0 and f.table.loc["p2", "monetary"] == 40.0
