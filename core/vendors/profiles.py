@@ -53,22 +53,25 @@ class Profile:
     not_consent: tuple[str, ...] = ()
 
 
-def _profile(entry: dict) -> Profile:
-    """One ``[[profile]]`` table: its ``columns`` lines are "[*]Header[ = role]"."""
+def parse_columns(text: str, role_type=Role) -> tuple[tuple[str, ...], tuple[str, ...], dict]:
+    """``(headers, signature, roles)`` from "[*]Header[ = role]" lines (also the events
+    formats' lines, with their own ``role_type``)."""
     headers, signature, roles = [], [], {}
-    for line in entry["columns"].splitlines():
-        if not line.strip():
-            continue
+    for line in filter(str.strip, text.splitlines()):
         header, _, role = line.partition(" = ")
         if header.startswith("*"):
             header = header[1:]
             signature.append(header)
         headers.append(header)
         if role:
-            roles[header] = Role(role.strip())
+            roles[header] = role_type(role.strip())
+    return tuple(headers), tuple(signature), roles
+
+
+def _profile(entry: dict) -> Profile:
     orders = entry.get("orders")
-    return Profile(entry["tool"], entry["kind"], entry["label"], tuple(headers),
-                   tuple(signature), roles, OrderRules(**orders) if orders else None,
+    return Profile(entry["tool"], entry["kind"], entry["label"], *parse_columns(entry["columns"]),
+                   OrderRules(**orders) if orders else None,
                    entry.get("suppression", False), tuple(entry.get("not_consent", ())))
 
 

@@ -1,0 +1,158 @@
+"""Per-customer behaviour as of a day, from an events file: sessions, product views,
+carts abandoned in the last N days, the last event.
+
+A cart is one session's cart (or one checkout of an abandoned-checkouts export); it is
+abandoned when the session put something in the cart or began a checkout and placed no
+order (the checkout has no completion time). Events after ``as_of`` are not seen, as if
+the features were computed that day; days are UTC days. Rows without a customer key
+(GA4's anonymous visitors, who have only a device cookie) cannot be anyone's behaviour
+and are set aside, counted. Events of no shopping meaning (GA4's page_view) still show
+that a customer was there: they count towards sessions and the last event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from core.activity.roles import ActivityFormat, ActivityRole, event_kind
+
+R = ActivityRole
+
+
+@dataclass
+class ActivityFeatures:
+    """One row per customer key (``key_role``: "customer_id" or "email"), and what was
+    set aside, by reason, in rows."""
+
+    table: pd.DataFrame
+    key_role: str
+    days: int
+    set_aside: Counter = field(default_factory=Counter)
+
+    def report(self) -> list[str]:
+        out = [f"Behaviour of {len(self.table):,} customer(s) over the last {self.days} days."]
+        if self.set_aside:
+            parts = ", ".join(f"{n:,} {why}" for why, n in sorted(self.set_aside.items()))
+            out.append(f"Event rows set aside: {parts}.")
+        return out
+
+
+def _column(df: pd.DataFrame, roles: dict, role: ActivityRole) -> pd.Series | None:
+    column = next((c for c, r in roles.items() if r == role and c in df.columns), None)
+    return None if column is None else df[column].astype("string").fillna("").str.strip()
+
+
+def read_times(values: pd.Series) -> pd.Series:
+    """UTC times from epoch numbers (seconds, milliseconds or GA4's microseconds, told by
+    their size) or date-time text with or without an offset."""
+    number = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    text = values.where(np.isnan(number))
+    parsed = pd.to_datetime(text, errors="coerce", utc=True, format="mixed")
+    size = np.abs(np.nan_to_num(number))
+    unit = np.select([size >= 1e14, size >= 1e11], [1e-6, 1e-3], 1.0)
+    epoch = pd.to_datetime(pd.Series(number * unit, index=values.index), unit="s",
+                           errors="coerce", utc=True)
+    return parsed.fillna(epoch)
+
+
+def _day(value) -> pd.Timestamp:
+    return pd.Timestamp(value.isoformat() if isinstance(value, dt.date) else str(value)).normalize()
+
+
+def activity_features(events: pd.DataFrame, roles: dict, as_of, days: int = 7,
+                      fmt: ActivityFormat | None = None) -> ActivityFeatures:
+    """Behaviour per customer as of ``as_of`` (a day; its events count), over the last
+    ``days`` days: ``sessions_<N>d``, ``product_views_<N>d`` (when the file has events that
+    say so), ``carts_abandoned_<N>d``, ``last_abandoned_product``, ``last_event_date`` and
+    ``days_since_last_event``. ``roles``: column -> :class:`ActivityRole`; ``fmt`` gives
+    the event of a file whose rows are all one event (abandoned checkouts)."""
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    as_of = _day(as_of)
+    keys = {role: column for role in (R.CUSTOMER_ID, R.EMAIL)
+            if (column := _column(events, roles, role)) is not None}
+    if not keys:
+        raise ValueError("an events file needs a customer id or e-mail column")
+    # the key filled on more rows (Shopify gives guests an e-mail, no customer id)
+    key_role = max(keys, key=lambda role: ((keys[role] != "").sum(), role is R.CUSTOMER_ID))
+    key = keys[key_role]
+    if key_role is R.EMAIL:
+        key = key.str.lower()
+    event = _column(events, roles, R.EVENT)
+    kinds = (event.map(event_kind) if event is not None
+             else pd.Series(fmt.event if fmt else None, index=events.index, dtype=object))
+    frame = pd.DataFrame({
+        "key": key, "kind": kinds, "time": read_times(_column(events, roles, R.TIME)),
+        "unit": _units(events, roles, key),
+        "product": _column(events, roles, R.PRODUCT) if R.PRODUCT in roles.values() else "",
+        "completed": (_column(events, roles, R.COMPLETED) != "")
+        if R.COMPLETED in roles.values() else False,
+    })
+    aside = Counter()
+    anonymous = frame["key"] == ""
+    aside["without a customer key"] = int(anonymous.sum())
+    frame = frame[~anonymous]
+    unreadable = frame["time"].isna()
+    aside["with an unreadable time"] = int(unreadable.sum())
+    frame = frame[~unreadable]
+    day = frame["time"].dt.tz_convert(None).dt.normalize()
+    later = day > as_of
+    aside["after the as-of day"] += int(later.sum())
+    frame, day = frame[~later], day[~later]
+    aside = Counter({k: v for k, v in aside.items() if v})
+    recent = day > as_of - pd.Timedelta(days=days)
+    keys = pd.Index(sorted(frame["key"].unique()), name=key_role.value)
+    table = pd.DataFrame(index=keys)
+    kinds_seen = set(frame["kind"].dropna())
+    suffix = f"_{days}d"
+    if R.SESSION in roles.values():  # a session id: its sessions with any event
+        table["sessions" + suffix] = frame[recent].groupby("key")["unit"].nunique()
+    elif "session" in kinds_seen:  # no session id: its session-start events
+        table["sessions" + suffix] = (frame["kind"] == "session")[recent].groupby(
+            frame["key"]).sum()
+    if "view" in kinds_seen:
+        table["product_views" + suffix] = (frame["kind"] == "view")[recent].groupby(
+            frame["key"]).sum()
+    carts = _abandoned(frame[recent])
+    table["carts_abandoned" + suffix] = carts.groupby("key").size()
+    table = table.fillna(0).astype(int)
+    table["last_abandoned_product"] = carts.groupby("key")["product"].last()
+    table["last_abandoned_product"] = table["last_abandoned_product"].fillna("")
+    last = day.groupby(frame["key"]).max()
+    table["last_event_date"] = last.dt.strftime("%Y-%m-%d")
+    table["days_since_last_event"] = (as_of - last).dt.days
+    return ActivityFeatures(table, key_role.value, days, aside)
+
+
+def _units(events: pd.DataFrame, roles: dict, key: pd.Series) -> pd.Series:
+    """What one cart belongs to: the checkout id, else the customer's session, else the
+    customer's day (a file with neither)."""
+    for role in (R.CHECKOUT, R.SESSION):
+        column = _column(events, roles, role)
+        if column is not None:
+            return key + "\x1f" + column
+    times = read_times(_column(events, roles, R.TIME))
+    return key + "\x1f" + times.dt.strftime("%Y-%m-%d").fillna("")
+
+
+def _abandoned(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per abandoned cart (key, product of its last cart event), in time order."""
+    ordered = frame.sort_values("time", kind="stable")
+    by_unit = ordered.groupby("unit", sort=False)
+    carted = by_unit["kind"].agg(lambda k: bool({"cart", "checkout"} & set(k)))
+    bought = by_unit["kind"].agg(lambda k: "purchase" in set(k)) | by_unit["completed"].any()
+    lost = carted & ~bought
+    cart_rows = ordered[ordered["kind"].isin(("cart", "checkout")) & ordered["unit"].map(lost)]
+    last = cart_rows.groupby("unit", sort=False).agg(
+        key=("key", "first"), product=("product", _last_named), time=("time", "max"))
+    return last.sort_values("time", kind="stable")
+
+
+def _last_named(products: pd.Series) -> str:
+    named = products[products != ""]
+    return named.iloc[-1] if len(named) else ""
