@@ -20,6 +20,7 @@ search); the customer list itself keeps its codes.
 
 from __future__ import annotations
 
+import hashlib
 import weakref
 from dataclasses import asdict, dataclass, field
 
@@ -117,12 +118,15 @@ def input_roles(document: Document) -> dict[str, str]:
 _content: dict[str, tuple] = {}  # one entry: (weak reference to the frame, its hash)
 
 
-def _content_hash(document: Document) -> int:
-    """The list's content hash, once per frame (a frame is replaced, never edited)."""
+def _content_hash(document: Document) -> str:
+    """The list's content hash, once per frame (a frame is replaced, never edited). Row
+    order counts: the scored pairs are row positions, so a list re-imported in another
+    order is scored again."""
     df = document.frame("crm")
-    ref, value = _content.get("crm", (None, 0))
+    ref, value = _content.get("crm", (None, ""))
     if ref is None or ref() is not df:
-        value = int(pd.util.hash_pandas_object(input_frame(document), index=False).sum())
+        rows = pd.util.hash_pandas_object(input_frame(document), index=False).to_numpy()
+        value = hashlib.blake2b(rows.tobytes(), digest_size=16).hexdigest()
         _content["crm"] = (weakref.ref(df), value)
     return value
 
