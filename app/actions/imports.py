@@ -27,6 +27,7 @@ TARGETS = {"crm": "customer list", "sales": "sales file"}
 LISTS_STATE = "lists"  # {"lists": [{name, frame, roles, source}], "provenance": frame}
 PREVIEW_ROWS = 200  # rows of every sheet shown before importing all of them
 FROM = " (from)"  # a person table's provenance columns (core.dedupe.people.FROM_SUFFIX)
+LIST_COLUMN = "list"  # the lists a person was found in (core.dedupe.people.LIST_COLUMN)
 
 
 @dataclass
@@ -238,6 +239,8 @@ def add_customer_list(doc: Document, path: Path, settings: dict, roles: dict[str
         every, people, link = result
         origin = [c for c in people.columns if c.endswith(FROM)]
         table = people.drop(columns=origin).astype(str)
+        if LIST_COLUMN not in table.columns:  # the Duplicates step names each record's list by it
+            table = table.rename(columns={"lists": LIST_COLUMN})
         text = f"Add the customer list '{name}'"
         doc.undo_stack.beginMacro(text)
         doc.set_state(LISTS_STATE, {"lists": every, "provenance": people[["person_id", *origin]]}, text)

@@ -88,7 +88,7 @@ def test_two_lists_of_30_and_25_with_10_shared_are_45_people(window, qtbot, monk
     assert imports.customer_lists(doc) == [("webshop", 30), ("newsletter", 25)]
     assert screen.lists_label.text() == ("2 customer lists: webshop (30 rows), newsletter (25 rows); "
                                          "linked into 45 people.")
-    assert (doc.frame("crm")["lists"] == "webshop, newsletter").sum() == 10
+    assert (doc.frame("crm")["list"] == "webshop, newsletter").sum() == 10
     assert window.sidebar.item(0).text().splitlines()[1:] == [
         "      webshop: 30 rows", "      newsletter: 25 rows", "      45 people"]
     assert doc.undo_stack.undoText() == "Add the customer list 'newsletter'"

@@ -1,0 +1,46 @@
+"""app/actions/imports without a window: how a tool's order lines count, the lists'
+figures, and the clear refusals of 'Add another customer list'."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from app.actions import imports
+from app.document import Document
+from core.errors import LocalReachError
+from core.io import read_table
+
+VENDORS = Path(__file__).parents[1] / "fixtures" / "vendors"
+
+
+def test_a_shopify_export_says_which_orders_were_left_out_and_why():
+    df, _ = read_table(VENDORS / "shopify_orders.csv")
+    assert imports.order_notes(df) == [
+        "This looks like a Shopify orders export.",
+        "4 orders from 13 lines count as spend.",
+        "1 cancelled order left out (1 line): no money was taken or it was given back.",
+        "1 pending order left out (2 lines): no money was taken or it was given back.",
+        "1 refunded order left out (1 line): no money was taken or it was given back.",
+        "1 voided order left out (1 line): no money was taken or it was given back.",
+    ]
+
+
+def test_a_plain_sales_file_has_no_order_notes():
+    plain = pd.DataFrame({"Date": ["2024-01-01"], "Quantity": ["2"], "Amount": ["9.50"]})
+    assert imports.order_notes(plain) == []
+
+
+def test_another_list_needs_a_first_one_and_its_own_name(tmp_path):
+    doc = Document()
+    path = tmp_path / "news.csv"
+    path.write_text("Email\na@example.org\n", encoding="utf-8")
+    with pytest.raises(LocalReachError, match="Import a customer list first"):
+        imports.add_customer_list(doc, path, {}, {}, "")
+    doc.set_source("crm", pd.DataFrame({"Email": ["b@example.org", "c@example.org"]}), {"path": "/x/news.csv"},
+                   {"Email": "email"}, "Import")
+    assert imports.customer_lists(doc) == [("news", 2)]
+    assert imports.list_name(doc, path) == "news 2"
+    with pytest.raises(LocalReachError, match="already a list called 'news'"):
+        imports.add_customer_list(doc, path, {}, {}, "news")
+    assert imports.status_figure(doc) == "2 customer rows"
