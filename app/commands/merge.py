@@ -145,7 +145,8 @@ def run(args) -> int:
     frames = {"crm": frame} if sales is None else {"crm": frame, "sales": sales}
     ctx = cli_context()
     with consent_questions():
-        _, _, context = run_step("merge", frames, {"crm": roles_of(frame)}, settings, ctx,
+        roles = {name: roles_of(f) for name, f in frames.items()}
+        _, _, context = run_step("merge", frames, roles, settings, ctx,
                                  templates=templates, persona_map=personas, vault=vault,
                                  audit=reveals.append, suppressed=suppressed)
     result = context.shared["merge_result"]

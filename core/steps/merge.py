@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from core.compose.merge import MergeConfig, merge
 from core.compose.template import load_template
 from core.steps.base import Frames, Roles, Skipped, Step, StepConfig, StepReport, step_context
+from core.steps.segment import role_named
 
 OUTPUT_SETTINGS = ("template", "templates", "format", "one_file_each")
 
@@ -58,6 +59,16 @@ def load_templates(files: list[str], base) -> dict:
             for n, p in zip(names, paths, strict=True)}
 
 
+def recommendation_sales(sales, roles: dict[str, str]):
+    """The sales lines to recommend products from, role-named; None when they name no
+    customer or no product (a history of dates and amounts has nothing to recommend)."""
+    if sales is None:
+        return None
+    view = role_named(sales, roles)
+    customer = "customer_id" in view.columns or "matched_id" in view.columns
+    return view if customer and "product" in view.columns else None
+
+
 class MergeStep(Step):
     id = "merge"
     title = "Compose"
@@ -72,7 +83,8 @@ class MergeStep(Step):
                 raise Skipped("no template in the recipe ([steps.merge] template = \"...\")")
             templates = load_templates(config.files(), ctx.base)
         result = merge(frames["crm"], roles.get("crm", {}), templates, config.merge_config(),
-                       personas=ctx.shared.get("persona_map"), sales=frames.get("sales"),
+                       personas=ctx.shared.get("persona_map"),
+                       sales=recommendation_sales(frames.get("sales"), roles.get("sales", {})),
                        vault=ctx.shared.get("vault"), audit=ctx.shared.get("audit"),
                        suppressed=ctx.shared.get("suppressed"), ctx=ctx)
         ctx.shared["merge_result"] = result

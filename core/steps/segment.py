@@ -59,12 +59,18 @@ def sales_view(sales: pd.DataFrame, roles: dict[str, str], what: str = "Finding 
         return sales
     require(roles, Role.ORDER_DATE, sales, what)
     require(roles, Role.AMOUNT, sales, what)
+    view = role_named(sales, roles)
+    view[Role.ORDER_DATE.value] = iso_dates(view[Role.ORDER_DATE.value])
+    return view
+
+
+def role_named(sales: pd.DataFrame, roles: dict[str, str]) -> pd.DataFrame:
+    """A copy of ``sales`` with a role-named copy of each marked sales column it lacks."""
     view = sales.copy()
     for role in SALES_ROLES:
         column = column_of(roles, role, sales)
         if column is not None and role.value not in view.columns:
             view[role.value] = sales[column]
-    view[Role.ORDER_DATE.value] = iso_dates(view[Role.ORDER_DATE.value])
     return view
 
 
