@@ -14,6 +14,7 @@ import os
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -45,6 +46,18 @@ def _text_rows(df: pd.DataFrame, start: int, stop: int):
     return zip(*cols, strict=True) if cols else iter([()] * (stop - start))
 
 
+def _safe_texts(values: pd.Series) -> list[str]:
+    """Each cell as written to CSV (:func:`cell_text`, formulas neutralised), worked out
+    once per distinct value of the block: ids are distinct, but dates, amounts, countries
+    and segments repeat, and a million rows were a million calls per column."""
+    if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        # mixed Python values: 1, 1.0 and True are equal keys but different texts
+        return [neutralise_formula(cell_text(v)) for v in values.tolist()]
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    texts = np.array([neutralise_formula(cell_text(u)) for u in uniques] + [""], dtype=object)
+    return texts[codes].tolist()  # code -1 (missing) takes the last text, ""
+
+
 def _write_delimited(df: pd.DataFrame, path: Path, delimiter: str, ctx: JobContext) -> list[str]:
     total = len(df)
     with atomic_open(path, "w", encoding="utf-8-sig", newline="") as fh:
@@ -54,10 +67,8 @@ def _write_delimited(df: pd.DataFrame, path: Path, delimiter: str, ctx: JobConte
         writer.writerow([neutralise_formula(cell_text(c)) for c in df.columns])
         for start in range(0, total, _CHUNK):
             stop = min(start + _CHUNK, total)
-            writer.writerows(
-                [neutralise_formula(cell_text(v)) for v in row]
-                for row in _text_rows(df, start, stop)
-            )
+            cols = [_safe_texts(df.iloc[start:stop, j]) for j in range(df.shape[1])]
+            writer.writerows(zip(*cols, strict=True) if cols else [()] * (stop - start))
             ctx.progress(stop, total, f"Writing {path.name}")
     return []
 

@@ -47,9 +47,12 @@ class StepReport:
     failed_rows: list[int] = field(default_factory=list)
     added_columns: list[str] = field(default_factory=list)
 
-    def add_column(self, column: str, before: pd.Series, after: pd.Series, failed: np.ndarray) -> None:
-        """Count changed and failed cells of one column and keep a few example rows."""
-        changed = np.asarray(before.astype(str).to_numpy() != after.astype(str).to_numpy())
+    def add_column(self, column: str, before: pd.Series, after: pd.Series, failed: np.ndarray,
+                   changed: np.ndarray | None = None) -> None:
+        """Count changed and failed cells of one column and keep a few example rows
+        (``changed``: the caller already knows which cells changed)."""
+        if changed is None:
+            changed = np.asarray(before.astype(str).to_numpy() != after.astype(str).to_numpy())
         n_changed, n_failed = int(changed.sum()), int(failed.sum())
         self.changed_cells += n_changed
         self.failed += n_failed
@@ -206,14 +209,23 @@ def map_cells(
     for col in columns:
         before = as_text(df[col])
         keys = before if context is None else before + WithContext.SEP + context.astype(str)
-        distinct = [k for k in pd.unique(keys.to_numpy()) if k and not k.startswith(WithContext.SEP)]
-        results = map_distinct(distinct, fn, ctx, f"{step}: {col}", parallel)
-        good = {v: r for v, r in zip(distinct, results, strict=True) if r is not None}
-        failed_values = {v for v, r in zip(distinct, results, strict=True) if r is None}
-        mapped = keys.map(good)
-        after = mapped.where(mapped.notna(), before).astype(before.dtype)
-        failed = keys.isin(failed_values).to_numpy() if failed_values else np.zeros(len(before), bool)
-        report.add_column(col, before, after, failed)
+        # every row as a code into its distinct key: the parse and all bookkeeping run
+        # once per distinct value, rows are only ever indexed
+        codes, uniques = pd.factorize(keys.to_numpy(dtype=object))
+        uniques = uniques.tolist()
+        originals = uniques if context is None else [k.rsplit(WithContext.SEP, 1)[0] for k in uniques]
+        todo = [i for i, k in enumerate(uniques) if k and not k.startswith(WithContext.SEP)]
+        results = map_distinct([uniques[i] for i in todo], fn, ctx, f"{step}: {col}", parallel)
+        new, failed_u = list(originals), np.zeros(len(uniques), bool)
+        for i, r in zip(todo, results, strict=True):
+            if r is None:
+                failed_u[i] = True
+            else:
+                new[i] = r
+        changed_u = np.fromiter((a != b for a, b in zip(new, originals, strict=True)), bool, len(new))
+        after = pd.Series(np.asarray(new, dtype=object)[codes], index=df.index).astype(before.dtype)
+        failed = failed_u[codes]
+        report.add_column(col, before, after, failed, changed=changed_u[codes])
         out[col] = after
         if flag_suffix:
             out[col + flag_suffix] = pd.Series(np.where(failed, "yes", ""), index=df.index, dtype=str)
