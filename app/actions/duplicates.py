@@ -135,9 +135,9 @@ def scoring_key(document: Document) -> tuple:
     """What the scoring depends on: the list's content (not a merge's columns), the
     pairing rules, and whether the key that shows real values is open."""
     cfg = config(document)
-    privacy = document.state("privacy") or {}
+    vault = (document.state("privacy") or {}).get("vault")
     return (_content_hash(document), repr(cfg.rules), cfg.id_column, cfg.max_block,
-            repr(sorted(input_roles(document).items())), len(privacy.get("vault") or ()))
+            repr(sorted(input_roles(document).items())), 0 if vault is None else len(vault))
 
 
 # -- finding duplicates ---------------------------------------------------------------

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.actions import duplicates as actions
 from app.actions.duplicates import GOLDEN_RULES, PAIR_KINDS, Found
+from core.errors import LocalReachError
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 from ui.screens.duplicates.charts import draw_scores
 from ui.screens.duplicates.review import ReviewPanel
@@ -227,7 +228,12 @@ class Screen(StepScreen):
             self._scoring_for = None
             self.show_error(exc)
 
-        action = actions.find_duplicates(self.document, self._passphrase)
+        try:
+            action = actions.find_duplicates(self.document, self._passphrase)
+        except LocalReachError as exc:  # a wrong passphrase: asked again next time
+            self._passphrase = None
+            self.show_error(exc)
+            return
         self.progress.begin(action.message)
         self._scoring_for = actions.scoring_key(self.document)
         action.start(self.jobs, self.STEP, self._found, failed)
