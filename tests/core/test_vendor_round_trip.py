@@ -1,5 +1,6 @@
 """Back into the tools and round again, from the command line: clean -> dedupe -> link ->
-segment -> export-to on each customers + orders pair; every import file has exactly the
+segment -> export-to on each customers + orders pair (Shopify, Stripe, WooCommerce,
+Zoho, Pipedrive); every import file has exactly the
 headers its tool's import documentation lists (tests/fixtures/vendors/README.md) and is
 recognised again with the same people; next month's Mailchimp and HubSpot exports keep
 everyone who left the list out."""
@@ -40,6 +41,27 @@ PAIRS = {
                {"isabel.costa@example.pt": 3, "karl.berg@example.se": 1,
                 "paul.meyer@example.at": 0}, ["--consent", "none=allow"],
                ["isabel.costa@example.pt", "karl.berg@example.se", "paul.meyer@example.at"]),
+    # WooCommerce: Jörg's #2001 and #2008 (#2003 cancelled), Sophie's #2002 and #2005 (her
+    # second account is the same person, one recipient); Lars' refunded and Mia's failed
+    # and on-hold guest orders count nothing; no consent column, so the basis is given.
+    "woocommerce": ("woocommerce_customers.csv", "woocommerce_orders.csv", "customer_id",
+                    {"joerg.weber@example.de": 2, "sophie.lambert@example.be": 2,
+                     "sophie.l@example.be": 2, "lars.jansen@example.nl": 0,
+                     "mia.keller@example.ch": 0}, ["--consent", "none=allow"],
+                    ["joerg.weber@example.de", "lars.jansen@example.nl", "mia.keller@example.ch",
+                     "sophie.lambert@example.be"]),
+    # Zoho: Veronica's Approved order (her Created one is not yet spend), Agostino's
+    # Delivered one; Ágata's was Cancelled. Agostino opted out.
+    "zoho": ("zoho_contacts.csv", "zoho_sales_orders.csv", "Record Id",
+             {"veronica.roccabonella@example.it": 1, "v.roccabonella@example.it": 1,
+              "agostino.ferretti@example.it": 1, "agata.casanova@example.es": 0}, [],
+             ["agata.casanova@example.es", "veronica.roccabonella@example.it"]),
+    # Pipedrive: Milo's two won deals, Ivan's won one (his open one and Twan's lost one
+    # are no spend); Twan unsubscribed, Ivan gave no consent.
+    "pipedrive": ("pipedrive_people.csv", "pipedrive_deals.csv", "Person - ID",
+                  {"milo.moet@ponci.example.nl": 2, "twan@kwaadland.example.nl": 0,
+                   "ivan.seifert@conradi.example.de": 1, "nico.forstner@kollmann.example.at": 0},
+                  [], ["milo.moet@ponci.example.nl", "nico.forstner@kollmann.example.at"]),
 }  # fmt: skip
 
 
@@ -68,12 +90,14 @@ def _emails(path: Path) -> list[str]:
 def test_clean_dedupe_segment_export_on_each_pair(pair, tmp_path, capsys):
     customers, orders, id_column, per_person, options, recipients = PAIRS[pair]
     segmented, _ = read_table(_segmented(tmp_path, customers, orders, id_column))
-    email = next(c for c in segmented.columns if c.lower() in ("email", "email address"))
+    email = next(c for c, r in recognise(segmented.columns).roles.items() if r == "email")
     orders_of = {}
     for e, n in zip(segmented[email].str.lower(), segmented["frequency"], strict=True):
         orders_of[e] = max(orders_of.get(e, 0), int(float(n or 0)))
     assert orders_of == per_person
-    for tool in TOOLS:
+    # every tool's file on the first pairs; the later ones (a CLI run costs seconds) go
+    # to Mailchimp only: their point is the orders and who is left out
+    for tool in TOOLS if pair in ("shopify", "stripe") else ("mailchimp",):
         out = tmp_path / f"{tool}.csv"
         _run("export-to", tool, tmp_path / "s.csv", "-o", out, *options)
         assert out.read_text(encoding="utf-8").splitlines()[0] == ",".join(HEADERS[tool])
