@@ -6,8 +6,8 @@ import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabWidget
 
+from app.actions.audit import display_frame
 from app.group_names import group_names
-from ui.screens.audit.screen import display_frame
 from ui.screens.export.results import COLUMNS, ResultsView
 from ui.screens.segments.screen import MEASURE_LABELS, _fill_table
 

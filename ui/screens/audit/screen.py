@@ -7,53 +7,11 @@ the table can be shown and handed to an auditor as it is.
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
-
-import pandas as pd
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView
 
-from core.audit import AuditEntry, export_csv
+from app.actions import audit
 from ui.screens.base import DONE, NOT_STARTED, StepScreen
 from ui.widgets.frame_model import FrameModel
-
-COLUMNS = {
-    "time": "When",
-    "what": "What happened",
-    "rows_in": "Rows in",
-    "rows_out": "Rows out",
-    "step": "Step",
-    "input_hash": "Data before (fingerprint)",
-    "output_hash": "Data after (fingerprint)",
-    "key_fingerprint": "Key fingerprint",
-    "params": "Settings",  # the exact settings, last: for an auditor, not for reading
-}
-SHORT_HASH = 12
-
-
-def _local_time(iso: str) -> str:
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
-    except (TypeError, ValueError):
-        return iso or ""
-
-
-def display_frame(entries: list[dict], undone: list[bool] | None = None) -> pd.DataFrame:
-    """The entries in plain words: one sentence each (undone ones marked), local times,
-    short fingerprints, compact settings."""
-    from app.audit_words import sentence
-
-    rows = []
-    undone = undone or [False] * len(entries)
-    for e, was_undone in zip(entries, undone, strict=False):
-        d = AuditEntry.from_dict(e).to_dict()
-        d["what"] = ("Undone: " if was_undone else "") + sentence(d)
-        d["time"] = _local_time(d["time"])
-        d["params"] = json.dumps(d["params"], sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
-        for key in ("input_hash", "output_hash"):
-            d[key] = d[key][:SHORT_HASH]
-        rows.append([d[c] for c in COLUMNS])
-    return pd.DataFrame(rows, columns=list(COLUMNS.values()), dtype=object)
 
 
 class Screen(StepScreen):
@@ -97,13 +55,9 @@ class Screen(StepScreen):
 
     def refresh(self) -> None:
         entries = self.document.audit_entries()
-        self.model.set_frame(display_frame(entries, self.document.audit_undone()))
+        self.model.set_frame(audit.display_frame(entries, self.document.audit_undone()))
         self.table.resizeColumnsToContents()
-        last = entries[-1] if entries else None
-        text = f"{len(entries):,} changes recorded"
-        if last:
-            text += f" · last: {last['step']} at {_local_time(last['time'])}"
-        self.summary.setText(text)
+        self.summary.setText(audit.summary(entries))
         self.export_button.setEnabled(bool(entries))
 
     def choose_export_file(self) -> None:
@@ -117,7 +71,7 @@ class Screen(StepScreen):
     def export_to(self, path: str) -> int:
         """Write the full log (complete fingerprints) to ``path``; returns the row count."""
         try:
-            count = export_csv(self.document.audit_entries(), path)
+            count = audit.export_log(self.document, path)
         except OSError as exc:
             self.show_error(exc)
             return 0
