@@ -11,6 +11,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from app.actions import Action
+from app.actions.segments import link_columns
 from app.engine_inputs import engine_inputs
 from core.personas.build import Persona, build_personas
 from core.personas.chart import comparison_figure
@@ -45,8 +46,9 @@ def write(doc) -> Action | None:
     """Build one persona per group; fields the user typed are kept for groups still there."""
     if waiting_for(doc):
         return None
-    id_column, crm, sales = engine_inputs(doc)
-    columns = FeatureConfig(id_column=id_column)
+    _id, crm, sales = engine_inputs(doc)
+    id_column, sales_id = link_columns(doc)
+    columns = FeatureConfig(id_column=id_column, sales_id_column=sales_id)
     old = {p.segment: p for p in personas(doc)}
 
     def apply(built: list[Persona]) -> dict:

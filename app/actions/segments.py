@@ -132,14 +132,26 @@ def change_settings(doc, text: str = "Change how customers are grouped", **chang
     return {k: v for k, v in asdict(new).items() if asdict(cfg).get(k) != v}
 
 
+def link_columns(doc) -> tuple[str, str]:
+    """(customer-list column, role-named sales column) that say who bought: the customer
+    id, else the e-mail (a sales file keyed by e-mail alone)."""
+    roles = doc.roles("crm")
+    for role in ("customer_id", "email"):
+        column = next((c for c, r in roles.items() if r == role), None)
+        if column is not None:
+            return column, role
+    return config(doc).id_column, config(doc).sales_id_column
+
+
 def _inputs(doc):
     """The engine's frames: a sales file alone first makes its people (one undo step)."""
     if doc.frame("crm") is None:
         frame, roles = customers_from_sales(doc.frame("sales"), doc.roles("sales"))
         source = {**(doc.source("sales") or {}), "from_sales": True}
         doc.set_source("crm", frame, source, roles, "Take the customers from the sales file")
-    id_column, crm, sales = engine_inputs(doc, config(doc).id_column)
-    return replace(config(doc), id_column=id_column), crm, sales
+    _id, crm, sales = engine_inputs(doc)
+    id_column, sales_id = link_columns(doc)
+    return replace(config(doc), id_column=id_column, sales_id_column=sales_id), crm, sales
 
 
 def find_groups(doc) -> Action | None:
@@ -275,7 +287,8 @@ def check_fairness(doc) -> Action | None:
     res = result(doc)
     if crm is None or res is None or "segment" not in crm.columns:
         return None
-    cfg = replace(config(doc), id_column=engine_inputs(doc)[0])
+    id_column, sales_id = link_columns(doc)
+    cfg = replace(config(doc), id_column=id_column, sales_id_column=sales_id)
 
     def apply(fairness: list[dict]) -> dict:
         doc.set_state(STEP, {**doc.state(STEP), "fairness": fairness}, "Check the groups are fair")

@@ -8,6 +8,7 @@ out keep a reason; nothing is written here (see :mod:`core.compose.outputs`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 import pandas as pd
@@ -110,7 +111,7 @@ class Merger:
 
     def context(self, row, variant: str = "") -> dict:
         """The merge fields of one person: columns, role aliases, persona, products."""
-        values = {f: row.get(c, "") for f, c in self.columns.items()}
+        values = {f: _cell(row.get(c, "")) for f, c in self.columns.items()}
         segment = str(row.get(self.config.segment_column, ""))
         persona = self.personas.get(segment, {})
         values.update({"persona": persona.get("name", ""), "persona_tone": persona.get("tone", ""),
@@ -128,6 +129,13 @@ class Merger:
         """``row`` is a Series or a dict of one person's cells."""
         compiled = self.compiled.get(variant) or next(iter(self.compiled.values()))
         return compiled.render(self.context(row, variant))
+
+
+def _cell(value):
+    """A figure as a person reads it: 4.0 orders print as 4, a missing figure is empty."""
+    if isinstance(value, float):
+        return "" if math.isnan(value) else int(value) if value.is_integer() else value
+    return value
 
 
 def field_map(frame: pd.DataFrame, roles: dict[str, str]) -> dict[str, str]:
