@@ -156,3 +156,33 @@ def _abandoned(frame: pd.DataFrame) -> pd.DataFrame:
 def _last_named(products: pd.Series) -> str:
     named = products[products != ""]
     return named.iloc[-1] if len(named) else ""
+
+
+def by_person(activity: ActivityFeatures, crm: pd.DataFrame, person_of_row: pd.Series,
+              key_column: str) -> pd.DataFrame:
+    """The activity table per person of the CRM (the segment step's people): each
+    activity key finds its person through ``crm[key_column]`` (the CRM's customer id or
+    e-mail column, as ``activity.key_role`` says), ``person_of_row`` giving each CRM row's
+    person. A person with two records is counted once per event, not once per record;
+    people without events get 0 and no last event. Keys no CRM row has are left out."""
+    values = crm[key_column].astype("string").fillna("").str.strip()
+    if activity.key_role == R.EMAIL:
+        values = values.str.lower()
+    person_of_key = (pd.Series(person_of_row.to_numpy(), index=values.to_numpy())
+                     .loc[lambda s: s.index != ""])
+    person_of_key = person_of_key[~person_of_key.index.duplicated()]
+    table = activity.table[activity.table.index.isin(person_of_key.index)]
+    person = person_of_key.reindex(table.index).to_numpy()
+    counts = [c for c in table.columns if c.endswith(f"_{activity.days}d")]
+    latest = table.assign(person=person).sort_values("last_event_date", kind="stable")
+    out = table[counts].groupby(person).sum()
+    out["last_abandoned_product"] = (latest[latest["last_abandoned_product"] != ""]
+                                     .groupby("person")["last_abandoned_product"].last())
+    out["last_event_date"] = latest.groupby("person")["last_event_date"].last()
+    out["days_since_last_event"] = latest.groupby("person")["days_since_last_event"].min()
+    people = pd.Index(pd.unique(person_of_row), name=person_of_row.name or "person")
+    out = out.reindex(people)
+    out[counts] = out[counts].fillna(0).astype(int)
+    out[["last_abandoned_product", "last_event_date"]] = out[
+        ["last_abandoned_product", "last_event_date"]].fillna("")
+    return out

@@ -10,7 +10,13 @@ import pandas as pd
 import pytest
 
 from core.activity import ActivityRole as A
-from core.activity import activity_features, detect_activity_roles, event_kind, read_times
+from core.activity import (
+    activity_features,
+    by_person,
+    detect_activity_roles,
+    event_kind,
+    read_times,
+)
 from core.io import read_table
 
 VENDORS = Path(__file__).parents[1] / "fixtures" / "vendors"
@@ -132,3 +138,20 @@ def test_times_in_seconds_milliseconds_microseconds_or_text_are_one_instant():
     ("session_start", "session"), ("page_view", None), ("user_engagement", None)])
 def test_event_names_in_the_tools_words(name, kind):
     assert event_kind(name) == kind
+
+
+def test_activity_joins_the_crm_people_once_per_person():
+    """Shopify's customers: Anna has two records (e-mail in two spellings), one person;
+    her 2 abandoned checkouts count twice, not four times. Ben has 1 this week; the
+    others none. The checkouts are keyed by e-mail, so the CRM's e-mail column joins."""
+    crm, _ = read_table(VENDORS / "shopify_customers.csv")
+    person = pd.Series(["anna", "ben", "chloe", "daan", "anna", "emma"],
+                       index=crm.index, name="person")
+    week = _features("shopify_abandoned_checkouts.csv", "2024-03-31", 7)
+    table = by_person(week, crm, person, "Email")
+    assert table.index.tolist() == list(pd.unique(person))
+    assert table["carts_abandoned_7d"].to_dict() == {
+        "anna": 2, "ben": 1, "chloe": 0, "daan": 0, "emma": 0}
+    assert table.loc["anna", ["last_abandoned_product", "last_event_date"]].tolist() == [
+        "Beanie", "2024-03-30"]
+    assert table.loc["chloe", "last_event_date"] == ""  # her checkout is after the as-of day
