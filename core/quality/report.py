@@ -196,13 +196,23 @@ def _validator(
     return None
 
 
-def _numbers(text: pd.Series, role: str) -> pd.Series:
+def _numbers(texts: list[str], role: str) -> np.ndarray:
+    """The number each distinct text reads as (NaN where none)."""
     if role == Role.AMOUNT:
-        distinct = [v for v in pd.unique(text.to_numpy()) if v]
-        decimal = infer_decimal(distinct)
-        parsed = {v: parse_money_either(v, decimal) for v in distinct}
-        return text.map({v: float(p[0]) for v, p in parsed.items() if p}).astype(float)
-    return pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+        decimal = infer_decimal([v for v in texts if v])
+        parsed = (parse_money_either(v, decimal) if v else None for v in texts)
+        return np.fromiter((float(p[0]) if p else np.nan for p in parsed), float, len(texts))
+    numbers = pd.to_numeric(pd.Series(texts, dtype=object).str.replace(",", ".", regex=False), errors="coerce")
+    return numbers.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _distinct_texts(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code of every row, the column's distinct trimmed texts): every check below runs on
+    the distinct texts and reaches the rows through the codes. Missing cells are ""."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    texts = [str(u).strip() for u in uniques.tolist()] + [""]
+    codes = np.where(codes < 0, len(texts) - 1, codes)
+    return codes, np.asarray(texts, dtype=object)
 
 
 def _infer_kind(distinct: list[str]) -> str:
@@ -264,17 +274,17 @@ def profile_frame(
     for i, col in enumerate(df.columns):
         ctx.progress(i, len(df.columns), f"Checking {col}")
         role = str(roles.get(col, Role.OTHER))
-        text = as_text(df[col]).str.strip()
+        codes, texts = _distinct_texts(df[col])
+        distinct = [v for v in dict.fromkeys(texts.tolist()) if v]
         if is_flag_column(col, df.columns):  # empty means "no", not a gap
-            columns.append(ColumnReport(col, role, FLAG, len(text), 0, int(text.nunique())))
+            columns.append(ColumnReport(col, role, FLAG, len(df), 0, len(distinct)))
             continue
-        empty = (text == "").to_numpy()
-        distinct = [v for v in pd.unique(text.to_numpy()) if v]
-        rep = ColumnReport(col, role, _infer_kind(distinct), len(text), int(empty.sum()), len(distinct))
+        empty = (texts == "")[codes]
+        rep = ColumnReport(col, role, _infer_kind(distinct), len(df), int(empty.sum()), len(distinct))
         if rep.missing:
             issues.append(Issue(name, col, "missing", f"{count(rep.missing, 'empty cell')} in '{col}'",
                                 rep.missing, np.flatnonzero(empty).tolist()))
-        bad = _invalid_mask(text, role, col, distinct, config, today, ctx, df, country_col)
+        bad = _invalid_mask(codes, texts, role, col, distinct, config, today, ctx, df, country_col)
         if bad is not None:
             mask, reason = bad
             rep.invalid, rep.invalid_reason = int(mask.sum()), reason
@@ -284,7 +294,7 @@ def profile_frame(
                 issues.append(Issue(name, col, "invalid", f"{count(rep.invalid, 'value')} in '{col}': {reason}",
                                     rep.invalid, rows.tolist()))
         if role in NUMERIC_ROLES or (rep.kind in ("number", "whole number") and role == Role.OTHER):
-            iqr_mask, z_mask = _outliers(_numbers(text, role))
+            iqr_mask, z_mask = _outliers(pd.Series(_numbers(texts.tolist(), role)[codes]))
             rep.outliers_iqr, rep.outliers_z = int(iqr_mask.sum()), int(z_mask.sum())
             rows = np.flatnonzero(iqr_mask | z_mask)
             rep.outlier_examples = rows[:EXAMPLES].tolist()
@@ -296,7 +306,7 @@ def profile_frame(
     return FileReport(name, len(df), columns, issues)
 
 
-def _invalid_mask(text, role, col, distinct, config, today, ctx, df, country_col):
+def _invalid_mask(codes, texts, role, col, distinct, config, today, ctx, df, country_col):
     """Rows whose value is invalid for the role, and the reason; None if any text is fine."""
     if role in (Role.PHONE, Role.POSTCODE):
         countries = row_countries(df, country_col, config.region)
@@ -304,18 +314,26 @@ def _invalid_mask(text, role, col, distinct, config, today, ctx, df, country_col
             check, reason = partial(_is_not_none, partial(phone.to_e164, mode="possible")), "not a phone number that can be read"
         else:
             check, reason = partial(_is_not_none, format_postcode), "not a postcode of its country"
-        keys = pd.Series(text.to_numpy(), index=df.index) + WithContext.SEP + countries
-        fn = WithContext(check)
-        pairs = [k for k in pd.unique(keys.to_numpy()) if not k.startswith(WithContext.SEP)]
-    else:
-        found = _validator(role, col, distinct, config, today)
-        if found is None:
-            return None
-        fn, reason = found
-        keys, pairs = text, distinct
-    ok = map_distinct(pairs, fn, ctx, f"Checking {col}", parallel=role in (Role.EMAIL, Role.PHONE))
-    bad = [k for k, good in zip(pairs, ok, strict=True) if not good]
-    return keys.isin(bad).to_numpy(), reason
+        # a value is checked once per country it appears with
+        country_codes, country_names = pd.factorize(countries.to_numpy(dtype=object))
+        pair_codes, pairs_of = pd.factorize(codes.astype(np.int64) * (len(country_names) + 1) + country_codes + 1)
+        pairs_of = np.asarray(pairs_of)
+        value_of, country_of = np.divmod(pairs_of, len(country_names) + 1)
+        keys = [f"{texts[v]}{WithContext.SEP}{country_names[c - 1] if c else ''}"
+                for v, c in zip(value_of, country_of, strict=True)]
+        todo = [i for i, k in enumerate(keys) if not k.startswith(WithContext.SEP)]
+        ok = map_distinct([keys[i] for i in todo], WithContext(check), ctx, f"Checking {col}",
+                          parallel=role == Role.PHONE)
+        bad_pairs = np.zeros(len(keys), bool)
+        bad_pairs[[i for i, good in zip(todo, ok, strict=True) if not good]] = True
+        return bad_pairs[pair_codes], reason
+    found = _validator(role, col, distinct, config, today)
+    if found is None:
+        return None
+    fn, reason = found
+    ok = map_distinct(distinct, fn, ctx, f"Checking {col}", parallel=role == Role.EMAIL)
+    bad = {k for k, good in zip(distinct, ok, strict=True) if not good}
+    return np.fromiter((t in bad for t in texts), bool, len(texts))[codes], reason
 
 
 def _row_currencies(text: pd.Series, role: str) -> pd.Series:
