@@ -44,3 +44,25 @@ def test_another_list_needs_a_first_one_and_its_own_name(tmp_path):
     with pytest.raises(LocalReachError, match="already a list called 'news'"):
         imports.add_customer_list(doc, path, {}, {}, "news")
     assert imports.status_figure(doc) == "2 customer rows"
+
+
+def test_linked_lists_and_the_region_are_saved_with_the_project(tmp_path):
+    from app.project import open_document, save_document
+    from tests.ui.test_import_lists_region import person
+
+    shop, news = tmp_path / "shop.csv", tmp_path / "news.csv"
+    shop.write_text("First name,Surname,Email,Phone\n" + "".join(
+        f"{p['first']},{p['last']},{p['email']},+44 {p['phone'][1:]}\n" for p in map(person, range(12))))
+    news.write_text("First name,Surname,Email\n" + "".join(
+        f"{p['first']},{p['last']},{p['email']}\n" for p in map(person, range(8, 20))))
+    doc = Document()
+    imports.import_file(doc, "crm", shop, {}, {}).run()
+    linked = imports.add_customer_list(doc, news, {}, {}, "news").run()
+    assert (linked.people, linked.in_several) == (20, 4)
+    path = save_document(doc, tmp_path / "p.lreach")
+    again = Document()
+    open_document(str(path), again)
+    assert imports.customer_lists(again) == [("shop", 12), ("news", 12)]
+    assert len(again.frame("crm")) == 20 and again.state("region")["code"] == "GB"
+    assert again.state("lists")["lists"][1]["roles"] == {"First name": "first_name", "Surname": "last_name",
+                                                         "Email": "email"}
