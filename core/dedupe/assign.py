@@ -23,6 +23,8 @@ _NO_EDGE = 1e9
 def many_to_one(left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Indices of the pairs that are each right record's strongest (ties: first pair);
     ``left`` is not needed (a left record may take many right ones)."""
+    if len(right) == 0:  # no pair above the threshold
+        return np.empty(0, np.int64)
     order = np.lexsort((-weight, right))
     first = np.r_[True, right[order][1:] != right[order][:-1]]
     return np.sort(order[first])

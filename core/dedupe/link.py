@@ -57,7 +57,10 @@ def _id_columns(left, right, left_roles, right_roles, config: LinkConfig) -> tup
         raise ColumnError(f"The customer list has no column '{left_id}'; check the spelling.")
     right_id = config.right_id_column
     if right_id is None:
-        if left_id in right.columns:
+        # the same header, unless the second file's roles say it is something else (a
+        # PrestaShop orders export's 'ID' is the order's, the customers export's 'ID' a customer's)
+        if left_id in right.columns and (right_roles or {}).get(left_id) in (
+                None, Role.CUSTOMER_ID, Role.OTHER):
             right_id = left_id
         else:
             right_id = next((c for c, r in (right_roles or {}).items()

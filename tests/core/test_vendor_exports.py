@@ -162,3 +162,17 @@ def test_file_dialogs_list_every_workbook_the_import_reads(module):
     source = (Path(__file__).parents[2] / module).read_text(encoding="utf-8")
     line = next(s for s in source.splitlines() if s.startswith("FILE_FILTER = "))
     assert all(f"*{suffix}" in line.split(";;")[0] for suffix in WORKBOOK_SUFFIXES)
+
+
+def test_an_orders_export_id_is_no_customer_id():
+    """PrestaShop's customers and orders exports both have an 'ID' column: the orders' is
+    the order's, so no order is linked to customer 1, 2... by it (it was: order 2 of
+    Franck went to Michèle, customer 2). The orders name the buyer only as 'F. Chauvet',
+    so nothing links, and the empty candidate list is no crash."""
+    from core.dedupe.link import link_records
+
+    crm, _ = read_table(VENDORS / "prestashop_customers.csv")
+    orders, _ = read_table(VENDORS / "prestashop_orders.csv")
+    roles = [{c: str(r) for c, r in recognise(f.columns).roles.items()} for f in (crm, orders)]
+    linked, report = link_records(crm, orders, *roles)
+    assert (linked["matched_id"].astype(str).str.strip() == "").all()
