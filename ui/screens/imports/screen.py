@@ -151,7 +151,6 @@ class Screen(StepScreen):
         self.add_list_button.setToolTip("Another list of your customers (newsletter, till, old CRM): "
                                         "it is linked with the others into one row per person")
         self.add_list_button.clicked.connect(lambda: self.choose_file(MORE))
-        top.addWidget(self.add_list_button)
         top.addStretch(1)
         self.summary = QLabel()
         self.summary.setAccessibleName("Import summary")
@@ -166,7 +165,10 @@ class Screen(StepScreen):
         self.lists_label = QLabel()
         self.lists_label.setWordWrap(True)
         self.lists_label.setAccessibleName("Customer lists")
-        layout.addWidget(self.lists_label)
+        lists_row = QHBoxLayout()
+        lists_row.addWidget(self.lists_label, 1)
+        lists_row.addWidget(self.add_list_button)
+        layout.addLayout(lists_row)
         layout.addLayout(self._build_region_row())
 
         options = QGroupBox("File options")
@@ -320,7 +322,7 @@ class Screen(StepScreen):
         self._show_frame(frame, roles)
         name = Path(source.get("path", "")).name
         origin = (f"customers taken from {name}" if source.get("from_sales")
-                  else "people of the linked lists" if source.get("linked_lists") else name)
+                  else "People of the linked lists" if source.get("linked_lists") else name)
         self.summary.setText(
             f"{origin}: {self.locale().toString(len(frame))} rows, {frame.shape[1]} columns"
         )
