@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from core.errors import ColumnError
@@ -90,11 +91,21 @@ def person_table(segmented: pd.DataFrame, sales: pd.DataFrame | None,
     return table
 
 
-def _top(lines: pd.DataFrame, members: pd.Index, column: str) -> list[str]:
+def _group_of(person: pd.Series, index: pd.Index, group: np.ndarray) -> np.ndarray:
+    """The group number of each line's (or order's) person, -1 for none: ``group`` gives
+    one per person of ``index``. Worked out per person (the categories), not per line,
+    so each persona picks its lines by an integer compare instead of an isin."""
+    if isinstance(person.dtype, pd.CategoricalDtype):
+        per_category = np.append(group, -1)[index.get_indexer(person.cat.categories)]
+        codes = person.cat.codes.to_numpy()
+        return np.where(codes >= 0, per_category[codes], -1)
+    return np.append(group, -1)[index.get_indexer(person.to_numpy())]
+
+
+def _top(lines: pd.DataFrame | None, column: str) -> list[str]:
     if lines is None or column not in lines:
         return []
-    mine = lines[lines["person"].isin(members)]
-    spend = mine.groupby(column)["amount"].sum().sort_values(ascending=False, kind="stable")
+    spend = lines.groupby(column)["amount"].sum().sort_values(ascending=False, kind="stable")
     return [str(v) for v in spend.index[:TOP] if str(v)]
 
 
@@ -116,11 +127,12 @@ def _orders(lines: pd.DataFrame | None) -> pd.DataFrame | None:
 
 
 def _figures(rows: pd.DataFrame, orders: pd.DataFrame | None) -> dict[str, float]:
+    """The card's figures of ``rows`` (people); ``orders`` are those people's orders."""
     out = {}
     for col in FIGURES:
         if col in ORDER_SHARES:
             if orders is not None and col in orders:
-                mine = orders.loc[orders["person"].isin(rows.index), col]
+                mine = orders[col]
                 out[col] = float(mine.mean()) if len(mine) else 0.0
         elif col in rows.columns:
             value = rows[col].astype(float).median()
@@ -136,17 +148,25 @@ def build_personas(segmented: pd.DataFrame, sales: pd.DataFrame | None = None,
     table = person_table(segmented, sales, config, ctx)
     lines = table.attrs.get("lines")
     orders = _orders(lines)
-    buyers = table[table["frequency"].fillna(0) > 0] if "frequency" in table else table
-    base = _figures(buyers, orders)
+    bought = (table["frequency"].fillna(0) > 0).to_numpy() if "frequency" in table else np.ones(len(table), bool)
+    buyer_orders = None if orders is None else orders[_group_of(orders["person"], table.index,
+                                                                np.where(bought, 0, -1)) == 0]
+    base = _figures(table[bought], buyer_orders)
     total_spend = float(table["monetary"].fillna(0).sum()) if "monetary" in table else 0.0
     currency = _currency(sales)
     personas: list[Persona] = []
     counts = table["segment"].value_counts(sort=False)  # first appearance breaks size ties
     sizes = sorted(counts.items(), key=lambda item: (item[0] == NO_PURCHASES, -item[1]))
+    group, segments = pd.factorize(table["segment"])
+    segments = list(segments)
+    line_group = None if lines is None else _group_of(lines["person"], table.index, group)
+    order_group = None if orders is None else _group_of(orders["person"], table.index, group)
     for i, (segment, size) in enumerate(sizes):
         ctx.progress(i, len(sizes), "Writing personas")
-        rows = table[table["segment"] == segment]
-        figures = _figures(rows, orders)
+        code = segments.index(segment)
+        rows = table[group == code]
+        mine = None if lines is None else lines[line_group == code]
+        figures = _figures(rows, None if orders is None else orders[order_group == code])
         versus = {k: (v / base[k] if base.get(k) else 0.0) for k, v in figures.items()}
         spend = float(rows["monetary"].fillna(0).sum()) if "monetary" in rows else 0.0
         examples = sorted(rows.index, key=lambda p: hashlib.sha256(str(p).encode()).digest())
@@ -155,9 +175,9 @@ def build_personas(segmented: pd.DataFrame, sales: pd.DataFrame | None = None,
             share=float(size / len(table)),
             revenue_share=spend / total_spend if total_spend else 0.0,
             figures=figures, versus_base=versus,
-            top_categories=_top(lines, rows.index, "category"),
-            top_products=_top(lines, rows.index, "product"),
-            top_channels=_top(lines, rows.index, "channel"),
+            top_categories=_top(mine, "category"),
+            top_products=_top(mine, "product"),
+            top_channels=_top(mine, "channel"),
             examples=[pseudonym(p) for p in examples[:EXAMPLES]], currency=currency,
             base=dict(base),
         )
