@@ -83,13 +83,26 @@ class StallSampler(threading.Thread):
         return taken
 
 
-def _wait(app, done, timeout_s: float = 1800) -> None:
-    end = time.perf_counter() + timeout_s
-    while not done():
-        if time.perf_counter() > end:
-            raise SystemExit("timed out")
-        app.processEvents()
-        time.sleep(0.002)
+def run_until(done, timeout_s: float = 1800.0, poll_ms: int = 20) -> bool:
+    """Run the Qt event loop until ``done()`` (polled every ``poll_ms``) or the timeout;
+    True when done. A QEventLoop, not a Python loop of processEvents(), which beside a
+    worker thread running Python crashes PySide6 6.12 (none_dealloc)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if done():
+        return True
+    end = time.monotonic() + timeout_s
+    loop, poll = QEventLoop(), QTimer()
+    poll.timeout.connect(lambda: loop.quit() if done() or time.monotonic() > end else None)
+    poll.start(poll_ms)
+    loop.exec()
+    poll.stop()
+    return done()
+
+
+def _wait(done) -> None:
+    if not run_until(done):
+        raise SystemExit("timed out")
 
 
 def main() -> int:
@@ -106,13 +119,13 @@ def main() -> int:
 
     from ui.application import make_app
 
-    app = make_app()
+    _app = make_app()  # the QApplication lives for the whole run
     from ui.main_window import MainWindow
 
     window = MainWindow()
     window.show()
     probe = StallProbe()
-    _wait(app, lambda: len(window.screens.built) == len(window.screens))  # warm-up done
+    _wait(lambda: len(window.screens.built) == len(window.screens))  # warm-up done
     probe.take()
     sampler = StallSampler(probe) if args.where else None
     if sampler is not None:
@@ -127,7 +140,7 @@ def main() -> int:
         t0 = time.perf_counter()
         start()
         if slot is not None:
-            _wait(app, lambda: not jobs.is_running(slot))
+            _wait(lambda: not jobs.is_running(slot))
         results[name] = probe.take()
         worst = max(results[name], default=0.0)
         print(f"{name:<12} {time.perf_counter() - t0:7.1f} s  longest stall {worst:7.0f} ms", flush=True)
@@ -139,9 +152,9 @@ def main() -> int:
     def import_both() -> None:
         for target, name in (("crm", "crm.xlsx"), ("sales", "sales.csv")):
             imports.preview_file(target, work / "data" / name)
-            _wait(app, lambda: not jobs.is_running("import"))
+            _wait(lambda: not jobs.is_running("import"))
             imports.import_pending()
-            _wait(app, lambda: not jobs.is_running("import"))
+            _wait(lambda: not jobs.is_running("import"))
 
     def export() -> None:
         screen = window.screens["export"]

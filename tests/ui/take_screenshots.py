@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from bench.ui_stall_bench import run_until  # noqa: E402
 from ui.application import make_app, set_color_scheme  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.screens import STEPS  # noqa: E402
@@ -36,12 +37,17 @@ def shoot(window: MainWindow, path: Path) -> None:
 
 
 def settle(app: QApplication, window: MainWindow, seconds: float = 1.0) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end or any(window.jobs.is_running(s) for s, _ in STEPS):
+    """Run the event loop for ``seconds``, and while any job runs, plus 1.5 s after the
+    last one so charts have drawn (a QEventLoop: see bench.ui_stall_bench.run_until)."""
+    end = [time.monotonic() + seconds]
+
+    def done() -> bool:
         if any(window.jobs.is_running(s) for s, _ in STEPS):
-            end = max(end, time.monotonic() + 1.5)  # let charts draw after the last job
-        app.processEvents()
-        time.sleep(0.02)
+            end[0] = max(end[0], time.monotonic() + 1.5)
+            return False
+        return time.monotonic() >= end[0]
+
+    run_until(done)
 
 
 MAIN_ACTIONS = [  # (step, method) in pipeline order; each waits for the one before
@@ -62,9 +68,7 @@ def run_main_actions(app: QApplication, window: MainWindow, outdir: Path) -> Non
         if method and hasattr(screen, method) and not screen.waiting_for():
             getattr(screen, method)()
             settle(app, window, 2)
-            deadline = time.monotonic() + 120
-            while screen.progress.isVisible() and time.monotonic() < deadline:
-                settle(app, window, 0.5)  # the result is applied when the panel closes
+            run_until(lambda s=screen: not s.progress.isVisible(), 120)  # the result is applied then
             settle(app, window, 1.5)
         shoot(window, outdir / f"run-{step}.png")
 
