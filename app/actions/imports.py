@@ -24,7 +24,8 @@ from core.resources import resource_path
 from core.roles import detect_roles
 
 TARGETS = {"crm": "customer list", "sales": "sales file"}
-LISTS_STATE = "lists"  # {"lists": [{name, frame, roles, source}], "provenance": frame}
+LISTS_STATE = "lists"  # {"lists": [{name, frame, roles, source}], "provenance": frame, "fixes_at_link": n}
+QUALITY_STATE = "quality"  # the Quality step's row: {"applied": {table: [fix, ...]}}
 PREVIEW_ROWS = 200  # rows of every sheet shown before importing all of them
 FROM = " (from)"  # a person table's provenance columns (core.dedupe.people.FROM_SUFFIX)
 LIST_COLUMN = "list"  # the lists a person was found in (core.dedupe.people.LIST_COLUMN)
@@ -56,6 +57,7 @@ class Linked:
     people: int
     in_several: int  # people found in more than one list
     to_review: int  # possible matches below the threshold, for the Duplicates step
+    fixes_skipped: int = 0  # Quality fixes that no longer fit the new person table
 
 
 def options(settings: dict) -> ImportOptions:
@@ -215,8 +217,12 @@ def _person_roles(people: pd.DataFrame, entries: list[dict]) -> dict[str, str]:
 
 def add_customer_list(doc: Document, path: Path, settings: dict, roles: dict[str, str], name: str) -> Action:
     """Import another customer list and link every list into one person table (the
-    project's customer table from then on); one undo step takes the list back."""
+    project's customer table from then on); one undo step takes the list back. The
+    Quality fixes made on the person table since the last link are made again on the new
+    one (a fix whose columns are gone is left out and counted)."""
     entries = _list_entries(doc)
+    fixes = (doc.state(QUALITY_STATE) or {}).get("applied", {}).get("crm", [])
+    again = fixes[(doc.state(LISTS_STATE) or {}).get("fixes_at_link", len(fixes)):]
     name = name.strip() or list_name(doc, path)
     if not entries:
         raise LocalReachError("Import a customer list first; the next one is then linked to it.")
@@ -233,17 +239,18 @@ def add_customer_list(doc: Document, path: Path, settings: dict, roles: dict[str
         every = [*entries, new]
         people, _records, link = people_table([(e["name"], e["frame"]) for e in every],
                                               [e["roles"] for e in every], ctx=ctx)
-        return every, people, link
-
-    def apply(result) -> Linked:
-        every, people, link = result
         origin = [c for c in people.columns if c.endswith(FROM)]
         table = people.drop(columns=origin).astype(str)
         if LIST_COLUMN not in table.columns:  # the Duplicates step names each record's list by it
             table = table.rename(columns={"lists": LIST_COLUMN})
+        table, skipped = _fix_again(table, again, _person_roles(table, every), ctx)
+        return every, people[["person_id", *origin]], table, link, skipped
+
+    def apply(result) -> Linked:
+        every, provenance, table, link, skipped = result
         text = f"Add the customer list '{name}'"
         doc.undo_stack.beginMacro(text)
-        doc.set_state(LISTS_STATE, {"lists": every, "provenance": people[["person_id", *origin]]}, text)
+        doc.set_state(LISTS_STATE, {"lists": every, "provenance": provenance, "fixes_at_link": len(fixes)}, text)
         doc.set_source("crm", table, {"path": "", "linked_lists": [e["name"] for e in every],
                                       "warnings": [], "notes": []}, _person_roles(table, every), text)
         store_detected_region(doc)
@@ -252,9 +259,21 @@ def add_customer_list(doc: Document, path: Path, settings: dict, roles: dict[str
                                  "in_several_lists": link["people_in_several_lists"]},
                   link["records"], link["people"], None, table)
         return Linked([(e["name"], len(e["frame"])) for e in every], link["people"],
-                      link["people_in_several_lists"], link["to_review"])
+                      link["people_in_several_lists"], link["to_review"], skipped)
 
     return Action(f"Linking {path.name} with the other lists…", work, apply)
+
+
+def _fix_again(table: pd.DataFrame, fixes: list[dict], roles: dict[str, str], ctx) -> tuple[pd.DataFrame, int]:
+    from core.quality.steps import run_step
+
+    skipped = 0
+    for fix in fixes:
+        try:
+            table = run_step(table, fix, ctx, roles)[0]
+        except LocalReachError:
+            skipped += 1
+    return table, skipped
 
 
 def lists_text(doc: Document) -> str:

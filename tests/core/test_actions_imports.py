@@ -66,3 +66,25 @@ def test_linked_lists_and_the_region_are_saved_with_the_project(tmp_path):
     assert len(again.frame("crm")) == 20 and again.state("region")["code"] == "GB"
     assert again.state("lists")["lists"][1]["roles"] == {"First name": "first_name", "Surname": "last_name",
                                                          "Email": "email"}
+
+
+def test_a_fix_made_on_the_person_table_is_made_again_when_a_third_list_is_linked(tmp_path):
+    from app.actions import quality
+    from tests.ui.test_import_lists_region import person
+
+    files = {}
+    for name, people, upper in (("shop", range(0, 10), True), ("news", range(5, 15), False),
+                                ("till", range(12, 20), False)):
+        files[name] = tmp_path / f"{name}.csv"
+        files[name].write_text("First name,Surname,Email\n" + "".join(
+            f"{p['first']},{p['last'].upper() if upper else p['last']},{p['email']}\n" for p in map(person, people)))
+    doc = Document()
+    imports.import_file(doc, "crm", files["shop"], {}, {}).run()
+    imports.add_customer_list(doc, files["news"], {}, {}, "news").run()
+    fix = next(f for f in quality.check(doc).run().fixes["crm"] if f["step"] == "names")
+    quality.apply_fix(doc, "crm", fix).run()
+    assert "SMITH" not in set(doc.frame("crm")["Surname"]) and "Smith" in set(doc.frame("crm")["Surname"])
+    linked = imports.add_customer_list(doc, files["till"], {}, {}, "till").run()
+    assert (linked.people, linked.fixes_skipped) == (20, 0)
+    surnames = set(doc.frame("crm")["Surname"])
+    assert "Smith" in surnames and not {s for s in surnames if s.isupper()}
