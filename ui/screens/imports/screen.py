@@ -446,10 +446,13 @@ class Screen(StepScreen):
         if done.target == "crm" and self._sales_next:
             self._ask_for_sales()
 
-    def _linked(self, _done: imports.Linked) -> None:
+    def _linked(self, done: imports.Linked | None) -> None:
         self.pending = None
         self.show_target("crm")
         self.check_sales_match()
+        if done is not None and done.fixes_skipped:
+            self.notes.setText(f"{done.fixes_skipped} earlier Quality fix(es) no longer fit the linked "
+                               "people's columns and were not made again: check the Quality step.")
 
     def load_demo(self) -> None:
         """Import the shipped demo customer list and sales in one go."""
