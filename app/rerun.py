@@ -55,3 +55,10 @@ def rerun_project(
     if previous is None:
         report["changes"] = {"skipped": f"the original file {original.name} is no longer there to compare with"}
     return report
+
+
+def read_changes(outdir: str | Path):
+    """The run's changes.csv (one row per person who is new, moved or gone) as a frame."""
+    from core.io import read_table
+
+    return read_table(Path(outdir) / "changes.csv")[0]

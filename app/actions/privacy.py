@@ -27,7 +27,7 @@ from core.errors import LocalReachError
 from core.privacy import keystore
 from core.privacy.consent import load_suppression, suppression_from_state
 from core.privacy.detect import LABELS, PII_KINDS, PiiGuess, detect_pii  # noqa: F401 (the screen's kinds)
-from core.privacy.keystore import KeyRef, NoSafeKeyring
+from core.privacy.keystore import MIN_PASSPHRASE, KeyRef, NoSafeKeyring  # noqa: F401 (the passphrase dialog)
 from core.privacy.policy import (
     GENERALISE_OPTIONS,
     ColumnPolicy,

@@ -41,3 +41,16 @@ def test_no_module_opens_network_libraries():
                 if lib in text:
                     offenders.append(f"{path.relative_to(ROOT)}: {lib}")
     assert offenders == []
+
+
+def test_the_window_contract_forbids_every_engine_package():
+    """ui may import core only for errors, roles, the step registry, the job context type and
+    shipped files; every other core package must be on the contract's forbidden list."""
+    import pkgutil
+    import tomllib
+
+    allowed = {"errors", "roles", "steps", "jobs", "resources"}
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"]
+    (window,) = [c for c in contracts if c.get("source_modules") == ["ui"]]
+    engines = {f"core.{m.name}" for m in pkgutil.iter_modules([str(ROOT / "core")])} - {f"core.{a}" for a in allowed}
+    assert set(window["forbidden_modules"]) == engines

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.privacy.keystore import MIN_PASSPHRASE
+from app.actions.privacy import MIN_PASSPHRASE
 
 
 class PassphraseDialog(QDialog):

@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.jobs import JobRunner, user_message
-from app.rerun import rerun_project
-from core.io import read_table
+from app.rerun import read_changes, rerun_project
 from ui.widgets.file_dialogs import remember, start_folder
 from ui.widgets.frame_model import FrameModel
 from ui.widgets.progress_panel import ProgressPanel
@@ -119,7 +118,7 @@ class RerunDialog(QDialog):
         if "new_people" in changes:
             headline = (f"<b>{changes['new_people']:,} new people, {changes['changed_segment']:,} moved to "
                         f"another group, {changes['gone_records']:,} no longer in the list.</b>")
-            table, _ = read_table(Path(self.outdir.path()) / "changes.csv")
+            table = read_changes(self.outdir.path())
             self.model.set_frame(table)
         else:
             headline = f"<b>Done.</b> No comparison: {changes.get('skipped', 'nothing to compare with')}."
