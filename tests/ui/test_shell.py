@@ -181,24 +181,3 @@ def test_job_runner_moves_garbage_collection_to_the_gui_thread(qtbot):
         assert gc.get_count()[0] < before
     finally:
         gc.set_threshold(*thresholds)
-
-
-def test_import_quality_privacy_and_the_shell_reach_core_only_through_app():
-    """These screens take from core only errors, role names and the step registry; the
-    engines are reached through app/ (app/actions/<screen>.py)."""
-    import ast
-    from pathlib import Path
-
-    ui = Path(__file__).parents[2] / "ui"
-    files = [ui / "main_window.py", *[f for d in ("imports", "quality", "privacy")
-                                      for f in sorted((ui / "screens" / d).glob("*.py"))]]
-    allowed = ("core.errors", "core.roles", "core.steps")
-    found = {}
-    for file in files:
-        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-            for name in names:
-                if (name == "core" or name.startswith("core.")) and not name.startswith(allowed):
-                    found.setdefault(file.name, []).append(name)
-    assert len(files) >= 7 and found == {}
