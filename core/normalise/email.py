@@ -38,6 +38,12 @@ _PLAIN = re.compile(
 _SPECIAL = tuple(SPECIAL_USE_DOMAIN_NAMES)
 
 
+@lru_cache(maxsize=1 << 14)
+def _special_use(domain: str) -> bool:
+    """A reserved domain (localhost, .test, ...) that email-validator refuses; once per domain."""
+    return any(domain == d or domain.endswith("." + d) for d in _SPECIAL)
+
+
 class InvisibleCharacter(ValueError):
     """The address holds a zero-width character; the message never holds the value."""
 
@@ -60,10 +66,8 @@ def valid(value: str) -> str | None:
         return None
     if not text:
         return None
-    if _PLAIN.match(text):
-        domain = text.rpartition("@")[2]
-        if not any(domain == d or domain.endswith("." + d) for d in _SPECIAL):
-            return text
+    if _PLAIN.match(text) and not _special_use(text.rpartition("@")[2]):
+        return text
     try:
         return validate_email(text, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
