@@ -37,7 +37,21 @@ def _filled(row) -> int:
     return sum(1 for v in row if v != "")
 
 
-def _footer_start(values: np.ndarray) -> int:
+class _Rows:
+    """Rows of a frame as object arrays, fetched one by one: the checks here look at the
+    last rows and a few candidates, never worth a copy of the whole table."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __getitem__(self, i: int) -> np.ndarray:
+        return self.frame.iloc[i].to_numpy(dtype=object)
+
+
+def _footer_start(values: _Rows) -> int:
     """Row position where a trailing footer block starts (``len(values)`` if none).
 
     The block is the run of trailing rows with at most one value, written in the first
@@ -71,7 +85,7 @@ def find_footer_and_totals(frame: pd.DataFrame) -> tuple[int, list[int], list[in
     """
     if frame.shape[1] < 2 or not len(frame):
         return len(frame), [], []
-    values = frame.to_numpy(dtype=object)
+    values = _Rows(frame)
     start = _footer_start(values)
     footer = [i for i in range(start, len(values)) if _filled(values[i])]
     candidates: set[int] = set()
