@@ -3,7 +3,7 @@
 ``[crm]`` and ``[sales]`` name one customer list and one sales file, each with its
 import options and column roles; or ``[[sources]]`` names several customer lists (each
 with ``name``, ``file``, ``options``, ``roles``) that the link step joins into one person
-table. ``[steps.<id>]`` holds each step's settings, checked against the step's config
+table, and ``[sales] list`` may name the list whose customer ids the sales file uses. ``[steps.<id>]`` holds each step's settings, checked against the step's config
 when the recipe is loaded, so a typo is one clear line before any work.
 """
 
@@ -76,19 +76,24 @@ def _unknown(key: str, valid, where: str) -> LocalReachError:
     return LocalReachError(f"{where}: unknown setting '{key}'; {hint}")
 
 
-def _check_file(spec, where: str) -> None:
+def _check_file(spec, where: str, keys: tuple[str, ...] = _FILE_KEYS) -> None:
     """A file table: known keys, and every role one LocalReach knows."""
     if not isinstance(spec, dict):
         raise LocalReachError(f"{where}: expected a table with file, options and roles.")
     for key in spec:
-        if key not in (*_FILE_KEYS, "name"):
-            raise _unknown(key, _FILE_KEYS, where)
+        if key not in keys:
+            raise _unknown(key, keys, where)
     roles = [r.value for r in Role]
     for column, role in (spec.get("roles") or {}).items():
         if role not in roles:
             near = difflib.get_close_matches(str(role), roles, n=1)
             hint = f"did you mean '{near[0]}'?" if near else f"use one of {', '.join(roles)}."
             raise LocalReachError(f"{where}.roles: '{column}' has no role '{role}'; {hint}")
+
+
+def source_names(sources: list[dict]) -> list[str]:
+    """Each ``[[sources]]`` list's name: its ``name``, else its file's name without suffix."""
+    return [s.get("name") or Path(s.get("file") or f"list {i}").stem for i, s in enumerate(sources, 1)]
 
 
 def validate(data: dict, where: str) -> Recipe:
@@ -102,11 +107,16 @@ def validate(data: dict, where: str) -> Recipe:
     extra = sorted(set(data) - set(_TOP_LEVEL))
     if extra:
         raise LocalReachError(f"{where}: unknown setting '{extra[0]}' at the top level.")
-    for name in ("crm", "sales"):
-        if name in data:
-            _check_file(data[name], f"{where} [{name}]")
+    if "crm" in data:
+        _check_file(data["crm"], f"{where} [crm]")
+    if "sales" in data:
+        _check_file(data["sales"], f"{where} [sales]", (*_FILE_KEYS, "list"))
     for i, source in enumerate(data.get("sources", []), 1):
-        _check_file(source, f"{where} [[sources]] {i}")
+        _check_file(source, f"{where} [[sources]] {i}", ("name", *_FILE_KEYS))
+    ids_of = (data.get("sales") or {}).get("list")
+    if ids_of is not None and ids_of not in source_names(data.get("sources", [])):
+        raise LocalReachError(f"{where} [sales]: list '{ids_of}' is not one of the [[sources]] "
+                              f"({', '.join(source_names(data.get('sources', []))) or 'none'}).")
     if data.get("sources") and data.get("crm"):
         raise LocalReachError(f"{where}: give either one customer list ([crm]) or several "
                               "([[sources]]), not both.")

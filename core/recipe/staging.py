@@ -34,13 +34,14 @@ import pandas as pd
 from core.atomic import atomic_open
 from core.audit import export_csv, make_entry
 from core.compose.outputs import write
+from core.dedupe.pipeline import CLUSTER_COLUMN
 from core.errors import LocalReachError
 from core.io import read_table, write_table
 from core.jobs import JobContext, ensure_context
 from core.personas.export import write_personas
 from core.privacy.tokens import fingerprint
 from core.privacy.vault import reveal_audit_args
-from core.recipe.schema import Recipe
+from core.recipe.schema import Recipe, source_names
 from core.region import check_region, detect_region
 from core.steps.base import Skipped, StepContext
 from core.steps.importing import SOURCE_PREFIX, ImportConfig
@@ -62,8 +63,7 @@ def import_config(recipe: Recipe, base: Path, crm_path=None, sales_path=None) ->
     """The import step's settings from the recipe's file tables and the caller's files."""
     specs: dict[str, dict] = {}
     if recipe.sources and not crm_path:
-        for i, source in enumerate(recipe.sources, 1):
-            name = source.get("name") or Path(source.get("file") or f"list {i}").stem
+        for name, source in zip(source_names(recipe.sources), recipe.sources, strict=True):
             specs[SOURCE_PREFIX + name] = source
     else:
         specs["crm"] = {**recipe.crm, "file": str(crm_path) if crm_path else recipe.crm.get("file")}
@@ -77,11 +77,10 @@ def import_config(recipe: Recipe, base: Path, crm_path=None, sales_path=None) ->
 
 
 def with_region(config, region: str | None):
-    """``config`` with the run's region in its region field(s) the recipe left unset."""
+    """``config`` with the run's region in its region field(s) the recipe left unset
+    (merge's is the sender's country: the project's, unless the recipe says otherwise)."""
     unset = {f.name: region for f in dataclasses.fields(config)
              if f.name in REGION_FIELDS and getattr(config, f.name) in (None, "")}
-    if "region" in unset and type(config).__name__ == "MergeStepConfig":
-        unset.pop("region")  # the sender's country, not the customers'
     return dataclasses.replace(config, **unset) if region and unset else config
 
 
@@ -169,10 +168,14 @@ def run_recipe(
     if outdir.exists() and not outdir.is_dir():
         raise LocalReachError(f"{outdir.name} is a file, not a folder; choose a folder for the output.")
     configs = {s.id: s.config(recipe.config(s.id)) for s in steps() if s.id != "import"}
+    if recipe.sales.get("list") and not configs["link"].sales_list:  # [sales] list = "shop"
+        configs["link"] = dataclasses.replace(configs["link"], sales_list=recipe.sales["list"])
     run_ctx = StepContext(parent=job, key=key, base=base)
     if recipe.enabled("merge") and configs["merge"].files():  # a broken template fails now, not in an hour
         run_ctx.shared["templates"] = load_templates(configs["merge"].files(), base)
     prev = _previous_customers(Path(previous) if previous else outdir)
+    if prev is not None and CLUSTER_COLUMN in prev.columns:
+        run_ctx.shared["previous"] = prev  # known records keep their person (dedupe step)
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", suffix=".partial", dir=outdir.parent))
     run_ctx.outputs = staging

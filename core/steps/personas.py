@@ -10,7 +10,7 @@ from core.personas.build import build_personas
 from core.personas.export import to_json
 from core.segment.features import FeatureConfig
 from core.steps.base import Frames, Roles, Skipped, Step, StepConfig, StepReport, step_context
-from core.steps.segment import crm_id, sales_view
+from core.steps.segment import crm_id, linked_view, sales_view
 
 
 @dataclass
@@ -29,13 +29,16 @@ class PersonasStep(Step):
 
     def run(self, frames: Frames, roles: Roles, config: PersonasConfig, ctx) -> tuple[Frames, StepReport]:
         ctx = step_context(ctx)
-        crm = frames["crm"]
+        crm, crm_roles = frames["crm"], roles.get("crm", {})
         if "segment" not in crm.columns:
             raise Skipped("needs the segment step")
-        features = ctx.shared.get("feature_config") or FeatureConfig(
-            id_column=crm_id(crm, roles.get("crm", {}), config.id_column, "Writing personas"))
+        id_column = crm_id(crm, crm_roles, config.id_column, "Writing personas")
+        features = ctx.shared.get("feature_config") or FeatureConfig(id_column=id_column)
         sales = frames.get("sales")
-        view = sales_view(sales, roles.get("sales", {}), "Writing personas") if sales is not None else None
+        view = None
+        if sales is not None:
+            view = linked_view(sales_view(sales, roles.get("sales", {}), "Writing personas"),
+                               crm, crm_roles, id_column, features.sales_id_column)
         personas = build_personas(crm, view, features, ctx)
         ctx.shared["personas"] = personas
         ctx.shared["persona_map"] = persona_map(json.loads(to_json(personas)))  # what merge reads

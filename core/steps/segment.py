@@ -6,6 +6,9 @@ marked, order dates read into ISO (the column's majority format) when the clean 
 not done so.
 The features default to what the data has: a mix of channels only with a channel column,
 a discount share only with a discount (an amount, a rate or a yes/no flag).
+Sales lines are linked to customers by the link step's ``matched_id`` when there is one,
+else by customer id, else by the e-mail columns the roles name (a ``Mail`` column of
+the sales file meets the customer list's ``E-Mail-Adresse``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.normalise.dates import guess_format, parse_date
+from core.normalise.email import mailbox
 from core.roles import Role
 from core.segment.features import BASE_FEATURES, DEFAULT_MODEL_FEATURES, MIXES
 from core.segment.pipeline import SegmentConfig, segment_customers
@@ -95,14 +99,34 @@ def crm_id(crm: pd.DataFrame, roles: dict[str, str], given: str | None, what: st
     return require(roles, Role.CUSTOMER_ID, crm, what)
 
 
+def linked_view(view: pd.DataFrame, crm: pd.DataFrame, crm_roles: dict[str, str], id_column: str,
+                sales_id: str | None = None) -> pd.DataFrame:
+    """``view`` with ``matched_id`` from the e-mail addresses when the sales lines carry
+    no customer id: both e-mail columns are found by role, whatever their headers, and
+    compared as the inbox they reach (case, spaces and Gmail's dots do not count)."""
+    if {sales_id or Role.CUSTOMER_ID.value, LINK_COLUMN} & set(view.columns):
+        return view
+    own = column_of(crm_roles, Role.EMAIL, crm)
+    if own is None or Role.EMAIL.value not in view.columns:
+        raise needs_role("Linking the sales lines to customers", Role.CUSTOMER_ID)
+    keys = _inbox(crm[own])
+    ids = pd.Series(crm[id_column].astype(str).to_numpy(), index=keys.to_numpy())
+    ids = ids[(ids.index != "") & ~ids.index.duplicated()]
+    return view.assign(**{LINK_COLUMN: _inbox(view[Role.EMAIL.value]).map(ids).fillna("").to_numpy()})
+
+
+def _inbox(values: pd.Series) -> pd.Series:
+    text = values.astype("string").fillna("")
+    return text.map({v: mailbox(v) for v in pd.unique(text.to_numpy(dtype=object))})
+
+
 def resolved(config: SegmentStepConfig, crm: pd.DataFrame, view: pd.DataFrame,
              crm_roles: dict[str, str]) -> SegmentConfig:
-    """The engine's config with every column and feature decided."""
+    """The engine's config with every column and feature decided; sales lines the link
+    step (or the e-mail) matched are counted by that match."""
     id_column = crm_id(crm, crm_roles, config.id_column, "Finding customer groups")
-    sales_id = config.sales_id_column or Role.CUSTOMER_ID.value
-    if sales_id not in view.columns and LINK_COLUMN not in view.columns and not (
-            Role.EMAIL.value in view.columns and Role.EMAIL.value in crm.columns):
-        raise needs_role("Linking the sales lines to customers", Role.CUSTOMER_ID)
+    sales_id = config.sales_id_column or (
+        LINK_COLUMN if LINK_COLUMN in view.columns else Role.CUSTOMER_ID.value)
     features = default_features(view) if config.features is None else list(config.features)
     known = set(BASE_FEATURES) | set(MIXES) | {"age"}
     crm_columns = config.crm_columns or [f for f in features if f not in known]
@@ -121,9 +145,11 @@ class SegmentStep(Step):
         ctx = step_context(ctx)
         if frames.get("sales") is None:
             raise Skipped("no sales file")
-        crm = frames["crm"]
+        crm, crm_roles = frames["crm"], roles.get("crm", {})
         view = sales_view(frames["sales"], roles.get("sales", {}))
-        engine = resolved(config, crm, view, roles.get("crm", {}))
+        id_column = crm_id(crm, crm_roles, config.id_column, "Finding customer groups")
+        view = linked_view(view, crm, crm_roles, id_column, config.sales_id_column)
+        engine = resolved(config, crm, view, crm_roles)
         out, report = segment_customers(crm, view, engine, ctx)
         ctx.shared["feature_config"] = engine.feature_config()
         groups = report["sizes"]["segment"].nunique()
