@@ -58,32 +58,22 @@ def run(args) -> int:
     roles = roles_of(df)
     region, _ = command_region(args.region, df, roles)
     ctx = cli_context()
-    if args.previous:
-        return _next_month(args, df, roles, ctx)
+    previous = {"previous": read_input(args.previous)} if args.previous else {}
     frames, report, _ = run_step("dedupe", {"crm": df}, {"crm": roles},
                                  {"threshold": args.threshold, "id_column": args.id_column,
-                                  "region": region}, ctx)
+                                  "region": region}, ctx, **previous)
+    write_table(frames["crm"], args.output, ctx)
+    if args.previous:
+        counts = report.counts
+        print(f"{counts['records']:,} records: {counts['known']:,} known, "
+              f"{counts['matched_to_known_people']:,} new or changed matched to known people, "
+              f"{counts['new_people']:,} new {'person' if counts['new_people'] == 1 else 'people'}.",
+              file=sys.stderr)
+        return 0
     if args.pairs:
         write_table(readable_pairs(df, report.details["pairs"], args.id_column), args.pairs, ctx)
-    write_table(frames["crm"], args.output, ctx)
     print(f"{report.counts['records']:,} records, {report.counts['people']:,} people, "
           f"{report.counts['to_review']:,} possible duplicates below the threshold to review.",
           file=sys.stderr)
     return 0
 
-
-def _next_month(args, df, roles, ctx) -> int:
-    from core.dedupe.incremental import IncrementalConfig, match_new_records
-    from core.dedupe.pipeline import CLUSTER_COLUMN
-    from core.io import write_table
-
-    previous = read_input(args.previous)
-    config = IncrementalConfig(id_column=args.id_column, threshold=args.threshold,
-                               person_column=CLUSTER_COLUMN)
-    out, report = match_new_records(previous, df, roles, config, ctx)
-    write_table(out, args.output, ctx)
-    print(f"{report['records']:,} records: {report['known']:,} known, "
-          f"{report['matched_to_known_people']:,} new or changed matched to known people, "
-          f"{report['new_people']:,} new {'person' if report['new_people'] == 1 else 'people'}.",
-          file=sys.stderr)
-    return 0

@@ -34,6 +34,7 @@ class IncrementalConfig:
     id_column: str | None = None
     threshold: float = LinkConfig.threshold
     person_column: str = PERSON_COLUMN
+    region: str | None = None  # the project's, for phone numbers without their +code
 
 
 def match_new_records(
@@ -75,7 +76,7 @@ def match_new_records(
         right = current.iloc[todo].reset_index(drop=True).assign(**{_ROW: ""})
         if config.id_column is not None:
             left, right = left.drop(columns=config.id_column), right.drop(columns=config.id_column)
-        link_config = LinkConfig(id_column=_ROW, threshold=config.threshold)
+        link_config = LinkConfig(id_column=_ROW, threshold=config.threshold, region=config.region)
         out, _ = link_records(left, right, roles, roles, link_config, ctx)
         row = out["matched_id"].to_numpy(dtype=object)
         hit = row != ""

@@ -2,14 +2,31 @@
 
 Runs on the cleaned plain data, before pseudonymize. With several customer lists the
 link step finds duplicates within and across them at once, so this step leaves them.
+
+Next month's records: with last run's table in ``ctx.shared["previous"]`` (each record
+with its ``cluster_id``) only new and changed records are matched against the people
+already known (:func:`core.dedupe.incremental.match_new_records`); every record that is
+still there keeps its person. A record's identity is its customer id (the column the
+roles name, or ``id_column``), else a hash of its matching fields.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.dedupe.incremental import IncrementalConfig, match_new_records
 from core.dedupe.pipeline import CLUSTER_COLUMN, DedupeConfig, find_duplicates
-from core.steps.base import Frames, Roles, Skipped, Step, StepConfig, StepReport
+from core.roles import Role
+from core.steps.base import (
+    Frames,
+    Roles,
+    Skipped,
+    Step,
+    StepConfig,
+    StepReport,
+    column_of,
+    step_context,
+)
 from core.steps.importing import source_frames
 
 
@@ -35,9 +52,31 @@ class DedupeStep(Step):
         if "crm" not in frames and source_frames(frames):
             raise Skipped("several customer lists: the link step finds their duplicates together")
         check_threshold(config.threshold)
+        previous = step_context(ctx).shared.get("previous")
+        if previous is not None:
+            return self.next_month(frames, roles, config, previous, ctx)
         out, pairs, report = find_duplicates(frames["crm"], roles.get("crm", {}), config, ctx=ctx)
         note = (f"{report['records']:,} records are {report['people']:,} people; "
                 f"{report['to_review']:,} to review")
         counts = {k: report[k] for k in ("records", "people", "to_review")}
         return {**frames, "crm": out}, StepReport(note, counts, {**report, "pairs": pairs,
                                                                "column": CLUSTER_COLUMN})
+
+    def next_month(self, frames: Frames, roles: Roles, config: DedupeStepConfig, previous,
+                   ctx) -> tuple[Frames, StepReport]:
+        """Known records keep their person; new and changed ones are matched to them."""
+        crm_roles = roles.get("crm", {})
+        id_column = config.id_column or column_of(crm_roles, Role.CUSTOMER_ID, frames["crm"])
+        if id_column is not None and id_column not in previous.columns:
+            id_column = None  # last run's table has no such column: identity by content
+        incremental = IncrementalConfig(id_column=id_column, threshold=config.threshold,
+                                        person_column=CLUSTER_COLUMN, region=config.region)
+        out, report = match_new_records(previous, frames["crm"], crm_roles, incremental, ctx)
+        people = int(out[CLUSTER_COLUMN].nunique())
+        note = (f"{report['records']:,} records are {people:,} people: {report['known']:,} known, "
+                f"{report['matched_to_known_people']:,} new or changed matched to known people, "
+                f"{report['new_people']:,} new")
+        counts = {"records": report["records"], "people": people, "known": report["known"],
+                  "matched_to_known_people": report["matched_to_known_people"],
+                  "new_people": report["new_people"]}
+        return {**frames, "crm": out}, StepReport(note, counts, {**report, "column": CLUSTER_COLUMN})
