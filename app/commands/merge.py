@@ -16,6 +16,7 @@ from pathlib import Path
 
 from app.commands import constant
 from app.commands.pseudonymize import PASSPHRASE_ENV
+from app.region import add_region_argument
 from core.errors import LocalReachError
 
 NAME = "merge"
@@ -51,6 +52,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--letters", action="store_true", help="letters by post: choose people "
                         "by a complete postal address (always so for docx)")
     parser.add_argument("--shop", default="", help="letters: the sender's name, above the address")
+    add_region_argument(parser)
 
 
 def open_vault(path: str, key_file: str | None):
@@ -112,6 +114,7 @@ def consent_settings(given: list[str]):
 
 def run(args) -> int:
     from app.commands._common import roles_of, run_step
+    from app.region import command_region
     from app.terminal import cli_context
     from core.compose.checks import plural
     from core.compose.outputs import write
@@ -141,11 +144,12 @@ def run(args) -> int:
                 "consent": consent_settings(args.consent).to_dict(),
                 "email_column": args.email_column or "", "format": args.format,
                 "letters": args.letters or args.format == "docx",
-                "region": getattr(args, "region", "") or "", "shop": args.shop}
+                "shop": args.shop}
     frames = {"crm": frame} if sales is None else {"crm": frame, "sales": sales}
     ctx = cli_context()
     with consent_questions():
         roles = {name: roles_of(f) for name, f in frames.items()}
+        settings["region"] = command_region(args.region, frame, roles["crm"])[0] or ""
         _, _, context = run_step("merge", frames, roles, settings, ctx,
                                  templates=templates, persona_map=personas, vault=vault,
                                  audit=reveals.append, suppressed=suppressed)
