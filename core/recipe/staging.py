@@ -160,7 +160,9 @@ def run_recipe(
     the last resort when neither the recipe nor the data says the region.
     ``crm_path``/``sales_path`` override the recipe's files (next month's export);
     ``previous`` is an earlier run's folder to compare with (default: ``outdir`` itself
-    when it holds one). Returns the run report that is also saved as ``run.json``.
+    when it holds one); when its customers carry a ``cluster_id``, the dedupe step keeps
+    every known record's person and matches only new and changed records. Returns the
+    run report that is also saved as ``run.json``.
     """
     job = ensure_context(ctx)
     base, outdir = Path(base), Path(outdir)

@@ -58,7 +58,8 @@ class StepContext(JobContext):
 
     ``key``: the project key (pseudonymize, merge's reveal); ``base``: the folder relative
     file names start from; ``outputs``: where a step writes its files (None: nowhere);
-    ``shared``: objects a later step needs (``vault``, ``personas``, ``feature_config``).
+    ``shared``: objects a later step needs (``vault``, ``personas``, ``feature_config``)
+    or the caller gives (``previous``: last run's records with their ``cluster_id``).
     """
 
     def __init__(self, progress=None, *, key: bytes | None = None, base: Path | None = None,
