@@ -188,8 +188,11 @@ def _email(enc: Encoded, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     la, lb = enc.codes["email_local"][a], enc.codes["email_local"][b]
     da, db = enc.codes["email_domain"][a], enc.codes["email_domain"][b]
     local_dist = _similarity(enc.values["email_local"], la, lb, Levenshtein.distance, same_value=0)
+    # One letter off is a typo; another number (b.smith70 / b.smith90) another account.
+    digits = pd.factorize(np.array(["".join(filter(str.isdigit, v))
+                                    for v in enc.values["email_local"]] + [""], dtype=object))[0]
     lv = np.zeros(len(a), dtype=np.int8)
-    close = ((la == lb) & (la >= 0)) | ((da == db) & (local_dist <= 1))
+    close = ((la == lb) & (la >= 0)) | ((da == db) & (local_dist <= 1) & (digits[la] == digits[lb]))
     lv[close] = 1
     lv[(ca == cb) & (ca >= 0)] = 2
     lv[(ca < 0) | (cb < 0)] = -1
