@@ -195,7 +195,7 @@ def merge(
     failed: dict[object, str] = {}
     total = len(recipients)
     sender = config.sender or next(iter(templates.values())).sender
-    rows = recipients.to_dict("records")  # plain dicts: iterrows costs more than rendering
+    rows = recipients[_row_columns(recipients, merger, column)].to_dict("records")
     for i, (label, row) in enumerate(zip(recipients.index, rows, strict=True)):
         if i % 500 == 0:
             ctx.progress(i, total, "Writing the messages")
@@ -220,6 +220,19 @@ def merge(
     left_out = left_out.sort_index()
     return MergeResult(messages, kept, left_out, column, sender, assignment, person, config,
                        _keys(frame, roles, left_out.index))
+
+
+def _row_columns(recipients: pd.DataFrame, merger: Merger, address_column: str) -> list[str]:
+    """The columns a message reads: its templates' fields (rule blocks included), the
+    segment, the id and the address. Plain dicts of these only: iterrows costs more than
+    rendering, and a dict of every column costs more than the few a template shows."""
+    from core.compose.template import fields_used
+
+    used = {f for c in merger.compiled.values() for part in c.template.parts().values()
+            for f in fields_used(part)}
+    wanted = {c for f, c in merger.columns.items() if f in used}
+    wanted |= {merger.config.segment_column, merger._id_column, address_column}
+    return [c for c in recipients.columns if c in wanted]
 
 
 def _keys(frame: pd.DataFrame, roles: dict[str, str], labels) -> pd.DataFrame:
