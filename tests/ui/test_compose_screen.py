@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+from PySide6.QtCore import Qt
 
 from app.document import Document
 from app.jobs import JobRunner
@@ -135,3 +136,14 @@ def test_a_rule_block_is_inserted_from_the_menu(screen):
     assert "Dear Ann. 20% off" in screen.preview.shown_text()
     screen.preview.next.click()
     assert "Dear customer. Early access" in screen.preview.shown_text()
+
+
+def test_rule_fields_show_labels_and_keep_their_code_names(screen):
+    screen.rules.add_row("offer", "persona", "is", "Bargain hunters", "20% off")
+    box = screen.rules.table.cellWidget(screen.rules.table.rowCount() - 1, 1)
+    assert box.currentText() == "Persona name"
+    assert box.itemData(box.currentIndex(), Qt.ItemDataRole.ToolTipRole) == \
+        "In a template: {{ persona }}"
+    assert screen.rules.blocks()[-1].rules[0].field == "persona"
+    box.setCurrentText("first_name")  # a code name typed by hand still works
+    assert screen.rules.blocks()[-1].rules[0].field == "first_name"

@@ -6,7 +6,7 @@ block's text when no rule matched. The template shows a block with ``{{ block }}
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.actions.compose import OPS, Rule, RuleBlock
+from ui.widgets.field_names import field_label, field_tooltip
 
 OTHERWISE = "otherwise"
 COLUMNS = ("Block", "Field", "Comparison", "Value", "Text")
@@ -30,6 +31,7 @@ class RuleTable(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.fields: list[str] = []
+        self.columns: dict[str, str] = {}
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
@@ -67,8 +69,15 @@ class RuleTable(QWidget):
         self.table.setItem(row, 0, QTableWidgetItem(block))
         field_box = QComboBox()
         field_box.setEditable(True)
-        field_box.addItems(self.fields)
-        field_box.setCurrentText(field)
+        for name in self.fields:  # plain words; the code name in the tooltip
+            field_box.addItem(field_label(name, self.columns), name)
+            field_box.setItemData(field_box.count() - 1, field_tooltip(name),
+                                  Qt.ItemDataRole.ToolTipRole)
+        known = field_box.findData(field)
+        if known >= 0:
+            field_box.setCurrentIndex(known)
+        else:
+            field_box.setCurrentText(field)
         field_box.currentTextChanged.connect(self._changed)
         self.table.setCellWidget(row, 1, field_box)
         op_box = QComboBox()
@@ -83,7 +92,11 @@ class RuleTable(QWidget):
     def _cell(self, row: int, col: int) -> str:
         widget = self.table.cellWidget(row, col)
         if isinstance(widget, QComboBox):
-            return widget.currentText().strip()
+            text = widget.currentText().strip()
+            picked = widget.currentIndex()
+            if picked >= 0 and widget.itemText(picked) == text and widget.itemData(picked):
+                return widget.itemData(picked)  # a label chosen from the list: its field
+            return text
         item = self.table.item(row, col)
         return item.text() if item else ""
 
@@ -111,12 +124,14 @@ class RuleTable(QWidget):
         self.edited.emit()
         return True
 
-    def set_blocks(self, blocks: list[RuleBlock], fields: list[str]) -> None:
+    def set_blocks(self, blocks: list[RuleBlock], fields: list[str],
+                   columns: dict[str, str] | None = None) -> None:
+        """``columns`` maps a field to the user's own header, for the labels."""
         if blocks == self.blocks() and fields == self.fields:
             return
         self._loading = True
         try:
-            self.fields = list(fields)
+            self.fields, self.columns = list(fields), columns or {}
             self.table.setRowCount(0)
             for block in blocks:
                 for rule in block.rules:

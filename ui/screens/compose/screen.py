@@ -151,7 +151,7 @@ class Screen(StepScreen):
             self.editor.set_blocks([label for label, _block in self._blocks])
             self.editor.set_template(campaign.templates[current])
             self.rules.set_blocks([actions.RuleBlock.from_dict(b) for b in campaign.config.blocks],
-                                  fields)
+                                  fields, columns)
             ab = campaign.config.ab or {}
             self.holdout.setValue(100 * ab.get("holdout", 0.1))
             self.seed.setValue(ab.get("seed", 1))
