@@ -62,3 +62,28 @@ def test_a_flagged_gap_is_shown_on_segments_and_before_export(window, qtbot):
     assert export.fairness_label.isVisible()
     assert export.fairness_label.text() == f"⚠ Groups by 'gender': {text.split(': ', 1)[1]}"
     assert export.plan_label.text() == f"Will write {PEOPLE} messages."
+
+
+def test_a_group_is_renamed_in_place_and_the_rename_is_one_undo_step(window, qtbot):
+    doc = window.document
+    crm, sales = _shop()
+    doc.set_source("crm", crm, {"path": "c.csv"}, {"id": "customer_id", "email": "email"}, "Import")
+    doc.set_source("sales", sales, {"path": "s.csv"}, {"id": "customer_id", "date": "order_date",
+                                                      "amount": "amount"}, "Import")
+    segments = window.screens["segments"]
+    window.go_to("segments")
+    segments.find_groups()
+    qtbot.waitUntil(lambda: segments.result() is not None, timeout=30000)
+    before = doc.frame("crm")["segment"].value_counts()
+    first = segments.names.item(0, 0)
+    old = first.text()
+    first.setText("Our regulars")
+    after = doc.frame("crm")["segment"].value_counts()
+    assert after["Our regulars"] == before[old] and old not in after
+    assert segments.names.item(0, 0).text() == "Our regulars"
+    assert "Our regulars" in set(segments.result()["report"]["sizes"]["segment"])
+    doc.undo_stack.undo()
+    assert doc.frame("crm")["segment"].value_counts().to_dict() == before.to_dict()
+    taken = segments.names.item(1, 0).text()
+    segments.names.item(0, 0).setText(taken)  # two groups never share a name
+    assert segments.names.item(0, 0).text() == old
