@@ -86,7 +86,7 @@ def test_review_queue_holds_the_truly_uncertain_pairs(screen, febrl):
 
 def test_review_pair_side_by_side_with_differences_marked(qtbot, screen):
     panel = screen.review
-    assert panel.heading.text() == "Pair 1 of 9: 59% likely the same person"
+    assert panel.heading.text() == "Pair 1 of 9: 60% likely the same person"
     assert pair(screen) == (2285, 4573)
     assert panel.table.rowCount() == 11
     columns = [panel.table.item(r, 0).text() for r in range(11)]
@@ -105,7 +105,7 @@ def test_review_pair_side_by_side_with_differences_marked(qtbot, screen):
     panel.table.setFocus()
     qtbot.keyClick(panel.table, Qt.Key.Key_E)
     assert panel.explanation.text() == (
-        "59% likely the same person. Same first name: strong; date of birth swapped or one "
+        "60% likely the same person. Same first name: strong; date of birth swapped or one "
         "digit off: medium; same state: medium; different street: against; different "
         "surname: against; different town: against; different soc_sec_id: against; "
         "different postcode: against.")
@@ -141,7 +141,7 @@ def test_slider_shows_a_live_count_and_stores_the_threshold(screen):
     doc = screen.document
     screen.slider.setValue(60)
     assert doc.state("duplicates")["config"]["threshold"] == 0.6
-    # The two 59% pairs are left to review; of the seven above 60%, the four true ones
+    # The two pairs just under 60% are left to review; of the seven above, the four true ones
     # were already grouped through other pairs and the chain guard keeps the rest apart.
     assert screen.live.text() == "At 60% sure: 2,015 people, 2 pairs to review"
     doc.undo_stack.undo()
@@ -280,7 +280,7 @@ def test_golden_record_by_each_rule_with_provenance(dated_screen):
     screen, doc = dated_screen, dated_screen.document
     assert pair(screen) == (2285, 4573)
     assert screen.review.heading.text() == (
-        "Pair 1 of 9: 59% likely the same person, across lists: newsletter and shop")
+        "Pair 1 of 9: 60% likely the same person, across lists: newsletter and shop")
     assert screen.golden_note.isHidden()
     # Most complete: person 702's four records have no address_2, 1853's two have one, so
     # the first of those (record 2,286) wins.

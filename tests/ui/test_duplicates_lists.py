@@ -45,7 +45,7 @@ def test_pairs_within_and_across_lists_with_list_names(lists_screen):
     choose_kind(screen, "across")
     assert kinds() == [True] * 4
     assert screen.review.heading.text() == (
-        "Pair 1 of 4: 59% likely the same person, across lists: old CRM and newsletter")
+        "Pair 1 of 4: 60% likely the same person, across lists: old CRM and newsletter")
     header = [screen.review.table.horizontalHeaderItem(c).text() for c in range(4)]
     assert header == ["Column", "Record A (old CRM)", "Record B (newsletter)", "Agreement"]
     assert screen.group_line.text() == (
@@ -53,7 +53,7 @@ def test_pairs_within_and_across_lists_with_list_names(lists_screen):
         "4,222 (old CRM), 4,565 (newsletter) and 4,574 (newsletter)")
     screen.review.explain_button.click()
     assert screen.review.explanation.text().startswith(
-        "59% likely the same person. Same first name: strong; ")
+        "60% likely the same person. Same first name: strong; ")
     assert screen.review.explanation.text().endswith("different postcode: against.")
     choose_kind(screen, "within")
     assert kinds() == [False] * 5
