@@ -68,6 +68,27 @@ def parse_columns(text: str, role_type=Role) -> tuple[tuple[str, ...], tuple[str
     return tuple(headers), tuple(signature), roles
 
 
+def _header(line: str) -> str:
+    return line.partition(" = ")[0].strip().lstrip("*")
+
+
+def _columns(entry: dict, earlier: dict[tuple[str, str], dict]) -> str:
+    """The entry's column lines; a variant (``like`` = the kind of an earlier profile of
+    the same tool) takes that profile's lines with ``replace`` (header -> new line)
+    applied and its own ``columns`` appended, so a tool's second export shape (Square's
+    'Email Unsubscribed', Zoho's line items) is not a second copy of the header list."""
+    own = entry.get("columns", "")
+    if "like" not in entry:
+        return own
+    replace = entry.get("replace", {})
+    base = earlier[(entry["tool"], entry["like"])]["columns"].splitlines()
+    lines = [replace.get(_header(line), line) for line in base if line.strip()]
+    unknown = set(replace) - {_header(line) for line in base}
+    if unknown:
+        raise ValueError(f"{entry['tool']} {entry['kind']}: no header {sorted(unknown)} to replace")
+    return "\n".join(lines) + "\n" + own
+
+
 def _profile(entry: dict) -> Profile:
     orders = entry.get("orders")
     return Profile(entry["tool"], entry["kind"], entry["label"], *parse_columns(entry["columns"]),
@@ -76,7 +97,16 @@ def _profile(entry: dict) -> Profile:
 
 
 def load(text: str) -> tuple[Profile, ...]:
-    return tuple(_profile(e) for e in tomllib.loads(text)["profile"])
+    earlier: dict[tuple[str, str], dict] = {}
+    for entry in tomllib.loads(text)["profile"]:
+        base = earlier.get((entry["tool"], entry.get("like", "")), {})
+        entry = {"orders": base.get("orders"), "not_consent": base.get("not_consent", ()),
+                 **{k: v for k, v in entry.items() if v is not None},
+                 "columns": _columns(entry, earlier)}
+        if (entry["tool"], entry["kind"]) in earlier:
+            raise ValueError(f"two profiles for {entry['tool']} {entry['kind']}")
+        earlier[(entry["tool"], entry["kind"])] = entry
+    return tuple(_profile(e) for e in earlier.values())
 
 
 PROFILES = load(files(__package__).joinpath("profiles.toml").read_text(encoding="utf-8"))

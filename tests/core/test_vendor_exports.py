@@ -125,12 +125,16 @@ def test_unknown_file_is_not_forced_into_a_tool():
     assert recognise(pd.Index(["Name", "Email", "Phone", "City"])) is None
 
 
-def test_detect_roles_takes_the_tools_roles(tmp_path):
-    """The vendor profile wins over guessing (0.95); a custom column keeps its guess."""
-    df, _ = read_table(VENDORS / "square_customers.csv")
+@pytest.mark.parametrize("fixture", ["square_customers.csv",
+                                     "square_customers_email_unsubscribed.csv"])
+def test_detect_roles_takes_the_tools_roles(fixture):
+    """The vendor profile wins over guessing (0.95); a custom column keeps its guess.
+    Square's two ways of writing opt-outs: 'Email Subscription Status' (Subscribed /
+    Unsubscribed, a consent) or 'Email Unsubscribed' (True / False, an opt-out)."""
+    df, _ = read_table(VENDORS / fixture)
     df["Lieblingsfarbe"] = "blau"
     guesses = detect_roles(df)
-    roles = EXPECTED["square_customers.csv"]["roles"]
+    roles = EXPECTED[fixture]["roles"]
     assert {c: g.role for c, g in guesses.items() if c != "Lieblingsfarbe"} == {
         c: R(roles.get(c, "other")) for c in df.columns if c != "Lieblingsfarbe"
     }

@@ -128,6 +128,19 @@ def test_next_months_hubspot_export_honours_unsubscribed_from_all_email(tmp_path
     assert _emails(out) == ["grace@example.com", "ines.dubois@example.fr"]
 
 
+@pytest.mark.parametrize("fixture, recipients", [
+    ("square_customers.csv", ["liam.nguyen@example.com", "noah.smith@example.com"]),
+    ("square_customers_email_unsubscribed.csv",
+     ["emilie.tremblay@example.ca", "noah.gagnon@example.ca", "olivia.chen@example.ca"]),
+])  # fmt: skip
+def test_square_unsubscribed_people_are_never_mailed(fixture, recipients, tmp_path):
+    """Olivia Brown ('Unsubscribed') and Liam MacDonald ('Email Unsubscribed' True, both
+    of his records) are left out; Ava, with no subscription status, too."""
+    out = tmp_path / "mailchimp.csv"
+    _run("export-to", "mailchimp", VENDORS / fixture, "-o", out)
+    assert _emails(out) == recipients
+
+
 def test_values_go_to_the_tool_unchanged(tmp_path):
     """A name that looks like a formula is no formula to Mailchimp: no apostrophe added."""
     crm = tmp_path / "crm.csv"
