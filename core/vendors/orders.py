@@ -160,6 +160,25 @@ def _amounts(values: pd.Series, cents: bool) -> pd.Series:
     return values.map(lambda v: parsed.get(v, Decimal(0)))
 
 
+def _adjusted(df: pd.DataFrame, match: VendorMatch, cents: bool) -> pd.Series:
+    """Per row, the order total after refunds (None: no adjustment written). A row whose
+    adjusted amounts are all 0 is read as "no adjustment", not as a full refund."""
+    rules = match.profile.orders
+    none = pd.Series(None, index=df.index, dtype=object)
+    column = _column(rules.adjusted, df, match)
+    if column is None:
+        return none
+    kept = _amounts(column, cents)
+    others = [c for c in (_column(h, df, match) for h in rules.adjusted_with) if c is not None]
+    applies = column.str.strip() != ""
+    if others:
+        zero = kept == 0
+        for other in others:
+            zero &= _amounts(other, cents) == 0
+        applies &= ~zero
+    return kept.where(applies, None)
+
+
 def summarise_orders(df: pd.DataFrame, match: VendorMatch) -> OrderSummary:
     """One row per counted order with its spend, following the tool's order rules."""
     rules = match.profile.orders
@@ -177,6 +196,7 @@ def summarise_orders(df: pd.DataFrame, match: VendorMatch) -> OrderSummary:
     amount = _amounts(total, cents)
     refunded = _column(rules.refunded, df, match)
     refund = _amounts(refunded, cents) if refunded is not None else None
+    kept = _adjusted(df, match, cents)
     status = _column(rules.status, df, match)
     cancelled_at = _column(rules.cancelled_at, df, match)
     customer_col = next(
@@ -192,6 +212,7 @@ def summarise_orders(df: pd.DataFrame, match: VendorMatch) -> OrderSummary:
     frame["customer"] = df[customer_col].astype(str) if customer_col else ""
     frame["date"] = df[date_col].astype(str) if date_col else ""
     frame["filled"] = total.str.strip() != ""
+    frame["kept"] = kept
 
     summary = OrderSummary(pd.DataFrame(), lines=n)
     rows, shares = [], []
@@ -205,7 +226,10 @@ def summarise_orders(df: pd.DataFrame, match: VendorMatch) -> OrderSummary:
             value = sum(lines["amount"], Decimal(0)) - sum(lines["refund"], Decimal(0))
         else:  # the order total, written once or repeated: counted once
             value = head["amount"] - head["refund"]
-        if reason is None and value <= 0 and head["refund"] > 0:
+        adjusted = rules.totals == "order" and not pd.isna(head["kept"])
+        if adjusted:  # the total after refunds, as the tool wrote it
+            value = head["kept"]
+        if reason is None and value <= 0 and (head["refund"] > 0 or adjusted):
             reason = "refunded"
         if reason is not None:
             summary.set_aside_lines[reason] += len(lines)

@@ -35,6 +35,11 @@ class OrderRules:
     totals: str = "order"
     cents: bool = False
     date_format: str | None = None  # the order date as the tool writes it (strptime)
+    # the order total after refunds (Etsy's 'Adjusted Order Total'): when filled it is the
+    # spend, 0 a full refund -- unless it and the ``adjusted_with`` amounts are all 0, as
+    # a file that writes zeros for "no adjustment" has them
+    adjusted: str | None = None
+    adjusted_with: tuple[str, ...] = ()
     not_spend: dict[str, str] = field(default_factory=dict)  # status word -> reason
 
 

@@ -96,6 +96,25 @@ def test_shopify_quirks():
     ]
 
 
+def test_etsy_spend_is_what_was_kept_after_refunds():
+    """Etsy's 'Adjusted Order Total' is the order total after a refund: Tom's #3005 was
+    refunded in full (0.00: no spend), Amélie's #3006 in part (40.00 -> 25.00); orders
+    without an adjustment keep their 'Order Total'. A file writing 0.00 in all three
+    adjusted columns for "no adjustment" does not lose the order."""
+    df, _ = read_table(VENDORS / "etsy_sold_orders.csv")
+    summary = summarise_orders(df, recognise(df.columns))
+    spend = dict(zip(summary.orders["order"], summary.orders["amount"], strict=True))
+    assert spend == {"3001": Decimal("35.00"), "3002": Decimal("30.00"),
+                     "3003": Decimal("20.50"), "3004": Decimal("30.00"),
+                     "3006": Decimal("25.00")}  # fmt: skip
+    assert summary.report()[1] == "Set aside as no spend: 1 refunded (1 line(s))."
+    adjusted = ["Adjusted Order Total", "Adjusted Card Processing Fees",
+                "Adjusted Net Order Amount"]
+    df.loc[df["Order ID"] == "3001", adjusted] = "0.00"
+    zeros = summarise_orders(df, recognise(df.columns))
+    assert zeros.spend == Decimal("140.50") and "3001" in set(zeros.orders["order"])
+
+
 def test_salesforce_footer_is_not_people():
     df, report = read_table(VENDORS / "salesforce_contacts.csv")
     assert len(df) == 4 and report.set_aside == {"footer": 4}
