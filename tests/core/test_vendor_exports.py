@@ -115,6 +115,19 @@ def test_etsy_spend_is_what_was_kept_after_refunds():
     assert zeros.spend == Decimal("140.50") and "3001" in set(zeros.orders["order"])
 
 
+def test_zoho_sales_orders_with_line_items_count_each_order_once():
+    """The same four sales orders exported with their line items (9 rows, Grand Total on
+    every row of its order) give the same orders and spend as one row per order: the
+    Approved 300.00 and the Delivered 150.00, each once."""
+    def spend(name):
+        df, _ = read_table(VENDORS / name)
+        summary = summarise_orders(df, recognise(df.columns))
+        return dict(zip(summary.orders["order"], summary.orders["amount"], strict=True))
+
+    assert spend("zoho_sales_orders_items.csv") == spend("zoho_sales_orders.csv") == {
+        "5725767000000501007": Decimal("300.00"), "5725767000000501008": Decimal("150.00")}
+
+
 def test_salesforce_footer_is_not_people():
     df, report = read_table(VENDORS / "salesforce_contacts.csv")
     assert len(df) == 4 and report.set_aside == {"footer": 4}

@@ -20,7 +20,8 @@ VENDORS = Path(__file__).parents[1] / "fixtures" / "vendors"
 ENGINE_ROLES = {"customer_id", "email", "order_id", "order_date", "amount", "product"}
 # fixture -> (lines kept, spend)
 KEPT = {"shopify_orders.csv": (8, "210.40"), "woocommerce_orders.csv": (8, "200.00"),
-        "etsy_sold_order_items.csv": (7, "100.00"), "stripe_payments.csv": (4, "160.00")}
+        "etsy_sold_order_items.csv": (7, "100.00"), "stripe_payments.csv": (4, "160.00"),
+        "zoho_sales_orders_items.csv": (5, "450.00")}
 
 
 def _role_view(df: pd.DataFrame) -> pd.DataFrame:

@@ -56,6 +56,11 @@ PAIRS = {
              {"veronica.roccabonella@example.it": 1, "v.roccabonella@example.it": 1,
               "agostino.ferretti@example.it": 1, "agata.casanova@example.es": 0}, [],
              ["agata.casanova@example.es", "veronica.roccabonella@example.it"]),
+    # the same sales orders with their line items (several rows an order): same counts
+    "zoho_items": ("zoho_contacts.csv", "zoho_sales_orders_items.csv", "Record Id",
+                   {"veronica.roccabonella@example.it": 1, "v.roccabonella@example.it": 1,
+                    "agostino.ferretti@example.it": 1, "agata.casanova@example.es": 0}, [],
+                   ["agata.casanova@example.es", "veronica.roccabonella@example.it"]),
     # Pipedrive: Milo's two won deals, Ivan's won one (his open one and Twan's lost one
     # are no spend); Twan unsubscribed, Ivan gave no consent.
     "pipedrive": ("pipedrive_people.csv", "pipedrive_deals.csv", "Person - ID",
