@@ -26,6 +26,8 @@ SKEWED = ("recency_days", "frequency", "monetary", "avg_order_value", "tenure_da
 BASE_FEATURES = ("recency_days", "frequency", "monetary", "avg_order_value", "tenure_days",
                  "mean_days_between", "discount_share", "peak_season_share")
 SEASON_WEEKS = 5
+NO_LINKED_ORDERS = ("No order in the sales file is linked to a customer; check which column "
+                    "holds the customer id (or e-mail) in both files, or link the files first.")
 MAX_MIX = 20  # categories / channels with a share column each; the rest is "other"
 # Mixes expand to one share column per category / channel; the block counts as one feature
 # (each column weighted 1/sqrt(n)) so eight categories do not outvote recency.
@@ -247,8 +249,10 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
         later = (lines[after].groupby(["person", "order"], sort=False)["date"].min()
                  .reset_index())
         lines = lines[~after].reset_index(drop=True)
-    else:
-        as_of = lines["date"].max() + pd.Timedelta(days=1) if len(lines) else None
+    elif len(lines):
+        as_of = lines["date"].max() + pd.Timedelta(days=1)
+    else:  # no date to count recency from: say why rather than fail on the arithmetic
+        raise LocalReachError(NO_LINKED_ORDERS)
     ctx.progress(1, 4, "Counting orders")
 
     orders = lines.groupby(["person", "order"], sort=False).agg(

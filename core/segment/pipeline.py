@@ -18,6 +18,7 @@ from core.jobs import JobContext, ensure_context
 from core.segment import clustering, rfm
 from core.segment.features import (
     DEFAULT_MODEL_FEATURES,
+    NO_LINKED_ORDERS,
     FeatureConfig,
     build_features,
     model_matrix,
@@ -115,8 +116,7 @@ def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Seg
     table = feats.table.copy()
     buyers = table.index[table["orders"] > 0]
     if len(buyers) == 0:
-        raise LocalReachError("No order in the sales file is linked to a customer; check the "
-                              "customer id column or link the files first (localreach link).")
+        raise LocalReachError(NO_LINKED_ORDERS)
     report: dict = {
         "people": int(len(table)), "buyers": int(len(buyers)),
         "no_purchases": int(len(table) - len(buyers)),

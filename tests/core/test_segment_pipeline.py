@@ -156,3 +156,13 @@ def test_cli_writes_every_row_and_refuses_bad_input(demo, tmp_path, capsys):
     assert capsys.readouterr().err.strip() == (
         "localreach segment: 'crm.xlsx' holds no orders (no 'order_date' column); give the "
         "sales file with --sales.")
+
+
+def test_sales_linked_to_no_customer_say_so_in_one_line():
+    """A till file whose customer numbers match no one on the list (a real import mistake):
+    one plain message, not a TypeError from date arithmetic on an empty table."""
+    crm = pd.DataFrame({"customer_id": ["C1", "C2", "C3"], "first_name": ["Ann", "Bo", "Cy"]})
+    sales = pd.DataFrame({"customer_id": ["X9", "X8"], "order_date": ["2025-01-02", "2025-02-03"],
+                          "amount": ["10", "20"]})
+    with pytest.raises(LocalReachError, match="^No order in the sales file is linked to a customer"):
+        segment_customers(crm, sales, SegmentConfig(method="rfm"))
