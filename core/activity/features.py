@@ -43,8 +43,46 @@ class ActivityFeatures:
 
 
 def _column(df: pd.DataFrame, roles: dict, role: ActivityRole) -> pd.Series | None:
-    column = next((c for c, r in roles.items() if r == role and c in df.columns), None)
-    return None if column is None else df[column].astype("string").fillna("").str.strip()
+    """The role's column; with several (Matomo's product viewed and product left in the
+    cart), on each row the first that is filled."""
+    out = None
+    for column in (c for c, r in roles.items() if r == role and c in df.columns):
+        values = df[column].astype("string").fillna("").str.strip()
+        out = values if out is None else out.where(out != "", values)
+    return out
+
+
+def one_row_per_action(events: pd.DataFrame, roles: dict, fmt: ActivityFormat
+                       ) -> tuple[pd.DataFrame, dict]:
+    """A visits file (one visit a row, its actions in numbered columns) as one row per
+    action: the visit's columns repeated, each action's fields under their listed name
+    (``actionDetails_N_type``), with the roles the file's columns were given. Unused
+    action slots are dropped; an action that only names a viewed product
+    (``fmt.product_view``) becomes a "product view"."""
+    slots: dict[int, dict[str, str]] = {}
+    visit = []
+    for column in events.columns:
+        name = fmt.template(column)
+        if name == str(column):
+            visit.append(column)
+        else:  # "<actions>_<n>_<field>"
+            number = int(str(column)[len(fmt.actions) + 1:].split("_", 1)[0])
+            slots.setdefault(number, {})[name] = column
+    names = sorted({n for fields in slots.values() for n in fields})
+    parts = [events[visit].assign(**{n: events[fields[n]] if n in fields else "" for n in names})
+             for _, fields in sorted(slots.items())]
+    rows = pd.concat(parts, ignore_index=True) if parts else events[visit].iloc[:0]
+    long_roles = {c: roles.get(c, ActivityRole.OTHER) for c in visit}
+    for fields in slots.values():
+        for name, column in fields.items():
+            long_roles.setdefault(name, roles.get(column, ActivityRole.OTHER))
+    event = next((c for c in names if long_roles[c] == R.EVENT), None)
+    if event is not None:
+        rows = rows[rows[event].astype("string").fillna("").str.strip() != ""]
+        if fmt.product_view in rows.columns:
+            viewed = rows[fmt.product_view].astype("string").fillna("").str.strip() != ""
+            rows.loc[viewed & rows[event].map(event_kind).isna(), event] = "product view"
+    return rows.reset_index(drop=True), long_roles
 
 
 def read_times(values: pd.Series) -> pd.Series:
@@ -73,6 +111,8 @@ def activity_features(events: pd.DataFrame, roles: dict, as_of, days: int = 7,
     the event of a file whose rows are all one event (abandoned checkouts)."""
     if days < 1:
         raise ValueError("days must be at least 1")
+    if fmt is not None and fmt.actions:
+        events, roles = one_row_per_action(events, roles, fmt)
     as_of = _day(as_of)
     keys = {role: column for role in (R.CUSTOMER_ID, R.EMAIL)
             if (column := _column(events, roles, role)) is not None}
@@ -141,13 +181,18 @@ def _units(events: pd.DataFrame, roles: dict, key: pd.Series) -> pd.Series:
 
 
 def _abandoned(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per abandoned cart (key, product of its last cart event), in time order."""
+    """One row per abandoned cart (key, product of its last cart event), in time order.
+    A cart filled again after the unit's last order is a new cart (Matomo's "ordered
+    then abandoned cart"); a completed checkout is no abandoned one."""
     ordered = frame.sort_values("time", kind="stable")
-    by_unit = ordered.groupby("unit", sort=False)
-    carted = by_unit["kind"].agg(lambda k: bool({"cart", "checkout"} & set(k)))
-    bought = by_unit["kind"].agg(lambda k: "purchase" in set(k)) | by_unit["completed"].any()
-    lost = carted & ~bought
-    cart_rows = ordered[ordered["kind"].isin(("cart", "checkout")) & ordered["unit"].map(lost)]
+    last_order = ordered[ordered["kind"] == "purchase"].groupby("unit")["time"].max()
+    completed = ordered.groupby("unit")["completed"].any()
+    cart_rows = ordered[ordered["kind"].isin(("cart", "checkout"))]
+    ordered_at = pd.Series(last_order.reindex(cart_rows["unit"]).to_numpy(),
+                           index=cart_rows.index, dtype=cart_rows["time"].dtype)
+    open_ = ((ordered_at.isna() | (cart_rows["time"] > ordered_at))
+             & ~cart_rows["unit"].map(completed).astype(bool))
+    cart_rows = cart_rows[open_]
     last = cart_rows.groupby("unit", sort=False).agg(
         key=("key", "first"), product=("product", _last_named), time=("time", "max"))
     return last.sort_values("time", kind="stable")

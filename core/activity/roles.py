@@ -9,6 +9,7 @@ values that are event names.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
@@ -45,6 +46,17 @@ class ActivityFormat:
     signature: tuple[str, ...]
     roles: dict[str, ActivityRole]
     event: str | None = None  # the event every row is, when there is no event column
+    # one visit a row, its actions in numbered columns "<actions>_<n>_<field>" (Matomo's
+    # visits log); the headers name them "<actions>_N_<field>"
+    actions: str | None = None
+    # an action with this column filled and no event name of its own is a product view
+    product_view: str | None = None
+
+    def template(self, column) -> str:
+        """The header a column is listed under: an action column's number read as N."""
+        if self.actions is None:
+            return str(column)
+        return re.sub(rf"^({re.escape(self.actions)})_\d+_", r"\1_N_", str(column))
 
 
 @dataclass(frozen=True)
@@ -62,7 +74,8 @@ class ActivityMatch:
 
 def _format(entry: dict) -> ActivityFormat:
     return ActivityFormat(entry["name"], entry["label"],
-                          *parse_columns(entry["columns"], ActivityRole), entry.get("event"))
+                          *parse_columns(entry["columns"], ActivityRole), entry.get("event"),
+                          entry.get("actions"), entry.get("product_view"))
 
 
 def _words(text: str) -> str:
@@ -83,12 +96,13 @@ def event_kind(name: object) -> str | None:
 
 
 def _known_format(columns) -> ActivityMatch | None:
-    keys = {header_key(c): c for c in columns}
     for fmt in FORMATS:
+        keys = {header_key(fmt.template(c)) for c in columns}
         if all(header_key(h) in keys for h in fmt.signature):
             role_of = {header_key(h): r for h, r in fmt.roles.items()}
-            return ActivityMatch(fmt, {c: role_of.get(header_key(c), ActivityRole.OTHER)
-                                       for c in columns})
+            return ActivityMatch(fmt, {
+                c: role_of.get(header_key(fmt.template(c)), ActivityRole.OTHER)
+                for c in columns})
     return None
 
 

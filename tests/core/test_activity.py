@@ -36,6 +36,11 @@ def _features(name: str, as_of: str, days: int):
     ("shopify_abandoned_checkouts.csv", "a Shopify abandoned checkouts export",
      {"id": A.CHECKOUT, "email": A.EMAIL, "created_at": A.TIME, "completed_at": A.COMPLETED,
       "customer_id": A.CUSTOMER_ID, "line_items_title": A.PRODUCT}),
+    ("matomo_visits_log.csv", "a Matomo visits log export (Live.getLastVisitsDetails as CSV)",
+     {"idVisit": A.SESSION, "userId": A.CUSTOMER_ID} | {
+         f"actionDetails_{n}_{field}": role for n in range(4) for field, role in (
+             ("type", A.EVENT), ("timestamp", A.TIME), ("productViewName", A.PRODUCT),
+             ("itemDetails_0_itemName", A.PRODUCT))}),
 ])  # fmt: skip
 def test_events_files_recognised_with_every_role(name, label, roles):
     df, _ = read_table(EVENTS / name)
@@ -102,6 +107,30 @@ def test_shopify_abandoned_checkouts_count_once_per_checkout():
     month = _features("shopify_abandoned_checkouts.csv", "2024-03-31", 30).table
     assert month["carts_abandoned_30d"].to_dict() == {"anna.schmidt@example.de": 2,
                                                       "ben.okafor@example.co.uk": 2}
+
+
+def test_matomo_visits_log_behaviour_in_the_last_7_and_30_days():
+    """One visit a row, its actions in numbered columns. Customer 501: visits on 26, 29
+    and 30 March; product views 2 + 1 + 1; the 26 March cart (Wool Scarf) abandoned, the
+    29 March visit ordered; on 30 March an order, then Mittens put in a new cart and left
+    (Matomo's "ordered then abandoned cart"): 2 abandoned. Her 12 March Tea Towel cart
+    counts only in 30 days. 502 viewed two products on the 28th and came back at 23:30
+    UTC on the 31st. The anonymous visit (no userId) and 503's of 1 April are nobody's."""
+    week = _features("matomo_visits_log.csv", "2024-03-31", 7)
+    assert week.key_role == "customer_id"
+    assert week.table.to_dict("index") == {
+        "501": {"sessions_7d": 3, "product_views_7d": 4, "carts_abandoned_7d": 2,
+                "last_abandoned_product": "Mittens", "last_event_date": "2024-03-30",
+                "days_since_last_event": 1},
+        "502": {"sessions_7d": 2, "product_views_7d": 2, "carts_abandoned_7d": 0,
+                "last_abandoned_product": "", "last_event_date": "2024-03-31",
+                "days_since_last_event": 0},
+    }  # fmt: skip
+    assert week.set_aside == {"after the as-of day": 2, "without a customer key": 2}
+    month = _features("matomo_visits_log.csv", "2024-03-31", 30).table
+    assert month[["sessions_30d", "product_views_30d", "carts_abandoned_30d"]].to_dict(
+        "index") == {"501": {"sessions_30d": 4, "product_views_30d": 5, "carts_abandoned_30d": 3},
+                     "502": {"sessions_30d": 2, "product_views_30d": 2, "carts_abandoned_30d": 0}}
 
 
 def test_a_file_of_no_known_format_by_its_headers_and_event_names():
