@@ -147,7 +147,7 @@ def merger(doc, edited: Campaign, version: str) -> tuple[Merger | None, str]:
     frame = shown_frame(doc)
     try:
         return Merger(frame, doc.roles("crm"), {version: edited.templates[version]},
-                      edited.config, personas(doc)), ""
+                      export_actions.merge_config(doc, edited.config), personas(doc)), ""
     except LocalReachError as exc:
         return None, str(exc)
 

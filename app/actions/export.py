@@ -18,11 +18,12 @@ from app.actions import Action
 from app.actions.segments import fairness_warnings
 from app.consent import consent_plan, consent_settings
 from app.engine_inputs import recommendation_sales
+from app.region import document_region
 from core.compose import abtest
 from core.compose.abtest import CONTROL, plain_verdict, results_figure, segment_figure
 from core.compose.campaign import Campaign
 from core.compose.checks import INFO, WARNING, CheckItem, check_merge, plural
-from core.compose.merge import merge, persona_map
+from core.compose.merge import MergeConfig, merge, persona_map
 from core.compose.outputs import write
 from core.errors import LocalReachError
 from core.io import read_table
@@ -87,14 +88,23 @@ def locked(doc, args: dict) -> bool:
     return "vault" not in args and has_vault(doc)
 
 
-def merge_inputs(doc) -> tuple:
+def merge_config(doc, config: MergeConfig, fmt: str = "eml") -> MergeConfig:
+    """``config`` as the project gives it: its consent answers and its region (the sender's
+    country, so a letter abroad gets a country line and one at home none); Word files are
+    letters by post, as ``localreach merge --format docx`` writes them."""
+    return replace(config, consent=consent_settings(doc).to_dict(),
+                   region=config.region or document_region(doc) or "",
+                   letters=config.letters or fmt == "docx")
+
+
+def merge_inputs(doc, fmt: str = "eml") -> tuple:
     """The merge's arguments from the document, read now on the GUI thread (the worker
-    never touches the document): the people, the campaign with the consent answers, the
+    never touches the document): the people, the campaign with the project's settings, the
     personas and the sales lines recommendations come from."""
     campaign = Campaign.from_state(doc.state("compose"))
-    config = replace(campaign.config, consent=consent_settings(doc).to_dict())
-    return (doc.frame("crm"), doc.roles("crm"), campaign.templates, config,
-            persona_map(doc.state("personas")), recommendation_sales(doc))
+    return (doc.frame("crm"), doc.roles("crm"), campaign.templates,
+            merge_config(doc, campaign.config, fmt), persona_map(doc.state("personas")),
+            recommendation_sales(doc))
 
 
 def planned_files(summary: dict, fmt: str, one_each: bool = False, ab: bool = False) -> int:
@@ -112,8 +122,8 @@ def audit_reveals(doc, reveals: list[dict]) -> None:
     reveals.clear()
 
 
-def _merge(doc, args: dict):
-    inputs = merge_inputs(doc)
+def _merge(doc, args: dict, fmt: str):
+    inputs = merge_inputs(doc, fmt)
     reveals: list[dict] = []
     return (lambda ctx: merge(*inputs, **args, audit=reveals.append, ctx=ctx)), inputs, reveals
 
@@ -126,7 +136,7 @@ def plan(doc, fmt: str = "eml", one_each: bool = False) -> Action:
     except LocalReachError:
         args = {}  # the plan counts without the key; Export says what is wrong
     is_locked = locked(doc, args)
-    run, inputs, reveals = _merge(doc, args)
+    run, inputs, reveals = _merge(doc, args, fmt)
     people = (doc.frame("crm"), doc.roles("crm"), consent_settings(doc), args.get("suppressed"))
     warnings = fairness_warnings(doc)
 
@@ -154,7 +164,7 @@ def pre_export_check(doc, fmt: str | None = None) -> Action:
     except LocalReachError:
         args = {}
     is_locked = locked(doc, args)
-    frame, roles, templates, config, personas, sales = merge_inputs(doc)
+    frame, roles, templates, config, personas, sales = merge_inputs(doc, fmt)
     reveals: list[dict] = []
 
     def work(ctx):
@@ -188,7 +198,7 @@ def export(doc, folder: str, fmt: str, one_each: bool = False,
     (one undo step) and audits it. Raises when the key cannot be unlocked."""
     if fmt not in FORMATS:
         raise LocalReachError(f"Unknown format '{fmt}'.")
-    run, _inputs, reveals = _merge(doc, privacy(doc, ask))
+    run, _inputs, reveals = _merge(doc, privacy(doc, ask), fmt)
     rows_in = len(doc.frame("crm"))
 
     def work(ctx):
