@@ -24,13 +24,19 @@ MARKERS = "osD^vP*Xph"
 
 
 class ChartView(QWidget):
-    """A matplotlib canvas redrawn by a ``draw(figure, data)`` function."""
+    """A matplotlib canvas redrawn by a ``draw(figure, data)`` function.
+
+    The figure is filled at once (its axes can be read), but rendered only while the view
+    is shown: a screen puts new data in every chart, most of them on tabs nobody looks at,
+    and rendering them all on the GUI thread made the Segments screen wait a second."""
 
     def __init__(self, draw: Callable[[Figure, object], None], name: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._draw = draw
-        self.figure = Figure(figsize=(5, 3.2), dpi=100)
+        self._data: object = None
+        self._stale = False  # filled while hidden: render when shown
+        self.figure = Figure(figsize=(5, 3.2), dpi=100, layout="tight")  # laid out when rendered
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setAccessibleName(name)
         layout = QVBoxLayout(self)
@@ -38,12 +44,25 @@ class ChartView(QWidget):
         layout.addWidget(self.canvas)
 
     def show_data(self, data) -> None:
+        if data is self._data and data is not None:
+            return  # the same report again (another refresh): nothing to redraw
+        self._data = data
         self.figure.clear()
         if data is not None:
             self._draw(self.figure, data)
             style_figure(self.figure)
-            self.figure.tight_layout()
+        self._stale = True
+        if self.isVisible():
+            self._render()
+
+    def _render(self) -> None:
+        self._stale = False
         self.canvas.draw_idle()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if self._stale:
+            self._render()
+        super().showEvent(event)
 
     def title(self) -> str:
         axes = self.figure.axes
