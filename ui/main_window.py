@@ -46,6 +46,7 @@ from ui.widgets.window_fit import fit_to
 
 PROJECT_FILTER = "LocalReach projects (*.lreach)"
 STATUS_MARK = {DONE: "✓", NEEDS_ATTENTION: "!", NOT_STARTED: "○"}
+INDENT = " " * 6  # a figure's lines sit under the step's title
 
 
 def _screen_module(step: str) -> str:
@@ -348,10 +349,23 @@ class MainWindow(QMainWindow):
             state, figure = screen.status() if screen is not None else (NOT_STARTED, "")
             text = f"{STATUS_MARK.get(state, '○')}  {title}"
             if figure:  # one figure part per line, each indented under the title (no ragged wrap)
-                text += "".join(f"\n      {part}" for part in figure.split(" · "))
+                text += "".join(f"\n{INDENT}{line}" for part in figure.split(" · ")
+                                for line in self._wrap(part))
             item.setText(text)
             item.setToolTip(f"{title}: {state}" + (f" — {figure}" if figure else ""))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, item.toolTip())
+
+    def _wrap(self, text: str) -> list[str]:
+        """``text`` in lines that fit the sidebar after the indent, broken between words."""
+        metrics = self.sidebar.fontMetrics()
+        room = self.sidebar.width() - metrics.horizontalAdvance(INDENT + "○  ") - 16
+        lines: list[str] = []
+        for word in text.split():
+            if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= room:
+                lines[-1] += f" {word}"
+            else:
+                lines.append(word)
+        return lines
 
     def show_undo_memory(self, kept: int, cap: int) -> None:
         mb = 1 << 20

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from scipy.cluster.hierarchy import dendrogram
 
-from ui.widgets.chart_style import style_figure
+from ui.widgets.chart_style import chart_colours, style_figure
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf"]
@@ -31,11 +31,14 @@ class ChartView(QWidget):
     and rendering them all on the GUI thread made the Segments screen wait a second."""
 
     def __init__(self, draw: Callable[[Figure, object], None], name: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, empty: str = "") -> None:
+        """``empty``: what the view says while it has no data (what to do to fill it)."""
         super().__init__(parent)
         self._draw = draw
+        self.empty = empty
         self._data: object = None
         self._stale = False  # filled while hidden: render when shown
+        self._filled = False  # show_data was called once (the empty message is in place)
         self.figure = Figure(figsize=(5, 3.2), dpi=100, layout="tight")  # laid out when rendered
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setAccessibleName(name)
@@ -44,13 +47,19 @@ class ChartView(QWidget):
         layout.addWidget(self.canvas)
 
     def show_data(self, data) -> None:
-        if data is self._data and data is not None:
+        if data is self._data and (data is not None or self._filled):
             return  # the same report again (another refresh): nothing to redraw
+        self._filled = True
         self._data = data
         self.figure.clear()
         if data is not None:
             self._draw(self.figure, data)
             style_figure(self.figure)
+        elif self.empty:
+            colours = chart_colours()
+            self.figure.patch.set_facecolor(colours["figure"])
+            self.figure.text(0.5, 0.5, self.empty, ha="center", va="center", wrap=True,
+                             color=colours["ink"], fontsize=10)
         self._stale = True
         if self.isVisible():
             self._render()

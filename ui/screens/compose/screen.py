@@ -92,6 +92,8 @@ class Screen(StepScreen):
         self.check_button.clicked.connect(self.run_check)
         self.check_list = QListWidget()
         self.check_list.setAccessibleName("Check list")
+        self.check_list.setWordWrap(True)  # long warnings wrap instead of running off the side
+        self.check_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.check_list.itemActivated.connect(self._show_people)
         self.check_list.itemClicked.connect(self._show_people)
         self.body.addWidget(self.check_button, 0, Qt.AlignmentFlag.AlignLeft)

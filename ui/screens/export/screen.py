@@ -109,10 +109,12 @@ class Screen(StepScreen):
         self.results_button.clicked.connect(self._choose_results)
         self.body.addWidget(self.results_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.results = ResultsView()
+        self.results.setVisible(False)  # an empty results table until a results file is read
         self.body.addWidget(self.results, 1)
         self.segment_results = SegmentResultsView()
         self.segment_results.setVisible(False)
         self.body.addWidget(self.segment_results, 1)
+        self.body.addStretch(0)  # without results, the rest stays at the top
 
     def reset(self) -> None:
         super().reset()
@@ -120,6 +122,8 @@ class Screen(StepScreen):
         self.folder.clear()
         self.result_label.clear()
         self.plan_label.setText("")
+        self.results.setVisible(False)
+        self.segment_results.setVisible(False)
 
     def waiting_for(self) -> str | None:
         return actions.waiting_for(self.document)
@@ -216,6 +220,7 @@ class Screen(StepScreen):
     def _show_results(self, out) -> None:
         table, metric, per_group = out
         self.results.show_results(table, metric)
+        self.results.setVisible(True)
         self.segment_results.setVisible(per_group is not None)
         if per_group is not None:
             self.segment_results.show_results(per_group, metric, per_group.columns[0])

@@ -151,6 +151,7 @@ class Screen(StepScreen):
         self.add_list_button.setToolTip("Another list of your customers (newsletter, till, old CRM): "
                                         "it is linked with the others into one row per person")
         self.add_list_button.clicked.connect(lambda: self.choose_file(MORE))
+        top.addWidget(self.add_list_button)  # a file to choose, like the buttons before it
         top.addStretch(1)
         self.summary = QLabel()
         self.summary.setAccessibleName("Import summary")
@@ -165,10 +166,7 @@ class Screen(StepScreen):
         self.lists_label = QLabel()
         self.lists_label.setWordWrap(True)
         self.lists_label.setAccessibleName("Customer lists")
-        lists_row = QHBoxLayout()
-        lists_row.addWidget(self.lists_label, 1)
-        lists_row.addWidget(self.add_list_button)
-        layout.addLayout(lists_row)
+        layout.addWidget(self.lists_label)
         layout.addLayout(self._build_region_row())
 
         options = QGroupBox("File options")

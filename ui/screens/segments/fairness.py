@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -40,11 +44,27 @@ class FairnessPage(QWidget):
         self.verdicts.setWordWrap(True)
         self.verdicts.setAccessibleName("Largest gaps")
         self.verdicts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # One paragraph per checked column: scrolled in a strip, so the table keeps its room.
+        verdicts = QScrollArea()
+        verdicts.setWidget(self.verdicts)
+        verdicts.setWidgetResizable(True)
+        verdicts.setFrameShape(QFrame.Shape.NoFrame)
+        verdicts.setMaximumHeight(110)
+        self.shown = QComboBox()
+        self.shown.setAccessibleName("Shares by column")
+        self.shown.currentIndexChanged.connect(lambda i: self._fill(
+            self._reports[i]["shares"] if 0 <= i < len(self._reports) else None))
+        self._reports: list[dict] = []
+        shown_row = QHBoxLayout()
+        shown_row.addWidget(QLabel("Shares of each segment by"))
+        shown_row.addWidget(self.shown)
+        shown_row.addStretch(1)
         self.table = QTableWidget()
         self.table.setAccessibleName("Shares per segment")
         layout = QVBoxLayout(self)
-        for w in (intro, self.columns, self.check, self.verdicts):
+        for w in (intro, self.columns, self.check, verdicts):
             layout.addWidget(w)
+        layout.addLayout(shown_row)
         layout.addWidget(self.table, 1)
 
     def show_checks(self, candidates: list[tuple[str, bool]], marked: list[str], reports: list[dict],
@@ -64,6 +84,12 @@ class FairnessPage(QWidget):
                                         f"({r['reading']}): {r['largest']}" for r in reports)
                               or ("Tick a column, then press “Check the groups”." if have_groups
                                   else "Find customer groups first."))
+        self._reports = list(reports)
+        self.shown.blockSignals(True)
+        self.shown.clear()
+        self.shown.addItems([r["column"] for r in reports])
+        self.shown.blockSignals(False)
+        self.shown.setEnabled(bool(reports))
         self._fill(reports[0]["shares"] if reports else None)
 
     def marked(self) -> list[str]:

@@ -58,7 +58,8 @@ TIE_LABELS = {"together": "Equal values get the same score",
               "first": "Break ties by customer id (equal-sized scores)"}
 AUTO = 1  # the spin box's lowest value reads "Automatic"
 OFF = 0  # the purchase-forecast spin box's lowest value reads "Off"
-FROM_CRM = Qt.ItemDataRole.UserRole + 1  # marks a feature that is a customer-list column
+FROM_CRM = Qt.ItemDataRole.UserRole + 1
+PRESS = "Press “Find customer groups” to see "  # marks a feature that is a customer-list column
 
 
 # The measures table's columns in plain words; the statistician's name stays in the tooltip.
@@ -107,6 +108,7 @@ class Screen(StepScreen):
         splitter.addWidget(self._settings_panel())
         splitter.addWidget(self._pictures_panel())
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([360, 1000])  # the pictures get the room; the settings stay readable
         self.body.addWidget(splitter, 1)
 
     # -- building ---------------------------------------------------------------------
@@ -115,6 +117,8 @@ class Screen(StepScreen):
         form = QFormLayout()
         self.method = QComboBox()
         self.method.setAccessibleName("How to group")
+        self.method.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.method.setMinimumContentsLength(22)  # long choices show whole in the open list
         for key, label in METHOD_LABELS.items():
             self.method.addItem(label, key)
             self.method.setItemData(self.method.count() - 1, METHOD_TIPS[key],
@@ -127,6 +131,8 @@ class Screen(StepScreen):
         self.k.valueChanged.connect(self._settings_edited)
         self.ties = QComboBox()
         self.ties.setAccessibleName("Equal values in scores")
+        self.ties.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.ties.setMinimumContentsLength(22)
         for key, label in TIE_LABELS.items():
             self.ties.addItem(label, key)
         self.ties.currentIndexChanged.connect(self._settings_edited)
@@ -167,7 +173,8 @@ class Screen(StepScreen):
 
     def _pictures_panel(self) -> QWidget:
         self.tabs = QTabWidget()
-        self.sizes_chart = ChartView(draw_sizes, "People in each group")
+        self.sizes_chart = ChartView(draw_sizes, "People in each group",
+                                     empty=PRESS + "how many people each group has.")
         self.names = QTableWidget(0, 2)
         self.names.setHorizontalHeaderLabels(["Group (click to rename)", "People"])
         self.names.setAccessibleName("Group names")
@@ -176,15 +183,19 @@ class Screen(StepScreen):
         sizes_page = QSplitter(Qt.Orientation.Vertical)
         sizes_page.addWidget(self.sizes_chart)
         sizes_page.addWidget(self.names)
-        self.k_chart = ChartView(draw_k_choice, "How many groups")
+        self.k_chart = ChartView(draw_k_choice, "How many groups", empty=(
+            "Named segments need no number of groups. Choose “Groups found in the data” and "
+            "find groups to see how many suit your customers."))
         self.k_reason = QLabel()
         self.k_reason.setWordWrap(True)
         k_page = QWidget()
         k_layout = QVBoxLayout(k_page)
         k_layout.addWidget(self.k_chart, 1)
         k_layout.addWidget(self.k_reason)
-        self.map_chart = ChartView(draw_map, "Map of groups")
-        self.grid_chart = ChartView(draw_rfm_grid, "RFM grid")
+        self.map_chart = ChartView(draw_map, "Map of groups", empty=(
+            "Choose “Groups found in the data” and find groups to see them on a map."))
+        self.grid_chart = ChartView(draw_rfm_grid, "RFM grid",
+                                    empty=PRESS + "people by how recently and how often they buy.")
         self.rules = RuleEditor(actions.classic_rules(), actions.rule_problems, actions.UNASSIGNED)
         self.rules.rulesEdited.connect(self._rules_edited)
         self.map_chart.setToolTip("Each dot is a person, placed so that people who buy alike "
@@ -192,14 +203,18 @@ class Screen(StepScreen):
         self.fairness = FairnessPage()
         self.fairness.markedChanged.connect(self._sensitive_marked)
         self.fairness.check.clicked.connect(self.check_fairness)
-        self.tabs.addTab(sizes_page, "Group sizes")
-        self.tabs.addTab(k_page, "How many groups")
-        self.tabs.addTab(self.grid_chart, "Recency and spend")
-        self.tabs.addTab(self.rules, "Segment rules")
-        self.tabs.addTab(self._propensity_page(), "Who buys next")
-        self.tabs.addTab(self.fairness, "Fair groups")
-        self.tabs.addTab(self._forecast_page(), "Forecast check")
-        self.tabs.addTab(self._advanced_page(), "Advanced")
+        # Short tab titles, so all eight fit beside the settings at 1366 pixels; the tooltip
+        # says what each tab holds.
+        for page, title, tip in (
+                (sizes_page, "Groups", "People in each group, and the groups' names"),
+                (k_page, "How many", "How many groups to make, and why this number"),
+                (self.grid_chart, "Recency", "People by how recently and how often they buy"),
+                (self.rules, "Rules", "The rules that name the segments, editable"),
+                (self._propensity_page(), "Who buys next", "Each person's chance to order soon"),
+                (self.fairness, "Fairness", "Are the groups fair to gender, age, area?"),
+                (self._forecast_page(), "Forecast", "The value forecast against what happened"),
+                (self._advanced_page(), "Advanced", "The map of groups and the statistics")):
+            self.tabs.setTabToolTip(self.tabs.addTab(page, title), tip)
         return self.tabs
 
     def _propensity_page(self) -> QWidget:
@@ -244,7 +259,8 @@ class Screen(StepScreen):
                                  "of groups; point at a column title for what it measures.")
         self.crosstab = QTableWidget()
         self.crosstab.setAccessibleName("Groups against named segments")
-        self.dendrogram = ChartView(draw_dendrogram, "How groups merge")
+        self.dendrogram = ChartView(draw_dendrogram, "How groups merge", empty=(
+            "Choose “Groups found in the data (family tree)” and find groups to see how they merge."))
         layout.addWidget(self.stability)
         layout.addWidget(QLabel("Measures for each number of groups"))
         layout.addWidget(self.measures, 1)
