@@ -145,11 +145,13 @@ def change_settings(doc, text: str = "Change how customers are grouped", **chang
 
 def link_columns(doc) -> tuple[str, str]:
     """(customer-list column, role-named sales column) that say who bought: the customer
-    id, else the e-mail (a sales file keyed by e-mail alone)."""
-    roles = doc.roles("crm")
+    id when both files have one, else the e-mail (a Shopify orders export names the buyer
+    by e-mail only, while its customers export has ids too)."""
+    roles, sales_roles = doc.roles("crm"), set(doc.roles("sales").values())
+    has_sales = doc.frame("sales") is not None
     for role in ("customer_id", "email"):
         column = next((c for c, r in roles.items() if r == role), None)
-        if column is not None:
+        if column is not None and (role in sales_roles or not has_sales):
             return column, role
     return config(doc).id_column, config(doc).sales_id_column
 
