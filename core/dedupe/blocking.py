@@ -192,5 +192,6 @@ def candidate_pairs(
     if not encoded:
         return BlockingResult(np.empty(0, np.int64), np.empty(0, np.int64), counts)
     allpairs = np.sort(np.concatenate(encoded))
-    allpairs = allpairs[np.r_[True, allpairs[1:] != allpairs[:-1]]]
+    if len(allpairs):  # no two records share a key: no pairs (a list without duplicates)
+        allpairs = allpairs[np.r_[True, allpairs[1:] != allpairs[:-1]]]
     return BlockingResult(allpairs // n, allpairs % n, counts)
