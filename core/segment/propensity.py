@@ -205,8 +205,9 @@ def _verdict(c: PropensityCheck) -> str:
     text = (f"Checked on the {c.days} days after {c.check_cut}: of {c.people:,} customers, "
             f"{c.buyers:,} ordered ({c.buyers / c.people:.0%}). The tenth the model ranked "
             f"highest ordered {c.top_lift:.1f} times as often as average (recency alone: "
-            f"{c.baseline_top_lift:.1f}); AUC {c.auc:.3f} (recency alone: {c.baseline_auc:.3f}; "
-            "0.5 is guessing, 1 a perfect ranking).")
+            f"{c.baseline_top_lift:.1f}). Of a customer who ordered and one who did not, it "
+            f"ranked the buyer higher {c.auc:.0%} of the time (recency alone: "
+            f"{c.baseline_auc:.0%}; 50% is guessing).")
     if c.auc < c.baseline_auc:
         return text + (" Days since the last order ranked better than the model on this "
                        "base: sort by recency rather than by the chance.")

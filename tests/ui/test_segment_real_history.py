@@ -75,7 +75,8 @@ def test_a_real_sales_history_through_segments_compose_and_export(window, qtbot,
     check = report["propensity"]
     assert (check["people"], check["buyers"]) == (len(before), int(bought.sum()))
     assert check["baseline_auc"] == pytest.approx(roc_auc_score(bought, -(cut - before).dt.days))
-    assert f"AUC {check['auc']:.3f} (recency alone: {check['baseline_auc']:.3f}" in \
+    assert (f"ranked the buyer higher {check['auc']:.0%} of the time (recency alone: "
+            f"{check['baseline_auc']:.0%}; 50% is guessing)") in \
         segments.propensity_verdict.text()
     assert out["buy_probability_90d"].between(0, 1).all()
 
