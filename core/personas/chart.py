@@ -13,7 +13,8 @@ from matplotlib.figure import Figure
 
 from core.personas.build import FIGURES, Persona
 
-ABOVE, BELOW = "#2f7d5b", "#b35c3c"
+# Neutral hues, not green/red: more days since the last order is "above average" but not good.
+ABOVE, BELOW = "#3b6ea8", "#c9a227"
 
 
 def comparison_figure(p: Persona, figure: Figure | None = None) -> Figure:
