@@ -1,0 +1,116 @@
+"""The same project through the window's actions and through ``localreach run`` finds the
+same people and the same groups (issue 13, "Must show").
+
+The files are not the demo's: a German customer list made with Faker (Kundennummer,
+Vorname, Nachname, E-Mail-Adresse, Telefon, Straße, PLZ, Ort; typos, nicknames, moves,
+family members, namesakes; a duplicate's phone typed with +49 where the first record has
+the national 0) and a sales file with German headers, day-first dates, decimal commas
+and a ja/nein discount flag. The window is driven the way a user clicks through it --
+import both files, convert the sales dates on the Quality screen (segments need them),
+find duplicates and merge them, find groups -- then the project's snapshot becomes a
+recipe as the "Run this project on new files" dialog makes it (:mod:`app.rerun`) and
+runs on the same files.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from small_contact_lists import contact_list
+
+from app.actions import duplicates, imports, quality, segments
+from app.document import Document
+from core.io import read_table
+from core.recipe import recipe_from_project, run_recipe
+from core.segment.pipeline import NO_PURCHASES
+
+GERMAN = {"first_name": "Vorname", "last_name": "Nachname", "email": "E-Mail-Adresse",
+          "phone": "Telefon", "street": "Straße", "postcode": "PLZ", "city": "Ort"}
+ID = "Kundennummer"
+SEEDS = (3, 11)
+
+
+def _files(folder, seed: int):
+    """(customer list, sales file) written to ``folder``; 0-4 orders per customer record."""
+    crm, person = contact_list("de_DE", seed, 120)
+    seen: set[int] = set()
+    for i, p in enumerate(person):  # the same person typed again, phone with its +code
+        if p in seen and crm.at[i, "phone"].startswith("0"):
+            crm.at[i, "phone"] = "+49 " + crm.at[i, "phone"][1:]
+        seen.add(int(p))
+    crm = crm.rename(columns=GERMAN)
+    crm.insert(0, ID, [f"K{1000 + i}" for i in range(len(crm))])
+    rng = np.random.default_rng(seed)
+    who = np.repeat(np.arange(len(crm)), rng.integers(0, 5, len(crm)))
+    days = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365, len(who)), unit="D")
+    sales = pd.DataFrame({"Bestellnummer": [f"B{i:05d}" for i in range(len(who))],
+                          ID: crm[ID].to_numpy()[who],
+                          "Bestelldatum": days.strftime("%d.%m.%Y"),
+                          "Betrag": [f"{a:.2f}".replace(".", ",") for a in rng.uniform(5, 200, len(who))],
+                          "Rabatt": rng.choice(["ja", "nein"], len(who))})
+    paths = folder / "kunden.csv", folder / "bestellungen.csv"
+    crm.to_csv(paths[0], index=False)
+    sales.to_csv(paths[1], index=False)
+    return paths
+
+
+def _window(crm_path, sales_path, method: str) -> tuple[Document, dict, int]:
+    """(document, what finding groups changed, people merged) after a user's clicks."""
+    doc = Document()
+    imports.import_file(doc, "crm", crm_path, {}, {}).run()
+    imports.import_file(doc, "sales", sales_path, {}, {}).run()
+    dates = next(f for f in quality.check(doc).run().fixes["sales"] if f["step"] == "dates")
+    quality.apply_fix(doc, "sales", dates).run()
+    found = duplicates.find_duplicates(doc).run()
+    review = duplicates.group(doc, found)
+    assert len(review.queue) == 0  # nothing left to review at the default threshold
+    people = duplicates.merge_duplicates(doc, review)["people"]
+    if method != segments.config(doc).method:
+        segments.change_settings(doc, method=method)
+    return doc, segments.find_groups(doc).run(), people
+
+
+def _partition(frame: pd.DataFrame) -> set[frozenset]:
+    """Each person as the set of customer numbers grouped into them."""
+    return {frozenset(ids) for _person, ids in frame.groupby(frame["cluster_id"].astype(str))[ID]}
+
+
+def _both(tmp_path, seed: int, method: str):
+    crm_path, sales_path = _files(tmp_path, seed)
+    doc, changed, people = _window(crm_path, sales_path, method)
+    recipe = recipe_from_project(doc.snapshot(), name="This project")
+    report = run_recipe(recipe, tmp_path / "run")
+    ran = read_table(tmp_path / "run" / "customers.csv")[0]
+    window = doc.frame("crm")
+    assert window[ID].tolist() == ran[ID].tolist()  # row by row, in the file's order
+    return window, ran, changed, people, report
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_window_and_run_find_the_same_people_and_rfm_groups(tmp_path, seed):
+    window, ran, changed, people, report = _both(tmp_path, seed, "rfm")
+    assert _partition(window) == _partition(ran)
+    assert people == window["cluster_id"].nunique() == report["people"] < len(window)
+    segment_of = window["segment"].astype(str).tolist()
+    assert segment_of == ran["segment"].astype(str).tolist()
+    bought = {s for s in segment_of if s != NO_PURCHASES}
+    assert changed["groups"] == len(bought) == ran["segment"].nunique() - (NO_PURCHASES in segment_of)
+    # people in one person share one group in both
+    assert (window.groupby("cluster_id")["segment"].nunique() == 1).all()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_window_and_run_find_the_same_kmeans_groups(tmp_path, seed):
+    window, ran, changed, _people, _report = _both(tmp_path, seed, "kmeans")
+    assert _partition(window) == _partition(ran)
+    groups = pd.crosstab(window["segment"].astype(str), ran["segment"].astype(str).to_numpy())
+    assert ((groups > 0).sum(axis=1) == 1).all() and ((groups > 0).sum(axis=0) == 1).all()  # one to one
+    assert changed["groups"] == window["segment"].nunique() - 1 == ran["segment"].nunique() - 1
+
+
+@pytest.mark.xfail(strict=True, reason="the window names k-means groups from their figures "
+                   "(app/group_names.py); the recipe's segment step leaves 'Group 1', ...")
+def test_the_window_and_run_give_kmeans_groups_the_same_names(tmp_path):
+    window, ran, *_rest = _both(tmp_path, SEEDS[0], "kmeans")
+    assert window["segment"].astype(str).tolist() == ran["segment"].astype(str).tolist()
