@@ -26,8 +26,10 @@ def recipe_from_project(tree: dict, name: str = "Recipe from a project") -> Reci
             }
     steps: dict[str, dict] = {}
     applied = (state.get("quality") or {}).get("applied", {})
-    clean = {f"{s}_steps": [step for step in applied[s] if "mapping" not in step] for s in ("crm", "sales")
-             if applied.get(s)}
+    # The recipe says, for each of the project's files, exactly which fixes the window made
+    # (none is [], not "the defaults"), so the run cleans what the window cleaned.
+    clean = {f"{s}_steps": [step for step in applied.get(s, []) if "mapping" not in step]
+             for s in ("crm", "sales") if s in files}
     if clean:
         steps["clean"] = clean
     privacy = state.get("privacy") or {}

@@ -31,7 +31,9 @@ class CleanStep(Step):
         out, notes, changed, details = dict(frames), [], 0, {}
         for name, df in frames.items():
             frame_roles = roles.get(name, {})
-            steps = config.steps_for(name) or default_steps(df, frame_roles, config.region)
+            steps = config.steps_for(name)  # [] = the user chose no fixes for this file
+            if steps is None:
+                steps = default_steps(df, frame_roles, config.region)
             out[name], reports = run_steps(df, steps, ctx, frame_roles)
             changed += sum(r.changed_cells for r in reports)
             details[name] = {"steps": steps, "reports": reports}

@@ -298,7 +298,8 @@ def test_a_project_becomes_a_recipe_with_settings_only(tmp_path):
                         "roles": {"Mail": "email", "Kundennr": "customer_id"}}
     assert back.sales["options"] == {"encoding": "cp1252", "delimiter": ";"}
     assert back.steps == {
-        "clean": {"crm_steps": [{"step": "emails", "columns": ["Mail"], "flag_invalid": True}]},
+        "clean": {"crm_steps": [{"step": "emails", "columns": ["Mail"], "flag_invalid": True}],
+                  "sales_steps": []},  # no fix on the sales file in the window: none in the run
         "pseudonymize": {"columns": {"Mail": {"action": "token", "kind": "email", "option": ""}},
                          "phone_region": "DE", "reference_date": ""},
         "link": {},
@@ -306,3 +307,11 @@ def test_a_project_becomes_a_recipe_with_settings_only(tmp_path):
         "personas": {},
     }
     assert "Koeln" not in (tmp_path / "monthly.toml").read_text(encoding="utf-8")
+
+
+def test_a_project_without_fixes_runs_without_fixes(tmp_path):
+    """The window cleaned nothing, so the run cleans nothing (it used to apply the default
+    fixes: 109 of 120 phones rewritten and an e-mail flag column the window never had)."""
+    tree = {"sources": {"crm": {"path": "/data/crm.csv"}}, "roles": {"crm": {"Mail": "email"}},
+            "state": {}}
+    assert recipe_from_project(tree, "Plain").steps["clean"] == {"crm_steps": []}
