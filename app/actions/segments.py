@@ -16,12 +16,12 @@ import pandas as pd
 
 from app.actions import Action
 from app.engine_inputs import engine_inputs
-from app.group_names import group_names, rename_groups
 from app.sales_customers import customer_key, customers_from_sales
 from core.segment import rfm
 from core.segment.fairness import fairness_report
 from core.segment.features import DISCOUNT_COLUMNS, parse_numbers
 from core.segment.holdout import holdout_figure
+from core.segment.names import group_names, rename_groups
 from core.segment.pipeline import (
     NO_PURCHASES,
     OUTPUT_COLUMNS,

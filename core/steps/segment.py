@@ -9,19 +9,31 @@ a discount share only with a discount (an amount, a rate or a yes/no flag).
 Sales lines are linked to customers by the link step's ``matched_id`` when there is one,
 else by customer id, else by the e-mail columns the roles name (a ``Mail`` column of
 the sales file meets the customer list's ``E-Mail-Adresse``).
+An events file (frame ``"events"``) adds each person's behaviour (:mod:`core.steps.activity`)
+as of the analysis date; its columns are features only when ``features`` names them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
+from core.errors import LocalReachError
 from core.normalise.dates import guess_format, parse_date
 from core.normalise.email import mailbox
 from core.roles import Role
-from core.segment.features import BASE_FEATURES, DEFAULT_MODEL_FEATURES, MIXES
+from core.segment.features import (
+    BASE_FEATURES,
+    DEFAULT_MODEL_FEATURES,
+    MIXES,
+    FeatureConfig,
+    build_features,
+    person_keys,
+)
+from core.segment.names import group_names, rename_groups
 from core.segment.pipeline import SegmentConfig, segment_customers
+from core.steps.activity import EVENTS, behaviour, is_behaviour, per_row
 from core.steps.base import (
     Frames,
     Roles,
@@ -52,6 +64,7 @@ class SegmentStepConfig(SegmentConfig, StepConfig):
     features: list[str] | None = None
     id_column: str | None = None
     sales_id_column: str | None = None
+    activity_days: list[int] = field(default_factory=lambda: [7, 30])  # an events file's windows
 
 
 def sales_view(sales: pd.DataFrame, roles: dict[str, str], what: str = "Finding customer groups") -> pd.DataFrame:
@@ -130,7 +143,9 @@ def resolved(config: SegmentStepConfig, crm: pd.DataFrame, view: pd.DataFrame,
     features = default_features(view) if config.features is None else list(config.features)
     known = set(BASE_FEATURES) | set(MIXES) | {"age"}
     crm_columns = config.crm_columns or [f for f in features if f not in known]
-    values = {**config.to_dict(), "id_column": id_column, "sales_id_column": sales_id,
+    engine = {f.name for f in fields(SegmentConfig)}
+    values = {**{k: v for k, v in config.to_dict().items() if k in engine},
+              "id_column": id_column, "sales_id_column": sales_id,
               "features": features, "crm_columns": crm_columns}
     return SegmentConfig(**values)
 
@@ -150,9 +165,56 @@ class SegmentStep(Step):
         id_column = crm_id(crm, crm_roles, config.id_column, "Finding customer groups")
         view = linked_view(view, crm, crm_roles, id_column, config.sales_id_column)
         engine = resolved(config, crm, view, crm_roles)
-        out, report = segment_customers(crm, view, engine, ctx)
+        events = frames.get(EVENTS)
+        if events is None:
+            out, report = segment_customers(crm, view, engine, ctx)
+            acted = None
+        else:
+            out, report, acted = _with_behaviour(crm, view, events, roles, config, engine, ctx)
+        rename_groups(out, report, group_names(out))  # "Recent frequent big spenders", as the window names them
         ctx.shared["feature_config"] = engine.feature_config()
         groups = report["sizes"]["segment"].nunique()
         note = f"{report['people']:,} people in {groups} groups"
         counts = {"people": report["people"], "buyers": report["buyers"], "groups": int(groups)}
+        if acted is not None:
+            note += "; " + acted.lines[-1][:1].lower() + acted.lines[-1][1:-1]
+            counts.update(acted.counts)
+            report["activity"] = acted.lines
         return {**frames, "crm": out}, StepReport(note, counts, {**report, "config": engine})
+
+
+def _with_behaviour(crm, view, events, roles, config: SegmentStepConfig, engine: SegmentConfig, ctx):
+    """Segment with the events' behaviour on every person (once per person, on each of
+    their rows). The behaviour is as of the analysis date (the day after the last order
+    unless set); when ``features`` names a behaviour column it is on the customer list
+    before the groups are found, else it is added after, so the default groups never change."""
+    person = person_keys(crm, engine.feature_config())
+    wanted = [f for f in engine.features if is_behaviour(f)]
+
+    def behaviour_at(as_of):
+        return behaviour(events, roles.get(EVENTS), crm, roles.get("crm", {}), person, as_of,
+                         list(config.activity_days))
+
+    def joined(frame, acted):
+        rows = per_row(acted.table, person)
+        return frame.reset_index(drop=True).drop(columns=list(rows.columns), errors="ignore").join(rows)
+
+    if not wanted:
+        out, report = segment_customers(crm, view, engine, ctx)
+        acted = behaviour_at(engine.as_of or report["as_of"])
+        return joined(out, acted), report, acted
+    acted = behaviour_at(engine.as_of or _sales_as_of(crm, view, engine, ctx))
+    missing = [f for f in wanted if f not in acted.table.columns]
+    if missing:
+        raise LocalReachError(f"The events file gives no '{missing[0]}' feature; it gives "
+                              f"{', '.join(acted.table.columns)}.")
+    out, report = segment_customers(joined(crm, acted), view, engine, ctx)
+    return out, report, acted
+
+
+def _sales_as_of(crm, view, engine: SegmentConfig, ctx) -> str | None:
+    """The day the segments count from when no as-of date is set (the day after the last
+    linked order), for behaviour needed before the groups are found."""
+    feats = build_features(crm, view, FeatureConfig(id_column=engine.id_column,
+                                                    sales_id_column=engine.sales_id_column), ctx)
+    return feats.as_of.date().isoformat() if feats.as_of is not None else None

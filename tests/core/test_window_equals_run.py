@@ -109,8 +109,7 @@ def test_the_window_and_run_find_the_same_kmeans_groups(tmp_path, seed):
     assert changed["groups"] == window["segment"].nunique() - 1 == ran["segment"].nunique() - 1
 
 
-@pytest.mark.xfail(strict=True, reason="the window names k-means groups from their figures "
-                   "(app/group_names.py); the recipe's segment step leaves 'Group 1', ...")
-def test_the_window_and_run_give_kmeans_groups_the_same_names(tmp_path):
-    window, ran, *_rest = _both(tmp_path, SEEDS[0], "kmeans")
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_window_and_run_give_kmeans_groups_the_same_names(tmp_path, seed):
+    window, ran, *_rest = _both(tmp_path, seed, "kmeans")
     assert window["segment"].astype(str).tolist() == ran["segment"].astype(str).tolist()

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabWidget
 
 from app.actions.audit import display_frame
-from app.group_names import group_names
+from core.segment.names import group_names
 from ui.screens.export.results import COLUMNS, ResultsView
 from ui.screens.segments.screen import MEASURE_LABELS, _fill_table
 
