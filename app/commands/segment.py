@@ -1,4 +1,5 @@
-"""`localreach segment FILE [--sales SALES] -o OUT [--method ...] [--k auto|N]`: customer groups."""
+"""`localreach segment FILE [--sales SALES] [--events EVENTS] -o OUT [--method ...] [--k auto|N]`:
+customer groups, with each person's behaviour from an events file."""
 
 from __future__ import annotations
 
@@ -18,6 +19,13 @@ def add_arguments(parser) -> None:
                         "column from `localreach dedupe` counts several records as one person")
     parser.add_argument("--sales", help="sales lines linked by customer id (or `matched_id` "
                         "from `localreach link`, or e-mail); without it FILE must hold them")
+    parser.add_argument("--events", help="events file (a GA4 or Matomo export, a shop's abandoned "
+                        "checkouts...) joined by customer id or e-mail: adds sessions_<N>d, "
+                        "product_views_<N>d, carts_abandoned_<N>d, last_abandoned_product, "
+                        "last_event_date and days_since_last_event as of the analysis date; "
+                        "they are clustering features only when --features names them")
+    parser.add_argument("--activity-days", default="7,30", help="the events' windows in days, "
+                        "comma-separated (default: 7,30)")
     parser.add_argument("-o", "--output", required=True, help="output .csv/.xlsx: every input "
                         "row and column, in order, plus: " + "; ".join(
                             f"{k} = {v}" for k, v in constant("core.segment.pipeline", "OUTPUT_COLUMNS").items()))
@@ -63,6 +71,13 @@ def _k(text: str) -> int | None:
         raise LocalReachError(f"--k must be 'auto' or a whole number, not '{text}'.") from None
 
 
+def _days(text: str) -> list[int]:
+    try:
+        return [int(d) for d in text.split(",") if d.strip()]
+    except ValueError:
+        raise LocalReachError(f"--activity-days must be whole numbers like 7,30, not '{text}'.") from None
+
+
 def run(args) -> int:
     from app.commands._common import roles_of, run_step
     from app.terminal import cli_context
@@ -70,7 +85,7 @@ def run(args) -> int:
     from core.roles import Role
 
     out = Path(args.output)
-    sources = [Path(args.file)] + ([Path(args.sales)] if args.sales else [])
+    sources = [Path(p) for p in (args.file, args.sales, args.events) if p]
     if out.suffix.lower() not in (".csv", ".tsv", ".txt", ".xlsx"):
         raise LocalReachError(f"Output '{out.name}' must end in .csv, .tsv, .txt or .xlsx.")
     if any(s.exists() and out.exists() and out.resolve() == s.resolve() for s in sources):
@@ -80,7 +95,7 @@ def run(args) -> int:
     settings = {"method": args.method, "k": _k(args.k), "ties": args.ties, "features": features,
                 "id_column": args.id_column, "as_of": args.as_of, "seed": args.seed,
                 "horizon_days": args.horizon_days, "check_until": args.check_until,
-                "propensity_days": args.propensity_days}
+                "propensity_days": args.propensity_days, "activity_days": _days(args.activity_days)}
     ctx = cli_context()
     crm, _ = read_table(args.file, ctx=ctx)
     roles = {"crm": roles_of(crm)}
@@ -96,7 +111,13 @@ def run(args) -> int:
         if column not in crm.columns:
             raise LocalReachError(f"--fairness {column}: '{Path(args.file).name}' has no such "
                                   "column.")
-    frames, step_report, _ = run_step("segment", {"crm": crm, "sales": sales}, roles, settings, ctx)
+    frames = {"crm": crm, "sales": sales}
+    if args.events:
+        from core.steps.activity import EVENTS, events_roles
+
+        frames[EVENTS] = read_table(args.events, ctx=ctx)[0]
+        roles[EVENTS] = events_roles(frames[EVENTS])
+    frames, step_report, _ = run_step("segment", frames, roles, settings, ctx)
     result, report = frames["crm"], step_report.details
     write_table(result, out, ctx=ctx)
     print(summary(report))
@@ -131,6 +152,8 @@ def summary(report: dict) -> str:
         lines += _propensity_lines(report["propensity"])
     if report["unmatched_sales_lines"]:
         lines.append(f"{report['unmatched_sales_lines']:,} sales lines matched no customer.")
+    lines += report.get("orders_counted") or []  # a tool's export: refunds, voids set aside
+    lines += report.get("activity") or []
     return "\n".join(lines)
 
 

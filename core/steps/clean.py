@@ -1,10 +1,13 @@
-"""Clean: the sensible cleaning steps for each frame's roles (or a saved step list)."""
+"""Clean: the sensible cleaning steps for each frame's roles (or a saved step list).
+
+An events file is left as it is: its times and keys are read by the activity engine."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from core.quality.steps import default_steps, run_steps
+from core.steps.activity import EVENTS
 from core.steps.base import Frames, Roles, Step, StepConfig, StepReport
 
 
@@ -30,6 +33,8 @@ class CleanStep(Step):
     def run(self, frames: Frames, roles: Roles, config: CleanConfig, ctx) -> tuple[Frames, StepReport]:
         out, notes, changed, details = dict(frames), [], 0, {}
         for name, df in frames.items():
+            if name == EVENTS:
+                continue
             frame_roles = roles.get(name, {})
             steps = config.steps_for(name)  # [] = the user chose no fixes for this file
             if steps is None:

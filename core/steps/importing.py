@@ -3,7 +3,7 @@
 Roles are detected from headers and values, then the settings' own roles win (a recipe's
 ``[sales.roles] Bestelldatum = "order_date"``). Several customer lists (a recipe's
 ``[[sources]]``) become frames ``source:<name>``; the link step joins them into one person
-table.
+table. An events file (frame ``events``) has activity roles (who, when, which event).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pandas as pd
 from core.errors import LocalReachError
 from core.io import ImportOptions, read_table
 from core.roles import detect_roles
+from core.steps.activity import EVENTS, events_roles
 from core.steps.base import Frames, Roles, Step, StepConfig, StepReport, step_context
 
 SOURCE_PREFIX = "source:"
@@ -58,7 +59,7 @@ class ImportStep(Step):
             options = ImportOptions.from_dict(config.options.get(name))
             df, report = read_table(path, options, ctx)
             frames[name] = df
-            roles[name] = column_roles(df, config.roles.get(name))
+            roles[name] = (events_roles if name == EVENTS else column_roles)(df, config.roles.get(name))
             notes.append(f"{name.removeprefix(SOURCE_PREFIX)}: {len(df):,} rows")
             audit.append({"frame": name, "file": path.name, "sha256": report.sha256, **options.to_dict()})
         if "crm" not in frames and not source_frames(frames):

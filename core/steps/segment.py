@@ -113,19 +113,22 @@ def crm_id(crm: pd.DataFrame, roles: dict[str, str], given: str | None, what: st
 
 
 def linked_view(view: pd.DataFrame, crm: pd.DataFrame, crm_roles: dict[str, str], id_column: str,
-                sales_id: str | None = None) -> pd.DataFrame:
+                sales_id: str | None = None, sales_roles: dict[str, str] | None = None) -> pd.DataFrame:
     """``view`` with ``matched_id`` from the e-mail addresses when the sales lines carry
-    no customer id: both e-mail columns are found by role, whatever their headers, and
-    compared as the inbox they reach (case, spaces and Gmail's dots do not count)."""
+    no customer id: both e-mail columns are found by role, whatever their headers (a
+    tool's orders export keeps its own, ``Email``), and compared as the inbox they reach
+    (case, spaces and Gmail's dots do not count)."""
     if {sales_id or Role.CUSTOMER_ID.value, LINK_COLUMN} & set(view.columns):
         return view
     own = column_of(crm_roles, Role.EMAIL, crm)
-    if own is None or Role.EMAIL.value not in view.columns:
+    theirs = (Role.EMAIL.value if Role.EMAIL.value in view.columns
+              else column_of(sales_roles or {}, Role.EMAIL, view))
+    if own is None or theirs is None:
         raise needs_role("Linking the sales lines to customers", Role.CUSTOMER_ID)
     keys = _inbox(crm[own])
     ids = pd.Series(crm[id_column].astype(str).to_numpy(), index=keys.to_numpy())
     ids = ids[(ids.index != "") & ~ids.index.duplicated()]
-    return view.assign(**{LINK_COLUMN: _inbox(view[Role.EMAIL.value]).map(ids).fillna("").to_numpy()})
+    return view.assign(**{LINK_COLUMN: _inbox(view[theirs]).map(ids).fillna("").to_numpy()})
 
 
 def _inbox(values: pd.Series) -> pd.Series:
@@ -163,7 +166,8 @@ class SegmentStep(Step):
         crm, crm_roles = frames["crm"], roles.get("crm", {})
         view = sales_view(frames["sales"], roles.get("sales", {}))
         id_column = crm_id(crm, crm_roles, config.id_column, "Finding customer groups")
-        view = linked_view(view, crm, crm_roles, id_column, config.sales_id_column)
+        view = linked_view(view, crm, crm_roles, id_column, config.sales_id_column,
+                           roles.get("sales", {}))
         engine = resolved(config, crm, view, crm_roles)
         events = frames.get(EVENTS)
         if events is None:

@@ -1,0 +1,112 @@
+"""Activity on the segment step's people: an events file's behaviour, once per person.
+
+The events frame (``"events"``) has roles of its own (:class:`core.activity.ActivityRole`:
+who, when, which event...), found by :func:`core.activity.detect_activity_roles` and
+overridden by the ones a recipe or the caller declares. Its behaviour over each of the
+windows asked for (``sessions_7d``, ``carts_abandoned_30d``...) and the last event
+(``last_abandoned_product``, ``last_event_date``, ``days_since_last_event``) join the
+people table through the customer list's column whose role is the events' key (customer
+id or e-mail), so a merge rule can read them and a segment may use them as features when
+asked to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from core.activity import (
+    ActivityMatch,
+    ActivityRole,
+    activity_features,
+    by_person,
+    detect_activity_roles,
+)
+from core.errors import ColumnError, LocalReachError
+from core.steps.base import column_of, needs_role
+
+EVENTS = "events"  # the frame name of an events file
+# Behaviour columns every window gives (``<name>_<N>d``) and those of the last event.
+WINDOW_COLUMNS = ("sessions", "product_views", "carts_abandoned")
+LAST_COLUMNS = ("last_abandoned_product", "last_event_date", "days_since_last_event")
+ACTIVITY_ROLES = tuple(r.value for r in ActivityRole)
+
+
+def is_behaviour(column: str) -> bool:
+    """Whether a feature name is one of the events file's columns (``carts_abandoned_7d``)."""
+    name, _, days = column.rpartition("_")
+    return (name in WINDOW_COLUMNS and days.endswith("d") and days[:-1].isdigit()) or column in LAST_COLUMNS
+
+
+def events_roles(events: pd.DataFrame, declared: dict[str, str] | None = None) -> dict[str, str]:
+    """Column -> activity role value: the recognised ones, then the declared ones (for
+    columns the file has); an unknown declared role is one line naming the roles."""
+    for column, role in (declared or {}).items():
+        if role not in ACTIVITY_ROLES:
+            raise LocalReachError(f"Events file: '{column}' has no role '{role}'; use one of "
+                                  f"{', '.join(ACTIVITY_ROLES)}.")
+    match = detect_activity_roles(events)
+    found = {str(c): r.value for c, r in match.roles.items()} if match else {}
+    return {**found, **{c: r for c, r in (declared or {}).items() if c in events.columns}}
+
+
+def events_match(events: pd.DataFrame, roles: dict[str, str] | None) -> ActivityMatch:
+    """The events file's format and roles (``roles`` win over the detected ones), or one
+    line saying what an events file needs."""
+    detected = detect_activity_roles(events)
+    given = {c: ActivityRole(r) for c, r in (roles or {}).items()
+             if c in events.columns and r in ACTIVITY_ROLES}
+    base = detected.roles if detected else {c: ActivityRole.OTHER for c in events.columns}
+    match = ActivityMatch(detected.format if detected else None, {**base, **given})
+    have = set(match.roles.values())
+    if (ActivityRole.TIME not in have
+            or not have & {ActivityRole.CUSTOMER_ID, ActivityRole.EMAIL}
+            or not (ActivityRole.EVENT in have or (match.format and match.format.event))):
+        raise ColumnError("The events file needs a time, a customer id or e-mail and an event "
+                          "column: mark them as time, customer_id or email and event.")
+    return match
+
+
+@dataclass
+class Behaviour:
+    """Behaviour per person (index: the person keys) and what the events file gave."""
+
+    table: pd.DataFrame
+    lines: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def behaviour(events: pd.DataFrame, roles: dict[str, str] | None, crm: pd.DataFrame,
+              crm_roles: dict[str, str], person_of_row: pd.Series, as_of, days: list[int]
+              ) -> Behaviour:
+    """The events' behaviour as of ``as_of`` over each of ``days``, once per person of
+    ``person_of_row`` (CRM row -> person). The last event's columns come from the longest
+    window (the last abandoned product of the last 30 days, not only of the last 7)."""
+    if not days or any(not isinstance(d, int) or d < 1 for d in days):
+        raise LocalReachError(f"activity_days must be whole numbers of days, 1 or more, not {days}.")
+    if as_of is None:
+        raise LocalReachError("Behaviour from the events file needs an as-of date (--as-of).")
+    match = events_match(events, roles)
+    windows = sorted(set(days))
+    parts, key_column, act = [], None, None
+    for n in windows:
+        act = activity_features(events, match.roles, as_of, n, match.format)
+        if key_column is None:
+            key_column = column_of(crm_roles, act.key_role, crm)
+            if key_column is None:
+                raise needs_role("Joining the events file to the customers", act.key_role)
+        table = by_person(act, crm, person_of_row, key_column)
+        parts.append(table[[c for c in table.columns if c not in LAST_COLUMNS]])
+    parts.append(table[list(LAST_COLUMNS)])
+    out = pd.concat(parts, axis=1)
+    people = int((out["last_event_date"] != "").sum())
+    lines = [*act.report(), f"{people:,} people of the customer list have events."]
+    counts = {"event_customers": int(len(act.table)), "people_with_events": people,
+              "event_rows_set_aside": int(sum(act.set_aside.values()))}
+    return Behaviour(out, lines, counts)
+
+
+def per_row(table: pd.DataFrame, person_of_row: pd.Series) -> pd.DataFrame:
+    """The per-person table as one row per CRM row (the people table's order)."""
+    return table.reindex(person_of_row.to_numpy()).reset_index(drop=True)
