@@ -30,6 +30,10 @@ def add_arguments(parser) -> None:
                              "twice or more for an A/B test")
     parser.add_argument("-o", "--output", required=True, help="output folder")
     parser.add_argument("--format", required=True, choices=sorted(constant("core.compose.outputs", "FORMATS")))
+    parser.add_argument("--rules", help="rule tables .toml: [[blocks]] name = \"reminder\" with "
+                        "[[blocks.rules]] field/op/value/text (e.g. carts_abandoned_7d >= 1 -> "
+                        "'You left {{ last_abandoned_product }} in your basket.') and otherwise; "
+                        "the template writes {{ reminder }}")
     parser.add_argument("--sales", help="sales table for product recommendations")
     parser.add_argument("--personas", help="personas .json (persona fields by segment)")
     parser.add_argument("--suppression", help="file of e-mails never to contact")
@@ -77,6 +81,25 @@ def read_personas(path: str | None):
         return persona_map(json.loads(Path(path).read_text(encoding="utf-8")))
     except (OSError, ValueError):
         raise LocalReachError(f"{Path(path).name}: not a readable personas .json file") from None
+
+
+def read_rules(path: str | None) -> list[dict]:
+    """The rule tables of ``--rules`` (as a recipe's ``[steps.merge] blocks``), checked."""
+    import tomllib
+
+    from core.compose.rules import RuleBlock, block_source
+
+    if not path:
+        return []
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        blocks = [RuleBlock.from_dict(b) for b in data.get("blocks", [])]
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        raise LocalReachError(f"{Path(path).name}: not a readable rules .toml ([[blocks]] with "
+                              f"name and [[blocks.rules]] field, op, value, text; {type(exc).__name__}).") from None
+    for block in blocks:
+        block_source(block)  # a bad field name or comparison is one line now
+    return [b.to_dict() for b in blocks]
 
 
 @contextlib.contextmanager
@@ -144,7 +167,7 @@ def run(args) -> int:
                 "consent": consent_settings(args.consent).to_dict(),
                 "email_column": args.email_column or "", "format": args.format,
                 "letters": args.letters or args.format == "docx",
-                "shop": args.shop}
+                "shop": args.shop, "blocks": read_rules(args.rules)}
     frames = {"crm": frame} if sales is None else {"crm": frame, "sales": sales}
     ctx = cli_context()
     with consent_questions():

@@ -34,12 +34,30 @@ def run(args) -> int:
     df, report = read_table(path, ImportOptions(sheet=args.sheet), ctx=cli_context())
     profile = profile_table(df, report)
     tool = _tool(df)
+    events = _events(df)
     if args.json:
-        print(json.dumps({**profile, "tool": tool}, indent=2, ensure_ascii=False))
+        print(json.dumps({**profile, "tool": tool, "events": events}, indent=2, ensure_ascii=False))
     else:
-        first, *rest = render(profile).split("\n")
-        print("\n".join([first, *(tool["notes"] if tool else []), *rest]))
+        first, *rest = render(profile, events).split("\n")
+        notes = [*(tool["notes"] if tool else []), *([events["sentence"]] if events else [])]
+        print("\n".join([first, *notes, *rest]))
     return 0
+
+
+def _events(df) -> dict | None:
+    """An events file's format, sentence and the columns of each activity role (not
+    'other'), or None when the file is no events file."""
+    from core.activity import ActivityRole, detect_activity_roles
+
+    match = detect_activity_roles(df)
+    if match is None:
+        return None
+    roles: dict[str, list[str]] = {}
+    for column, role in match.roles.items():
+        if role != ActivityRole.OTHER:
+            roles.setdefault(role.value, []).append(str(column))
+    return {"format": match.format.name if match.format else None,
+            "sentence": match.sentence, "roles": roles}
 
 
 def _tool(df) -> dict | None:
@@ -58,18 +76,22 @@ def _tool(df) -> dict | None:
     return {"tool": match.profile.tool, "kind": match.profile.kind, "notes": notes}
 
 
-def render(profile: dict) -> str:
-    """The profile as a plain table for a terminal."""
+def render(profile: dict, events: dict | None = None) -> str:
+    """The profile as a plain table for a terminal; an events file's columns with the
+    activity role each has (who, when, which event), the others 'other'."""
     sheet = f" (sheet {profile['sheet']})" if profile["sheet"] else ""
     lines = [f"{profile['file']}{sheet}: {profile['rows']:,} rows, {profile['columns']} columns"]
     details = profile["column_details"]
     width = max([len("Column")] + [len(d["name"]) for d in details])
-    lines.append(f"{'Column':<{width}}  {'Role':<14} {'Sure':>5} {'Empty':>7}  Why")
-    for d in details:
-        lines.append(
-            f"{d['name']:<{width}}  {d['role']:<14} {d['confidence']:>5.0%} {d['missing']:>7.1%}  "
-            f"{d['reason']}"
-        )
+    if events:
+        role_of = {c: role for role, columns in events["roles"].items() for c in columns}
+        lines.append(f"{'Column':<{width}}  {'Activity role':<14} {'Empty':>7}")
+        lines += [f"{d['name']:<{width}}  {role_of.get(d['name'], 'other'):<14} {d['missing']:>7.1%}"
+                  for d in details]
+    else:
+        lines.append(f"{'Column':<{width}}  {'Role':<14} {'Sure':>5} {'Empty':>7}  Why")
+        lines += [f"{d['name']:<{width}}  {d['role']:<14} {d['confidence']:>5.0%} "
+                  f"{d['missing']:>7.1%}  {d['reason']}" for d in details]
     warnings = profile["warnings"]
     lines.append("Import warnings:" if warnings else "No import warnings.")
     lines.extend(f"  - {w}" for w in warnings)

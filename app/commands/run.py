@@ -1,4 +1,4 @@
-"""`localreach run RECIPE.toml [--crm FILE] [--sales FILE] -o OUTDIR`: the pipeline, headless.
+"""`localreach run RECIPE.toml [--crm FILE] [--sales FILE] [--events FILE] -o OUTDIR`: the pipeline, headless.
 
 Re-runs a saved recipe on new files (next month's export) and prints what each step
 did and what changed since the previous run in OUTDIR (or ``--previous``).
@@ -20,6 +20,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("recipe", help="recipe .toml (e.g. resources/demo/recipe.toml)")
     parser.add_argument("--crm", help="customer list to use instead of the recipe's")
     parser.add_argument("--sales", help="sales file to use instead of the recipe's")
+    parser.add_argument("--events", help="events file to use instead of the recipe's [events]")
     parser.add_argument("-o", "--output", required=True, help="output folder (created if needed)")
     parser.add_argument("--previous", help="an earlier run's folder to compare with "
                         "(default: OUTDIR when it holds one)")
@@ -48,13 +49,14 @@ def run(args) -> int:
 
     recipe, base = load_recipe(args.recipe)
     out = Path(args.output)
-    for given in (args.crm, args.sales):
+    for given in (args.crm, args.sales, args.events):
         if given and not Path(given).is_file():
             raise LocalReachError(f"{Path(given).name}: file not found; check the path.")
         if given and out.exists() and Path(given).resolve().parent == out.resolve():
             raise LocalReachError(f"{Path(given).name} is inside the output folder; choose another "
                                   "output folder (source files are never changed).")
     report = run_recipe(recipe, out, args.crm, args.sales, cli_context(), base=base,
+                        events_path=args.events,
                         key=_key(recipe, args.key_file), previous=args.previous,
                         region=args.region, locale=system_locale())
     print(summary(report, out), file=sys.stdout)

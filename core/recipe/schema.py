@@ -3,7 +3,11 @@
 ``[crm]`` and ``[sales]`` name one customer list and one sales file, each with its
 import options and column roles; or ``[[sources]]`` names several customer lists (each
 with ``name``, ``file``, ``options``, ``roles``) that the link step joins into one person
-table, and ``[sales] list`` may name the list whose customer ids the sales file uses. ``[steps.<id>]`` holds each step's settings, checked against the step's config
+table, and ``[sales] list`` may name the list whose customer ids the sales file uses.
+``[events]`` names an events file (web analytics, abandoned checkouts) with its import
+options and activity roles (``time``, ``event``, ``customer_id``... of
+:class:`core.activity.ActivityRole`); the segment step puts its behaviour on each person.
+``[steps.<id>]`` holds each step's settings, checked against the step's config
 when the recipe is loaded, so a typo is one clear line before any work.
 """
 
@@ -21,11 +25,12 @@ from core.atomic import atomic_open
 from core.errors import LocalReachError
 from core.region import check_region
 from core.roles import Role
+from core.steps.activity import ACTIVITY_ROLES
 from core.steps.registry import STEP_IDS, step
 
 RECIPE_VERSION = 1
 STEPS = STEP_IDS
-_TOP_LEVEL = ("name", "crm", "sales", "sources", "steps", "region", "version")
+_TOP_LEVEL = ("name", "crm", "sales", "events", "sources", "steps", "region", "version")
 _FILE_KEYS = ("file", "options", "roles")
 
 
@@ -36,6 +41,7 @@ class Recipe:
     name: str = "LocalReach recipe"
     crm: dict = field(default_factory=dict)  # file, options (ImportOptions), roles
     sales: dict = field(default_factory=dict)
+    events: dict = field(default_factory=dict)  # an events file: file, options, activity roles
     sources: list[dict] = field(default_factory=list)  # several customer lists: name, file, options, roles
     steps: dict[str, dict] = field(default_factory=dict)
     region: str | None = None  # the project's region; None: detected at each run
@@ -60,8 +66,9 @@ def _drop_none(value):
 
 def recipe_text(recipe: Recipe) -> str:
     data = _drop_none(asdict(recipe))
-    if not data.get("sources"):
-        data.pop("sources", None)
+    for optional in ("sources", "events"):
+        if not data.get(optional):
+            data.pop(optional, None)
     return tomli_w.dumps(data)
 
 
@@ -76,14 +83,14 @@ def _unknown(key: str, valid, where: str) -> LocalReachError:
     return LocalReachError(f"{where}: unknown setting '{key}'; {hint}")
 
 
-def _check_file(spec, where: str, keys: tuple[str, ...] = _FILE_KEYS) -> None:
-    """A file table: known keys, and every role one LocalReach knows."""
+def _check_file(spec, where: str, keys: tuple[str, ...] = _FILE_KEYS,
+                roles: tuple[str, ...] = tuple(r.value for r in Role)) -> None:
+    """A file table: known keys, and every role one LocalReach knows (``roles``)."""
     if not isinstance(spec, dict):
         raise LocalReachError(f"{where}: expected a table with file, options and roles.")
     for key in spec:
         if key not in keys:
             raise _unknown(key, keys, where)
-    roles = [r.value for r in Role]
     for column, role in (spec.get("roles") or {}).items():
         if role not in roles:
             near = difflib.get_close_matches(str(role), roles, n=1)
@@ -111,6 +118,8 @@ def validate(data: dict, where: str) -> Recipe:
         _check_file(data["crm"], f"{where} [crm]")
     if "sales" in data:
         _check_file(data["sales"], f"{where} [sales]", (*_FILE_KEYS, "list"))
+    if "events" in data:
+        _check_file(data["events"], f"{where} [events]", roles=ACTIVITY_ROLES)
     for i, source in enumerate(data.get("sources", []), 1):
         _check_file(source, f"{where} [[sources]] {i}", ("name", *_FILE_KEYS))
     ids_of = (data.get("sales") or {}).get("list")

@@ -43,6 +43,7 @@ from core.privacy.tokens import fingerprint
 from core.privacy.vault import reveal_audit_args
 from core.recipe.schema import Recipe, source_names
 from core.region import check_region, detect_region
+from core.steps.activity import EVENTS
 from core.steps.base import Skipped, StepContext
 from core.steps.importing import SOURCE_PREFIX, ImportConfig
 from core.steps.merge import load_templates
@@ -59,7 +60,8 @@ def _resolve(base: Path, name: str | None) -> Path | None:
     return path if path.is_absolute() else base / path
 
 
-def import_config(recipe: Recipe, base: Path, crm_path=None, sales_path=None) -> ImportConfig:
+def import_config(recipe: Recipe, base: Path, crm_path=None, sales_path=None,
+                  events_path=None) -> ImportConfig:
     """The import step's settings from the recipe's file tables and the caller's files."""
     specs: dict[str, dict] = {}
     if recipe.sources and not crm_path:
@@ -69,6 +71,8 @@ def import_config(recipe: Recipe, base: Path, crm_path=None, sales_path=None) ->
         specs["crm"] = {**recipe.crm, "file": str(crm_path) if crm_path else recipe.crm.get("file")}
     if sales_path or recipe.sales.get("file"):
         specs["sales"] = {**recipe.sales, "file": str(sales_path) if sales_path else recipe.sales["file"]}
+    if events_path or recipe.events.get("file"):
+        specs[EVENTS] = {**recipe.events, "file": str(events_path or recipe.events["file"])}
     if not (specs.get("crm") or {}).get("file") and not recipe.sources:
         raise LocalReachError("The recipe names no customer list; give one with --crm.")
     return ImportConfig(files={n: str(_resolve(base, s["file"])) for n, s in specs.items()},
@@ -148,6 +152,7 @@ def run_recipe(
     sales_path: str | os.PathLike | None = None,
     ctx: JobContext | None = None,
     *,
+    events_path: str | os.PathLike | None = None,
     base: str | os.PathLike = ".",
     key: bytes | None = None,
     previous: str | os.PathLike | None = None,
@@ -158,7 +163,7 @@ def run_recipe(
 
     ``region`` overrides the recipe's; ``locale`` (the system's, read by the caller) is
     the last resort when neither the recipe nor the data says the region.
-    ``crm_path``/``sales_path`` override the recipe's files (next month's export);
+    ``crm_path``/``sales_path``/``events_path`` override the recipe's files (next month's export);
     ``previous`` is an earlier run's folder to compare with (default: ``outdir`` itself
     when it holds one); when its customers carry a ``cluster_id``, the dedupe step keeps
     every known record's person and matches only new and changed records. Returns the
@@ -166,7 +171,7 @@ def run_recipe(
     """
     job = ensure_context(ctx)
     base, outdir = Path(base), Path(outdir)
-    imports = import_config(recipe, base, crm_path, sales_path)
+    imports = import_config(recipe, base, crm_path, sales_path, events_path)
     if outdir.exists() and not outdir.is_dir():
         raise LocalReachError(f"{outdir.name} is a file, not a folder; choose a folder for the output.")
     configs = {s.id: s.config(recipe.config(s.id)) for s in steps() if s.id != "import"}
