@@ -3,6 +3,8 @@
 Comes after duplicates and links (found on real spellings); the steps after it work on
 tokens, and merge reveals real details for contactable people only, through the vault.
 The key is the run's (``ctx.key``); without one the step is skipped and says why.
+An events file's customer id and e-mail columns get the tokens the customer list's
+columns of those roles got, so its behaviour still finds its people.
 """
 
 from __future__ import annotations
@@ -11,7 +13,19 @@ from dataclasses import dataclass, field
 
 from core.privacy.detect import detect_pii
 from core.privacy.policy import PrivacyConfig, default_config, pseudonymize
-from core.steps.base import Frames, Roles, Skipped, Step, StepConfig, StepReport, step_context
+from core.privacy.tokens import tokenize_values
+from core.steps.activity import EVENTS
+from core.steps.base import (
+    Frames,
+    Roles,
+    Skipped,
+    Step,
+    StepConfig,
+    StepReport,
+    column_of,
+    columns_of,
+    step_context,
+)
 
 
 @dataclass
@@ -51,5 +65,26 @@ class PseudonymizeStep(Step):
         actions = ", ".join(f"{c} ({e['action']})" for c, e in report["columns"].items())
         new_roles = {**roles, "crm": {c: r for c, r in roles.get("crm", {}).items() if c in out.columns}}
         counts = {"columns": len(report["columns"]), "rows": report["rows"]}
-        return {**frames, "crm": out}, StepReport(actions or "nothing to do", counts,
+        frames = {**frames, "crm": out}
+        if frames.get(EVENTS) is not None:
+            frames[EVENTS] = _events_tokens(frames[EVENTS], roles, report["columns"], privacy, ctx)
+        return frames, StepReport(actions or "nothing to do", counts,
                                                  {**report, "config": privacy.to_dict()}, new_roles)
+
+
+def _events_tokens(events, roles: Roles, done: dict, privacy: PrivacyConfig, ctx):
+    """The events file with its key columns as the customer list's: tokens of the same
+    kind where the list's column of that role became tokens, emptied where it was
+    masked, generalised or dropped (nothing to meet), as they are where it was kept."""
+    events = events.copy()
+    for role in ("customer_id", "email"):
+        own = column_of(roles.get("crm", {}), role)
+        entry = done.get(own) if own else None
+        if entry is None or entry["action"] == "keep":
+            continue
+        for column in columns_of(roles.get(EVENTS, {}), role, events):
+            values = events[column].astype(str).where(events[column].notna(), "")
+            events[column] = (tokenize_values(values, entry["kind"] or "text", ctx.key,
+                                              region=privacy.phone_region, column=column)
+                              if entry["action"] == "token" else "")
+    return events
