@@ -242,3 +242,25 @@ def test_pseudonymised_people_keep_their_behaviour(tmp_path):
     assert customers["Email"].str.startswith("email_").all()
     assert customers["carts_abandoned_7d"].tolist() == ["2", "1", "0", "0", "0", "0"]
     assert customers["last_abandoned_product"].tolist()[:2] == ["Beanie", "Wool Scarf"]
+
+
+def test_matomo_visits_as_of_a_day_you_give(tmp_path, capsys):
+    crm = pd.DataFrame({"customer_id": ["501", "502", "503"], "email": ["m@example.de", "n@example.de",
+                                                                         "o@example.de"]})
+    sales = pd.DataFrame({"customer_id": ["501", "502", "503"], "order_date": ["2024-03-29"] * 3,
+                          "amount": ["19.00", "8.00", "30.00"]})
+    crm.to_csv(tmp_path / "crm.csv", index=False)
+    sales.to_csv(tmp_path / "sales.csv", index=False)
+    base = ["segment", str(tmp_path / "crm.csv"), "--sales", str(tmp_path / "sales.csv"),
+            "--as-of", "2024-03-31", "-o", str(tmp_path / "s.csv")]
+    assert main([*base, "--events", str(EVENTS / "matomo_visits_log.csv")]) == 0
+    out, _ = read_table(tmp_path / "s.csv")
+    columns = ["sessions_7d", "product_views_7d", "carts_abandoned_7d", "sessions_30d",
+               "product_views_30d", "carts_abandoned_30d", "last_abandoned_product", "last_event_date"]
+    assert out[columns].values.tolist() == [
+        ["3", "4", "2", "4", "5", "3", "Mittens", "2024-03-30"],
+        ["2", "2", "0", "2", "2", "0", "", "2024-03-31"],
+        ["0", "0", "0", "0", "0", "0", "", ""]]  # 503's visit of 1 April is after the day
+    # a sales file given as the events file: what an events file needs, in one line
+    assert main([*base, "--events", str(tmp_path / "sales.csv")]) == 2
+    assert "The events file needs a time, a customer id or e-mail and an event column" in capsys.readouterr().err
