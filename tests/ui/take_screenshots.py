@@ -131,9 +131,24 @@ def run_export(window: MainWindow, outdir: Path) -> None:
     shoot(window, outdir / "run-export.png")
 
 
+def run_privacy(window: MainWindow, outdir: Path) -> None:
+    """Pseudonymise with the suggested treatments; the passphrase dialog (shown where no OS
+    keyring is usable) is answered by the tool, as a user would type one."""
+    from ui.widgets import passphrase
+
+    passphrase.ask_passphrase = lambda *_args, **_kw: "screenshot passphrase"
+    screen = window.screens["privacy"]
+    window.go_to("privacy")
+    settle(QApplication.instance(), window, 1)
+    screen.pseudonymise()
+    wait_job(window, "privacy")
+    settle(QApplication.instance(), window, 1)
+    shoot(window, outdir / "run-privacy.png")
+
+
 def run_main_actions(app: QApplication, window: MainWindow, outdir: Path) -> None:
-    """Each screen's main action in pipeline order (Privacy's asks for a passphrase in a
-    modal dialog, so the walk stays with plain data)."""
+    """Each screen's main action in pipeline order; Privacy last, so the other shots show
+    plain data."""
     run_duplicates(window, outdir)
     screen = window.screens["duplicates"]
     screen.slider.setValue(90)
@@ -147,7 +162,8 @@ def run_main_actions(app: QApplication, window: MainWindow, outdir: Path) -> Non
     shoot(window, outdir / "run-personas.png")
     run_compose(window, outdir)
     run_export(window, outdir)
-    run_import(window, outdir)  # last: linking a second list starts the later steps afresh
+    run_import(window, outdir)  # linking a second list starts the later steps afresh
+    run_privacy(window, outdir)
 
 
 def shoot_dialogs(app: QApplication, window: MainWindow, outdir: Path) -> None:
