@@ -38,19 +38,6 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
-def check(
-    frame: pd.DataFrame,
-    roles: dict[str, str],
-    templates: dict[str, Template],
-    config: MergeConfig = MergeConfig(),
-    personas: dict | None = None,
-    sales: pd.DataFrame | None = None,
-    ctx: JobContext | None = None,
-) -> list[CheckItem]:
-    """Everything the user should know before exporting, most serious first."""
-    return check_merge(frame, roles, templates, config, personas, sales, ctx)[0]
-
-
 def check_merge(
     frame: pd.DataFrame,
     roles: dict[str, str],
@@ -61,9 +48,10 @@ def check_merge(
     ctx: JobContext | None = None,
     **privacy,
 ) -> tuple[list[CheckItem], MergeResult | None]:
-    """:func:`check` on the very merge an export runs (``privacy``: the ``vault``,
-    ``suppressed`` and ``audit`` arguments of :func:`merge`), and that merge's result, so
-    the check's counts are the export's; None when a template problem stops it first."""
+    """Everything the user should know before exporting, most serious first, found on the
+    very merge an export runs (``privacy``: the ``vault``, ``suppressed`` and ``audit``
+    arguments of :func:`merge`), and that merge's result, so the check's counts are the
+    export's; None when a template problem stops it first."""
     fields = [*field_map(frame, roles), *EXTRA_FIELDS]
     blocks = [RuleBlock.from_dict(b) for b in config.blocks]
     items: list[CheckItem] = []

@@ -2,9 +2,14 @@
 
 import pandas as pd
 
-from core.compose.checks import INFO, PROBLEM, WARNING, CheckItem, check
+from core.compose.checks import INFO, PROBLEM, WARNING, CheckItem, check_merge
 from core.compose.merge import MergeConfig
 from core.compose.template import parse_template
+
+
+def check(*args, **kwargs) -> list[CheckItem]:
+    return check_merge(*args, **kwargs)[0]
+
 
 ROLES = {"email": "email", "first_name": "first_name", "date_of_birth": "date_of_birth"}
 
