@@ -41,6 +41,12 @@ class StepConfig:
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
 
+    def values_for(self, engine: type) -> dict:
+        """The settings the engine's own config dataclass takes (a step's config adds the
+        columns it reads, its files or its output formats to the engine's settings)."""
+        names = {f.name for f in dataclasses.fields(engine)}
+        return {k: v for k, v in self.to_dict().items() if k in names}
+
 
 @dataclass
 class StepReport:
@@ -89,13 +95,28 @@ def step_context(ctx: JobContext | None) -> StepContext:
 
 
 class Step:
-    """One pipeline step. Subclasses set ``id``, ``title``, ``Config`` and ``needs`` (the
-    frames it reads) and implement :meth:`run`."""
+    """One pipeline step, declared in its class line --
+    ``class MergeStep(Step, id="merge", config=MergeStepConfig)`` -- with ``needs``, the
+    frames it reads, when it is not only ``crm``; it implements :meth:`run`. Its title is
+    the registry's (:data:`core.steps.registry.TITLES`), which screens read without
+    loading an engine."""
 
     id: ClassVar[str]
-    title: ClassVar[str]
     Config: ClassVar[type[StepConfig]]
     needs: ClassVar[tuple[str, ...]] = ("crm",)
+
+    def __init_subclass__(cls, *, id: str | None = None, config: type[StepConfig] | None = None,
+                          needs: tuple[str, ...] | None = None, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, value in (("id", id), ("Config", config), ("needs", needs)):
+            if value is not None:
+                setattr(cls, name, value)
+
+    @property
+    def title(self) -> str:
+        from core.steps.registry import TITLES
+
+        return TITLES[self.id]
 
     def config(self, settings: dict | None = None, where: str = ""):
         return self.Config.from_dict(settings, where or f"[steps.{self.id}]")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from core.quality.steps import default_steps, run_steps
 from core.steps.activity import EVENTS
-from core.steps.base import Frames, Roles, Step, StepConfig, StepReport
+from core.steps.base import Step, StepConfig, StepReport
 
 
 @dataclass
@@ -24,13 +24,9 @@ class CleanConfig(StepConfig):
         return getattr(self, f"{name}_steps", None)
 
 
-class CleanStep(Step):
-    id = "clean"
-    title = "Quality"
-    Config = CleanConfig
-    needs = ("crm",)
+class CleanStep(Step, id="clean", config=CleanConfig):
 
-    def run(self, frames: Frames, roles: Roles, config: CleanConfig, ctx) -> tuple[Frames, StepReport]:
+    def run(self, frames, roles, config: CleanConfig, ctx):  # typed on Step.run
         out, notes, changed, details = dict(frames), [], 0, {}
         for name, df in frames.items():
             if name == EVENTS:

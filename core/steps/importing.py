@@ -17,7 +17,7 @@ from core.errors import LocalReachError
 from core.io import ImportOptions, read_table
 from core.roles import detect_roles
 from core.steps.activity import EVENTS, events_roles
-from core.steps.base import Frames, Roles, Step, StepConfig, StepReport, step_context
+from core.steps.base import Frames, Step, StepConfig, StepReport, step_context
 
 SOURCE_PREFIX = "source:"
 
@@ -43,13 +43,9 @@ def source_frames(frames: Frames) -> list[str]:
     return [name for name in frames if name.startswith(SOURCE_PREFIX)]
 
 
-class ImportStep(Step):
-    id = "import"
-    title = "Import"
-    Config = ImportConfig
-    needs = ()
+class ImportStep(Step, id="import", config=ImportConfig, needs=()):
 
-    def run(self, frames: Frames, roles: Roles, config: ImportConfig, ctx) -> tuple[Frames, StepReport]:
+    def run(self, frames, roles, config: ImportConfig, ctx):  # typed on Step.run
         ctx = step_context(ctx)
         frames, roles = dict(frames), {k: dict(v) for k, v in roles.items()}
         notes, audit = [], []

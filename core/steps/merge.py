@@ -9,11 +9,11 @@ by the caller) is ``ctx.shared["merge_result"]``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from core.compose.merge import MergeConfig, merge
 from core.compose.template import load_template
-from core.steps.base import Frames, Roles, Skipped, Step, StepConfig, StepReport, step_context
+from core.steps.base import Skipped, Step, StepConfig, StepReport, step_context
 from core.steps.segment import role_named
 
 OUTPUT_SETTINGS = ("template", "templates", "format", "one_file_each")
@@ -45,8 +45,7 @@ class MergeStepConfig(StepConfig):
         return list(self.templates) or ([self.template] if self.template else [])
 
     def merge_config(self) -> MergeConfig:
-        names = {f.name for f in fields(MergeConfig)}
-        return MergeConfig.from_dict({k: v for k, v in self.to_dict().items() if k in names})
+        return MergeConfig.from_dict(self.values_for(MergeConfig))
 
 
 def load_templates(files: list[str], base) -> dict:
@@ -69,13 +68,9 @@ def recommendation_sales(sales, roles: dict[str, str]):
     return view if customer and "product" in view.columns else None
 
 
-class MergeStep(Step):
-    id = "merge"
-    title = "Compose"
-    Config = MergeStepConfig
-    needs = ("crm",)
+class MergeStep(Step, id="merge", config=MergeStepConfig):
 
-    def run(self, frames: Frames, roles: Roles, config: MergeStepConfig, ctx) -> tuple[Frames, StepReport]:
+    def run(self, frames, roles, config: MergeStepConfig, ctx):  # typed on Step.run
         ctx = step_context(ctx)
         templates = ctx.shared.get("templates")
         if templates is None:

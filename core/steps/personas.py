@@ -9,7 +9,7 @@ from core.compose.merge import persona_map
 from core.personas.build import build_personas
 from core.personas.export import to_json
 from core.segment.features import FeatureConfig
-from core.steps.base import Frames, Roles, Skipped, Step, StepConfig, StepReport, step_context
+from core.steps.base import Skipped, Step, StepConfig, StepReport, step_context
 from core.steps.segment import crm_id, linked_view, sales_view
 
 
@@ -21,13 +21,9 @@ class PersonasConfig(StepConfig):
     id_column: str | None = None
 
 
-class PersonasStep(Step):
-    id = "personas"
-    title = "Personas"
-    Config = PersonasConfig
-    needs = ("crm",)
+class PersonasStep(Step, id="personas", config=PersonasConfig):
 
-    def run(self, frames: Frames, roles: Roles, config: PersonasConfig, ctx) -> tuple[Frames, StepReport]:
+    def run(self, frames, roles, config: PersonasConfig, ctx):  # typed on Step.run
         ctx = step_context(ctx)
         crm, crm_roles = frames["crm"], roles.get("crm", {})
         if "segment" not in crm.columns:

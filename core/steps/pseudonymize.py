@@ -16,8 +16,6 @@ from core.privacy.policy import PrivacyConfig, default_config, pseudonymize
 from core.privacy.tokens import tokenize_values
 from core.steps.activity import EVENTS
 from core.steps.base import (
-    Frames,
-    Roles,
     Skipped,
     Step,
     StepConfig,
@@ -47,13 +45,9 @@ class PseudonymizeConfig(StepConfig):
         return config
 
 
-class PseudonymizeStep(Step):
-    id = "pseudonymize"
-    title = "Privacy"
-    Config = PseudonymizeConfig
-    needs = ("crm",)
+class PseudonymizeStep(Step, id="pseudonymize", config=PseudonymizeConfig):
 
-    def run(self, frames: Frames, roles: Roles, config: PseudonymizeConfig, ctx) -> tuple[Frames, StepReport]:
+    def run(self, frames, roles, config: PseudonymizeConfig, ctx):  # typed on Step.run
         ctx = step_context(ctx)
         if ctx.key is None:
             raise Skipped("no project key: give --key-file (passphrase in LOCALREACH_PASSPHRASE)")
@@ -72,7 +66,7 @@ class PseudonymizeStep(Step):
                                                  {**report, "config": privacy.to_dict()}, new_roles)
 
 
-def _events_tokens(events, roles: Roles, done: dict, privacy: PrivacyConfig, ctx):
+def _events_tokens(events, roles: dict, done: dict, privacy: PrivacyConfig, ctx):
     """The events file with its key columns as the customer list's: tokens of the same
     kind where the list's column of that role became tokens, emptied where it was
     masked, generalised or dropped (nothing to meet), as they are where it was kept."""

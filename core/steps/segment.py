@@ -15,7 +15,7 @@ as of the analysis date; its columns are features only when ``features`` names t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -35,8 +35,6 @@ from core.segment.names import group_names, rename_groups
 from core.segment.pipeline import SegmentConfig, segment_customers
 from core.steps.activity import EVENTS, behaviour, is_behaviour, per_row
 from core.steps.base import (
-    Frames,
-    Roles,
     Skipped,
     Step,
     StepConfig,
@@ -146,21 +144,17 @@ def resolved(config: SegmentStepConfig, crm: pd.DataFrame, view: pd.DataFrame,
     features = default_features(view) if config.features is None else list(config.features)
     known = set(BASE_FEATURES) | set(MIXES) | {"age"}
     crm_columns = config.crm_columns or [f for f in features if f not in known]
-    engine = {f.name for f in fields(SegmentConfig)}
-    values = {**{k: v for k, v in config.to_dict().items() if k in engine},
-              "id_column": id_column, "sales_id_column": sales_id,
-              "features": features, "crm_columns": crm_columns}
-    return SegmentConfig(**values)
+    return SegmentConfig(**{**config.values_for(SegmentConfig), "id_column": id_column,
+                            "sales_id_column": sales_id, "features": features,
+                            "crm_columns": crm_columns})
 
 
-class SegmentStep(Step):
-    id = "segment"
-    title = "Segments"
-    Config = SegmentStepConfig
-    needs = ("crm", "sales")
+class SegmentStep(Step, id="segment", config=SegmentStepConfig, needs=("crm", "sales")):
 
-    def run(self, frames: Frames, roles: Roles, config: SegmentStepConfig, ctx) -> tuple[Frames, StepReport]:
-        ctx = step_context(ctx)
+    def inputs(self, frames, roles, config: SegmentStepConfig
+               ) -> tuple[pd.DataFrame, pd.DataFrame, SegmentConfig]:
+        """(customers, sales lines linked to them, the engine's config): what the groups
+        are found on, and what the window's forecast and fairness checks read too."""
         if frames.get("sales") is None:
             raise Skipped("no sales file")
         crm, crm_roles = frames["crm"], roles.get("crm", {})
@@ -168,7 +162,11 @@ class SegmentStep(Step):
         id_column = crm_id(crm, crm_roles, config.id_column, "Finding customer groups")
         view = linked_view(view, crm, crm_roles, id_column, config.sales_id_column,
                            roles.get("sales", {}))
-        engine = resolved(config, crm, view, crm_roles)
+        return crm, view, resolved(config, crm, view, crm_roles)
+
+    def run(self, frames, roles, config: SegmentStepConfig, ctx):  # typed on Step.run
+        ctx = step_context(ctx)
+        crm, view, engine = self.inputs(frames, roles, config)
         events = frames.get(EVENTS)
         if events is None:
             out, report = segment_customers(crm, view, engine, ctx)
