@@ -17,19 +17,21 @@ from pathlib import Path
 from app.actions import Action
 from app.actions.segments import fairness_warnings
 from app.consent import consent_plan, consent_settings
-from app.engine_inputs import recommendation_sales
 from app.region import document_region
 from core.compose import abtest
 from core.compose.abtest import CONTROL, plain_verdict, results_figure, segment_figure
 from core.compose.campaign import Campaign
 from core.compose.checks import INFO, WARNING, CheckItem, check_merge, plural
-from core.compose.merge import MergeConfig, merge, persona_map
+from core.compose.merge import MergeConfig, persona_map
 from core.compose.outputs import write
 from core.errors import LocalReachError
 from core.io import read_table
 from core.privacy.consent import suppression_from_state
 from core.privacy.keystore import KeyRef, unlock
 from core.privacy.vault import Vault, reveal_audit_args
+from core.steps.base import StepContext
+from core.steps.merge import MergeStepConfig
+from core.steps.registry import step
 
 __all__ = ["CONTROL", "plain_verdict", "results_figure", "segment_figure"]  # the results charts
 STEP = "export"
@@ -97,14 +99,23 @@ def merge_config(doc, config: MergeConfig, fmt: str = "eml") -> MergeConfig:
                    letters=config.letters or fmt == "docx")
 
 
-def merge_inputs(doc, fmt: str = "eml") -> tuple:
-    """The merge's arguments from the document, read now on the GUI thread (the worker
-    never touches the document): the people, the campaign with the project's settings, the
-    personas and the sales lines recommendations come from."""
+def merge_inputs(doc, fmt: str = "eml") -> tuple[dict, dict, MergeStepConfig, dict]:
+    """What the merge step runs on, read now on the GUI thread (the worker never touches
+    the document): (frames, their roles, the step's config -- the campaign's settings as
+    the project gives them --, what it reads from the run: the templates and personas)."""
     campaign = Campaign.from_state(doc.state("compose"))
-    return (doc.frame("crm"), doc.roles("crm"), campaign.templates,
-            merge_config(doc, campaign.config, fmt), persona_map(doc.state("personas")),
-            recommendation_sales(doc))
+    frames = {n: doc.frame(n) for n in ("crm", "sales") if doc.frame(n) is not None}
+    settings = {**merge_config(doc, campaign.config, fmt).to_dict(), "format": fmt}
+    return (frames, {n: doc.roles(n) for n in frames}, step("merge").config(settings),
+            {"templates": campaign.templates, "persona_map": persona_map(doc.state("personas"))})
+
+
+def merge_context(ctx, shared: dict, privacy: dict, reveals: list[dict]) -> StepContext:
+    """The merge step's context on the job's worker: the document's templates, personas,
+    vault and suppression list, each reveal kept in ``reveals`` to audit on the GUI thread."""
+    run = StepContext(parent=ctx)
+    run.shared.update(shared, **privacy, audit=reveals.append)
+    return run
 
 
 def planned_files(summary: dict, fmt: str, one_each: bool = False, ab: bool = False) -> int:
@@ -123,9 +134,16 @@ def audit_reveals(doc, reveals: list[dict]) -> None:
 
 
 def _merge(doc, args: dict, fmt: str):
-    inputs = merge_inputs(doc, fmt)
+    """(the merge step on the job's worker, its config, the reveals it makes)."""
+    frames, roles, config, shared = merge_inputs(doc, fmt)
     reveals: list[dict] = []
-    return (lambda ctx: merge(*inputs, **args, audit=reveals.append, ctx=ctx)), inputs, reveals
+
+    def run(ctx):
+        context = merge_context(ctx, shared, args, reveals)
+        step("merge").run(frames, roles, config, context)
+        return context.shared["merge_result"]
+
+    return run, config, reveals
 
 
 def plan(doc, fmt: str = "eml", one_each: bool = False) -> Action:
@@ -136,7 +154,7 @@ def plan(doc, fmt: str = "eml", one_each: bool = False) -> Action:
     except LocalReachError:
         args = {}  # the plan counts without the key; Export says what is wrong
     is_locked = locked(doc, args)
-    run, inputs, reveals = _merge(doc, args, fmt)
+    run, config, reveals = _merge(doc, args, fmt)
     people = (doc.frame("crm"), doc.roles("crm"), consent_settings(doc), args.get("suppressed"))
     warnings = fairness_warnings(doc)
 
@@ -145,7 +163,7 @@ def plan(doc, fmt: str = "eml", one_each: bool = False) -> Action:
         if is_locked or consent.get("unclear") or consent.get("no_consent_info"):
             return {"written": 0, "left_out": 0, "reasons": {}, "files": 0, "consent": consent}
         summary = run(ctx).summary()
-        return {**summary, "files": planned_files(summary, fmt, one_each, bool(inputs[3].ab)),
+        return {**summary, "files": planned_files(summary, fmt, one_each, bool(config.ab)),
                 "consent": consent}
 
     def apply(summary: dict) -> dict:
@@ -164,12 +182,14 @@ def pre_export_check(doc, fmt: str | None = None) -> Action:
     except LocalReachError:
         args = {}
     is_locked = locked(doc, args)
-    frame, roles, templates, config, personas, sales = merge_inputs(doc, fmt)
+    frames, roles, config, shared = merge_inputs(doc, fmt)
+    merger = step("merge")
     reveals: list[dict] = []
 
     def work(ctx):
-        items, result = check_merge(frame, roles, templates, config, personas, sales, ctx,
-                              **args, audit=reveals.append)
+        context = merge_context(ctx, shared, args, reveals)
+        positional, privacy = merger.arguments(frames, roles, config, context)
+        items, result = check_merge(*positional, context, **privacy)
         summary = result.summary() if result is not None else None
         if summary is not None:
             summary["files"] = planned_files(summary, fmt, False, bool(config.ab))

@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from app.actions import Action
-from app.actions.segments import link_columns
-from app.engine_inputs import engine_inputs
-from core.personas.build import Persona, build_personas
+from app.actions import Action, segments
+from core.personas.build import Persona
 from core.personas.chart import comparison_figure
 from core.personas.export import card_lines, write_personas
-from core.segment.features import FeatureConfig
+from core.steps.base import StepContext
+from core.steps.registry import step
 
 STEP = "personas"
 # The card's editable fields, in order: the team's name, then what customers may read.
@@ -43,13 +42,19 @@ def _store(doc, people: list[Persona], text: str) -> None:
 
 
 def write(doc) -> Action | None:
-    """Build one persona per group; fields the user typed are kept for groups still there."""
+    """Build one persona per group, as the personas step does after the segment step;
+    fields the user typed are kept for groups still there."""
     if waiting_for(doc):
         return None
-    _id, crm, sales = engine_inputs(doc)
-    id_column, sales_id = link_columns(doc)
-    columns = FeatureConfig(id_column=id_column, sales_id_column=sales_id)
+    cfg, frames, roles = segments.step_inputs(doc)
     old = {p.segment: p for p in personas(doc)}
+
+    def work(ctx) -> list[Persona]:
+        run = StepContext(parent=ctx)
+        run.shared["feature_config"] = segments.feature_config(cfg, frames, roles)
+        writer = step("personas")
+        writer.run(frames, roles, writer.config(), run)
+        return run.shared["personas"]
 
     def apply(built: list[Persona]) -> dict:
         kept = [replace(p, edited=old[p.segment].edited,
@@ -58,7 +63,7 @@ def write(doc) -> Action | None:
         _store(doc, kept, "Write personas")
         return {"personas": len(kept), "kept_edits": sum(len(p.edited) for p in kept)}
 
-    return Action("Writing personas…", lambda ctx: build_personas(crm, sales, columns, ctx), apply)
+    return Action("Writing personas…", work, apply)
 
 
 def edit(doc, segment: str, field: str, text: str) -> dict:

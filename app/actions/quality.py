@@ -29,8 +29,9 @@ from core.quality.clustering import (  # noqa: F401 (the spellings dialog's choi
 )
 from core.quality.impute import METHODS as IMPUTE_METHODS  # noqa: F401
 from core.quality.report import QualityReport, ReportConfig, quality_report
-from core.quality.steps import STEPS, run_step, step_dict, suggested_steps
+from core.quality.steps import STEPS, step_dict, suggested_steps
 from core.roles import Role
+from core.steps import registry
 
 STEP = "quality"
 FILES = {"crm": "Customer list", "sales": "Sales"}
@@ -82,11 +83,20 @@ def fix_title(step: dict) -> str:
     return f"{title}: {', '.join(columns)}" if columns else f"{title}: all columns"
 
 
+def run_fix(frame: pd.DataFrame, name: str, step: dict, ctx, roles: dict[str, str]
+            ) -> tuple[pd.DataFrame, StepReport]:
+    """``step`` on table ``name`` through the clean step, as ``localreach run`` applies the
+    project's fixes (the recipe lists them as that step's settings)."""
+    clean = registry.step("clean")
+    out, done = clean.run({name: frame}, {name: roles}, clean.config({f"{name}_steps": [step]}), ctx)
+    return out[name], done.details[name]["reports"][0]
+
+
 def preview_fix(doc: Document, name: str, step: dict) -> Action:
     """Before -> after of ``step`` on the rows it changes; nothing in the project changes."""
     frame, roles = doc.frame(name), doc.roles(name)
-    return Action("Working out what will change…",
-                  lambda ctx: preview(lambda df, _cfg, c: run_step(df, step, c, roles), frame, None, ctx))
+    return Action("Working out what will change…", lambda ctx: preview(
+        lambda df, _cfg, c: run_fix(df, name, step, c, roles), frame, None, ctx))
 
 
 def preview_text(report: StepReport) -> str:
@@ -116,7 +126,7 @@ def apply_fix(doc: Document, name: str, step: dict, done: Preview | None = None)
     frame, roles = doc.frame(name), doc.roles(name)
 
     def work(ctx):
-        return (done.result, done.report) if done is not None else run_step(frame, step, ctx, roles)
+        return (done.result, done.report) if done is not None else run_fix(frame, name, step, ctx, roles)
 
     def apply(result) -> Applied | None:
         new_frame, report = result

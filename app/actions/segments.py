@@ -15,21 +15,17 @@ from dataclasses import asdict, dataclass, replace
 import pandas as pd
 
 from app.actions import Action
-from app.engine_inputs import engine_inputs
 from app.sales_customers import customer_key, customers_from_sales
+from core.roles import Role
 from core.segment import rfm
 from core.segment.fairness import fairness_report
-from core.segment.features import DISCOUNT_COLUMNS, parse_numbers
+from core.segment.features import DISCOUNT_COLUMNS, FeatureConfig, parse_numbers
 from core.segment.holdout import holdout_figure
-from core.segment.names import group_names, rename_groups
-from core.segment.pipeline import (
-    NO_PURCHASES,
-    OUTPUT_COLUMNS,
-    SegmentConfig,
-    check_forecast,
-    segment_customers,
-)
+from core.segment.names import rename_groups
+from core.segment.pipeline import NO_PURCHASES, OUTPUT_COLUMNS, SegmentConfig, check_forecast
 from core.segment.propensity import PropensityCheck, lift_figure
+from core.steps.base import Skipped
+from core.steps.registry import step
 
 STEP = "segments"
 FEATURE_LABELS = {
@@ -49,6 +45,7 @@ NOT_FEATURES = {"customer_id", "first_name", "last_name", "full_name", "email", 
 SENSITIVE_ROLES = ("gender", "date_of_birth", "postcode", "city", "country")
 MAX_CHOICES = 50  # a text column with more distinct values is not a useful feature
 RULES = rfm.TIE_RULES
+ROLE_NAMES = {r.value for r in Role}
 UNASSIGNED = rfm.UNASSIGNED
 _offered: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # doc -> (crm, sales, roles, features)
 
@@ -96,8 +93,8 @@ def offered_features(doc) -> list[Feature]:
     if cached and cached[0] is crm_frame and cached[1] is sales_frame and cached[2] == roles:
         return cached[3]
     crm = crm_frame if crm_frame is not None else pd.DataFrame()
-    sales = engine_inputs(doc)[2] if sales_frame is not None else None
-    columns = set(sales.columns) if sales is not None else set()
+    columns = (set(sales_frame.columns) | set(doc.roles("sales").values())
+               if sales_frame is not None else set())
     behaviour = [Feature(k, label, False) for k, label in FEATURE_LABELS.items()
                  if (k != "age" or "date_of_birth" in doc.roles("crm").values()
                      or "date_of_birth" in crm.columns)
@@ -156,15 +153,46 @@ def link_columns(doc) -> tuple[str, str]:
     return config(doc).id_column, config(doc).sales_id_column
 
 
-def _inputs(doc):
-    """The engine's frames: a sales file alone first makes its people (one undo step)."""
+def step_inputs(doc) -> tuple[SegmentConfig, dict, dict]:
+    """(the settings with the columns who bought is read by, the frames, their roles):
+    what the segment step runs on, read now on the GUI thread."""
+    id_column, sales_id = link_columns(doc)
+    frames = {n: doc.frame(n) for n in ("crm", "sales") if doc.frame(n) is not None}
+    return (replace(config(doc), id_column=id_column, sales_id_column=sales_id), frames,
+            {n: _roles(frame, doc.roles(n)) for n, frame in frames.items()})
+
+
+def _roles(frame: pd.DataFrame, marked: dict[str, str]) -> dict[str, str]:
+    """The marked roles, and a column named after a role nobody marked as having it
+    (``order_date`` in a table set without roles): the step reads columns by role only."""
+    named = {str(c): str(c) for c in frame.columns
+             if str(c) in ROLE_NAMES and c not in marked and str(c) not in marked.values()}
+    return {**named, **marked}
+
+
+def _inputs(doc) -> tuple[SegmentConfig, dict, dict]:
+    """:func:`step_inputs`; a sales file alone first makes its people (one undo step)."""
     if doc.frame("crm") is None:
         frame, roles = customers_from_sales(doc.frame("sales"), doc.roles("sales"))
         source = {**(doc.source("sales") or {}), "from_sales": True}
         doc.set_source("crm", frame, source, roles, "Take the customers from the sales file")
-    _id, crm, sales = engine_inputs(doc)
-    id_column, sales_id = link_columns(doc)
-    return replace(config(doc), id_column=id_column, sales_id_column=sales_id), crm, sales
+    return step_inputs(doc)
+
+
+def engine_config(cfg: SegmentConfig, frames: dict, roles: dict):
+    """(customers, sales lines linked to them, the engine's config) as the segment step
+    resolves them from ``cfg`` (:meth:`core.steps.segment.SegmentStep.inputs`)."""
+    segment = step("segment")
+    return segment.inputs(frames, roles, segment.config(asdict(cfg)))
+
+
+def feature_config(cfg: SegmentConfig, frames: dict, roles: dict) -> FeatureConfig:
+    """The columns people are counted by, as the segment step read them (no sales file:
+    the settings' own)."""
+    try:
+        return engine_config(cfg, frames, roles)[2].feature_config()
+    except Skipped:
+        return cfg.feature_config()
 
 
 def find_groups(doc) -> Action | None:
@@ -173,13 +201,14 @@ def find_groups(doc) -> Action | None:
     cfg = config(doc)
     if waiting_for(doc) or (not cfg.features and cfg.method != "rfm"):
         return None
-    cfg, crm, sales = _inputs(doc)
-    marked = sensitive_columns(doc)
+    cfg, frames, roles = _inputs(doc)
+    crm, marked, segment = frames["crm"], sensitive_columns(doc), step("segment")
 
     def work(ctx):
-        out, report = segment_customers(crm, sales, cfg, ctx)
-        rename_groups(out, report, group_names(out))
-        return out, report, _fairness(out, marked, report.get("as_of"), cfg)
+        after, done = segment.run(frames, roles, segment.config(asdict(cfg)), ctx)
+        report = {k: v for k, v in done.details.items() if k != "config"}
+        out = after["crm"]
+        return out, report, _fairness(out, marked, report.get("as_of"), done.details["config"])
 
     def apply(found) -> dict:
         out, report, fairness = found
@@ -227,8 +256,9 @@ def check_the_forecast(doc) -> Action | None:
     """The holdout check alone: nothing in the document changes."""
     if waiting_for(doc):
         return None
-    cfg, crm, sales = _inputs(doc)
-    return Action("Checking the forecast…", lambda ctx: check_forecast(crm, sales, cfg, ctx))
+    cfg, frames, roles = _inputs(doc)
+    return Action("Checking the forecast…",
+                  lambda ctx: check_forecast(*engine_config(cfg, frames, roles), ctx))
 
 
 def draw_forecast(figure, check) -> None:

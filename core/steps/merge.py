@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 
 from core.compose.merge import MergeConfig, merge
 from core.compose.template import load_template
-from core.steps.base import Skipped, Step, StepConfig, StepReport, step_context
+from core.steps.base import (
+    Frames,
+    Roles,
+    Skipped,
+    Step,
+    StepConfig,
+    StepContext,
+    StepReport,
+    step_context,
+)
 from core.steps.segment import role_named
 
 OUTPUT_SETTINGS = ("template", "templates", "format", "one_file_each")
@@ -70,20 +79,28 @@ def recommendation_sales(sales, roles: dict[str, str]):
 
 class MergeStep(Step, id="merge", config=MergeStepConfig):
 
-    def run(self, frames, roles, config: MergeStepConfig, ctx):  # typed on Step.run
-        ctx = step_context(ctx)
+    def arguments(self, frames: Frames, roles: Roles, config: MergeStepConfig,
+                  ctx: StepContext) -> tuple[tuple, dict]:
+        """:func:`merge`'s arguments as this step gives them -- the people, the templates,
+        the settings, the personas, the sales lines to recommend from -- and its privacy
+        keywords (vault, audit, suppressed): the window's pre-export check runs the very
+        merge the step runs."""
         templates = ctx.shared.get("templates")
         if templates is None:
             if not config.files():
                 raise Skipped("no template in the recipe ([steps.merge] template = \"...\")")
             templates = load_templates(config.files(), ctx.base)
-        result = merge(frames["crm"], roles.get("crm", {}), templates, config.merge_config(),
-                       personas=ctx.shared.get("persona_map"),
-                       sales=recommendation_sales(frames.get("sales"), roles.get("sales", {})),
-                       vault=ctx.shared.get("vault"), audit=ctx.shared.get("audit"),
-                       suppressed=ctx.shared.get("suppressed"), ctx=ctx)
+        positional = (frames["crm"], roles.get("crm", {}), templates, config.merge_config(),
+                      ctx.shared.get("persona_map"),
+                      recommendation_sales(frames.get("sales"), roles.get("sales", {})))
+        return positional, {k: ctx.shared.get(k) for k in ("vault", "audit", "suppressed")}
+
+    def run(self, frames, roles, config: MergeStepConfig, ctx):  # typed on Step.run
+        ctx = step_context(ctx)
+        positional, privacy = self.arguments(frames, roles, config, ctx)
+        result = merge(*positional, **privacy, ctx=ctx)
         ctx.shared["merge_result"] = result
         summary = result.summary()
         note = f"{summary['written']:,} messages (.{config.format}), {summary['left_out']:,} people left out"
         return frames, StepReport(note, {"written": summary["written"], "left_out": summary["left_out"]},
-                                  {"summary": summary, "templates": list(templates)})
+                                  {"summary": summary, "templates": list(positional[2])})

@@ -15,7 +15,9 @@ from core.steps.segment import crm_id, linked_view, sales_view
 
 @dataclass
 class PersonasConfig(StepConfig):
-    """``formats`` the cards are saved in by a run; ``id_column`` from the roles unless set."""
+    """``formats`` the cards are saved in by a run; ``id_column``, unless set, is the one
+    the segment step counted people by (an e-mail column when the sales lines name
+    buyers by e-mail), else the customer id's role."""
 
     formats: list[str] = field(default_factory=lambda: ["json"])
     id_column: str | None = None
@@ -28,8 +30,10 @@ class PersonasStep(Step, id="personas", config=PersonasConfig):
         crm, crm_roles = frames["crm"], roles.get("crm", {})
         if "segment" not in crm.columns:
             raise Skipped("needs the segment step")
-        id_column = crm_id(crm, crm_roles, config.id_column, "Writing personas")
-        features = ctx.shared.get("feature_config") or FeatureConfig(id_column=id_column)
+        features = ctx.shared.get("feature_config")  # the segment step's, when it ran
+        id_column = crm_id(crm, crm_roles, config.id_column or (features and features.id_column),
+                           "Writing personas")
+        features = features or FeatureConfig(id_column=id_column)
         sales = frames.get("sales")
         view = None
         if sales is not None:
