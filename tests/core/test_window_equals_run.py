@@ -9,17 +9,22 @@ and a ja/nein discount flag. The window is driven the way a user clicks through 
 import both files, convert the sales dates on the Quality screen (segments need them),
 find duplicates and merge them, find groups -- then the project's snapshot becomes a
 recipe as the "Run this project on new files" dialog makes it (:mod:`app.rerun`) and
-runs on the same files.
+runs on the same files. With a consent column the user goes on: write the personas, a
+message with merge fields and personas, export it; the run's personas and messages are
+the window's, to the letter.
 """
 
 from __future__ import annotations
+
+import json
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 from small_contact_lists import contact_list
 
-from app.actions import duplicates, imports, quality, segments
+from app.actions import compose, duplicates, export, imports, personas, quality, segments
 from app.document import Document
 from core.io import read_table
 from core.recipe import recipe_from_project, run_recipe
@@ -31,8 +36,9 @@ ID = "Kundennummer"
 SEEDS = (3, 11)
 
 
-def _files(folder, seed: int):
-    """(customer list, sales file) written to ``folder``; 0-4 orders per customer record."""
+def _files(folder, seed: int, consent: bool = False):
+    """(customer list, sales file) written to ``folder``; 0-4 orders per customer record;
+    with ``consent``, an ``Einwilligung`` ja/nein column (about 7 in 10 say ja)."""
     crm, person = contact_list("de_DE", seed, 120)
     seen: set[int] = set()
     for i, p in enumerate(person):  # the same person typed again, phone with its +code
@@ -41,6 +47,8 @@ def _files(folder, seed: int):
         seen.add(int(p))
     crm = crm.rename(columns=GERMAN)
     crm.insert(0, ID, [f"K{1000 + i}" for i in range(len(crm))])
+    if consent:
+        crm["Einwilligung"] = np.random.default_rng([seed, 1]).choice(["ja", "nein"], len(crm), p=[0.7, 0.3])
     rng = np.random.default_rng(seed)
     who = np.repeat(np.arange(len(crm)), rng.integers(0, 5, len(crm)))
     days = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365, len(who)), unit="D")
@@ -113,3 +121,57 @@ def test_the_window_and_run_find_the_same_kmeans_groups(tmp_path, seed):
 def test_the_window_and_run_give_kmeans_groups_the_same_names(tmp_path, seed):
     window, ran, *_rest = _both(tmp_path, seed, "kmeans")
     assert window["segment"].astype(str).tolist() == ran["segment"].astype(str).tolist()
+
+
+def _campaign(doc):
+    """The starter message (greeting by first name) with a line of merge fields: the
+    person's persona, group and town (``Ort``, by its role ``city``)."""
+    start = compose.campaign(doc)
+    line = "Thank you, {{ persona }} ({{ segment }}), from {{ city }}."
+    template = replace(start.templates["A"], text=start.templates["A"].text.replace(
+        "Thank you for shopping with us.", line))
+    return replace(start, templates={"A": template})
+
+
+def _merge_step(doc, campaign, folder) -> dict:
+    """The campaign as a recipe's [steps.merge]: its template in a file, its settings as
+    the project gives them (the consent answers, the region)."""
+    template = campaign.templates["A"]
+    (folder / "message.txt").write_text(f"Subject: {template.subject}\n\n{template.text}", encoding="utf-8")
+    settings = export.merge_config(doc, campaign.config, "csv").to_dict()
+    return {**settings, "template": str(folder / "message.txt"), "format": "csv"}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_window_and_run_write_the_same_personas_and_messages(tmp_path, seed):
+    crm_path, sales_path = _files(tmp_path, seed, consent=True)
+    doc, _changed, people = _window(crm_path, sales_path, "rfm")
+    assert personas.write(doc).run()["personas"] == doc.frame("crm")["segment"].nunique()
+    campaign = _campaign(doc)
+    compose.store(doc, campaign)
+    written = export.export(doc, str(tmp_path / "window"), "csv").run()
+    recipe = recipe_from_project(doc.snapshot(), name="This project")
+    recipe.steps["merge"] = _merge_step(doc, campaign, tmp_path)
+    run_recipe(recipe, tmp_path / "run")
+
+    ran = json.loads((tmp_path / "run" / "personas.json").read_text(encoding="utf-8"))["personas"]
+    window = json.loads(json.dumps(doc.state("personas")["personas"]))
+    assert window == ran  # every card, figure and sentence
+    for name in ("merge.csv", "left_out.csv"):
+        mine = (tmp_path / "window" / name).read_text(encoding="utf-8-sig")
+        assert mine == (tmp_path / "run" / "messages" / name).read_text(encoding="utf-8-sig")
+
+    messages = read_table(tmp_path / "window" / "merge.csv")[0]
+    left_out = read_table(tmp_path / "window" / "left_out.csv")[0]
+    crm = doc.frame("crm")
+    answers = crm.groupby(crm["cluster_id"].astype(str))["Einwilligung"].agg(frozenset)
+    assert written["written"] == len(messages) and len(messages) + len(left_out) == people
+    # one message per person whose every record says ja; a nein on any record leaves them out
+    assert set(answers[messages["cluster_id"].astype(str)]) <= {frozenset({"ja"})}
+    assert all("nein" in a for a in answers[left_out["cluster_id"].astype(str)])
+    assert len(messages) == (answers == frozenset({"ja"})).sum()
+    assert set(left_out["reason"]) == {"said no to being contacted"}
+    persona_of = {p["segment"]: p["name"] for p in window}
+    for _i, m in messages.iterrows():
+        assert m["body"].startswith(f"Dear {m['Vorname']},\n\nThank you, {persona_of[m['segment']]} "
+                                    f"({m['segment']}), from {m['Ort']}.\n")
