@@ -179,7 +179,7 @@ def _inputs(doc) -> tuple[SegmentConfig, dict, dict]:
     return step_inputs(doc)
 
 
-def engine_config(cfg: SegmentConfig, frames: dict, roles: dict):
+def resolved_inputs(cfg: SegmentConfig, frames: dict, roles: dict):
     """(customers, sales lines linked to them, the engine's config) as the segment step
     resolves them from ``cfg`` (:meth:`core.steps.segment.SegmentStep.inputs`)."""
     segment = step("segment")
@@ -190,7 +190,7 @@ def feature_config(cfg: SegmentConfig, frames: dict, roles: dict) -> FeatureConf
     """The columns people are counted by, as the segment step read them (no sales file:
     the settings' own)."""
     try:
-        return engine_config(cfg, frames, roles)[2].feature_config()
+        return resolved_inputs(cfg, frames, roles)[2].feature_config()
     except Skipped:
         return cfg.feature_config()
 
@@ -258,7 +258,7 @@ def check_the_forecast(doc) -> Action | None:
         return None
     cfg, frames, roles = _inputs(doc)
     return Action("Checking the forecast…",
-                  lambda ctx: check_forecast(*engine_config(cfg, frames, roles), ctx))
+                  lambda ctx: check_forecast(*resolved_inputs(cfg, frames, roles), ctx))
 
 
 def draw_forecast(figure, check) -> None:
