@@ -183,12 +183,12 @@ def pre_export_check(doc, fmt: str | None = None) -> Action:
         args = {}
     is_locked = locked(doc, args)
     frames, roles, config, shared = merge_inputs(doc, fmt)
-    merger = step("merge")
+    merge_step = step("merge")
     reveals: list[dict] = []
 
     def work(ctx):
         context = merge_context(ctx, shared, args, reveals)
-        positional, privacy = merger.arguments(frames, roles, config, context)
+        positional, privacy = merge_step.arguments(frames, roles, config, context)
         items, result = check_merge(*positional, context, **privacy)
         summary = result.summary() if result is not None else None
         if summary is not None:

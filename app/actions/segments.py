@@ -1,9 +1,10 @@
 """What the user does on the Segments screen: choose what groups are based on, find the
 groups, check the forecast, mark sensitive columns and check the groups are fair.
 
-Which features are offered is decided here from the columns that exist (a mix of channels
-only when the sales file has a channel, a discount share only with a discount amount or
-flag), never from the demo's names; the screen only shows the list.
+Which features are offered is decided here from the columns that exist, by the segment
+step's own table (a mix of channels only when the sales file has a channel, a discount
+share only with a discount amount or flag), never from the demo's names; the screen only
+shows the list.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from app.sales_customers import customer_key, customers_from_sales
 from core.roles import Role
 from core.segment import rfm
 from core.segment.fairness import fairness_report
-from core.segment.features import DISCOUNT_COLUMNS, FeatureConfig, parse_numbers
+from core.segment.features import FeatureConfig, parse_numbers
 from core.segment.holdout import holdout_figure
 from core.segment.names import rename_groups
 from core.segment.pipeline import NO_PURCHASES, OUTPUT_COLUMNS, SegmentConfig, check_forecast
 from core.segment.propensity import PropensityCheck, lift_figure
 from core.steps.base import Skipped
 from core.steps.registry import step
+from core.steps.segment import OPTIONAL_FEATURES
 
 STEP = "segments"
 FEATURE_LABELS = {
@@ -36,9 +38,6 @@ FEATURE_LABELS = {
     "channel_mix": "Where they buy (channels)", "category_mix": "What they buy (categories)",
     "age": "Age",
 }
-# A behaviour feature offered only when the sales file has what it is computed from.
-NEEDS_SALES_COLUMN = {"channel_mix": ("channel",), "category_mix": ("category",),
-                      "discount_share": ("discount", *DISCOUNT_COLUMNS)}
 # Columns never offered as features: who someone is, not how they behave.
 NOT_FEATURES = {"customer_id", "first_name", "last_name", "full_name", "email", "phone",
                 "street", "postcode", "date_of_birth", "consent", "opt_out", "company"}
@@ -98,7 +97,7 @@ def offered_features(doc) -> list[Feature]:
     behaviour = [Feature(k, label, False) for k, label in FEATURE_LABELS.items()
                  if (k != "age" or "date_of_birth" in doc.roles("crm").values()
                      or "date_of_birth" in crm.columns)
-                 and (k not in NEEDS_SALES_COLUMN or columns & set(NEEDS_SALES_COLUMN[k]))]
+                 and (k not in OPTIONAL_FEATURES or columns & set(OPTIONAL_FEATURES[k]))]
     offered = behaviour + [Feature(c, f"Customer list: {c}", True)
                            for c in _crm_columns(crm, doc.roles("crm"))]
     _offered[doc] = (crm_frame, sales_frame, roles, offered)

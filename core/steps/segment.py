@@ -26,6 +26,7 @@ from core.roles import Role
 from core.segment.features import (
     BASE_FEATURES,
     DEFAULT_MODEL_FEATURES,
+    DISCOUNT_COLUMNS,
     MIXES,
     FeatureConfig,
     build_features,
@@ -46,11 +47,13 @@ from core.steps.base import (
 )
 from core.vendors.orders import orders_export
 
-# Sales roles the engine reads by name, and the feature each optional one makes possible.
+# Sales roles the engine reads by name.
 SALES_ROLES = (Role.CUSTOMER_ID, Role.EMAIL, Role.ORDER_ID, Role.ORDER_DATE, Role.AMOUNT,
                Role.QUANTITY, Role.PRODUCT, Role.CATEGORY, Role.CHANNEL, Role.DISCOUNT, Role.CURRENCY)
-OPTIONAL_FEATURES = {"channel_mix": Role.CHANNEL, "category_mix": Role.CATEGORY,
-                     "discount_share": Role.DISCOUNT}
+# The role-named sales columns each optional feature is made from, any one will do (a
+# discount under any name the engine reads one by: an amount, a rate or a yes/no flag).
+OPTIONAL_FEATURES = {"channel_mix": (Role.CHANNEL.value,), "category_mix": (Role.CATEGORY.value,),
+                     "discount_share": (Role.DISCOUNT.value, *DISCOUNT_COLUMNS)}
 LINK_COLUMN = "matched_id"  # what the link step adds
 
 
@@ -98,10 +101,12 @@ def iso_dates(values: pd.Series) -> pd.Series:
     return text.map(read)
 
 
-def default_features(view: pd.DataFrame) -> list[str]:
-    """The model features this sales file can give."""
+def default_features(columns) -> list[str]:
+    """The model features sales lines with these (role-named) columns can give; the
+    window offers the same ones."""
+    have = set(columns)
     return [f for f in DEFAULT_MODEL_FEATURES
-            if f not in OPTIONAL_FEATURES or OPTIONAL_FEATURES[f].value in view.columns]
+            if f not in OPTIONAL_FEATURES or have & set(OPTIONAL_FEATURES[f])]
 
 
 def crm_id(crm: pd.DataFrame, roles: dict[str, str], given: str | None, what: str) -> str:
@@ -141,7 +146,7 @@ def resolved(config: SegmentStepConfig, crm: pd.DataFrame, view: pd.DataFrame,
     id_column = crm_id(crm, crm_roles, config.id_column, "Finding customer groups")
     sales_id = config.sales_id_column or (
         LINK_COLUMN if LINK_COLUMN in view.columns else Role.CUSTOMER_ID.value)
-    features = default_features(view) if config.features is None else list(config.features)
+    features = default_features(view.columns) if config.features is None else list(config.features)
     known = set(BASE_FEATURES) | set(MIXES) | {"age"}
     crm_columns = config.crm_columns or [f for f in features if f not in known]
     return SegmentConfig(**{**config.values_for(SegmentConfig), "id_column": id_column,
