@@ -175,3 +175,18 @@ def test_the_window_and_run_write_the_same_personas_and_messages(tmp_path, seed)
     for _i, m in messages.iterrows():
         assert m["body"].startswith(f"Dear {m['Vorname']},\n\nThank you, {persona_of[m['segment']]} "
                                     f"({m['segment']}), from {m['Ort']}.\n")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_recipe_left_to_the_defaults_finds_the_windows_default_groups(tmp_path, seed):
+    """The window's default features (seven here: the discount share from the ja/nein
+    ``Rabatt`` flag, no channel or category mix) are the ones the segment step defaults to."""
+    crm_path, sales_path = _files(tmp_path, seed)
+    doc, _changed, _people = _window(crm_path, sales_path, "kmeans")
+    assert segments.config(doc).features == ["recency_days", "frequency", "monetary", "avg_order_value",
+                                             "discount_share", "tenure_days", "peak_season_share"]
+    recipe = recipe_from_project(doc.snapshot(), name="This project")
+    recipe.steps["segment"] = {"method": "kmeans"}  # every other setting from the data
+    run_recipe(recipe, tmp_path / "run")
+    ran = read_table(tmp_path / "run" / "customers.csv")[0]
+    assert doc.frame("crm")["segment"].astype(str).tolist() == ran["segment"].astype(str).tolist()
