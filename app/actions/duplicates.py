@@ -28,7 +28,9 @@ import numpy as np
 import pandas as pd
 
 from app.actions import Action
+from app.actions.imports import LISTS_STATE
 from app.document import Document
+from app.sales_match import link_sales
 from core.compose.checks import plural
 from core.dedupe.explain import explain_pair
 from core.dedupe.golden import (
@@ -38,7 +40,6 @@ from core.dedupe.golden import (
     record_source_column,
     source_preference,
 )
-from core.dedupe.link import LinkConfig, link_records
 from core.dedupe.pipeline import (
     CLUSTER_COLUMN,
     SCORE_COLUMN,
@@ -156,12 +157,13 @@ class Found:
     reveals: list[dict]
 
 
-def sales_summary(crm, sales, crm_roles, sales_roles, id_col) -> str:
-    """One line on how many sales lines belong to a customer (empty without sales)."""
+def sales_summary(crm, sales, crm_roles, sales_roles, id_col, records=None) -> str:
+    """One line on how many sales lines belong to a customer (empty without sales);
+    with several lists (``records``) by each list's own ids, as the segment step counts."""
     if sales is None:
         return ""
     try:
-        _, report = link_records(crm, sales, crm_roles, sales_roles, LinkConfig(id_col))
+        _, report = link_sales(crm, sales, crm_roles, sales_roles, records, id_column=id_col)
     except LocalReachError as exc:
         return f"Sales lines cannot be linked yet: {exc}"
     return (f"{report['linked']:,} of {report['rows']:,} sales lines belong to a customer; "
@@ -213,6 +215,7 @@ def find_duplicates(document: Document, passphrase: str | None = None) -> Action
     df, roles, cfg = input_frame(document), input_roles(document), config(document)
     stored = state(document)["decisions"]
     sales, sales_roles = document.frame("sales"), document.roles("sales")
+    records = (document.state(LISTS_STATE) or {}).get("records")
     vault, note = review_vault(document, passphrase)
 
     def work(ctx) -> Found:
@@ -222,7 +225,7 @@ def find_duplicates(document: Document, passphrase: str | None = None) -> Action
         lists = None if source is None else shown[source].astype(str).to_numpy(dtype=object)
         keys = record_keys(shown, roles, cfg.id_column, lists)
         scored = score_records(shown, roles, cfg, positional(stored, keys), ctx)
-        summary = sales_summary(df, sales, roles, sales_roles, cfg.id_column)  # codes on both sides
+        summary = sales_summary(df, sales, roles, sales_roles, cfg.id_column, records)  # codes on both sides
         return Found(key, scored, shown, keys, lists, summary, note, reveals)
 
     def apply(found: Found) -> Found:

@@ -3,9 +3,11 @@ add another customer list (linked into one person table), check the sales match.
 
 The project holds one customer table, ``crm``, which every later step reads. With one
 list it is that list; once a second list is added it is the person table that links
-them (:func:`core.dedupe.people.people_table`: duplicates within and across lists, one
-golden record per person), and the lists themselves, each with its name and roles, are
-kept in the ``lists`` state row so that a third list is linked with the first two.
+them, as ``localreach run`` does with ``[[sources]]`` (:func:`core.steps.link.join_lists`:
+duplicates within and across lists, one golden record per person, ``person_id`` its
+customer id). The lists themselves, each with its name and roles, and which person each
+list's records are, are kept in the ``lists`` state row, so that a third list is linked
+with the first two and a sales line carrying any list's own id finds its person.
 """
 
 from __future__ import annotations
@@ -206,13 +208,18 @@ def list_name(doc: Document, path: Path) -> str:
     return name
 
 
-def _person_roles(people: pd.DataFrame, entries: list[dict]) -> dict[str, str]:
-    """Each golden column's role: the first list's role for a column of that name."""
-    roles = {}
-    for column in people.columns:
-        role = next((e["roles"][column] for e in entries if column in e["roles"]), "other")
-        roles[column] = role
-    return roles
+def person_table(entries: list[dict], ctx) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str], dict]:
+    """(people, records, the people's roles, report) as ``localreach run`` makes them from
+    ``[[sources]]`` (:func:`core.steps.link.join_lists`): ``person_id`` is the customer
+    id, and ``records`` says which person each list's own customer ids are, so sales
+    lines carrying any of a person's ids are that person's."""
+    from core.steps.importing import SOURCE_PREFIX
+    from core.steps.link import LinkStepConfig, join_lists
+
+    frames = {SOURCE_PREFIX + e["name"]: e["frame"] for e in entries}
+    roles = {SOURCE_PREFIX + e["name"]: e["roles"] for e in entries}
+    out, out_roles, report = join_lists(frames, roles, LinkStepConfig(), ctx)
+    return out["crm"], out["records"], out_roles["crm"], report
 
 
 def add_customer_list(doc: Document, path: Path, settings: dict, roles: dict[str, str], name: str) -> Action:
@@ -230,29 +237,28 @@ def add_customer_list(doc: Document, path: Path, settings: dict, roles: dict[str
         raise LocalReachError(f"There is already a list called '{name}': give this one another name.")
 
     def work(ctx):
-        from core.dedupe.people import people_table
-
         frame, report = _read(path, settings, ctx)
         kept = roles if set(roles) == set(frame.columns) else detected_roles(frame)
         new = {"name": name, "frame": frame, "roles": kept,
                "source": {**asdict(report), "options": asdict(options(settings))}}
         every = [*entries, new]
-        people, _records, link = people_table([(e["name"], e["frame"]) for e in every],
-                                              [e["roles"] for e in every], ctx=ctx)
+        people, records, table_roles, link = person_table(every, ctx)
         origin = [c for c in people.columns if c.endswith(FROM)]
         table = people.drop(columns=origin).astype(str)
         if LIST_COLUMN not in table.columns:  # the Duplicates step names each record's list by it
             table = table.rename(columns={"lists": LIST_COLUMN})
-        table, skipped = _fix_again(table, again, _person_roles(table, every), ctx)
-        return every, people[["person_id", *origin]], table, link, skipped
+        table_roles = {c: table_roles.get(c, "other") for c in table.columns}
+        table, skipped = _fix_again(table, again, table_roles, ctx)
+        return every, people[["person_id", *origin]], records, table, table_roles, link, skipped
 
     def apply(result) -> Linked:
-        every, provenance, table, link, skipped = result
+        every, provenance, records, table, table_roles, link, skipped = result
         text = f"Add the customer list '{name}'"
         doc.undo_stack.beginMacro(text)
-        doc.set_state(LISTS_STATE, {"lists": every, "provenance": provenance, "fixes_at_link": len(fixes)}, text)
+        doc.set_state(LISTS_STATE, {"lists": every, "provenance": provenance, "records": records,
+                                    "fixes_at_link": len(fixes)}, text)
         doc.set_source("crm", table, {"path": "", "linked_lists": [e["name"] for e in every],
-                                      "warnings": [], "notes": []}, _person_roles(table, every), text)
+                                      "warnings": [], "notes": []}, table_roles, text)
         store_detected_region(doc)
         doc.undo_stack.endMacro()
         doc.audit("link lists", {"lists": len(every), "records": link["records"], "people": link["people"],
@@ -311,4 +317,5 @@ def sales_match(doc: Document) -> Action | None:
     if crm is None or sales is None or (doc.source("crm") or {}).get("from_sales"):
         return None
     args = (crm, sales, doc.roles("crm"), doc.roles("sales"))
-    return Action("Linking sales lines to customers…", lambda ctx: match_text(*args, ctx))
+    records = (doc.state(LISTS_STATE) or {}).get("records")
+    return Action("Linking sales lines to customers…", lambda ctx: match_text(*args, ctx, records))

@@ -17,6 +17,7 @@ import pandas as pd
 
 from app.actions import Action
 from app.sales_customers import customer_key, customers_from_sales
+from app.sales_match import linked_to_people
 from core.roles import Role
 from core.segment import rfm
 from core.segment.fairness import fairness_report
@@ -157,6 +158,7 @@ def step_inputs(doc) -> tuple[SegmentConfig, dict, dict]:
     what the segment step runs on, read now on the GUI thread."""
     id_column, sales_id = link_columns(doc)
     frames = {n: doc.frame(n) for n in ("crm", "sales") if doc.frame(n) is not None}
+    frames, sales_id = linked_to_people(doc, frames, sales_id)  # several lists: by each list's ids
     return (replace(config(doc), id_column=id_column, sales_id_column=sales_id), frames,
             {n: _roles(frame, doc.roles(n)) for n, frame in frames.items()})
 
