@@ -37,6 +37,12 @@ def recipe_from_project(tree: dict, name: str = "Recipe from a project") -> Reci
         steps["pseudonymize"] = dict(privacy["configs"]["crm"])
     if isinstance(state.get("duplicates"), dict):
         steps["dedupe"] = dict(state["duplicates"].get("config") or {})
+        # the review answers by record identity (old projects' row positions cannot be
+        # carried to another file's rows, and are left out)
+        answered = [dict(d) for d in state["duplicates"].get("decisions") or []
+                    if isinstance(d.get("left"), str) and isinstance(d.get("right"), str)]
+        if answered:
+            steps["dedupe"]["decisions"] = answered
     if "sales" in files:
         steps["link"] = {}
     if isinstance(state.get("segments"), dict) and state["segments"].get("config"):

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.dedupe.golden import record_source_column
 from core.dedupe.incremental import IncrementalConfig, match_new_records
-from core.dedupe.pipeline import CLUSTER_COLUMN, DedupeConfig, find_duplicates
+from core.dedupe.pipeline import CLUSTER_COLUMN, Decision, DedupeConfig, find_duplicates
+from core.dedupe.review import positional_decisions, record_keys
 from core.roles import Role
 from core.steps.base import (
     Frames,
@@ -32,7 +34,14 @@ from core.steps.importing import source_frames
 
 @dataclass
 class DedupeStepConfig(DedupeConfig, StepConfig):
-    """:class:`core.dedupe.pipeline.DedupeConfig`, read from settings with a clear error."""
+    """:class:`core.dedupe.pipeline.DedupeConfig`, read from settings with a clear error.
+
+    ``decisions``: the user's review answers, ``{left, right, same}`` by record identity
+    (:func:`core.dedupe.review.record_keys`, as the Duplicates screen stores them), so a
+    run groups as the window did; answers about records no longer there are left out.
+    """
+
+    decisions: list[dict] | None = None
 
 
 def check_threshold(value: float, where: str = "threshold") -> None:
@@ -40,6 +49,16 @@ def check_threshold(value: float, where: str = "threshold") -> None:
 
     if not 0 < value < 1:
         raise LocalReachError(f"{where} must be between 0 and 1 (got {value}); try 0.9.")
+
+
+def answers(df, roles: dict[str, str], config: DedupeStepConfig) -> list[Decision]:
+    """The config's review answers as decisions on ``df``'s rows: each record's identity
+    is its id, else its fields' hash, after its list's name when it has a list column."""
+    if not config.decisions:
+        return []
+    source = record_source_column(df, roles)
+    lists = None if source is None else df[source].astype(str).to_numpy(dtype=object)
+    return positional_decisions(config.decisions, record_keys(df, roles, config.id_column, lists))
 
 
 class DedupeStep(Step):
@@ -55,7 +74,9 @@ class DedupeStep(Step):
         previous = step_context(ctx).shared.get("previous")
         if previous is not None:
             return self.next_month(frames, roles, config, previous, ctx)
-        out, pairs, report = find_duplicates(frames["crm"], roles.get("crm", {}), config, ctx=ctx)
+        crm, crm_roles = frames["crm"], roles.get("crm", {})
+        decisions = answers(crm, crm_roles, config)
+        out, pairs, report = find_duplicates(crm, crm_roles, config, decisions, ctx=ctx)
         note = (f"{report['records']:,} records are {report['people']:,} people; "
                 f"{report['to_review']:,} to review")
         counts = {k: report[k] for k in ("records", "people", "to_review")}
