@@ -14,7 +14,7 @@ from app.document import Document
 from core.dedupe.pipeline import Decision
 from core.dedupe.review import keyed_decisions
 from core.io import read_table
-from core.recipe import recipe_from_project, run_recipe
+from core.recipe import load_recipe, recipe_from_project, run_recipe, save_recipe
 
 ID = "customer_no"
 
@@ -53,7 +53,8 @@ def test_run_groups_as_the_window_after_a_rejected_merge_and_an_accepted_pair(tm
     crm.to_csv(tmp_path / "crm.csv", index=False)
     doc = _window(tmp_path / "crm.csv")
     window = doc.frame("crm")
-    recipe = recipe_from_project(doc.snapshot())
+    save_recipe(recipe_from_project(doc.snapshot()), tmp_path / "r.toml")  # as the file it is
+    recipe = load_recipe(tmp_path / "r.toml")[0]
     answers = recipe.steps["dedupe"]["decisions"]
     assert [d["same"] for d in answers] == [False, True]
     assert all(d["left"].startswith("id:C") for d in answers)
