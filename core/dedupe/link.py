@@ -7,8 +7,9 @@ same Fellegi-Sunter model as the duplicates step (blocking rules with their pair
 counts, EM-trained weights, term frequencies), learned on the two lists themselves:
 many-to-one for sales lines (identical rows scored once), or one-to-one for two
 customer lists. Links below the threshold are not made; the model's expected
-precision and recall at the threshold are in the report. Rows nothing links keep an
-empty ``matched_id`` and are counted: never dropped, never guessed.
+precision and recall at the threshold are in the report, and so are the scored pairs
+(``scores``), so :func:`explain_link` says in words why a row was linked. Rows nothing
+links keep an empty ``matched_id`` and are counted: never dropped, never guessed.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from core.dedupe.assign import expected_quality, many_to_one, one_to_one
+from core.dedupe.explain import Explanation, explain_pair
 from core.dedupe.normalise import field_columns, normalise
-from core.dedupe.pipeline import DedupeConfig, score_features
+from core.dedupe.pipeline import DedupeConfig, Scored, score_features
 from core.errors import ColumnError
 from core.jobs import JobContext, ensure_context
 from core.roles import Role
@@ -46,6 +48,29 @@ class LinkConfig:
     rules: list[dict] | None = None
     max_block: int = DedupeConfig.max_block
     region: str | None = None  # the project's, for phone numbers without their +code
+
+
+@dataclass
+class LinkScores:
+    """The pairs the matching details scored: the scored records are LEFT's, then the
+    distinct RIGHT rows left to link. Per RIGHT row: its scored record and its linked
+    LEFT's (-1: not scored, or not linked by matching details)."""
+
+    scored: Scored
+    left_record: pd.Series  # LEFT row position -> its scored record
+    right_record: np.ndarray
+    linked: np.ndarray
+
+
+def explain_link(scores: LinkScores, right_row: int, left_row: int | None = None) -> Explanation | None:
+    """Why RIGHT row ``right_row`` is (not) LEFT row ``left_row`` (default: the one it was
+    linked to), field by field; None when the matching details did not score the row (its
+    customer id or e-mail settled it) or it was not linked and no ``left_row`` is given."""
+    j = int(scores.right_record[right_row])
+    i = int(scores.linked[right_row]) if left_row is None else int(scores.left_record.get(left_row, -1))
+    if i < 0 or j < 0:
+        return None
+    return explain_pair(scores.scored, i, j)
 
 
 def _id_columns(left, right, left_roles, right_roles, config: LinkConfig) -> tuple[str, str | None]:
@@ -175,8 +200,13 @@ def _probabilistic(lf: pd.DataFrame, rf: pd.DataFrame, match: np.ndarray, config
     found = np.full(len(match), -1, dtype=np.int64)
     prob = np.zeros(len(match))
     found[todo], prob[todo] = best_left[record], best_prob[record]
+    right_record, linked = np.full(len(match), -1, dtype=np.int64), np.full(len(match), -1, dtype=np.int64)
+    best_record = np.full(len(distinct), -1, dtype=np.int64)
+    best_record[b[chosen]] = a[chosen]
+    right_record[todo], linked[todo] = nl + record, best_record[record]
+    scores = LinkScores(scored, pd.Series(np.arange(nl), index=left_rows), right_record, linked)
     report = {"expected_precision": round(precision, 4), "expected_recall": round(recall, 4),
-              "candidate_pairs": int(len(a)), "rules": scored.rule_counts}
+              "candidate_pairs": int(len(a)), "rules": scored.rule_counts, "scores": scores}
     return found, prob, report
 
 

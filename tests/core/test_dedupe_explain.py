@@ -6,6 +6,7 @@ import pandas as pd
 from test_dedupe_link_people import two_lists
 
 from core.dedupe.explain import explain_pair, strength
+from core.dedupe.link import LinkConfig, explain_link, link_records
 from core.dedupe.pipeline import score_records
 
 
@@ -44,3 +45,28 @@ def test_explain_family_member_and_strength_words():
     assert why.probability < 0.01
     assert [strength(b) for b in (8, 3, 0.5, -1, -12)] == [
         "strong", "medium", "weak", "against", "strongly against"]
+
+
+def test_explain_a_sales_line_linked_by_its_details():
+    # Till lines carry a name and address but no customer id or e-mail: the link's scored
+    # pairs say why a line is its customer's (a typo in the surname is only weak evidence)
+    shop, _, _, _ = two_lists(0, 400)
+    shop = shop.iloc[:240].reset_index(drop=True)
+    p = shop.iloc[7]
+    typo = {"first_name": p.first_name, "last_name": p.last_name[:-1] + ("y" if p.last_name[-1] == "x" else "x"),
+            "street": p.street, "postcode": p.postcode, "phone": "", "amount": "12.50"}
+    lines = pd.DataFrame([typo] * 3 + [{"first_name": r.first_name, "last_name": r.last_name,
+                                        "street": r.street, "postcode": r.postcode, "phone": r.phone,
+                                        "amount": "5"} for r in shop.iloc[20:60].itertuples()])
+    lines.insert(0, "customer_id", ["", "", "", *[""] * 39, "S00059"])
+    out, report = link_records(shop, lines, None, None, LinkConfig(id_column="customer_id"))
+    assert out["matched_id"][:4].tolist() == ["S00007"] * 3 + ["S00020"]
+    assert report["by_method"] == {"customer id": 1, "e-mail": 0, "matching details": 42}
+    why = explain_link(report["scores"], 0)
+    assert why.text() == ("same first name: strong; same postcode: strong; same street: medium; "
+                          "surname one letter apart: weak")
+    assert why.probability > 0.99
+    # any record of the list can be asked about; a line the id settled has no scores
+    other = explain_link(report["scores"], 0, 8)
+    assert other.probability < 0.01 and "different first name: strongly against" in other.text()
+    assert explain_link(report["scores"], len(lines) - 1) is None
