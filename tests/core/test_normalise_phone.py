@@ -1,11 +1,22 @@
 """Phone readings shared by cleaning, pseudonyms and duplicates: modes, regions, keys."""
 
+import random
+
 import pandas as pd
+import phonenumbers
 import pytest
 
 from core.dedupe.normalise import normalise_phone
 from core.errors import LocalReachError
-from core.normalise.phone import PhoneKey, national_key, to_e164
+from core.normalise.phone import (
+    _PLAIN,
+    _UNSURE,
+    PhoneKey,
+    _parse_plain,
+    national_key,
+    parse,
+    to_e164,
+)
 from core.privacy.tokens import tokenize_values
 
 KEY = bytes(range(32))
@@ -65,3 +76,61 @@ def test_dedupe_phone_field_uses_the_shared_key_and_keeps_tokens():
     token = "phone_v1_" + "0" * 32
     out = normalise_phone(pd.Series(["(415) 555-0123", "+1 415 555 0123", token, "12"]), "US")
     assert out.tolist() == ["4155550123", "4155550123", token, ""]
+
+
+PLAIN_CASES = [  # (text, region): the shapes the plain reading must read as phonenumbers does
+    ("+49 151 12345678", "DE"), ("0151/12345678", "DE"), ("0049 151 12345678", "DE"),
+    ("4915112345678", "DE"), ("+49 (0)30 1234567", "DE"), ("00 0151 123", "DE"),
+    ("+39 06 1234 5678", "IT"), ("06 1234 5678", "IT"), ("+39 06 1234 5678", None),
+    ("011 44 20 7946 0958", "US"), ("(415) 555-2671", "US"), ("1 415 555 2671", "US"),
+    ("011 54 9 11 1234 5678", "AR"), ("0 11 15 1234 5678", "AR"), ("+800 1234 5678", None),
+    ("8 495 123 45 67", "RU"), ("810 49 151 12345678", "RU"), ("0007 495 1234567", "DE"),
+    ("12", "DE"), ("123", "DE"), ("0000 0000", "DE"), ("+1 0", None), ("07700 900123", None),
+    ("+49 151 1234567890123456789", "DE"), ("00 999 123456", "DE"),
+]
+
+
+def _library(text, region):
+    try:
+        return phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def _same(a, b):
+    fields = ("country_code", "national_number", "italian_leading_zero", "number_of_leading_zeros", "extension")
+    return (a is None) == (b is None) and (a is None or all(getattr(a, f) == getattr(b, f) for f in fields))
+
+
+def _random_spellings(n, seed):
+    rng = random.Random(seed)
+    heads = ["+", "", "(", "(+", "(0", "00", "011", "0", "+0", "+49", "+1", "+39 0", "0049", "+44 (0)", "49", "1", "8", "810"]
+    regions = [None, "DE", "GB", "US", "FR", "IT", "AT", "CH", "BR", "AR", "MX", "AU", "JP", "RU", "XX"]
+    for _ in range(n):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 18)))
+        text = rng.choice(heads) + "".join(
+            (rng.choice(" -/.()") if rng.random() < 0.2 else "") + d for d in digits)
+        if _PLAIN.fullmatch(text):
+            yield text, rng.choice(regions)
+
+
+def test_plain_numbers_read_as_the_library_reads_them():
+    # the plain reading skips the library's Unicode normalisation: same PhoneNumber or
+    # the same refusal, on hand-picked shapes and on about 19,000 random spellings
+    cases = [*PLAIN_CASES, *_random_spellings(20_000, seed=5)]
+    fast = 0
+    for text, region in cases:
+        got = _parse_plain(text, region)
+        if got is not _UNSURE:
+            fast += 1
+            assert _same(got, _library(text, region)), (text, region)
+        assert _same(parse(text, region), _library(text, region)), (text, region)
+    # only texts of two digits and unknown codes after "+" go back to the library
+    assert [c for c in PLAIN_CASES if _parse_plain(*c) is _UNSURE] == [("12", "DE"), ("+1 0", None)]
+    assert fast >= 0.85 * len(cases)
+
+
+def test_plain_reading_gives_the_cleaning_its_e164():
+    assert [to_e164(t, r, "possible") for t, r in PLAIN_CASES[:9]] == [
+        "+4915112345678", "+4915112345678", "+4915112345678", "+494915112345678", "+49301234567",
+        "+4900151123", "+390612345678", "+390612345678", "+390612345678"]
