@@ -35,6 +35,7 @@ class IncrementalConfig:
     threshold: float = LinkConfig.threshold
     person_column: str = PERSON_COLUMN
     region: str | None = None  # the project's, for phone numbers without their +code
+    key_column: str | None = None  # both tables' record identity, when the caller made it
 
 
 def match_new_records(
@@ -59,9 +60,14 @@ def match_new_records(
     old = previous.drop(columns=[c for c in (person_column, SCORE_COLUMN)
                                  if c in previous.columns]).reset_index(drop=True)
     old_person = previous[person_column].astype(str).to_numpy(dtype=object)
-    old_keys = pd.Index(record_keys(old, roles, config.id_column))
+    if config.key_column is None:
+        old_keys = pd.Index(record_keys(old, roles, config.id_column))
+        keys = record_keys(current, roles, config.id_column)
+    else:
+        old_keys = pd.Index(old.pop(config.key_column).astype(str))
+        current = current.reset_index(drop=True)
+        keys = current[config.key_column].astype(str).to_numpy(dtype=object)
     first = ~old_keys.duplicated()
-    keys = record_keys(current, roles, config.id_column)
     where = pd.Series(np.flatnonzero(first), index=old_keys[first]).reindex(keys).to_numpy()
     person = np.full(len(current), None, dtype=object)
     score = np.full(len(current), "", dtype=object)
@@ -74,6 +80,8 @@ def match_new_records(
     if len(todo):
         left = old.assign(**{_ROW: np.arange(len(old)).astype(str)})
         right = current.iloc[todo].reset_index(drop=True).assign(**{_ROW: ""})
+        if config.key_column is not None:
+            right = right.drop(columns=config.key_column)
         if config.id_column is not None:
             left, right = left.drop(columns=config.id_column), right.drop(columns=config.id_column)
         link_config = LinkConfig(id_column=_ROW, threshold=config.threshold, region=config.region)
@@ -85,7 +93,7 @@ def match_new_records(
         linked = int(hit.sum())
     fresh = np.flatnonzero(pd.isna(person))
     person[fresh] = _new_ids(old_person, keys[fresh])
-    result = current.copy()
+    result = current.drop(columns=[config.key_column] if config.key_column else [])
     result[person_column] = person
     result[SCORE_COLUMN] = score
     report = {"records": len(current), "known": len(current) - len(todo),

@@ -6,6 +6,12 @@ old CRM) are put one under the other, columns that hold the same matching field
 runs on all of them at once, so duplicates are found within each list and across
 lists with one model; the golden record takes each field by the survivorship rules and
 says where the value came from: which list, which row.
+
+Next month's lists: with last run's ``records`` (each record's identity, person and
+fields) only new and changed records are matched against the people already known
+(:func:`core.dedupe.incremental.match_new_records`); every record still there keeps its
+person. A record's identity is its list's name and its own customer id, else a hash of
+its matching fields.
 """
 
 from __future__ import annotations
@@ -16,14 +22,19 @@ import numpy as np
 import pandas as pd
 
 from core.dedupe.golden import GoldenConfig, golden_records
+from core.dedupe.incremental import IncrementalConfig, match_new_records
 from core.dedupe.normalise import field_columns
 from core.dedupe.pipeline import DedupeConfig, find_duplicates
+from core.dedupe.review import record_keys
 from core.errors import ColumnError
 from core.jobs import JobContext
+from core.roles import Role
 
 PERSON_COLUMN = "person_id"
 LIST_COLUMN = "list"
 ROW_COLUMN = "row"
+KEY_COLUMN = "record_key"
+SCORE_COLUMN = "match_score"
 FROM_SUFFIX = " (from)"
 
 
@@ -54,13 +65,15 @@ def people_table(
     roles: list[dict | None] | None = None,
     config: PeopleConfig | None = None,
     ctx: JobContext | None = None,
+    previous: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """(people, records, report).
 
     ``people``: one row per person -- ``person_id``, how many records, which lists,
     each column's golden value and, beside it, ``<column> (from)`` naming the list and
     row (1-based) it came from. ``records``: every input row as ``list``, ``row``,
-    ``person_id`` and ``match_score``.
+    ``person_id``, ``match_score``, ``record_key`` and its matching columns; given as
+    ``previous`` next time, its people keep their ids.
     """
     config = config or PeopleConfig()
     if len(lists) < 2:
@@ -75,8 +88,12 @@ def people_table(
     union = pd.concat(renamed, ignore_index=True).fillna("")
     source = np.repeat(np.arange(len(lists)), [len(f) for f in frames])
     row = np.concatenate([np.arange(1, len(f) + 1) for f in frames])
-    deduped, _, report = find_duplicates(union, union_roles, config.dedupe, ctx=ctx)
-    cluster = deduped["cluster_id"]
+    keys = np.concatenate([_keys(name, df, rl) for name, df, rl in zip(names, frames, roles, strict=True)])
+    if previous is None:
+        deduped, _, report = find_duplicates(union, union_roles, config.dedupe, ctx=ctx)
+        cluster, score = deduped["cluster_id"], deduped["match_score"]
+    else:
+        cluster, score, report = _known_people(union, keys, union_roles, previous, config, ctx)
     golden, provenance = golden_records(union, cluster, config.golden)
     label = np.array([f"{names[s]} row {r}" for s, r in zip(source, row, strict=True)] + [""],
                      dtype=object)
@@ -90,11 +107,37 @@ def people_table(
         at = people.columns.get_loc(column) + 1
         people.insert(at, f"{column}{FROM_SUFFIX}", label[rows])
     records = pd.DataFrame({LIST_COLUMN: np.array(names, dtype=object)[source], ROW_COLUMN: row,
-                            PERSON_COLUMN: cluster.to_numpy(),
-                            "match_score": deduped["match_score"].to_numpy()})
+                            PERSON_COLUMN: cluster.to_numpy(), SCORE_COLUMN: score.to_numpy(),
+                            KEY_COLUMN: keys})
+    matching = {c for cols in field_columns(list(union.columns), union_roles).values() for c in cols}
+    fields = [c for c in union.columns if c in matching and c not in records.columns]
+    records = pd.concat([records, union[fields]], axis=1)
     across = records.groupby(PERSON_COLUMN)[LIST_COLUMN].nunique()
     report = dict(report, lists=len(lists), people_in_several_lists=int((across > 1).sum()))
     return people, records, report
+
+
+def _keys(name: str, df: pd.DataFrame, roles: dict | None) -> np.ndarray:
+    """Each record's identity: its list's name, then its own customer id, else its hash."""
+    id_column = next((c for c, r in (roles or {}).items()
+                      if r == Role.CUSTOMER_ID and c in df.columns), None)
+    return record_keys(df, roles, id_column, np.full(len(df), name, dtype=object))
+
+
+def _known_people(union, keys, roles, previous: pd.DataFrame, config: PeopleConfig, ctx):
+    """(person, score, report): last run's people for known records, the rest matched."""
+    for column in (KEY_COLUMN, PERSON_COLUMN):
+        if column not in previous.columns:
+            raise ColumnError(f"Last run's records have no '{column}' column; use the records "
+                              "table of the earlier run.")
+    old = previous[[c for c in previous.columns if c not in (LIST_COLUMN, ROW_COLUMN)
+                    and (c in union.columns or c in (KEY_COLUMN, PERSON_COLUMN, SCORE_COLUMN))]]
+    incremental = IncrementalConfig(threshold=config.dedupe.threshold, region=config.dedupe.region,
+                                    key_column=KEY_COLUMN)
+    out, report = match_new_records(old.astype(str), union.assign(**{KEY_COLUMN: keys}), roles,
+                                    incremental, ctx)
+    people = int(out[PERSON_COLUMN].nunique())
+    return out[PERSON_COLUMN], out[SCORE_COLUMN], dict(report, people=people, to_review=0)
 
 
 def _union_roles(frames, renamed, roles) -> dict[str, str] | None:

@@ -50,6 +50,7 @@ from core.steps.merge import load_templates
 from core.steps.registry import STEP_IDS, steps
 
 CUSTOMERS = "customers.csv"  # the main output: every CRM row with its person and group
+RECORDS = "records.csv"  # with several lists: which person each list's row is
 REGION_FIELDS = ("region", "phone_region")  # config fields that take the project's region
 
 
@@ -141,7 +142,7 @@ def _write_outputs(step_id: str, config, ctx: StepContext, frames: dict, note: s
     elif step_id == "merge":
         write(ctx.shared["merge_result"], folder / "messages", config.format, config.one_file_each, ctx)
     elif step_id == "link" and "records" in frames:
-        write_table(frames["records"], folder / "records.csv", ctx)
+        write_table(frames["records"], folder / RECORDS, ctx)
     return note
 
 
@@ -183,6 +184,10 @@ def run_recipe(
     prev = _previous_customers(Path(previous) if previous else outdir)
     if prev is not None and CLUSTER_COLUMN in prev.columns:
         run_ctx.shared["previous"] = prev  # known records keep their person (dedupe step)
+    earlier = Path(previous) if previous else outdir
+    earlier = earlier if earlier.is_dir() else earlier.parent
+    if recipe.sources and (earlier / RECORDS).is_file():  # ... and the link step's people
+        run_ctx.shared["previous_records"] = read_table(earlier / RECORDS)[0]
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", suffix=".partial", dir=outdir.parent))
     run_ctx.outputs = staging

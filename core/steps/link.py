@@ -8,6 +8,10 @@ several lists a sales line's customer id is one list's own id (the webshop's ord
 the webshop's customer numbers), so it is looked up among that list's records -- the list
 ``sales_list`` names, else every list, where an id that is two people in two lists
 settles nothing -- before e-mail and matching details.
+
+Next month's lists: with last run's ``records`` in ``ctx.shared["previous_records"]``
+every record still there keeps its person and only new and changed records are matched
+against the people already known (new people get new ids).
 """
 
 from __future__ import annotations
@@ -22,7 +26,16 @@ from core.dedupe.people import LIST_COLUMN, PERSON_COLUMN, PeopleConfig, people_
 from core.dedupe.pipeline import DedupeConfig
 from core.errors import LocalReachError
 from core.roles import Role
-from core.steps.base import Frames, Roles, Skipped, Step, StepConfig, StepReport, column_of
+from core.steps.base import (
+    Frames,
+    Roles,
+    Skipped,
+    Step,
+    StepConfig,
+    StepReport,
+    column_of,
+    step_context,
+)
 from core.steps.dedupe import check_threshold
 from core.steps.importing import SOURCE_PREFIX, source_frames
 
@@ -46,8 +59,9 @@ def join_lists(frames: Frames, roles: Roles, config: LinkStepConfig, ctx) -> tup
     lists = [(n.removeprefix(SOURCE_PREFIX), frames[n]) for n in names]
     dedupe = DedupeConfig(threshold=config.threshold, rules=config.rules,
                           max_block=config.max_block, region=config.region)
+    previous = step_context(ctx).shared.get("previous_records")
     people, records, report = people_table(lists, [roles.get(n, {}) for n in names],
-                                           PeopleConfig(dedupe=dedupe), ctx)
+                                           PeopleConfig(dedupe=dedupe), ctx, previous)
     merged: dict[str, str] = {}
     for n in names:
         for column, role in roles.get(n, {}).items():

@@ -139,3 +139,47 @@ def test_the_sales_list_must_be_one_of_the_sources(tmp_path):
     with pytest.raises(LocalReachError, match=r"\[sales\]: list 'till' is not one of the "
                                               r"\[\[sources\]\] \(shop, newsletter, loyalty\)"):
         load_recipe(tmp_path / "r.toml")
+
+
+def test_next_months_lists_keep_every_known_persons_id(tmp_path):
+    # Next month: 3 new records (two webshop customers, one loyalty card), 2 changed ones
+    # (a webshop customer's new phone, a newsletter reader's surname typed again: the
+    # newsletter has no ids, so that record is matched again), the newsletter in another order.
+    lists = make_lists(0)
+    (tmp_path / "m1").mkdir()
+    first = _run(tmp_path / "m1", lists, _till(lists), steps="[steps.link]\n")["records"]
+    shop, news, cards = (lists.frames[n].copy() for n in LISTS)
+    new_people = [{"first_name": "Zebedee", "last_name": "Quaxley", "email": "zq@example.org",
+                   "phone": "01632 960001", "street": "1 Nowhere Lane", "postcode": "ZZ1 1ZZ",
+                   "city": "Elsewhere", "date_of_birth": "1950-01-01"},
+                  {"first_name": "Ottoline", "last_name": "Brackenbury", "email": "ob@example.org",
+                   "phone": "01632 960002", "street": "2 Far Road", "postcode": "ZZ2 2ZZ",
+                   "city": "Yonder", "date_of_birth": "1960-02-02"}]
+    shop = pd.concat([shop, pd.DataFrame([{"customer_id": str(3001 + k), **p}
+                                          for k, p in enumerate(new_people)])], ignore_index=True)
+    cards.loc[len(cards)] = {"Card number": "7999999", "Given name": "Peregrine",
+                             "Family name": "Thistlewood", "Mail": "pt@example.org",
+                             "Telephone": "01632 960003", "Address": "3 Distant Way",
+                             "Post code": "ZZ3 3ZZ", "Town": "Beyond", "Birthday": "1970-03-03"}
+    shop.loc[5, "phone"] = "01632 960999"
+    news.loc[2, "Surname"] += "e"
+    order = np.random.default_rng(1).permutation(len(news))
+    lists.frames.update(shop=shop, newsletter=news.iloc[order].reset_index(drop=True), loyalty=cards)
+    (tmp_path / "m2").mkdir()
+    for name, frame in lists.frames.items():
+        frame.to_csv(tmp_path / "m2" / f"{name}.csv", index=False)
+    _till(lists).to_csv(tmp_path / "m2" / "sales.csv", index=False)
+    (tmp_path / "m2" / "r.toml").write_text((tmp_path / "m1" / "r.toml").read_text(), encoding="utf-8")
+    assert main(["run", str(tmp_path / "m2" / "r.toml"), "-o", str(tmp_path / "m2" / "out"),
+                 "--previous", str(tmp_path / "m1" / "out")]) == 0
+    second = read_table(tmp_path / "m2" / "out" / "records.csv")[0]
+    before = first.assign(row=first["row"].astype(int)).set_index(["list", "row"])["person_id"]
+    was_row = {"shop": np.arange(1, len(shop) + 1), "newsletter": order + 1,
+               "loyalty": np.arange(1, len(cards) + 1)}
+    old_row = np.concatenate([was_row[n] for n in LISTS])
+    known = [(n, r) in before.index for n, r in zip(second["list"], old_row, strict=True)]
+    kept = before.reindex(list(zip(second["list"][known], old_row[known], strict=True))).to_numpy()
+    assert (second["person_id"][known].to_numpy() == kept).all()  # nobody known moved
+    fresh = second.loc[~np.array(known), "person_id"]
+    assert len(fresh) == 3 and fresh.nunique() == 3 and not set(fresh) & set(first["person_id"])
+    assert second["person_id"].nunique() == first["person_id"].nunique() + 3
