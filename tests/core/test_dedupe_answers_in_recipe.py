@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from small_contact_lists import contact_list
+from faker_lists import contact_list
 
 from app.actions import duplicates, imports
 from app.document import Document

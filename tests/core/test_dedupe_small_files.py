@@ -1,6 +1,6 @@
 """Duplicates in small contact files (tens to hundreds of rows), where EM has little to learn from.
 
-The lists are made with Faker in three locales (see ``small_contact_lists``): typos,
+The lists are made with Faker in three locales (see ``faker_lists.contact_list``): typos,
 nicknames, e-mails in another case, people who moved, family members at one address
 and namesakes. Pairwise precision and recall are asserted against the truth over
 seeds 1-5 together, per locale and size.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from small_contact_lists import contact_list
+from faker_lists import contact_list
 from test_dedupe_febrl import pair_set
 
 from core.dedupe.compare import Encoded, compare_pairs

@@ -22,7 +22,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
-from small_contact_lists import contact_list
+from faker_lists import contact_list
 
 from app.actions import compose, duplicates, export, imports, personas, quality, segments
 from app.document import Document
