@@ -29,8 +29,29 @@ _FOOTER = re.compile(
 )
 
 
+# Every total word starts with one of these letters; with the characters re.IGNORECASE
+# takes for them (dotted and dotless i, long s) and leading white space, they are the
+# only first characters a Total cell can have: a cheap filter before the regex.
+_TOTAL_FIRST = "gstzie"
+_TOTAL_STARTS = np.array(
+    sorted(set(_TOTAL_FIRST + _TOTAL_FIRST.upper() + "\u0130\u0131\u017f")
+           | {chr(c) for c in range(0x3100) if chr(c).isspace()})
+)
+
+
 def _is_total(cell: str) -> bool:
     return _TOTAL.fullmatch(cell.strip()) is not None
+
+
+def _total_words(values: np.ndarray) -> list[str]:
+    """The distinct ``values`` that are a total word, looking only at those whose first
+    character can start one (a million order ids cost one vectorised comparison)."""
+    values = pd.unique(values)
+    try:
+        values = values[np.isin(values.astype("U1"), _TOTAL_STARTS)]
+    except (TypeError, ValueError):  # not all text: check every value
+        pass
+    return [v for v in values if v and _is_total(v)]
 
 
 def _filled(row) -> int:
@@ -91,7 +112,7 @@ def find_footer_and_totals(frame: pd.DataFrame) -> tuple[int, list[int], list[in
     candidates: set[int] = set()
     for j in range(min(4, frame.shape[1])):
         column = frame.iloc[:start, j]
-        words = [v for v in pd.unique(column.to_numpy()) if v and _is_total(v)]
+        words = _total_words(column.to_numpy())
         if words:
             candidates.update(np.flatnonzero(column.isin(words).to_numpy()).tolist())
     totals = []

@@ -3,10 +3,14 @@ warning, short rows are reported, and real people are never taken for either."""
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import openpyxl
 import pytest
 
 from core.io import read_table
+from core.io.table_end import _TOTAL_FIRST, _TOTAL_STARTS, _is_total, _total_words
 
 SALESFORCE_TAIL = (
     '\n\n"Copyright (c) 2000-2024 salesforce.com, inc. All rights reserved."\n'
@@ -94,3 +98,20 @@ def test_short_rows_are_reported_not_padded_silently(tmp_path):
         "1 row(s) have fewer fields than the header; their missing cells are left empty. "
         "Check that no value slipped into the wrong column."
     ]
+
+
+def test_total_filter_keeps_every_first_character_a_total_cell_can_have():
+    # the filter before the regex may only drop values no total word can start with:
+    # any case the regex's IGNORECASE accepts for g s t z i e, and leading white space
+    starts = set(_TOTAL_STARTS.tolist())
+    first = re.compile(f"[{_TOTAL_FIRST}]", re.IGNORECASE)
+    for code in range(0x110000):
+        c = chr(code)
+        if c.isspace() or first.fullmatch(c):
+            assert c in starts, hex(code)
+    cells = ["Total", "  Summe:", "\u017fumme", "\u0130NSGESAMT", "Endsumme", "\tGrand Totals (3 records)",
+             "Zwischensumme", "Sous-total", "Anna", "O0001", "", "totaal"]
+    got = _total_words(np.array(cells * 3, dtype=object))
+    assert got == [c for c in cells if c and _is_total(c)]
+    assert got == ["Total", "  Summe:", "\u017fumme", "\u0130NSGESAMT", "Endsumme", "\tGrand Totals (3 records)",
+                   "Zwischensumme", "Sous-total", "totaal"]
