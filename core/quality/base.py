@@ -184,6 +184,23 @@ class WithContext:
         return self.parse(value, context)
 
 
+def _outcomes(originals: list[str], todo: list[int], results: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per distinct value: its new text, whether the parse failed (kept as it was) and
+    whether it changed; ``results`` are the parses of the values at ``todo``."""
+    new = np.empty(len(originals), dtype=object)
+    new[:] = originals
+    parsed = np.empty(len(results), dtype=object)
+    parsed[:] = results
+    failed_todo = np.fromiter((r is None for r in results), bool, len(results))
+    at = np.asarray(todo, dtype=np.intp)
+    ok = at[~failed_todo]
+    new[ok] = parsed[~failed_todo]
+    failed, changed = np.zeros(len(originals), bool), np.zeros(len(originals), bool)
+    failed[at[failed_todo]] = True
+    changed[ok] = new[ok] != np.asarray(originals, dtype=object)[ok]
+    return new, failed, changed
+
+
 def map_cells(
     df: pd.DataFrame,
     columns: Sequence[str],
@@ -204,7 +221,7 @@ def map_cells(
     ctx = ensure_context(ctx)
     check_columns(df, columns, step)
     fn = parse if context is None else WithContext(parse)
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: only the columns set below are new
     report = StepReport(step)
     for col in columns:
         before = as_text(df[col])
@@ -216,14 +233,10 @@ def map_cells(
         originals = uniques if context is None else [k.rsplit(WithContext.SEP, 1)[0] for k in uniques]
         todo = [i for i, k in enumerate(uniques) if k and not k.startswith(WithContext.SEP)]
         results = map_distinct([uniques[i] for i in todo], fn, ctx, f"{step}: {col}", parallel)
-        new, failed_u = list(originals), np.zeros(len(uniques), bool)
-        for i, r in zip(todo, results, strict=True):
-            if r is None:
-                failed_u[i] = True
-            else:
-                new[i] = r
-        changed_u = np.fromiter((a != b for a, b in zip(new, originals, strict=True)), bool, len(new))
-        after = pd.Series(np.asarray(new, dtype=object)[codes], index=df.index).astype(before.dtype)
+        new, failed_u, changed_u = _outcomes(originals, todo, results)
+        # a column the step leaves as it was is not rebuilt (most columns of a trim)
+        after = before if not changed_u.any() else (
+            pd.Series(new[codes], index=df.index).astype(before.dtype))
         failed = failed_u[codes]
         report.add_column(col, before, after, failed, changed=changed_u[codes])
         out[col] = after
