@@ -122,14 +122,6 @@ def test_new_project_resets_every_screen(window, qtbot, tmp_path):
     assert window.screens["import"].welcome.isVisibleTo(window.screens["import"])
 
 
-def test_on_a_big_screen_it_opens_roomy_and_centred(window):
-    window.setWindowState(Qt.WindowState.WindowNoState)
-    fit_to(window, QRect(0, 0, 1920, 1040), restored=False)
-    assert not window.windowState() & Qt.WindowState.WindowMaximized
-    assert (window.width(), window.height()) == (1728, 900)
-    assert abs(window.frameGeometry().center().x() - 960) <= 2
-
-
 def test_new_project_forgets_the_lists_region_and_quality_figures(window, qtbot, uk_files):  # noqa: F811
     from app.actions import imports
 
