@@ -12,7 +12,10 @@ from core.activity.features import (
     ActivityFeatures,
     activity_features,
     by_person,
+    counted_columns,
+    event_keys,
     one_row_per_action,
+    persons_by_key,
     read_times,
 )
 from core.activity.roles import (
@@ -25,5 +28,5 @@ from core.activity.roles import (
 )
 
 __all__ = ["FORMATS", "KINDS", "ActivityFeatures", "ActivityMatch", "ActivityRole",
-           "activity_features", "by_person", "detect_activity_roles", "event_kind",
-           "one_row_per_action", "read_times"]
+           "activity_features", "by_person", "counted_columns", "detect_activity_roles",
+           "event_keys", "event_kind", "one_row_per_action", "persons_by_key", "read_times"]

@@ -114,18 +114,8 @@ def activity_features(events: pd.DataFrame, roles: dict, as_of, days: int = 7,
     if fmt is not None and fmt.actions:
         events, roles = one_row_per_action(events, roles, fmt)
     as_of = _day(as_of)
-    keys = {role: column for role in (R.CUSTOMER_ID, R.EMAIL)
-            if (column := _column(events, roles, role)) is not None}
-    if not keys:
-        raise ValueError("an events file needs a customer id or e-mail column")
-    # the key filled on more rows (Shopify gives guests an e-mail, no customer id)
-    key_role = max(keys, key=lambda role: ((keys[role] != "").sum(), role is R.CUSTOMER_ID))
-    key = keys[key_role]
-    if key_role is R.EMAIL:
-        key = key.str.lower()
-    event = _column(events, roles, R.EVENT)
-    kinds = (event.map(event_kind) if event is not None
-             else pd.Series(fmt.event if fmt else None, index=events.index, dtype=object))
+    key, key_role = _keys(events, roles)
+    kinds = _kinds(events, roles, fmt)
     frame = pd.DataFrame({
         "key": key, "kind": kinds, "time": read_times(_column(events, roles, R.TIME)),
         "unit": _units(events, roles, key),
@@ -148,14 +138,14 @@ def activity_features(events: pd.DataFrame, roles: dict, as_of, days: int = 7,
     recent = day > as_of - pd.Timedelta(days=days)
     keys = pd.Index(sorted(frame["key"].unique()), name=key_role.value)
     table = pd.DataFrame(index=keys)
-    kinds_seen = set(frame["kind"].dropna())
+    counted = _counted(kinds, roles)
     suffix = f"_{days}d"
-    if R.SESSION in roles.values():  # a session id: its sessions with any event
+    if "sessions" in counted and R.SESSION in roles.values():  # its sessions with any event
         table["sessions" + suffix] = frame[recent].groupby("key")["unit"].nunique()
-    elif "session" in kinds_seen:  # no session id: its session-start events
+    elif "sessions" in counted:  # no session id: its session-start events
         table["sessions" + suffix] = (frame["kind"] == "session")[recent].groupby(
             frame["key"]).sum()
-    if "view" in kinds_seen:
+    if "product_views" in counted:
         table["product_views" + suffix] = (frame["kind"] == "view")[recent].groupby(
             frame["key"]).sum()
     carts = _abandoned(frame[recent])
@@ -167,6 +157,55 @@ def activity_features(events: pd.DataFrame, roles: dict, as_of, days: int = 7,
     table["last_event_date"] = last.dt.strftime("%Y-%m-%d")
     table["days_since_last_event"] = (as_of - last).dt.days
     return ActivityFeatures(table, key_role.value, days, aside)
+
+
+def _keys(events: pd.DataFrame, roles: dict) -> tuple[pd.Series, ActivityRole]:
+    """Each row's customer key ("" for none) and its role: the customer id or the e-mail
+    (lower case), whichever is filled on more rows (Shopify gives guests an e-mail, no
+    customer id)."""
+    keys = {role: column for role in (R.CUSTOMER_ID, R.EMAIL)
+            if (column := _column(events, roles, role)) is not None}
+    if not keys:
+        raise ValueError("an events file needs a customer id or e-mail column")
+    key_role = max(keys, key=lambda role: ((keys[role] != "").sum(), role is R.CUSTOMER_ID))
+    return (keys[key_role].str.lower() if key_role is R.EMAIL else keys[key_role]), key_role
+
+
+def event_keys(events: pd.DataFrame, roles: dict, fmt: ActivityFormat | None = None
+               ) -> tuple[pd.Series, ActivityRole]:
+    """The customer key of each event (a visits file: of each action) and the key's role,
+    as :func:`activity_features` reads them."""
+    if fmt is not None and fmt.actions:
+        events, roles = one_row_per_action(events, roles, fmt)
+    return _keys(events, roles)
+
+
+def _kinds(events: pd.DataFrame, roles: dict, fmt: ActivityFormat | None) -> pd.Series:
+    """What each row's event means ('view', 'cart'...; None for no shopping meaning),
+    each distinct event name looked up once."""
+    event = _column(events, roles, R.EVENT)
+    if event is None:
+        return pd.Series(fmt.event if fmt else None, index=events.index, dtype=object)
+    return event.map({name: event_kind(name) for name in pd.unique(event.to_numpy(dtype=object))})
+
+
+def _counted(kinds: pd.Series, roles: dict) -> list[str]:
+    """The counts a file gives in every window, by what the whole file holds (not only
+    the rows of one as-of day, so the columns are the same on any day): sessions with a
+    session id or session-start events, product views with view events, always carts."""
+    seen = set(kinds.dropna())
+    return [name for name, given in (("sessions", R.SESSION in roles.values() or "session" in seen),
+                                     ("product_views", "view" in seen),
+                                     ("carts_abandoned", True)) if given]
+
+
+def counted_columns(events: pd.DataFrame, roles: dict, fmt: ActivityFormat | None = None
+                    ) -> list[str]:
+    """The window counts (``sessions``, ``product_views``, ``carts_abandoned``) that
+    :func:`activity_features` gives for this file, without computing them."""
+    if fmt is not None and fmt.actions:
+        events, roles = one_row_per_action(events, roles, fmt)
+    return _counted(_kinds(events, roles, fmt), roles)
 
 
 def _units(events: pd.DataFrame, roles: dict, key: pd.Series) -> pd.Series:
@@ -203,6 +242,19 @@ def _last_named(products: pd.Series) -> str:
     return named.iloc[-1] if len(named) else ""
 
 
+def persons_by_key(key_role: str, crm: pd.DataFrame, person_of_row: pd.Series,
+                   key_column: str) -> pd.Series:
+    """Activity key -> person: the CRM's ``key_column`` (its customer id or e-mail column,
+    as ``key_role`` says; e-mails in lower case), ``person_of_row`` giving each CRM row's
+    person. The one join of events to customers: behaviour and the Import screen's count."""
+    values = crm[key_column].astype("string").fillna("").str.strip()
+    if key_role == R.EMAIL:
+        values = values.str.lower()
+    person_of_key = (pd.Series(person_of_row.to_numpy(), index=values.to_numpy())
+                     .loc[lambda s: s.index != ""])
+    return person_of_key[~person_of_key.index.duplicated()]
+
+
 def by_person(activity: ActivityFeatures, crm: pd.DataFrame, person_of_row: pd.Series,
               key_column: str) -> pd.DataFrame:
     """The activity table per person of the CRM (the segment step's people): each
@@ -210,12 +262,7 @@ def by_person(activity: ActivityFeatures, crm: pd.DataFrame, person_of_row: pd.S
     e-mail column, as ``activity.key_role`` says), ``person_of_row`` giving each CRM row's
     person. A person with two records is counted once per event, not once per record;
     people without events get 0 and no last event. Keys no CRM row has are left out."""
-    values = crm[key_column].astype("string").fillna("").str.strip()
-    if activity.key_role == R.EMAIL:
-        values = values.str.lower()
-    person_of_key = (pd.Series(person_of_row.to_numpy(), index=values.to_numpy())
-                     .loc[lambda s: s.index != ""])
-    person_of_key = person_of_key[~person_of_key.index.duplicated()]
+    person_of_key = persons_by_key(activity.key_role, crm, person_of_row, key_column)
     table = activity.table[activity.table.index.isin(person_of_key.index)]
     person = person_of_key.reindex(table.index).to_numpy()
     counts = [c for c in table.columns if c.endswith(f"_{activity.days}d")]
@@ -228,6 +275,8 @@ def by_person(activity: ActivityFeatures, crm: pd.DataFrame, person_of_row: pd.S
     people = pd.Index(pd.unique(person_of_row), name=person_of_row.name or "person")
     out = out.reindex(people)
     out[counts] = out[counts].fillna(0).astype(int)
+    # a number however few people have events: NaN, not text, for those without
+    out["days_since_last_event"] = out["days_since_last_event"].astype(float)
     out[["last_abandoned_product", "last_event_date"]] = out[
         ["last_abandoned_product", "last_event_date"]].fillna("")
     return out

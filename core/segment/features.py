@@ -332,7 +332,9 @@ def _crm_features(crm: pd.DataFrame, persons: pd.Series, config: FeatureConfig,
         if col not in crm.columns:
             raise ColumnError(f"The customer file has no column '{col}' to use as a feature.")
         nums = parse_numbers(first_rows[col])
-        if nums.notna().mean() >= 0.9:
+        # a column held as numbers is numbers however many are missing (days since the
+        # last event: NaN for the many without events); text must be 90% numbers
+        if pd.api.types.is_numeric_dtype(first_rows[col]) or nums.notna().mean() >= 0.9:
             out[col] = nums
             continue
         values = clean_text(first_rows[col]).fillna("(empty)")

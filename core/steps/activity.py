@@ -21,7 +21,10 @@ from core.activity import (
     ActivityRole,
     activity_features,
     by_person,
+    counted_columns,
     detect_activity_roles,
+    event_keys,
+    persons_by_key,
 )
 from core.errors import ColumnError, LocalReachError
 from core.steps.base import column_of, needs_role
@@ -105,6 +108,46 @@ def behaviour(events: pd.DataFrame, roles: dict[str, str] | None, crm: pd.DataFr
     counts = {"event_customers": int(len(act.table)), "people_with_events": people,
               "event_rows_set_aside": int(sum(act.set_aside.values()))}
     return Behaviour(out, lines, counts)
+
+
+def behaviour_columns(events: pd.DataFrame, roles: dict[str, str] | None, days: list[int]
+                      ) -> list[str]:
+    """The columns :func:`behaviour` gives for this events file over ``days`` (what the
+    window offers as features before any is computed)."""
+    match = events_match(events, roles)
+    counted = counted_columns(events, match.roles, match.format)
+    return [f"{name}_{n}d" for n in sorted(set(days)) for name in counted] + list(LAST_COLUMNS)
+
+
+@dataclass
+class EventsFound:
+    """An events file's format and how many of its events belong to a customer of the list."""
+
+    match: ActivityMatch
+    events: int  # rows (a visits file: actions)
+    matched: int  # of them, with a key a customer list's row has
+
+    @property
+    def sentence(self) -> str:
+        """'This looks like a Shopify abandoned checkouts export: 5 of 7 events belong to
+        a customer.'"""
+        noun = "event" if self.events == 1 else "events"
+        return (f"{self.match.sentence[:-1]}: {self.matched:,} of {self.events:,} {noun} "
+                "belong to a customer.")
+
+
+def events_found(events: pd.DataFrame, roles: dict[str, str] | None, crm: pd.DataFrame,
+                 crm_roles: dict[str, str]) -> EventsFound:
+    """How many events find a customer through the customer list's column of the events'
+    key (customer id or e-mail): the join :func:`behaviour` makes, over every event (no
+    as-of day)."""
+    match = events_match(events, roles)
+    keys, key_role = event_keys(events, match.roles, match.format)
+    key_column = column_of(crm_roles, key_role.value, crm)
+    if key_column is None:
+        raise needs_role("Finding whose the events are", key_role.value)
+    people = persons_by_key(key_role, crm, pd.Series(crm.index, index=crm.index), key_column)
+    return EventsFound(match, len(keys), int(keys.isin(people.index).sum()))
 
 
 def per_row(table: pd.DataFrame, person_of_row: pd.Series) -> pd.DataFrame:
