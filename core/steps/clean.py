@@ -9,18 +9,23 @@ from dataclasses import dataclass
 from core.quality.steps import default_steps, run_steps
 from core.steps.activity import EVENTS
 from core.steps.base import Step, StepConfig, StepReport
+from core.steps.importing import SOURCE_PREFIX
 
 
 @dataclass
 class CleanConfig(StepConfig):
-    """A saved step list per frame (None: the sensible steps for its roles); ``region``
-    is the project's, for phones and postcodes that do not say their country."""
+    """A saved step list per frame (None: the sensible steps for its roles), and for each
+    of several customer lists (``[[sources]]``, by list name) before they are linked;
+    ``region`` is the project's, for phones and postcodes that do not say their country."""
 
     crm_steps: list[dict] | None = None
     sales_steps: list[dict] | None = None
+    lists_steps: dict[str, list[dict]] | None = None
     region: str | None = None
 
     def steps_for(self, name: str) -> list[dict] | None:
+        if name.startswith(SOURCE_PREFIX):
+            return (self.lists_steps or {}).get(name.removeprefix(SOURCE_PREFIX))
         return getattr(self, f"{name}_steps", None)
 
 
