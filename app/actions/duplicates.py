@@ -315,6 +315,70 @@ def group_of(found: Found, review: Review, position: int) -> np.ndarray:
     return np.flatnonzero((labels == labels[a]) | (labels == labels[b]))
 
 
+# -- the groups the machine merged on its own --------------------------------------------
+GROUP_ORDERS = {"largest": "Largest first", "least_sure": "Least certain first"}
+
+
+@dataclass
+class MergedGroup:
+    """Records the machine put together (row positions, in list order); ``sureness`` is
+    the least sure record's likelihood of being the same as its closest group-mate."""
+
+    members: np.ndarray
+    sureness: float
+
+
+def merged_groups(found: Found, review: Review, order: str = "largest") -> list[MergedGroup]:
+    """The groups of two or more records that at least one pair sure enough to merge
+    holds together (not only the user's 'same person' answers): the largest first, or
+    the least certain first."""
+    labels, score = review.grouping.cluster, review.grouping.score
+    a, b, p = found.scored.left, found.scored.right, found.scored.probability
+    automatic = np.unique(labels[a[(labels[a] == labels[b]) & (p >= review.threshold)]])
+    if not len(automatic):
+        return []
+    sizes = np.bincount(labels)
+    least = np.ones(len(sizes))
+    np.minimum.at(least, labels, score)
+    rows = np.flatnonzero(np.isin(labels, automatic))
+    rows = rows[np.argsort(labels[rows], kind="stable")]
+    members = np.split(rows, np.flatnonzero(np.diff(labels[rows])) + 1)
+    size, sure = -sizes[automatic], least[automatic]  # lexsort: the last key sorts first
+    ranked = np.lexsort((automatic, sure, size) if order == "largest" else (automatic, size, sure))
+    return [MergedGroup(members[k], float(least[automatic[k]])) for k in ranked]
+
+
+@dataclass
+class GroupView:
+    heading: str
+    columns: list[str]  # "Record", "List" when there are lists, the list's columns
+    rows: list[list[str]]  # one per record
+
+
+def group_view(found: Found, groups: list[MergedGroup], position: int) -> GroupView:
+    """The group at ``position``, one row per record with its list's name."""
+    merged = groups[position]
+    shown = found.shown.iloc[merged.members]
+    lists = [] if found.lists is None else ["List"]
+    columns = ["Record", *lists, *map(str, shown.columns)]
+    rows = [[f"{int(r) + 1:,}", *([] if found.lists is None else [str(found.lists[r])]),
+             *map(str, values)] for r, values in zip(merged.members, shown.to_numpy(), strict=True)]
+    sure = "over 99%" if merged.sureness > 0.99 else f"at least {merged.sureness:.0%}"
+    heading = (f"Group {position + 1:,} of {len(groups):,}: {len(merged.members)} records "
+               f"merged automatically; each is {sure} likely the same person as one of the others")
+    return GroupView(heading, columns, rows)
+
+
+def explain_record(found: Found, members, record: int) -> str:
+    """Why ``record`` is in its group: the evidence between it and the group's record it
+    is likeliest the same person as."""
+    whys = [(explain_pair(found.scored, min(record, int(o)), max(record, int(o))), int(o))
+            for o in members if int(o) != record]
+    why, other = max(whys, key=lambda w: w[0].probability)
+    return (f"Records {_listed(_numbers(found, sorted((record, other))))}: "
+            f"{why.probability:.0%} likely the same person. {why.text().capitalize()}.")
+
+
 def _numbers(found: Found, rows) -> list[str]:
     """Record numbers (1-based), each with its list's name when there are lists."""
     if found.lists is None:
@@ -398,15 +462,53 @@ def answer_pair(document: Document, found: Found, review: Review, position: int,
 def split_group(document: Document, found: Found, review: Review, position: int) -> str:
     """The pair's whole group is not one person: 'different people' between every two."""
     members = [int(r) for r in group_of(found, review, position)]
-    inside = {str(found.keys[m]) for m in members}
-    value = state(document)
+    return _keep_apart(document, found, review, _every_pair(members),
+                       f"Split group: records {_listed(_numbers(found, members))} are different people")
+
+
+def not_the_same(document: Document, found: Found, review: Review, members) -> str:
+    """A group the machine merged is not one person: 'different people' between every two."""
+    members = [int(r) for r in members]
+    return _keep_apart(document, found, review, _every_pair(members),
+                       f"Not the same person: records {_listed(_numbers(found, members))}")
+
+
+def take_out(document: Document, found: Found, review: Review, members, record: int) -> str:
+    """``record`` is not the person the rest of its group is: 'different people' between
+    it and each of the others (they stay together as far as their own links hold)."""
+    others = [int(m) for m in members if int(m) != record]
+    twins = [o for o in others if found.keys[o] == found.keys[record]]
+    if twins:
+        raise LocalReachError(f"Record {_numbers(found, [record])[0]} is the same as record "
+                              f"{_numbers(found, twins[:1])[0]} in every detail, so the two cannot "
+                              "be told apart; give the list an id column to keep them apart.")
+    return _keep_apart(document, found, review, [(record, o) for o in others],
+                       f"Take record {_numbers(found, [record])[0]} out: not the same person "
+                       f"as records {_listed(_numbers(found, others))}")
+
+
+def _every_pair(members: list[int]) -> list[tuple[int, int]]:
+    return [(i, j) for n, i in enumerate(members) for j in members[n + 1:]]
+
+
+def _keep_apart(document: Document, found: Found, review: Review,
+                pairs: list[tuple[int, int]], text: str) -> str:
+    """'Different people' for ``pairs`` (replacing earlier answers about them): one undo
+    step and one audit row with the people before and after (counts only)."""
     keys = found.keys
+    apart = {frozenset((str(keys[i]), str(keys[j]))) for i, j in pairs}
+    value = state(document)
     kept = [d for d in value["decisions"]
-            if not ({_key_of(d["left"], keys), _key_of(d["right"], keys)} <= inside)]
-    split = keyed_decisions([Decision(i, j, False) for n, i in enumerate(members)
-                             for j in members[n + 1:]], keys)
-    return _set(document, dict(value, decisions=kept + split),
-                f"Split group: records {_listed(_numbers(found, members))} are different people")
+            if frozenset((_key_of(d["left"], keys), _key_of(d["right"], keys))) not in apart]
+    before = review.grouping.report["people"]
+    _set(document, dict(value, decisions=kept + keyed_decisions(
+        [Decision(i, j, False) for i, j in pairs], keys)), text)
+    after = group(document, found, review.threshold).grouping.report["people"]
+    records = len({r for pair in pairs for r in pair})
+    document.audit(STEP, {"answer": "different people", "records": records, "pairs": len(pairs),
+                          "people_before": before, "people_after": after},
+                   len(keys), len(keys))
+    return text
 
 
 def _key_of(side, keys: np.ndarray) -> str:
