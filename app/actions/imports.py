@@ -1,5 +1,7 @@
 """The Import screen's actions: preview a file, import it, load the demo, set a role,
-add another customer list (linked into one person table), check the sales match.
+add another customer list (linked into one person table), check the sales match, add
+an events file (web analytics, abandoned checkouts: kept as ``events`` with its activity
+roles, for the segment step's behaviour).
 
 The project holds one customer table, ``crm``, which every later step reads. With one
 list it is that list; once a second list is added it is the person table that links
@@ -24,6 +26,7 @@ from core.errors import LocalReachError
 from core.io import ImportOptions, list_sheets, preview_table, read_stacked, read_table
 from core.resources import resource_path
 from core.roles import detect_roles
+from core.steps.activity import EVENTS, events_found, events_match, events_roles
 
 TARGETS = {"crm": "customer list", "sales": "sales file"}
 LISTS_STATE = "lists"  # {"lists": [{name, frame, roles, source}], "provenance": frame, "fixes_at_link": n}
@@ -304,7 +307,47 @@ def status_figure(doc: Document) -> str:
         parts.append(f"{len(doc.frame('crm')):,} customer rows")
     if doc.frame("sales") is not None:
         parts.append(f"{len(doc.frame('sales')):,} sales rows")
+    if doc.frame(EVENTS) is not None:
+        parts.append(f"{len(doc.frame(EVENTS)):,} events")
     return " · ".join(parts)
+
+
+# -- an events file ----------------------------------------------------------------------------
+def add_events(doc: Document, path: Path) -> Action:
+    """Import an events file (web analytics, a shop's abandoned checkouts) with its
+    activity roles as recognised: one undo step, one audit row. A file that is no events
+    file is one line saying what one needs."""
+    def work(ctx):
+        frame, report = read_table(path, None, ctx)
+        roles = events_roles(frame)
+        events_match(frame, roles)  # no events file: what one needs, before anything changes
+        return frame, report, roles
+
+    def apply(result) -> Imported:
+        frame, report, roles = result
+        text = "Add the events file"
+        doc.set_source(EVENTS, frame, {**asdict(report), "options": {}, "notes": []}, roles, text)
+        doc.audit("import", {"target": EVENTS, "options": {}}, 0, len(frame), None, frame)
+        return Imported(EVENTS, len(frame), frame.shape[1])
+
+    return Action(f"Importing {path.name}…", work, apply)
+
+
+def events_text(doc: Document) -> Action | None:
+    """The events file in one sentence: its format and how many of its events belong to
+    a customer, found by the segment step's own join; None without an events file."""
+    events = doc.frame(EVENTS)
+    if events is None:
+        return None
+    roles, crm, crm_roles = doc.roles(EVENTS), doc.frame("crm"), doc.roles("crm")
+
+    def work(ctx) -> str:
+        try:
+            return events_found(events, roles, crm, crm_roles).sentence
+        except LocalReachError as exc:  # the customer list has no column of the events' key
+            return f"{events_match(events, roles).sentence} {exc}"
+
+    return Action("Finding whose the events are…", work)
 
 
 # -- do the files fit together? ------------------------------------------------------------

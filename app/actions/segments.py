@@ -18,6 +18,7 @@ import pandas as pd
 from app.actions import Action
 from app.sales_customers import customer_key, customers_from_sales
 from app.sales_match import linked_to_people
+from core.errors import LocalReachError
 from core.roles import Role
 from core.segment import rfm
 from core.segment.fairness import fairness_report
@@ -26,9 +27,10 @@ from core.segment.holdout import holdout_figure
 from core.segment.names import rename_groups
 from core.segment.pipeline import NO_PURCHASES, OUTPUT_COLUMNS, SegmentConfig, check_forecast
 from core.segment.propensity import PropensityCheck, lift_figure
+from core.steps.activity import EVENTS, behaviour_columns, is_behaviour
 from core.steps.base import Skipped
 from core.steps.registry import step
-from core.steps.segment import OPTIONAL_FEATURES
+from core.steps.segment import OPTIONAL_FEATURES, SegmentStepConfig
 
 STEP = "segments"
 FEATURE_LABELS = {
@@ -74,7 +76,7 @@ def _crm_columns(crm: pd.DataFrame, roles: dict[str, str]) -> list[str]:
     added = set(OUTPUT_COLUMNS) | {"cluster_id", "match_score", "rfm_segment"}
     out = []
     for col in crm.columns:
-        if col in added or col in NOT_FEATURES or roles.get(col) in NOT_FEATURES \
+        if col in added or col in NOT_FEATURES or roles.get(col) in NOT_FEATURES or is_behaviour(str(col)) \
                 or str(col).startswith(("buy_probability_", "value_", "expected_orders_")):
             continue
         values = crm[col].head(5000)
@@ -84,14 +86,16 @@ def _crm_columns(crm: pd.DataFrame, roles: dict[str, str]) -> list[str]:
 
 
 def offered_features(doc) -> list[Feature]:
-    """Behaviour figures the files can give, then the customer-list columns that describe
-    people. Kept per document until its frames or roles change: the screen asks on every
-    refresh, and reading every column of a 10,000-row list costs a tenth of a second."""
-    crm_frame, sales_frame = doc.frame("crm"), doc.frame("sales")
-    roles = (doc.roles("crm"), doc.roles("sales"))
+    """Behaviour figures the files can give (an events file's too), then the customer-list
+    columns that describe people. Kept per document until its frames or roles change: the
+    screen asks on every refresh, and reading every column of a 10,000-row list costs a
+    tenth of a second."""
+    crm_frame, sales_frame, events = doc.frame("crm"), doc.frame("sales"), doc.frame(EVENTS)
+    roles = (doc.roles("crm"), doc.roles("sales"), doc.roles(EVENTS))
     cached = _offered.get(doc)
-    if cached and cached[0] is crm_frame and cached[1] is sales_frame and cached[2] == roles:
-        return cached[3]
+    if cached and cached[0] is crm_frame and cached[1] is sales_frame and cached[2] is events \
+            and cached[3] == roles:
+        return cached[4]
     crm = crm_frame if crm_frame is not None else pd.DataFrame()
     columns = (set(sales_frame.columns) | set(doc.roles("sales").values())
                if sales_frame is not None else set())
@@ -99,10 +103,28 @@ def offered_features(doc) -> list[Feature]:
                  if (k != "age" or "date_of_birth" in doc.roles("crm").values()
                      or "date_of_birth" in crm.columns)
                  and (k not in OPTIONAL_FEATURES or columns & set(OPTIONAL_FEATURES[k]))]
-    offered = behaviour + [Feature(c, f"Customer list: {c}", True)
-                           for c in _crm_columns(crm, doc.roles("crm"))]
-    _offered[doc] = (crm_frame, sales_frame, roles, offered)
+    offered = behaviour + event_features(events, doc.roles(EVENTS)) + [
+        Feature(c, f"Customer list: {c}", True) for c in _crm_columns(crm, doc.roles("crm"))]
+    _offered[doc] = (crm_frame, sales_frame, events, roles, offered)
     return offered
+
+
+def event_features(events: pd.DataFrame | None, roles: dict[str, str]) -> list[Feature]:
+    """An events file's counts over the segment step's windows and the days since the last
+    event, as the step puts them on the customer list before finding groups."""
+    if events is None:
+        return []
+    try:
+        columns = behaviour_columns(events, roles, SegmentStepConfig().activity_days)
+    except LocalReachError:  # roles that make no events file: nothing to offer
+        return []
+    words = {"sessions": "Visits", "product_views": "Product views", "carts_abandoned": "Carts left"}
+    out = []
+    for column in columns:
+        name, _, days = column.rpartition("_")
+        if name in words:
+            out.append(Feature(column, f"Events: {words[name]} in the last {days[:-1]} days", True))
+    return [*out, Feature("days_since_last_event", "Events: Days since the last visit or event", True)]
 
 
 def config(doc) -> SegmentConfig:
@@ -159,8 +181,10 @@ def step_inputs(doc) -> tuple[SegmentConfig, dict, dict]:
     id_column, sales_id = link_columns(doc)
     frames = {n: doc.frame(n) for n in ("crm", "sales") if doc.frame(n) is not None}
     frames, sales_id = linked_to_people(doc, frames, sales_id)  # several lists: by each list's ids
-    return (replace(config(doc), id_column=id_column, sales_id_column=sales_id), frames,
-            {n: _roles(frame, doc.roles(n)) for n, frame in frames.items()})
+    roles = {n: _roles(frame, doc.roles(n)) for n, frame in frames.items()}
+    if doc.frame(EVENTS) is not None:  # behaviour per person, by its own (activity) roles
+        frames, roles = {**frames, EVENTS: doc.frame(EVENTS)}, {**roles, EVENTS: doc.roles(EVENTS)}
+    return replace(config(doc), id_column=id_column, sales_id_column=sales_id), frames, roles
 
 
 def _roles(frame: pd.DataFrame, marked: dict[str, str]) -> dict[str, str]:

@@ -44,6 +44,7 @@ from ui.widgets.role_names import role_label
 
 TARGETS = {"crm": "Customer list", "sales": "Sales"}
 MORE = "more"  # the pending file is another customer list, to be linked with the others
+EVENTS_SLOT = "import-events"  # the events sentence's job: runs beside a preview, not in its place
 ENCODINGS = [("Automatic", None), ("UTF-8", "utf-8"), ("Western (Windows-1252)", "cp1252"), ("UTF-16", "utf-16")]
 DELIMITERS = [("Automatic", None), ("Comma ,", ","), ("Semicolon ;", ";"), ("Tab", "\t"), ("Pipe |", "|")]
 ALL_SHEETS = "\x00all"  # the sheet picker's "every sheet" entry (no sheet can have this name)
@@ -55,7 +56,7 @@ class Screen(StepScreen):
 
     STEP = "import"
     TITLE = "Import"
-    PROJECT_CACHE = ("pending", "_sales_next")
+    PROJECT_CACHE = ("pending", "_sales_next", "_events_for")
     INTRO = (
         "Bring in your customer list and your sales file. LocalReach only reads them — "
         "your files are never changed, and nothing leaves this computer."
@@ -67,6 +68,7 @@ class Screen(StepScreen):
         self.pending: tuple[str, Path] | None = None  # (target, path) previewed, not imported
         self._sales_next = False  # "Import my files…": ask for the sales file after the list
         self._preview_roles: dict[str, str] = {}
+        self._events_for: tuple | None = None  # (events, customers) the events sentence is of
         self.body.addWidget(self._build_welcome(), 1)
         self.workspace = self._build_workspace()
         self.body.addWidget(self.workspace, 1)
@@ -152,6 +154,11 @@ class Screen(StepScreen):
                                         "it is linked with the others into one row per person")
         self.add_list_button.clicked.connect(lambda: self.choose_file(MORE))
         top.addWidget(self.add_list_button)  # a file to choose, like the buttons before it
+        self.events_button = QPushButton("Add an events file…")
+        self.events_button.setToolTip("Web analytics (Google Analytics 4, Matomo) or a shop's abandoned "
+                                      "checkouts: visits, viewed products and carts left per customer")
+        self.events_button.clicked.connect(self.choose_events_file)
+        top.addWidget(self.events_button)
         top.addStretch(1)
         self.summary = QLabel()
         self.summary.setAccessibleName("Import summary")
@@ -163,6 +170,11 @@ class Screen(StepScreen):
         self.match_label.setAccessibleName("Sales lines that belong to a customer")
         self.match_label.setVisible(False)
         layout.addWidget(self.match_label)
+        self.events_label = QLabel()
+        self.events_label.setWordWrap(True)
+        self.events_label.setAccessibleName("Events file")
+        self.events_label.setVisible(False)
+        layout.addWidget(self.events_label)
         self.lists_label = QLabel()
         self.lists_label.setWordWrap(True)
         self.lists_label.setAccessibleName("Customer lists")
@@ -302,6 +314,7 @@ class Screen(StepScreen):
         self.add_list_button.setVisible(doc.frame("crm") is not None and not crm_source.get("from_sales"))
         self.lists_label.setText(imports.lists_text(doc))
         self.lists_label.setVisible(bool(self.lists_label.text()))
+        self._show_events()
         self._show_region()
         if self._pending_shows(self.target):
             return  # the preview of the chosen file stays on screen
@@ -455,6 +468,32 @@ class Screen(StepScreen):
     def load_demo(self) -> None:
         """Import the shipped demo customer list and sales in one go."""
         run_action(self, imports.load_demo(self.document), lambda _done: self._linked(None))
+
+    # -- an events file -------------------------------------------------------------------
+    def choose_events_file(self) -> None:
+        from ui.widgets.file_dialogs import remember, start_folder
+
+        path = remember(QFileDialog.getOpenFileName(self, "Choose an events file", start_folder(),
+                                                    FILE_FILTER)[0])
+        if path:
+            self.add_events_file(Path(path))
+
+    def add_events_file(self, path: Path) -> None:
+        """Import ``path`` as the events file; its sentence follows (:meth:`_show_events`)."""
+        run_action(self, imports.add_events(self.document, path), lambda _done: self.update_view())
+
+    def _show_events(self) -> None:
+        """The events file's sentence, found again whenever the events or the customers
+        changed (import, undo, open, New project)."""
+        key = (self.document.frame(imports.EVENTS), self.document.frame("crm"))
+        if self._events_for is not None and all(a is b for a, b in zip(key, self._events_for, strict=True)):
+            return
+        self._events_for = key
+        action = imports.events_text(self.document)
+        self.events_label.setVisible(action is not None)
+        if action is not None:
+            self.events_label.setText("Finding whose the events are…")
+            run_action(self, action, self.events_label.setText, slot=EVENTS_SLOT)
 
     # -- do the files fit together? -------------------------------------------------------
     def check_sales_match(self) -> None:
