@@ -7,8 +7,10 @@ records were paired (each rule with its count, switchable), the "how sure" slide
 a live count, and the score histogram. Right: the review queue, most uncertain pair
 first (all pairs, within one list or across lists when the records carry their list's
 name), with Y / N / arrow keys, E to explain the match in plain words and S to split the
-pair's whole group; and the golden record the pair's group would get, each value with
-the record it was taken from, by a survivorship rule.
+pair's whole group; beside it, the groups merged automatically, largest or least certain
+first, where a group (or one record of it) is said not to be the same person; and the
+golden record the pair's group would get, each value with the record it was taken from,
+by a survivorship rule.
 
 Every action is one call into :mod:`app.actions.duplicates`, which owns the state and
 the engine; this module only draws.
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +40,7 @@ from app.actions.duplicates import GOLDEN_RULES, PAIR_KINDS, Found
 from core.errors import LocalReachError
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 from ui.screens.duplicates.charts import draw_scores
+from ui.screens.duplicates.merged import MergedPanel
 from ui.screens.duplicates.review import ReviewPanel
 from ui.widgets import passphrase
 from ui.widgets.chart_view import ChartView
@@ -58,6 +62,8 @@ class Screen(StepScreen):
         self.found: Found | None = None
         self.grouped: actions.Review | None = None
         self.position = 0
+        self.merged_groups: list[actions.MergedGroup] = []
+        self.group_position = 0
         self._scoring_for: tuple | None = None
         self._passphrase: str | None = None
         self.body.addLayout(self._build_figures())
@@ -148,7 +154,8 @@ class Screen(StepScreen):
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        review_box = QGroupBox("Possible duplicates to review")
+        self.tabs = QTabWidget()
+        review_box = QWidget()
         review_layout = QVBoxLayout(review_box)
         kind_row = QHBoxLayout()
         self.kind_label = QLabel("Show:")
@@ -167,7 +174,15 @@ class Screen(StepScreen):
         self.review.split.connect(self.split_group)
         self.review.explain.connect(self.explain)
         review_layout.addWidget(self.review)
-        layout.addWidget(review_box, 3)
+        self.tabs.addTab(review_box, "Possible duplicates to review")
+        self.merged = MergedPanel()
+        self.merged.moved.connect(self.move_group)
+        self.merged.reordered.connect(self._first_group)
+        self.merged.not_same.connect(self.not_same)
+        self.merged.take_out.connect(self.take_out)
+        self.merged.explain.connect(self.explain_merged)
+        self.tabs.addTab(self.merged, "Merged automatically")
+        layout.addWidget(self.tabs, 3)
         golden_box = QGroupBox("The merged record, if they are the same person")
         golden_layout = QVBoxLayout(golden_box)
         keep_row = QHBoxLayout()
@@ -275,6 +290,7 @@ class Screen(StepScreen):
                               actions.config(self.document).review_threshold, grouped.threshold))
         self.position = min(self.position, max(len(grouped.queue) - 1, 0))
         self._show_pair()
+        self._show_merged_group()
 
     def _show_rules(self) -> None:
         self.rules_table.blockSignals(True)
@@ -305,6 +321,23 @@ class Screen(StepScreen):
         view = actions.pair_view(self.document, self.found, self.grouped, at)
         self.review.show_pair(view)
         self._show_golden(actions.golden_preview(self.document, self.found, self.grouped, at))
+
+    def _show_merged_group(self) -> None:
+        """The merged group at ``group_position`` in the chosen order."""
+        self.merged_groups = actions.merged_groups(self.found, self.grouped,
+                                                   self.merged.order.currentData())
+        count = len(self.merged_groups)
+        self.tabs.setTabText(1, f"Merged automatically ({count:,})")
+        if not count:
+            self.merged.show_group(None, "No records were merged automatically at this "
+                                         "threshold.")
+            return
+        self.group_position = min(self.group_position, count - 1)
+        self.merged.show_group(actions.group_view(self.found, self.merged_groups,
+                                                  self.group_position))
+
+    def _merged_members(self):
+        return self.merged_groups[self.group_position].members if self.merged_groups else None
 
     def _show_golden(self, preview: actions.GoldenPreview) -> None:
         model = self.golden_rule.model()
@@ -359,6 +392,37 @@ class Screen(StepScreen):
     def explain(self) -> None:
         if self.current_pair() is not None:
             self.review.show_explanation(actions.explain(self.found, self.grouped, self.position))
+
+    def _first_group(self) -> None:
+        self.group_position = 0
+        self._show_merged_group()
+
+    def move_group(self, step: int) -> None:
+        if self.merged_groups:
+            self.group_position = (self.group_position + step) % len(self.merged_groups)
+            self._show_merged_group()
+
+    def not_same(self) -> None:
+        """The merged group on show is not one person."""
+        members = self._merged_members()
+        if members is not None:
+            actions.not_the_same(self.document, self.found, self.grouped, members)
+
+    def take_out(self, row: int) -> None:
+        """The record at ``row`` of the merged group on show is someone else."""
+        members = self._merged_members()
+        if members is None:
+            return
+        try:
+            actions.take_out(self.document, self.found, self.grouped, members, int(members[row]))
+        except LocalReachError as exc:
+            self.show_error(exc)
+
+    def explain_merged(self, row: int) -> None:
+        members = self._merged_members()
+        if members is not None:
+            self.merged.show_explanation(actions.explain_record(self.found, members,
+                                                                int(members[row])))
 
     def _golden_source_chosen(self, index: int) -> None:
         actions.choose_golden_source(self.document, self.golden_source.itemData(index))
