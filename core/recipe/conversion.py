@@ -2,34 +2,68 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, replace
+
+from core.compose.campaign import Campaign
+from core.privacy.consent import ConsentSettings
 from core.project.store import project_region
 from core.recipe.schema import Recipe
 
 _IMPORT_OPTIONS = ("encoding", "delimiter", "sheet", "header_row")
 
 
+def _file(source: dict, roles: dict) -> dict:
+    """A recipe's file table: the file, the options it was read with, its roles."""
+    return {"file": source.get("path"),
+            "options": {k: source[k] for k in _IMPORT_OPTIONS if source.get(k) is not None},
+            "roles": dict(roles)}
+
+
+def customer_lists(tree: dict) -> list[dict]:
+    """The project's customer lists as ``[[sources]]`` (name, file, options, roles) when
+    it linked several ("Add another customer list"); [] for one list."""
+    lists = ((tree.get("state") or {}).get("lists") or {}).get("lists") or []
+    if len(lists) < 2:
+        return []
+    return [{"name": e["name"], **_file(e.get("source") or {}, e.get("roles") or {})} for e in lists]
+
+
+def merge_step(tree: dict) -> dict | None:
+    """The Compose screen's campaign as ``[steps.merge]``, or None when there is none: every
+    version's text written in the recipe, the settings as Export gives them (the project's
+    consent answers; Word files are letters by post) and the format last exported (else
+    .eml, the one the Compose check counts)."""
+    state = tree.get("state") or {}
+    if not state.get("compose"):
+        return None
+    campaign = Campaign.from_state(state["compose"])
+    fmt = (state.get("export") or {}).get("format") or "eml"
+    config = replace(campaign.config, consent=ConsentSettings.from_dict(state.get("consent")).to_dict(),
+                     letters=campaign.config.letters or fmt == "docx")
+    texts = {name: {k: v for k, v in asdict(t).items() if v} for name, t in campaign.templates.items()}
+    return {**config.to_dict(), "inline_templates": texts, "format": fmt}
+
+
 def recipe_from_project(tree: dict, name: str = "Recipe from a project") -> Recipe:
     """The recipe of a project's state tree (see :mod:`core.project.store`): import
-    options, roles and step configs. Fixes that carry data values (merged spellings) are
-    left out, so the recipe holds settings only. The project's stored region becomes the
-    recipe's.
+    options, roles, step configs and the campaign. Fixes that carry data values (merged
+    spellings) are left out, so the recipe holds settings only. The project's stored
+    region becomes the recipe's. Several linked customer lists become ``[[sources]]``,
+    each as its file is: the window links the lists as imported (Quality fixes made on
+    the person table they make are not carried: the run cleans before it links).
     """
     sources, roles, state = tree.get("sources", {}), tree.get("roles", {}), tree.get("state", {})
-    files = {}
-    for source in ("crm", "sales"):
-        src = sources.get(source)
-        if src:
-            files[source] = {
-                "file": src.get("path"),
-                "options": {k: src[k] for k in _IMPORT_OPTIONS if src.get(k) is not None},
-                "roles": dict(roles.get(source, {})),
-            }
+    lists = customer_lists(tree)
+    files = {s: _file(sources[s], roles.get(s, {})) for s in ("crm", "sales")
+             if sources.get(s) and not (s == "crm" and lists)}
     steps: dict[str, dict] = {}
     applied = (state.get("quality") or {}).get("applied", {})
     # The recipe says, for each of the project's files, exactly which fixes the window made
     # (none is [], not "the defaults"), so the run cleans what the window cleaned.
-    clean = {f"{s}_steps": [step for step in applied.get(s, []) if "mapping" not in step]
-             for s in ("crm", "sales") if s in files}
+    clean: dict = {f"{s}_steps": [step for step in applied.get(s, []) if "mapping" not in step]
+                   for s in ("crm", "sales") if s in files}
+    if lists:
+        clean["lists_steps"] = {source["name"]: [] for source in lists}
     if clean:
         steps["clean"] = clean
     privacy = state.get("privacy") or {}
@@ -43,10 +77,13 @@ def recipe_from_project(tree: dict, name: str = "Recipe from a project") -> Reci
                     if isinstance(d.get("left"), str) and isinstance(d.get("right"), str)]
         if answered:
             steps["dedupe"]["decisions"] = answered
-    if "sales" in files:
+    if "sales" in files or lists:
         steps["link"] = {}
     if isinstance(state.get("segments"), dict) and state["segments"].get("config"):
         steps["segment"] = dict(state["segments"]["config"])
         steps["personas"] = {}
-    return Recipe(name=name, crm=files.get("crm", {}), sales=files.get("sales", {}), steps=steps,
-                  region=project_region(tree))
+    merge = merge_step(tree)
+    if merge is not None:
+        steps["merge"] = merge
+    return Recipe(name=name, crm=files.get("crm", {}), sales=files.get("sales", {}), sources=lists,
+                  steps=steps, region=project_region(tree))

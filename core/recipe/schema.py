@@ -69,7 +69,7 @@ def recipe_text(recipe: Recipe) -> str:
     for optional in ("sources", "events"):
         if not data.get(optional):
             data.pop(optional, None)
-    return tomli_w.dumps(data)
+    return tomli_w.dumps(data, multiline_strings=True)  # a message's text reads as written
 
 
 def save_recipe(recipe: Recipe, path: str | os.PathLike) -> None:

@@ -46,7 +46,6 @@ from core.region import check_region, detect_region
 from core.steps.activity import EVENTS
 from core.steps.base import Skipped, StepContext
 from core.steps.importing import SOURCE_PREFIX, ImportConfig
-from core.steps.merge import load_templates
 from core.steps.registry import STEP_IDS, steps
 
 CUSTOMERS = "customers.csv"  # the main output: every CRM row with its person and group
@@ -117,8 +116,9 @@ class _Audit:
         elif step_id == "personas":
             self.add("personas", params, after["crm"], None, rows_out=report.counts["personas"])
         elif step_id == "merge":
-            params = {k: v for k, v in params.items() if k not in ("template", "templates")}
-            self.add("merge", {**params, "templates": [Path(f).name for f in config.files()]},
+            params = {k: v for k, v in params.items() if k not in ("template", "templates", "inline_templates")}
+            names = [Path(f).name for f in config.files()] or list(config.inline_templates)
+            self.add("merge", {**params, "templates": names},
                      after["crm"], None, rows_out=report.counts["written"])
         else:
             if step_id == "pseudonymize":
@@ -179,8 +179,9 @@ def run_recipe(
     if recipe.sales.get("list") and not configs["link"].sales_list:  # [sales] list = "shop"
         configs["link"] = dataclasses.replace(configs["link"], sales_list=recipe.sales["list"])
     run_ctx = StepContext(parent=job, key=key, base=base)
-    if recipe.enabled("merge") and configs["merge"].files():  # a broken template fails now, not in an hour
-        run_ctx.shared["templates"] = load_templates(configs["merge"].files(), base)
+    merging = configs["merge"]
+    if recipe.enabled("merge") and (merging.files() or merging.inline_templates):
+        run_ctx.shared["templates"] = merging.load_templates(base)  # a broken template fails now, not in an hour
     prev = _previous_customers(Path(previous) if previous else outdir)
     if prev is not None and CLUSTER_COLUMN in prev.columns:
         run_ctx.shared["previous"] = prev  # known records keep their person (dedupe step)

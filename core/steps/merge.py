@@ -1,6 +1,7 @@
 """Merge: one personalised message per person who may be contacted.
 
-Templates are loaded from ``template``/``templates`` (relative to ``ctx.base``); merge
+Templates are loaded from ``template``/``templates`` (relative to ``ctx.base``), or written
+in the recipe itself (``inline_templates``: the window's Compose versions); merge
 fields exist under the file's own headers and under role names, so one template serves a
 ``Vorname`` file and a ``First Name`` file alike. Personas (``persona_map``), the vault
 and a suppression list come from earlier steps or the caller through ``ctx.shared``; the result (written
@@ -9,10 +10,11 @@ by the caller) is ``ctx.shared["merge_result"]``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from core.compose.merge import MergeConfig, merge
-from core.compose.template import load_template
+from core.compose.template import Template, load_template
+from core.errors import LocalReachError
 from core.steps.base import (
     Frames,
     Roles,
@@ -25,16 +27,19 @@ from core.steps.base import (
 )
 from core.steps.segment import role_named
 
-OUTPUT_SETTINGS = ("template", "templates", "format", "one_file_each")
+OUTPUT_SETTINGS = ("template", "templates", "inline_templates", "format", "one_file_each")
+TEMPLATE_PARTS = tuple(f.name for f in fields(Template))  # subject, text, html, sender
 
 
 @dataclass
 class MergeStepConfig(StepConfig):
-    """:class:`core.compose.merge.MergeConfig`'s settings plus the template files and how
-    the messages are written."""
+    """:class:`core.compose.merge.MergeConfig`'s settings plus the templates -- files, or
+    ``inline_templates`` (version name -> subject, text, html, sender) so a recipe made
+    from a project is one file -- and how the messages are written."""
 
     template: str = ""
     templates: list[str] = field(default_factory=list)
+    inline_templates: dict[str, dict] = field(default_factory=dict)
     format: str = "csv"
     one_file_each: bool = False
     locale: str = MergeConfig.locale
@@ -50,8 +55,35 @@ class MergeStepConfig(StepConfig):
     shop: str = ""
     sender_address: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        where = "[steps.merge] inline_templates"
+        if self.inline_templates and self.files():
+            raise LocalReachError(f"{where}: give the templates either as files (template, "
+                                  "templates) or written in the recipe, not both.")
+        for name, parts in self.inline_templates.items():
+            if not isinstance(parts, dict):
+                raise LocalReachError(f"{where}.{name}: expected a table with subject and text.")
+            for key, value in parts.items():
+                if key not in TEMPLATE_PARTS:
+                    raise LocalReachError(f"{where}.{name}: unknown part '{key}'; use "
+                                          f"{', '.join(TEMPLATE_PARTS)}.")
+                if not isinstance(value, str):
+                    raise LocalReachError(f"{where}.{name}.{key}: expected text.")
+            if not parts.get("subject", "").strip():
+                raise LocalReachError(f"{where}.{name}: no subject; add subject = \"...\".")
+            if not (parts.get("text") or parts.get("html")):
+                raise LocalReachError(f"{where}.{name}: no message; add text = \"...\".")
+
     def files(self) -> list[str]:
         return list(self.templates) or ([self.template] if self.template else [])
+
+    def load_templates(self, base) -> dict:
+        """Version name -> template, from the recipe's own text or its files."""
+        if self.inline_templates:
+            return {name: Template(**parts) for name, parts in self.inline_templates.items()}
+        if not self.files():
+            raise Skipped("no template in the recipe ([steps.merge] template = \"...\")")
+        return load_templates(self.files(), base)
 
     def merge_config(self) -> MergeConfig:
         return MergeConfig.from_dict(self.values_for(MergeConfig))
@@ -87,9 +119,7 @@ class MergeStep(Step, id="merge", config=MergeStepConfig):
         merge the step runs."""
         templates = ctx.shared.get("templates")
         if templates is None:
-            if not config.files():
-                raise Skipped("no template in the recipe ([steps.merge] template = \"...\")")
-            templates = load_templates(config.files(), ctx.base)
+            templates = config.load_templates(ctx.base)
         positional = (frames["crm"], roles.get("crm", {}), templates, config.merge_config(),
                       ctx.shared.get("persona_map"),
                       recommendation_sales(frames.get("sales"), roles.get("sales", {})))

@@ -26,8 +26,9 @@ from faker_lists import contact_list
 
 from app.actions import compose, duplicates, export, imports, personas, quality, segments
 from app.document import Document
+from core.compose.abtest import CONTROL
 from core.io import read_table
-from core.recipe import recipe_from_project, run_recipe
+from core.recipe import load_recipe, recipe_from_project, run_recipe, save_recipe
 from core.segment.pipeline import NO_PURCHASES
 
 GERMAN = {"first_name": "Vorname", "last_name": "Nachname", "email": "E-Mail-Adresse",
@@ -133,15 +134,6 @@ def _campaign(doc):
     return replace(start, templates={"A": template})
 
 
-def _merge_step(doc, campaign, folder) -> dict:
-    """The campaign as a recipe's [steps.merge]: its template in a file, its settings as
-    the project gives them (the consent answers, the region)."""
-    template = campaign.templates["A"]
-    (folder / "message.txt").write_text(f"Subject: {template.subject}\n\n{template.text}", encoding="utf-8")
-    settings = export.merge_config(doc, campaign.config, "csv").to_dict()
-    return {**settings, "template": str(folder / "message.txt"), "format": "csv"}
-
-
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_window_and_run_write_the_same_personas_and_messages(tmp_path, seed):
     crm_path, sales_path = _files(tmp_path, seed, consent=True)
@@ -150,9 +142,11 @@ def test_the_window_and_run_write_the_same_personas_and_messages(tmp_path, seed)
     campaign = _campaign(doc)
     compose.store(doc, campaign)
     written = export.export(doc, str(tmp_path / "window"), "csv").run()
-    recipe = recipe_from_project(doc.snapshot(), name="This project")
-    recipe.steps["merge"] = _merge_step(doc, campaign, tmp_path)
-    run_recipe(recipe, tmp_path / "run")
+    save_recipe(recipe_from_project(doc.snapshot(), name="This project"), tmp_path / "r.toml")
+    recipe, base = load_recipe(tmp_path / "r.toml")  # one file: the message is written in it
+    message = campaign.templates["A"]
+    assert recipe.config("merge")["inline_templates"] == {"A": {"subject": message.subject, "text": message.text}}
+    run_recipe(recipe, tmp_path / "run", base=base)
 
     ran = json.loads((tmp_path / "run" / "personas.json").read_text(encoding="utf-8"))["personas"]
     window = json.loads(json.dumps(doc.state("personas")["personas"]))
@@ -175,6 +169,35 @@ def test_the_window_and_run_write_the_same_personas_and_messages(tmp_path, seed)
     for _i, m in messages.iterrows():
         assert m["body"].startswith(f"Dear {m['Vorname']},\n\nThank you, {persona_of[m['segment']]} "
                                     f"({m['segment']}), from {m['Ort']}.\n")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_an_ab_test_runs_both_versions_as_the_window_exported_them(tmp_path, seed):
+    """Version B added on Compose (a copy of A, then another subject and first line): the
+    recipe carries both, and the run assigns the same people to A, B and the hold-out."""
+    crm_path, sales_path = _files(tmp_path, seed, consent=True)
+    doc, _changed, _people = _window(crm_path, sales_path, "rfm")
+    personas.write(doc).run()
+    compose.store(doc, _campaign(doc))
+    compose.add_version(doc, "A")
+    two = compose.campaign(doc)
+    b = replace(two.templates["B"], subject="Something new for you",
+                text=two.templates["B"].text.replace("Thank you, ", "Have a look, "))
+    compose.store(doc, two.with_template("B", b))
+    written = export.export(doc, str(tmp_path / "window"), "csv").run()
+    save_recipe(recipe_from_project(doc.snapshot(), name="This project"), tmp_path / "r.toml")
+    recipe, base = load_recipe(tmp_path / "r.toml")
+    assert list(recipe.config("merge")["inline_templates"]) == ["A", "B"]
+    run_recipe(recipe, tmp_path / "run", base=base)
+    for name in ("merge.csv", "left_out.csv", "assignment.csv"):
+        mine = (tmp_path / "window" / name).read_text(encoding="utf-8-sig")
+        assert mine == (tmp_path / "run" / "messages" / name).read_text(encoding="utf-8-sig")
+    messages = read_table(tmp_path / "window" / "merge.csv")[0]
+    subjects = messages.groupby("variant")["subject"].agg(set).to_dict()
+    assert subjects == {"A": {"Thank you for shopping with us"}, "B": {"Something new for you"}}
+    assert written["written"] == len(messages) > 0
+    held = read_table(tmp_path / "window" / "left_out.csv")[0]["reason"].str.startswith("hold-out").sum()
+    assert held == (read_table(tmp_path / "window" / "assignment.csv")[0]["variant"] == CONTROL).sum() > 0
 
 
 @pytest.mark.parametrize("seed", SEEDS)
