@@ -106,7 +106,8 @@ def _column(name: str | None, df: pd.DataFrame, match: VendorMatch | None = None
     role-named view -- the column named by that header's role."""
     if name is None:
         return None
-    role = match.profile.roles.get(name) if match is not None else None
+    roles = match.profile.roles if match is not None else {}
+    role = next((r for h, r in roles.items() if _key(h) == _key(name)), None)
     for wanted in (_key(name), role.value if role is not None else None):
         found = [c for c in df.columns if _key(c) == wanted]
         if found:
@@ -189,9 +190,11 @@ def summarise_orders(df: pd.DataFrame, match: VendorMatch) -> OrderSummary:
     order = key if key is not None else pd.Series(range(n), index=df.index).astype(str)
     order = order.where(order.str.strip() != "", None).ffill().fillna("")
     total = _column(rules.total, df, match)
-    # in cents as the header says, unless an amount has decimals: a role-named view
-    # calls the dashboard's "Amount" (in euros) "amount" too
-    cents = rules.cents or (in_cents(str(total.name))
+    # in cents as the header says, unless an amount has decimals; the bare "amount" is
+    # the minor unit only for a tool whose API writes it so (Stripe's): a role-named
+    # view calls every tool's total "amount" (HubSpot's whole-euro deals too)
+    bare = str(total.name).strip() == "amount"
+    cents = rules.cents or (in_cents(str(total.name)) and (rules.api_cents or not bare)
                             and not total.str.contains(r"[.,]\d{1,2}\s*$").any())
     amount = _amounts(total, cents)
     refunded = _column(rules.refunded, df, match)
@@ -222,6 +225,8 @@ def summarise_orders(df: pd.DataFrame, match: VendorMatch) -> OrderSummary:
         status_text = next((s for s in lines["status"] if s.strip()), "")
         reason = ("cancelled" if lines["cancelled"].any()
                   else not_spend_reason(status_text, rules.not_spend))
+        if reason is None and rules.spend_only and _plain(status_text) not in rules.spend_only:
+            reason = "pending"
         if rules.totals == "line":
             value = sum(lines["amount"], Decimal(0)) - sum(lines["refund"], Decimal(0))
         else:  # the order total, written once or repeated: counted once
@@ -229,7 +234,10 @@ def summarise_orders(df: pd.DataFrame, match: VendorMatch) -> OrderSummary:
         adjusted = rules.totals == "order" and not pd.isna(head["kept"])
         if adjusted:  # the total after refunds, as the tool wrote it
             value = head["kept"]
-        if reason is None and value <= 0 and (head["refund"] > 0 or adjusted):
+        # a refund written as its own negative row (Square's "Refund" event) leaves the
+        # order, or the refund row alone, at nothing
+        refund_row = rules.totals == "line" and (lines["amount"] < 0).any()
+        if reason is None and value <= 0 and (head["refund"] > 0 or adjusted or refund_row):
             reason = "refunded"
         if reason is not None:
             summary.set_aside_lines[reason] += len(lines)

@@ -24,7 +24,9 @@ class OrderRules:
     on its first line item; WooCommerce: repeated on every line item), "line" when each
     row's amount is its own (Etsy items, Stripe payments). ``cents`` when amounts are in
     the currency's minor unit. ``not_spend`` adds the tool's own status words that mean
-    no money was taken (Pipedrive's "lost" deal) to the shared list, by reason.
+    no money was taken (Pipedrive's "lost" deal) to the shared list, by reason;
+    ``spend_only``: a CRM's won stage words (Salesforce's "Closed Won"), the only status
+    that is spend -- any other stage, custom ones too, is an open deal (pending).
     """
 
     total: str
@@ -34,6 +36,7 @@ class OrderRules:
     cancelled_at: str | None = None
     totals: str = "order"
     cents: bool = False
+    api_cents: bool = False  # the API's lower-case ``amount`` header is in the minor unit
     date_format: str | None = None  # the order date as the tool writes it (strptime)
     # the order total after refunds (Etsy's 'Adjusted Order Total'): when filled it is the
     # spend, 0 a full refund -- unless it and the ``adjusted_with`` amounts are all 0, as
@@ -41,6 +44,7 @@ class OrderRules:
     adjusted: str | None = None
     adjusted_with: tuple[str, ...] = ()
     not_spend: dict[str, str] = field(default_factory=dict)  # status word -> reason
+    spend_only: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,8 @@ def _columns(entry: dict, earlier: dict[tuple[str, str], dict]) -> str:
 def _profile(entry: dict) -> Profile:
     orders = entry.get("orders")
     return Profile(entry["tool"], entry["kind"], entry["label"], *parse_columns(entry["columns"]),
-                   OrderRules(**orders) if orders else None,
+                   OrderRules(**{**orders, "spend_only": tuple(orders.get("spend_only", ()))})
+                   if orders else None,
                    entry.get("suppression", False), tuple(entry.get("not_consent", ())))
 
 

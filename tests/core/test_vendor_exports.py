@@ -115,6 +115,35 @@ def test_etsy_spend_is_what_was_kept_after_refunds():
     assert zeros.spend == Decimal("140.50") and "3001" in set(zeros.orders["order"])
 
 
+def test_square_refunds_are_rows_of_their_own():
+    """Square's Transactions export writes a refund as a row of its own (Event Type
+    Refund, negative amounts): Olivia's grinder, paid and refunded under one Transaction
+    ID, is no spend; Noah's partial refund is already off his Total Collected (25.00);
+    the walk-in's cash sale counts, with no customer."""
+    df, _ = read_table(VENDORS / "square_transactions.csv")
+    summary = summarise_orders(df, recognise(df.columns))
+    spend = dict(zip(summary.orders["order"], summary.orders["customer"], strict=True))
+    assert "aX6yF2lv7Dc5WpEsQ8rG4uVjBiZZY" not in spend
+    assert spend["bY7zG3mw8Ed6XqFtR9sH5vWkCjAZY"] == ""
+    partial = summary.orders.set_index("order").loc["xU3vC9is4Az2TmBpN5oD1rSgYfWZY", "amount"]
+    assert partial == Decimal("25.00")
+    assert summary.report()[1] == "Set aside as no spend: 1 refunded (2 line(s))."
+
+
+@pytest.mark.parametrize("fixture, stage", [("hubspot_deals.csv", "Deal Stage"),
+                                            ("salesforce_opportunities.csv", "Stage")])
+def test_a_crm_deal_is_spend_only_once_won(fixture, stage):
+    """Only the won stage is spend; a stage the shop made up is an open deal, like the
+    tool's own open stages, and a lost deal is lost."""
+    df, _ = read_table(VENDORS / fixture)
+    df[stage] = df[stage].replace({"Contract sent": "Waiting for PO",
+                                   "Negotiation/Review": "Waiting for PO"})
+    summary = summarise_orders(df, recognise(df.columns))
+    won = EXPECTED[fixture]["orders"]
+    assert (len(summary.orders), summary.spend) == (won["counted"], Decimal(won["spend"]))
+    assert summary.set_aside_orders == {"lost": 1, "pending": won["set_aside"]["pending"][0]}
+
+
 def test_zoho_sales_orders_with_line_items_count_each_order_once():
     """The same four sales orders exported with their line items (9 rows, Grand Total on
     every row of its order) give the same orders and spend as one row per order: the

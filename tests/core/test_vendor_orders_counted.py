@@ -21,7 +21,9 @@ ENGINE_ROLES = {"customer_id", "email", "order_id", "order_date", "amount", "pro
 # fixture -> (lines kept, spend)
 KEPT = {"shopify_orders.csv": (8, "210.40"), "woocommerce_orders.csv": (8, "200.00"),
         "etsy_sold_order_items.csv": (7, "100.00"), "stripe_payments.csv": (4, "160.00"),
-        "zoho_sales_orders_items.csv": (5, "450.00")}
+        "zoho_sales_orders_items.csv": (5, "450.00"), "square_transactions.csv": (6, "134.96"),
+        "hubspot_deals.csv": (3, "6900"), "salesforce_opportunities.csv": (3, "23500.00"),
+        "etsy_sold_orders_gb.csv": (5, "118.80"), "pipedrive_deals.csv": (3, "2450")}
 
 
 def _role_view(df: pd.DataFrame) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """Back into the tools and round again, from the command line: clean -> dedupe -> link ->
 segment -> export-to on each customers + orders pair (Shopify, Stripe, WooCommerce,
-Zoho, Pipedrive); every import file has exactly the
+Zoho, Pipedrive, Square, HubSpot, Salesforce); every import file has exactly the
 headers its tool's import documentation lists (tests/fixtures/vendors/README.md) and is
 recognised again with the same people; next month's Mailchimp and HubSpot exports keep
 everyone who left the list out."""
@@ -67,6 +67,27 @@ PAIRS = {
                   {"milo.moet@ponci.example.nl": 2, "twan@kwaadland.example.nl": 0,
                    "ivan.seifert@conradi.example.de": 1, "nico.forstner@kollmann.example.at": 0},
                   [], ["milo.moet@ponci.example.nl", "nico.forstner@kollmann.example.at"]),
+    # Square: Noah's two payments (one partly refunded), Olivia's two under her two
+    # records (her refunded grinder is no order), Ava's one; a walk-in's cash sale links
+    # to nobody. Olivia unsubscribed, Ava has no subscription status.
+    "square": ("square_customers.csv", "square_transactions.csv", "Square Customer ID",
+               {"noah.smith@example.com": 2, "olivia.brown@example.com": 2,
+                "liam.nguyen@example.com": 0, "ava.garcia@example.com": 1}, [],
+               ["liam.nguyen@example.com", "noah.smith@example.com"]),
+    # HubSpot: Grace's two closed-won deals (one under each of her records), Jan's one;
+    # Hans' lost and open deals and Inès' open one count nothing. Hans and Jan
+    # unsubscribed from all email.
+    "hubspot": ("hubspot_contacts.csv", "hubspot_deals.csv", "Record ID",
+                {"grace@example.com": 2, "hans.zimmer@example.de": 0,
+                 "ines.dubois@example.fr": 0, "jan.kowalski@example.pl": 1}, [],
+                ["grace@example.com", "ines.dubois@example.fr"]),
+    # Salesforce: Priya's two Closed Won (one a record each), Rosa's one (her deal in
+    # Negotiation/Review is open), Quentin's Closed Lost; Priya opted out on one of her
+    # records and Quentin on his, so Rosa alone is mailed.
+    "salesforce": ("salesforce_contacts.csv", "salesforce_opportunities.csv", "Contact ID",
+                   {"priya.patel@example.co.uk": 2, "p.patel@example.co.uk": 2,
+                    "quentin.moreau@example.fr": 0, "rosa.fischer@example.de": 1}, [],
+                   ["rosa.fischer@example.de"]),
 }  # fmt: skip
 
 
