@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 
@@ -28,6 +29,7 @@ from core.privacy import keystore
 from core.privacy.consent import load_suppression, suppression_from_state
 from core.privacy.detect import LABELS, PII_KINDS, PiiGuess, detect_pii  # noqa: F401 (the screen's kinds)
 from core.privacy.keystore import MIN_PASSPHRASE, KeyRef, NoSafeKeyring  # noqa: F401 (the passphrase dialog)
+from core.privacy.originals import restore
 from core.privacy.policy import (
     GENERALISE_OPTIONS,
     ColumnPolicy,
@@ -37,13 +39,16 @@ from core.privacy.policy import (
     pseudonymize,
 )
 from core.privacy.risk import k_anonymity, small_groups, suggest_generalisations
-from core.privacy.tokens import normalize_email, token_for
-from core.privacy.vault import Vault, rotate
+from core.privacy.tokens import TOKEN_RE, normalize_email, token_for
+from core.privacy.vault import Vault, reveal, reveal_audit_args, rotate
 
 STEP = "privacy"
 SOURCES = {"crm": "Customer list", "sales": "Sales"}  # the tables a project may hold
 PREVIEW_KEY = bytes(32)  # previews only: shows the shape of a code, never stored
 Ask = Callable[[str, str, bool], str]  # (title, explanation, confirm) -> passphrase, or raises
+KEY_GONE = "The key was deleted, so the codes can no longer be turned back into real values."
+KEY_LOCKED = "The key file is locked: unlock it to see the real values here."
+_before: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # doc -> (table, vault, rows, rows as typed)
 
 
 @dataclass
@@ -148,6 +153,53 @@ def pseudonymise(doc: Document, name: str, chosen: PrivacyConfig, key: bytes, re
         return columns
 
     return Action("Replacing personal data…", lambda ctx: pseudonymize(frame, chosen, key, old, ctx), apply)
+
+
+def before(doc: Document, name: str, rows: int, key: bytes | None, passphrase: str | None
+           ) -> tuple[pd.DataFrame, str]:
+    """The first ``rows`` of table ``name`` as they were typed, and a note when they cannot
+    be: once pseudonymised, codes are opened from the vault and masked or generalised values
+    from each record's sealed originals (left-out columns stay gone). The key opens without
+    asking from the keyring; a key file's needs its passphrase, else the codes show, with
+    the note. Each table shown this way is one audit row (counts only)."""
+    frame = doc.frame(name)
+    sample = frame.head(rows)
+    if not applied(doc, name):
+        return sample, ""
+    ref, sealed = key_ref(doc), state(doc).get("vault")
+    if ref is None or sealed is None:
+        return sample, KEY_GONE
+    cached = _before.get(doc)
+    if cached and cached[0] is frame and cached[1] is sealed and cached[2] == rows:
+        return cached[3], ""
+    if key is None or keystore.fingerprint(key) != ref.fingerprint:  # e.g. mid-way through a new key
+        if ref.key_file and passphrase is None:
+            return sample, KEY_LOCKED
+        try:
+            key = keystore.unlock(ref, passphrase)
+        except LocalReachError as exc:
+            return sample, str(exc)
+    reveals: list[dict] = []
+    shown = restore(_opened(sample, Vault.from_frame(key, sealed), reveals.append))
+    for entry in reveals:
+        params, rows_in, revealed, fp = reveal_audit_args(entry)
+        if revealed:  # none while a new key is half made (the table renewed, the vault not yet)
+            doc.audit(STEP, params, rows_in, revealed, key_fingerprint=fp)
+    _before[doc] = (frame, sealed, rows, shown)
+    return shown, ""
+
+
+def _opened(sample: pd.DataFrame, vault: Vault, audit: Callable[[dict], None]) -> pd.DataFrame:
+    """``sample`` with the codes the vault knows opened: one reveal over every coded column."""
+    coded = [c for c in sample.columns if sample[c].astype(str).str.match(TOKEN_RE.pattern).any()]
+    if not coded:
+        return sample
+    stacked = pd.concat([sample[c] for c in coded], ignore_index=True)
+    values = reveal(vault, stacked, purpose="privacy preview", audit=audit).to_numpy()
+    out = sample.copy()
+    for i, column in enumerate(coded):
+        out[column] = values[i * len(sample):(i + 1) * len(sample)]
+    return out
 
 
 # -- suppression and consent --------------------------------------------------------------

@@ -1,10 +1,12 @@
 """Privacy screen: what each column holds, what to do with it, the key, the risk.
 
-Each column shows its detected kind of personal data and a policy drop-down; the
-preview shows a few real rows before and after. "Pseudonymise" replaces the table
-(one undo step) and keeps originals in the encrypted vault. The key panel says where
-the key lives and offers backup / restore / rotate / delete; the risk panel checks
-k-anonymity over the chosen columns and applies suggested generalisations. State
+Each column shows its detected kind of personal data and a policy drop-down; below,
+three tabs: the first rows before and after (Before as typed: once pseudonymised, opened
+from the encrypted vault), the key and who may be contacted, and the risk check.
+"Pseudonymise" replaces the table (one undo step) and keeps originals in the vault. The
+key tab says in words where the key lives and offers backup / restore / rotate / delete;
+the risk tab checks k-anonymity over the chosen columns and applies suggested
+generalisations. State
 (key "privacy") holds policies, the key's location and fingerprint, the vault table,
 suppressed e-mails as tokens, and the risk choices -- never a key or a plain value.
 """
@@ -18,10 +20,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -29,7 +33,9 @@ from PySide6.QtWidgets import (
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 
 from app.actions import privacy
@@ -85,58 +91,94 @@ class Screen(KeyActions, StepScreen):
         self.columns.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.columns.verticalHeader().hide()
         self.columns.setAccessibleName("Columns and what to do with them")
-        self.body.addWidget(self.columns, 3)
+        self.body.addWidget(self.columns, 1)
+        # Three panels share the lower half as tabs, so that at 1366x768 the column table and
+        # the previews each keep room for several rows.
+        self.details = QTabWidget()
+        self.details.setDocumentMode(True)
+        self.details.addTab(self._build_previews(), "Before and after")
+        self.details.addTab(self._build_key_panel(), "Key and contacts")
+        self.details.addTab(self._build_risk_panel(), "Could someone be recognised?")
+        self.body.addWidget(self.details)
+
+    def _build_previews(self) -> QWidget:
+        page = QWidget()
+        row = QHBoxLayout(page)
+        row.setContentsMargins(0, 6, 0, 0)
         self.preview_before, self.preview_after = FrameModel(), FrameModel()
-        previews = QHBoxLayout()
+        self.before_note = QLabel()
+        self.before_note.setWordWrap(True)
+        self.unlock_button = QPushButton("Unlock…")
+        self.unlock_button.setToolTip("Type the key file's passphrase to see the real values")
+        self.unlock_button.clicked.connect(self.unlock_preview)
+        self.preview_views = {}
         for title, model in (("Before", self.preview_before), ("After", self.preview_after)):
             box = QGroupBox(title)
+            column = QVBoxLayout(box)
+            if model is self.preview_before:
+                note = QHBoxLayout()
+                note.addWidget(self.before_note, 1)
+                note.addWidget(self.unlock_button)
+                column.addLayout(note)
             view = QTableView()
             view.setModel(model)
             view.setAccessibleName(f"{title} preview")
-            QVBoxLayout(box).addWidget(view)
-            previews.addWidget(box)
-        self.body.addLayout(previews, 2)
+            view.setWordWrap(False)  # one line per person: a long street is cut, not the row count
+            view.verticalHeader().hide()
+            rows = view.verticalHeader().defaultSectionSize() * PREVIEW_ROWS
+            view.setMinimumHeight(view.horizontalHeader().sizeHint().height() + rows
+                                  + view.horizontalScrollBar().sizeHint().height() + 2 * view.frameWidth())
+            self.preview_views[title] = view
+            column.addWidget(view)
+            row.addWidget(box)
+        self.before_note.setVisible(False)
+        self.unlock_button.setVisible(False)
+        return page
 
-        panels = QHBoxLayout()
-        panels.addWidget(self._build_key_panel(), 1)
-        panels.addWidget(self._build_risk_panel(), 2)
-        self.body.addLayout(panels, 2)
-
-    def _build_key_panel(self) -> QGroupBox:
-        box = QGroupBox("Key")
-        layout = QVBoxLayout(box)
+    def _build_key_panel(self) -> QWidget:
+        page = QWidget()
+        row = QHBoxLayout(page)
+        key = QVBoxLayout()
         self.key_label = QLabel()
         self.key_label.setWordWrap(True)
         self.key_label.setAccessibleName("Key location")
-        layout.addWidget(self.key_label)
+        key.addWidget(self.key_label)
+        buttons = QGridLayout()
         self.key_buttons = {}
-        for name, label, tip, slot in (
+        for i, (name, label, tip, slot) in enumerate((
             ("backup", "Back up key…", "Save the key in a file protected by a passphrase", self.backup_key),
             ("restore", "Restore key…", "Bring the key back from a backup file", self.restore_key),
             ("rotate", "New key…", "Replace the key; every code is recomputed through the vault", self.rotate_key),
             ("delete", "Delete key…", "Forget the key for good: codes can never be turned back", self.delete_key),
-        ):
+        )):
             button = QPushButton(label)
             button.setToolTip(tip)
             button.clicked.connect(slot)
             self.key_buttons[name] = button
-            layout.addWidget(button)
+            buttons.addWidget(button, i // 2, i % 2)
+        key.addLayout(buttons)
+        key.addStretch(1)
+        row.addLayout(key, 1)
+        contacts = QVBoxLayout()
         self.suppress_button = QPushButton("Import people who asked not to be contacted…")
         self.suppress_button.setToolTip("A list of e-mail addresses; they will never get a letter or e-mail")
         self.suppress_button.clicked.connect(self.import_suppression)
-        layout.addWidget(self.suppress_button)
+        contacts.addWidget(self.suppress_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.suppress_label = QLabel()
-        layout.addWidget(self.suppress_label)
+        self.suppress_label.setWordWrap(True)
+        contacts.addWidget(self.suppress_label)
         from ui.widgets.consent_panel import ConsentPanel
 
         self.consent = ConsentPanel(self.document, counts=False)
-        layout.addWidget(self.consent)
-        layout.addStretch(1)
-        return box
+        contacts.addWidget(self.consent)
+        contacts.addStretch(1)
+        row.addLayout(contacts, 1)
+        return page
 
-    def _build_risk_panel(self) -> QGroupBox:
-        box = QGroupBox("Could someone be recognised?")
-        layout = QVBoxLayout(box)
+    def _build_risk_panel(self) -> QWidget:
+        page = QWidget()
+        columns = QHBoxLayout(page)
+        ask = QVBoxLayout()
         row = QHBoxLayout()
         row.addWidget(QLabel("Every combination of the ticked columns should fit at least"))
         self.k_spin = QSpinBox(minimum=2, maximum=100, value=5, suffix=" people")
@@ -146,37 +188,43 @@ class Screen(KeyActions, StepScreen):
         self.risk_button.clicked.connect(self.check_risk)
         self.risk_button.setToolTip("Count how many people are alone or nearly alone with the ticked columns")
         row.addWidget(self.risk_button)
-        layout.addLayout(row)
+        row.addStretch(1)
+        ask.addLayout(row)
         self.qi_list = QListWidget()
         self.qi_list.setAccessibleName("Columns that could identify someone together")
         self.qi_list.setToolTip("Tick the columns someone could combine to find a person, e.g. postcode, birth date")
-        self.qi_list.setMaximumHeight(110)
-        layout.addWidget(self.qi_list)
+        self.qi_list.setFlow(QListView.Flow.TopToBottom)
+        self.qi_list.setWrapping(True)  # the columns side by side in as many rows as fit
+        self.qi_list.setResizeMode(QListView.ResizeMode.Adjust)
+        ask.addWidget(self.qi_list, 1)
+        columns.addLayout(ask, 1)
+        results = QVBoxLayout()
         self.risk_label = QLabel()
         self.risk_label.setWordWrap(True)
         self.risk_label.setAccessibleName("Risk result")
-        layout.addWidget(self.risk_label)
+        results.addWidget(self.risk_label)
         self.smallest = FrameModel()
         view = QTableView()
         view.setModel(self.smallest)
         view.setAccessibleName("Smallest groups")
-        view.setMaximumHeight(110)
-        # The result widgets stay out of the way (and out of the screen's height) until a check has run.
+        view.verticalHeader().hide()
+        # The result widgets stay out of the way until a check has run.
         self.risk_results = [view]
-        layout.addWidget(view)
+        results.addWidget(view, 1)
         self.suggestion_list = QListWidget()
         self.suggestion_list.setAccessibleName("Suggested fixes")
         self.suggestion_list.setMaximumHeight(70)
-        layout.addWidget(self.suggestion_list)
+        results.addWidget(self.suggestion_list)
         self.apply_suggestions_button = QPushButton("Apply suggested fixes")
         self.apply_suggestions_button.clicked.connect(self.apply_suggestions)
         self.apply_suggestions_button.setToolTip("Make the listed columns coarser (e.g. birth year instead of date)")
-        layout.addWidget(self.apply_suggestions_button)
+        results.addWidget(self.apply_suggestions_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.risk_results += [self.suggestion_list, self.apply_suggestions_button]
         for widget in self.risk_results:
             widget.setVisible(False)
+        columns.addLayout(results, 1)
         self._suggestions: list[dict] = []
-        return box
+        return page
 
     # -- state ------------------------------------------------------------------------
     def _state(self) -> dict:
@@ -246,7 +294,7 @@ class Screen(KeyActions, StepScreen):
         guesses = self.guesses(self.name) if not self.applied() else {}
         self.columns.setRowCount(len(frame.columns))
         sample = frame.head(PREVIEW_ROWS)
-        after = self._preview(sample, config)
+        after = sample if self.applied() else privacy.preview(sample, config)
         for row, column in enumerate(frame.columns):
             policy = config.columns.get(column, privacy.ColumnPolicy())
             guess = guesses.get(column)
@@ -264,8 +312,12 @@ class Screen(KeyActions, StepScreen):
                                        self.set_policy), choice)
             example = next((str(v) for v in after.get(column, pd.Series(dtype=object)) if str(v)), "")
             self.columns.setItem(row, 3, QTableWidgetItem(example if column in after else "(left out)"))
-        self.preview_before.set_frame(sample)
+        before, note = privacy.before(self.document, self.name, PREVIEW_ROWS, self._key, self._passphrase)
+        self.preview_before.set_frame(before)
         self.preview_after.set_frame(after)
+        self.before_note.setText(note)
+        self.before_note.setVisible(bool(note))
+        self.unlock_button.setVisible(note == privacy.KEY_LOCKED)
         self._fill_key_panel()
         self._fill_risk_panel(frame)
         protected = sum(1 for p in config.columns.values() if p.action != "keep")
@@ -317,17 +369,15 @@ class Screen(KeyActions, StepScreen):
         self.source.setCurrentIndex(max(0, names.index(current)) if current in names else 0)
         self.source.blockSignals(False)
 
-    def _preview(self, sample: pd.DataFrame, config) -> pd.DataFrame:
-        return sample if self.applied() else privacy.preview(sample, config)
-
     def _fill_key_panel(self) -> None:
         ref = self.key_ref()
         if ref is None:
             self.key_label.setText("No key yet: one is made when you pseudonymise.")
         else:
-            where = f"key file {Path(ref.key_file).name}" if ref.key_file else "this computer's keyring"
-            self.key_label.setText(f"The key is kept in {where}. Fingerprint: {ref.fingerprint}")
-            self.key_label.setToolTip("The fingerprint names the key without revealing it")
+            where = (f"in a key file in {Path(ref.key_file).parent}, protected by your passphrase" if ref.key_file
+                     else "in this computer's keyring")
+            self.key_label.setText(f"Kept {where}.\nFingerprint {ref.fingerprint} (names the key without revealing it)")
+            self.key_label.setToolTip(ref.key_file or "")
         for name, button in self.key_buttons.items():
             button.setEnabled(ref is not None or name == "restore")
         count = len(self._state().get("suppression", []))
@@ -335,7 +385,6 @@ class Screen(KeyActions, StepScreen):
         plan, figure = self._contact_figure()
         self.suppress_label.setText("\n".join([*lines, figure]))
         self.consent.show_plan(plan)
-        self.suppress_label.setWordWrap(True)
 
     def _contact_figure(self) -> tuple[dict, str]:
         return privacy.contact_figure(self.document, self.config("crm"), self._key)
@@ -354,6 +403,14 @@ class Screen(KeyActions, StepScreen):
     def chosen_quasi_identifiers(self) -> list[str]:
         return [self.qi_list.item(i).text() for i in range(self.qi_list.count())
                 if self.qi_list.item(i).checkState() == Qt.CheckState.Checked]
+
+    def unlock_preview(self) -> None:
+        """Ask for the key file's passphrase, so the Before preview shows the real values."""
+        try:
+            self.unlock()
+        except LocalReachError as exc:
+            return self.show_error(exc)
+        self.refresh()
 
     def pseudonymise(self) -> None:
         try:
