@@ -54,7 +54,7 @@ def recipe_from_project(tree: dict, name: str = "Recipe from a project") -> Reci
     """
     sources, roles, state = tree.get("sources", {}), tree.get("roles", {}), tree.get("state", {})
     lists = customer_lists(tree)
-    files = {s: _file(sources[s], roles.get(s, {})) for s in ("crm", "sales")
+    files = {s: _file(sources[s], roles.get(s, {})) for s in ("crm", "sales", "events")  # events: activity roles
              if sources.get(s) and not (s == "crm" and lists)}
     steps: dict[str, dict] = {}
     applied = (state.get("quality") or {}).get("applied", {})
@@ -86,4 +86,4 @@ def recipe_from_project(tree: dict, name: str = "Recipe from a project") -> Reci
     if merge is not None:
         steps["merge"] = merge
     return Recipe(name=name, crm=files.get("crm", {}), sales=files.get("sales", {}), sources=lists,
-                  steps=steps, region=project_region(tree))
+                  events=files.get("events", {}), steps=steps, region=project_region(tree))
