@@ -4,16 +4,20 @@ The project's settings become a recipe (:func:`core.recipe.recipe_from_project`)
 say what changed, the recipe first runs on the files the project was built from (a
 baseline in a temporary folder), then on the new files with that baseline as the
 previous run, so new people and people who changed group are counted by the same rules.
+A project that linked several customer lists runs as their ``[[sources]]``: the new
+customer list replaces the list imported first, the others are read again from their
+files (or name each list's new file).
 """
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from core.errors import LocalReachError
 from core.jobs import JobContext, ensure_context
-from core.recipe import recipe_from_project, run_recipe
+from core.recipe import Recipe, recipe_from_project, run_recipe
 
 
 class _Part(JobContext):
@@ -36,25 +40,38 @@ class _Part(JobContext):
 
 
 def rerun_project(
-    tree: dict, crm: str | Path, sales: str | Path | None, outdir: str | Path, ctx: JobContext | None = None
+    tree: dict, crm: str | Path | dict, sales: str | Path | None, outdir: str | Path,
+    ctx: JobContext | None = None,
 ) -> dict:
-    """Run the project's recipe on new files into ``outdir``; the report has ``changes``."""
+    """Run the project's recipe on new files into ``outdir``; the report has ``changes``.
+    ``crm`` is the new customer list, or with several lists {list name: its new file}."""
     ctx = ensure_context(ctx)
     recipe = recipe_from_project(tree, name="This project on new files")
-    if not recipe.crm.get("file"):
+    if not (recipe.crm.get("file") or recipe.sources):
         raise LocalReachError("Import a customer list first: the project has no settings to re-run yet.")
     if recipe.sales and sales is None:
         raise LocalReachError("This project uses a sales file: choose next month's sales file too.")
-    original = Path(recipe.crm["file"])
+    later, crm = (_with_new_lists(recipe, crm), None) if recipe.sources else (recipe, crm)
+    originals = [Path(s["file"]) for s in recipe.sources] or [Path(recipe.crm["file"])]
+    missing = [p for p in originals if not p.is_file()]
     with tempfile.TemporaryDirectory(prefix="localreach-baseline-") as baseline:
         previous = None
-        if original.is_file():
+        if not missing:
             run_recipe(recipe, Path(baseline) / "run", ctx=_Part(ctx, 0, 100))
             previous = Path(baseline) / "run"
-        report = run_recipe(recipe, outdir, crm, sales, _Part(ctx, 100, 100), previous=previous)
-    if previous is None:
-        report["changes"] = {"skipped": f"the original file {original.name} is no longer there to compare with"}
+        report = run_recipe(later, outdir, crm, sales, _Part(ctx, 100, 100), previous=previous)
+    if missing:
+        report["changes"] = {"skipped": f"the original file {missing[0].name} is no longer there to compare with"}
     return report
+
+
+def _with_new_lists(recipe: Recipe, crm: str | Path | dict) -> Recipe:
+    """The recipe on the new lists: ``crm`` is the first list's file, or one per list name."""
+    new = crm if isinstance(crm, dict) else {recipe.sources[0]["name"]: crm}
+    unknown = sorted(set(new) - {s["name"] for s in recipe.sources})
+    if unknown:
+        raise LocalReachError(f"This project has no customer list called '{unknown[0]}'.")
+    return replace(recipe, sources=[{**s, "file": str(new.get(s["name"], s["file"]))} for s in recipe.sources])
 
 
 def read_changes(outdir: str | Path):

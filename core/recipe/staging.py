@@ -34,6 +34,7 @@ import pandas as pd
 from core.atomic import atomic_open
 from core.audit import export_csv, make_entry
 from core.compose.outputs import write
+from core.dedupe.people import PERSON_COLUMN
 from core.dedupe.pipeline import CLUSTER_COLUMN
 from core.errors import LocalReachError
 from core.io import read_table, write_table
@@ -299,8 +300,9 @@ def _finish(recipe: Recipe, frames: dict, roles: dict, region: str | None, entri
         outputs.append("sales_linked.csv")
     report: dict = {"recipe": recipe.name, "region": region, "steps": entries, "people": None,
                     "changes": None}
-    if "cluster_id" in crm.columns:
-        report["people"] = int(crm["cluster_id"].nunique())
+    person = CLUSTER_COLUMN if CLUSTER_COLUMN in crm.columns else PERSON_COLUMN if "records" in frames else None
+    if person is not None:  # several lists: one row of the person table each
+        report["people"] = int(crm[person].nunique())
     id_column = _id_column(crm, roles.get("crm", {}))
     if prev is not None and id_column and id_column in prev.columns:
         try:
