@@ -29,15 +29,16 @@ def customer_lists(tree: dict) -> list[dict]:
 
 
 def merge_step(tree: dict) -> dict | None:
-    """The Compose screen's campaign as ``[steps.merge]``, or None when there is none: every
-    version's text written in the recipe, the settings as Export gives them (the project's
-    consent answers; Word files are letters by post) and the format last exported (else
-    .eml, the one the Compose check counts)."""
+    """The Compose screen's campaign as ``[steps.merge]`` once Export wrote it (None before:
+    a draft whose consent questions may be open would stop every re-run): every version's
+    text written in the recipe, the settings as Export gives them (the project's consent
+    answers; Word files are letters by post) and the format last exported."""
     state = tree.get("state") or {}
-    if not state.get("compose"):
+    exported = state.get("export") or {}
+    if not state.get("compose") or not exported.get("format"):
         return None
     campaign = Campaign.from_state(state["compose"])
-    fmt = (state.get("export") or {}).get("format") or "eml"
+    fmt = exported["format"]
     config = replace(campaign.config, consent=ConsentSettings.from_dict(state.get("consent")).to_dict(),
                      letters=campaign.config.letters or fmt == "docx")
     texts = {name: {k: v for k, v in asdict(t).items() if v} for name, t in campaign.templates.items()}
@@ -46,9 +47,9 @@ def merge_step(tree: dict) -> dict | None:
 
 def recipe_from_project(tree: dict, name: str = "Recipe from a project") -> Recipe:
     """The recipe of a project's state tree (see :mod:`core.project.store`): import
-    options, roles, step configs and the campaign. Fixes that carry data values (merged
-    spellings) are left out, so the recipe holds settings only. The project's stored
-    region becomes the recipe's. Several linked customer lists become ``[[sources]]``,
+    options, roles, step configs and the campaign Export wrote. Fixes that carry data
+    values (merged spellings) are left out, so the recipe holds settings only. The
+    project's stored region becomes the recipe's. Several linked customer lists become ``[[sources]]``,
     each as its file is: the window links the lists as imported (Quality fixes made on
     the person table they make are not carried: the run cleans before it links).
     """

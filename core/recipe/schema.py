@@ -8,7 +8,9 @@ table, and ``[sales] list`` may name the list whose customer ids the sales file 
 options and activity roles (``time``, ``event``, ``customer_id``... of
 :class:`core.activity.ActivityRole`); the segment step puts its behaviour on each person.
 ``[steps.<id>]`` holds each step's settings, checked against the step's config
-when the recipe is loaded, so a typo is one clear line before any work.
+when the recipe is loaded, so a typo is one clear line before any work;
+``[steps.merge.inline_templates.<version>]`` holds a message's subject and text in the
+recipe itself (a recipe made from a project is one file).
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ def _templates(recipe) -> dict:
 
 def _tree(campaign: Campaign, **state) -> dict:
     return {"sources": {"crm": {"path": "crm.csv"}}, "roles": {},
-            "state": {"compose": campaign.to_state(), **state}}
+            "state": {"compose": campaign.to_state(), "export": {"format": "csv"}, **state}}
 
 
 def test_the_message_comes_back_to_the_letter(tmp_path):
@@ -64,9 +64,12 @@ def test_both_versions_of_an_ab_test_and_the_export_settings(tmp_path):
     assert (merge["format"], merge["letters"]) == ("docx", True)  # Word files are letters by post
 
 
-def test_no_campaign_no_merge_step():
-    tree = {"sources": {"crm": {"path": "crm.csv"}}, "roles": {}, "state": {}}
+def test_a_campaign_is_carried_once_exported():
+    tree = _tree(Campaign({"A": TRICKY}))
+    assert recipe_from_project(tree).steps["merge"]["format"] == "csv"
+    del tree["state"]["export"]  # a draft: never exported
     assert "merge" not in recipe_from_project(tree).steps
+    assert "merge" not in recipe_from_project({"sources": tree["sources"], "state": {}}).steps
 
 
 @pytest.mark.parametrize(("table", "error"), [
