@@ -1,7 +1,10 @@
 """Background jobs on QThreadPool: progress, cancel, one job per slot.
 
-A job is a plain function ``fn(ctx) -> result`` run in a worker thread; its result or
-error comes back on the GUI thread through queued signals. Starting a job in a slot
+A job is a plain function ``fn(ctx) -> result`` run in a worker thread or, started with
+``process=True``, in a child process (:mod:`app.worker_process`: pandas there cannot hold
+the GUI thread's GIL), on a thread when no child can take it. Its result or error comes
+back on the GUI thread through queued signals, its progress at most every
+:data:`PROGRESS_EVERY_S` (each update repaints the progress panel). Starting a job in a slot
 that is busy cancels the old one (its late result is dropped), the way Orange's
 ConcurrentMixin does; :meth:`JobRunner.shutdown` cancels everything and waits, so
 quitting never leaves a thread running.
@@ -19,10 +22,12 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from app.logging_setup import log_file, safe_traceback
 from app.main_thread_gc import ensure_main_thread_gc
+from app.worker_process import ProcessUnavailable, WorkerPool, worker_pool
 from core.errors import LocalReachError
-from core.jobs import Cancelled, JobContext
+from core.jobs import Cancelled, JobContext, throttled
 
 log = logging.getLogger(__name__)
+PROGRESS_EVERY_S = 0.05
 
 
 class _Emitter(QObject):
@@ -35,18 +40,29 @@ class _Emitter(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, job_id: int, fn: Callable[[JobContext], Any], ctx: JobContext, emitter: _Emitter):
+    def __init__(self, job_id: int, fn: Callable[[JobContext], Any], ctx: JobContext, emitter: _Emitter,
+                 processes: WorkerPool | None):
         super().__init__()
         self.setAutoDelete(True)
         self._job_id, self._fn, self._ctx, self._emitter = job_id, fn, ctx, emitter
+        self._processes = processes
+
+    def _call(self) -> Any:
+        if self._processes is not None:
+            try:
+                return self._processes.run(self._fn, self._ctx)
+            except ProcessUnavailable as exc:
+                log.info("job %d runs on a thread: %s", self._job_id, exc)
+        return self._fn(self._ctx)
 
     def run(self) -> None:
         try:
-            result = self._fn(self._ctx)
+            result = self._call()
         except Cancelled:
             self._emitter.cancelled.emit(self._job_id)
         except Exception as exc:  # reported to the GUI, which shows a clear message
-            exc.details = safe_traceback(exc)  # type: ignore[attr-defined]
+            if not getattr(exc, "details", None):  # a child's error brings its own traceback
+                exc.details = safe_traceback(exc)  # type: ignore[attr-defined]
             self._emitter.failed.emit(self._job_id, exc)
         else:
             if self._ctx.cancelled:
@@ -72,10 +88,12 @@ class JobRunner(QObject):
     finished = Signal(str)  # slot (done, failed or cancelled)
     failed = Signal(str, str)  # slot, one-line message for jobs without on_error
 
-    def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None,
+                 processes: WorkerPool | None = None) -> None:
         super().__init__(parent)
         ensure_main_thread_gc()  # workers must never run the collector over GUI objects
         self._pool = pool or QThreadPool.globalInstance()
+        self._processes = processes  # None: the program's shared pool, made on first use
         self._ids = itertools.count(1)
         self._active: dict[str, Job] = {}
         self._emitter = _Emitter(self)
@@ -90,15 +108,27 @@ class JobRunner(QObject):
         fn: Callable[[JobContext], Any],
         on_done: Callable[[Any], None],
         on_error: Callable[[Exception], None] | None = None,
+        process: bool = False,
     ) -> Job:
+        """Run ``fn`` in ``slot``; ``process``: in a child process when it can (``fn`` and
+        what it captures are sent there, so it must talk only through its result)."""
         self.cancel(slot)
         job_id = next(self._ids)
-        ctx = JobContext(lambda d, t, m: self._emitter.progress.emit(job_id, d, t, m))
+        ctx = JobContext(throttled(lambda d, t, m: self._emitter.progress.emit(job_id, d, t, m),
+                                   PROGRESS_EVERY_S))
         job = Job(job_id, slot, ctx, on_done, on_error)
         self._active[slot] = job
         self.started.emit(slot)
-        self._pool.start(_Runnable(job_id, fn, ctx, self._emitter))
+        self._pool.start(_Runnable(job_id, fn, ctx, self._emitter, self.processes if process else None))
         return job
+
+    @property
+    def processes(self) -> WorkerPool:
+        return self._processes or worker_pool()
+
+    def warm_up(self) -> None:
+        """Start a worker process in the background (call once the window shows)."""
+        self.processes.warm_up()
 
     def is_running(self, slot: str) -> bool:
         return slot in self._active

@@ -8,6 +8,7 @@ between chunks, which raises :class:`Cancelled` once cancel was asked.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 ProgressFn = Callable[[int, int, str], None]
@@ -46,3 +47,18 @@ class JobContext:
 def ensure_context(ctx: JobContext | None) -> JobContext:
     """Engine functions accept ``ctx=None``; this gives them a silent context."""
     return ctx if ctx is not None else JobContext()
+
+
+def throttled(sink: ProgressFn, every_s: float) -> ProgressFn:
+    """``sink`` called at most every ``every_s`` seconds, but always for a new message and
+    the last step: an engine may report each of a million rows, and each report that
+    reaches the window repaints its progress bar (or crosses a pipe)."""
+    last = [float("-inf"), None]
+
+    def progress(done: int, total: int, message: str = "") -> None:
+        now = time.monotonic()
+        if now - last[0] >= every_s or message != last[1] or done >= total:
+            last[0], last[1] = now, message
+            sink(done, total, message)
+
+    return progress

@@ -4,7 +4,10 @@ A screen calls ``imports.import_file(doc, ...)`` (or ``quality.apply_step``, ...
 gets an :class:`Action`: ``work(ctx)`` runs the engine on the job runner's worker and
 sees only the values captured when the action was made; ``apply(result)`` runs on the
 GUI thread, changes the document (one undo step, one audit row) and returns what
-changed, for the screen to show. Actions that need no engine time change the document
+changed, for the screen to show. An action whose ``work`` talks only through its result
+(it appends to no list that ``apply`` reads, touches no document) may say
+``process=True``: its work then runs in a child process, where pandas cannot hold the
+GUI thread's GIL. Actions that need no engine time change the document
 at once and return what changed directly.
 """
 
@@ -26,12 +29,13 @@ class Action:
     message: str  # shown beside the progress bar while ``work`` runs
     work: Callable[[JobContext], Any]
     apply: Callable[[Any], Any] = _unchanged
+    process: bool = False  # run ``work`` in a child process (app.worker_process)
 
     def start(self, jobs, slot: str, on_done: Callable[[Any], None] | None = None,
               on_error: Callable[[Exception], None] | None = None):
         """Run on ``jobs`` (an :class:`app.jobs.JobRunner`) in ``slot``; ``on_done`` gets what changed."""
         return jobs.start(slot, self.work, lambda result: (on_done or _unchanged)(self.apply(result)),
-                          on_error)
+                          on_error, process=self.process)
 
     def run(self, ctx: JobContext | None = None) -> Any:
         """Work and apply on this thread (commands, tests)."""
