@@ -39,7 +39,8 @@ def display_frame(entries: list[dict], undone: list[bool] | None = None) -> pd.D
     undone = undone or [False] * len(entries)
     for e, was_undone in zip(entries, undone, strict=False):
         d = AuditEntry.from_dict(e).to_dict()
-        d["what"] = ("Undone: " if was_undone else "") + sentence(d)
+        shown = d["params"].get("action") == "reveal"  # what was shown stays shown: never undone
+        d["what"] = ("Undone: " if was_undone and not shown else "") + sentence(d)
         d["time"] = local_time(d["time"])
         d["params"] = json.dumps(d["params"], sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
         for key in ("input_hash", "output_hash"):

@@ -9,7 +9,11 @@ each shot is the whole screen, so what a window manager cuts off shows too.
 also presses each screen's main button and shoots the result: a second customer list
 previewed and imported, a match explained, groups found (with the purchase chance, then
 the "Who buys next" and "Fair groups" tabs), personas written, the Compose check and a
-preview, the export written; plus the About box, the user guide and the tour.
+preview, the export written, the list pseudonymised (its three tabs, the risk checked),
+the audit log; plus the About box, the user guide and the tour.
+
+The screen's size is the display's (Xvfb's ``-screen 0 WxHxD``); set ``LOCALREACH_HOME``
+to an empty folder so that no saved window size is reused.
 
 Not a test: a tool for looking at the app the way a user sees it.
 """
@@ -144,6 +148,14 @@ def run_privacy(window: MainWindow, outdir: Path) -> None:
     wait_job(window, "privacy")
     settle(QApplication.instance(), window, 1)
     shoot(window, outdir / "run-privacy.png")
+    screen.details.setCurrentIndex(1)
+    settle(QApplication.instance(), window, 0.5)
+    shoot(window, outdir / "run-privacy-key.png")
+    screen.details.setCurrentIndex(2)
+    screen.check_risk()
+    wait_job(window, "privacy")
+    shoot(window, outdir / "run-privacy-risk.png")
+    screen.details.setCurrentIndex(0)
 
 
 def run_main_actions(app: QApplication, window: MainWindow, outdir: Path) -> None:
@@ -164,6 +176,9 @@ def run_main_actions(app: QApplication, window: MainWindow, outdir: Path) -> Non
     run_export(window, outdir)
     run_import(window, outdir)  # linking a second list starts the later steps afresh
     run_privacy(window, outdir)
+    window.go_to("audit")
+    settle(app, window, 1)
+    shoot(window, outdir / "run-audit.png")
 
 
 def shoot_dialogs(app: QApplication, window: MainWindow, outdir: Path) -> None:

@@ -8,6 +8,7 @@ import keyring
 import keyring.backends.fail
 from PySide6.QtCore import Qt
 
+from app.actions.audit import display_frame
 from app.actions.privacy import KEY_LOCKED
 from app.audit_words import sentence
 from app.project import open_document, save_document
@@ -23,22 +24,33 @@ def _cell(model, row: int, column: str) -> str:
     return model.data(model.index(row, names.index(column)))
 
 
+def _reveals(widget) -> list[dict]:
+    return [e for e in widget.document.audit_entries() if e["params"].get("action") == "reveal"]
+
+
 def test_after_pseudonymising_before_shows_the_real_values_and_after_the_codes(screen, qtbot, memory_keyring):  # noqa: F811
     _pseudonymise(screen, qtbot)
     coded = screen.document.frame("crm")
     before, after = screen.preview_before, screen.preview_after
+    qtbot.waitUntil(lambda: len(_reveals(screen)) == 1, timeout=5000)  # Before is filled once the change is complete
     assert _cell(before, 0, "first_name") == "Anna" and _cell(before, 1, "email") == "tom.k@example.org"
     assert _cell(after, 0, "first_name") == coded["first_name"][0] and coded["first_name"][0].startswith("name_v1_")
     assert _cell(before, 0, "postcode") == "10115" and _cell(after, 0, "postcode") == "101"  # kept originals
     assert "record_ref" not in [before.headerData(c, Qt.Orientation.Horizontal) for c in range(before.columnCount())]
     assert not screen.before_note.isVisibleTo(screen)
-    reveals = [e for e in screen.document.audit_entries() if e["params"].get("action") == "reveal"]
+    reveals = _reveals(screen)
     # 5 people x (first name, e-mail, phone, sealed record) = 20 values, one phone empty: 19 codes
     assert len(reveals) == 1 and (reveals[0]["rows_in"], reveals[0]["rows_out"]) == (20, 19)
     assert sentence(reveals[0]) == ("Privacy: 19 codes turned back into real values to show the table "
                                     "before pseudonymising, on screen only.")
+    actions = [e["params"].get("action") for e in screen.document.audit_entries()]
+    assert actions[-2:] == ["pseudonymise", "reveal"]  # in the order they happened
     screen.refresh()  # shown again: no second reveal
-    assert len([e for e in screen.document.audit_entries() if e["params"].get("action") == "reveal"]) == 1
+    qtbot.waitUntil(lambda: before.rowCount() == 5, timeout=5000)
+    assert [e["params"].get("action") for e in screen.document.audit_entries()] == actions
+    screen.document.undo_stack.undo()  # what was shown stays shown: the reveal is not undone
+    assert [w.startswith("Undone: ") for w in display_frame(
+        screen.document.audit_entries(), screen.document.audit_undone())["What happened"][-2:]] == [True, False]
 
 
 def test_a_locked_key_file_shows_codes_with_a_way_to_unlock(screen, qtbot, monkeypatch, tmp_path):  # noqa: F811
@@ -59,10 +71,11 @@ def test_a_locked_key_file_shows_codes_with_a_way_to_unlock(screen, qtbot, monke
     reopened = Screen(doc, screen.jobs)
     qtbot.addWidget(reopened)
     reopened.show()
+    qtbot.waitUntil(lambda: reopened.before_note.text() == KEY_LOCKED, timeout=5000)
     assert reopened.before_note.text() == KEY_LOCKED and reopened.unlock_button.isVisibleTo(reopened)
     assert _cell(reopened.preview_before, 0, "first_name") == doc.frame("crm")["first_name"][0]
     reopened.unlock_button.click()
-    assert _cell(reopened.preview_before, 0, "first_name") == "Anna"
+    qtbot.waitUntil(lambda: _cell(reopened.preview_before, 0, "first_name") == "Anna", timeout=5000)
     assert not reopened.before_note.isVisibleTo(reopened) and not reopened.unlock_button.isVisibleTo(reopened)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -53,6 +53,7 @@ OPTION_LABELS = {"age_band": "a 10-year age band", "year": "the year", "month": 
                  "outward": "the area (outward code)", "prefix2": "the first 2 characters",
                  "prefix1": "the first character"}
 PREVIEW_ROWS = 5
+PREVIEW_COLUMN_WIDTH = 180  # pixels at most
 
 
 class Screen(KeyActions, StepScreen):
@@ -91,7 +92,7 @@ class Screen(KeyActions, StepScreen):
         self.columns.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.columns.verticalHeader().hide()
         self.columns.setAccessibleName("Columns and what to do with them")
-        self.body.addWidget(self.columns, 1)
+        self.body.addWidget(self.columns, 3)
         # Three panels share the lower half as tabs, so that at 1366x768 the column table and
         # the previews each keep room for several rows.
         self.details = QTabWidget()
@@ -99,7 +100,7 @@ class Screen(KeyActions, StepScreen):
         self.details.addTab(self._build_previews(), "Before and after")
         self.details.addTab(self._build_key_panel(), "Key and contacts")
         self.details.addTab(self._build_risk_panel(), "Could someone be recognised?")
-        self.body.addWidget(self.details)
+        self.body.addWidget(self.details, 2)  # a share of the height, so switching tabs moves nothing
 
     def _build_previews(self) -> QWidget:
         page = QWidget()
@@ -125,9 +126,6 @@ class Screen(KeyActions, StepScreen):
             view.setAccessibleName(f"{title} preview")
             view.setWordWrap(False)  # one line per person: a long street is cut, not the row count
             view.verticalHeader().hide()
-            rows = view.verticalHeader().defaultSectionSize() * PREVIEW_ROWS
-            view.setMinimumHeight(view.horizontalHeader().sizeHint().height() + rows
-                                  + view.horizontalScrollBar().sizeHint().height() + 2 * view.frameWidth())
             self.preview_views[title] = view
             column.addWidget(view)
             row.addWidget(box)
@@ -312,12 +310,11 @@ class Screen(KeyActions, StepScreen):
                                        self.set_policy), choice)
             example = next((str(v) for v in after.get(column, pd.Series(dtype=object)) if str(v)), "")
             self.columns.setItem(row, 3, QTableWidgetItem(example if column in after else "(left out)"))
-        before, note = privacy.before(self.document, self.name, PREVIEW_ROWS, self._key, self._passphrase)
-        self.preview_before.set_frame(before)
         self.preview_after.set_frame(after)
-        self.before_note.setText(note)
-        self.before_note.setVisible(bool(note))
-        self.unlock_button.setVisible(note == privacy.KEY_LOCKED)
+        self._fit(self.preview_views["After"])
+        # Once the change that refreshed us is complete (pseudonymising is one undo step that
+        # refreshes half-way), so the reveal's audit row follows it.
+        QTimer.singleShot(0, self, self._show_before)
         self._fill_key_panel()
         self._fill_risk_panel(frame)
         protected = sum(1 for p in config.columns.values() if p.action != "keep")
@@ -326,6 +323,27 @@ class Screen(KeyActions, StepScreen):
             else f"{len(frame):,} rows · {protected} columns will be protected"
         )
         self.apply_button.setEnabled(not self.applied())
+
+    def _show_before(self) -> None:
+        if self.document.frame(self.name) is None:
+            return
+        before, note = privacy.before(self.document, self.name, PREVIEW_ROWS, self._key, self._passphrase)
+        self.preview_before.set_frame(before)
+        self._fit(self.preview_views["Before"])
+        self.before_note.setText(note)
+        self.before_note.setVisible(bool(note))
+        self.unlock_button.setVisible(note == privacy.KEY_LOCKED)
+
+    @staticmethod
+    def _fit(view: QTableView) -> None:
+        """Room for the five rows, in the row height the style gives once shown; columns as
+        wide as their values (five rows are cheap to measure), long ones cut."""
+        view.resizeColumnsToContents()
+        for c in range(view.model().columnCount()):
+            view.setColumnWidth(c, min(view.columnWidth(c), PREVIEW_COLUMN_WIDTH))
+        rows = view.verticalHeader().defaultSectionSize() * PREVIEW_ROWS
+        view.setMinimumHeight(view.horizontalHeader().sizeHint().height() + rows
+                              + view.horizontalScrollBar().sizeHint().height() + 2 * view.frameWidth())
 
     @staticmethod
     def _choices(kind: str | None) -> list[tuple[str, str]]:
