@@ -29,7 +29,7 @@ from core.privacy import keystore
 from core.privacy.consent import load_suppression, suppression_from_state
 from core.privacy.detect import LABELS, PII_KINDS, PiiGuess, detect_pii  # noqa: F401 (the screen's kinds)
 from core.privacy.keystore import MIN_PASSPHRASE, KeyRef, NoSafeKeyring  # noqa: F401 (the passphrase dialog)
-from core.privacy.originals import restore
+from core.privacy.originals import RECORD_COLUMN, restore
 from core.privacy.policy import (
     GENERALISE_OPTIONS,
     ColumnPolicy,
@@ -94,6 +94,12 @@ def config(doc: Document, name: str, guessed: dict[str, PiiGuess] | None) -> Pri
     if doc.frame(name) is None:
         return PrivacyConfig(phone_region=document_region(doc))
     return default_config(guessed or {}, document_region(doc))
+
+
+def choosable_columns(frame: pd.DataFrame) -> list:
+    """The columns a user decides about: not the one pseudonymising added for the sealed
+    originals of masked and generalised values."""
+    return [c for c in frame.columns if c != RECORD_COLUMN]
 
 
 def choices(kind: str | None) -> list[str]:

@@ -37,6 +37,9 @@ def test_after_pseudonymising_before_shows_the_real_values_and_after_the_codes(s
     assert _cell(after, 0, "first_name") == coded["first_name"][0] and coded["first_name"][0].startswith("name_v1_")
     assert _cell(before, 0, "postcode") == "10115" and _cell(after, 0, "postcode") == "101"  # kept originals
     assert "record_ref" not in [before.headerData(c, Qt.Orientation.Horizontal) for c in range(before.columnCount())]
+    assert "record_ref" in coded and "record_ref" not in [  # nothing to decide about it
+        screen.columns.item(r, 0).text() for r in range(screen.columns.rowCount())]
+    assert "record_ref" not in [screen.qi_list.item(r).text() for r in range(screen.qi_list.count())]
     assert not screen.before_note.isVisibleTo(screen)
     reveals = _reveals(screen)
     # 5 people x (first name, e-mail, phone, sealed record) = 20 values, one phone empty: 19 codes

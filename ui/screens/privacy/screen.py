@@ -290,10 +290,11 @@ class Screen(KeyActions, StepScreen):
             return
         config = self.config()
         guesses = self.guesses(self.name) if not self.applied() else {}
-        self.columns.setRowCount(len(frame.columns))
+        choosable = privacy.choosable_columns(frame)
+        self.columns.setRowCount(len(choosable))
         sample = frame.head(PREVIEW_ROWS)
         after = sample if self.applied() else privacy.preview(sample, config)
-        for row, column in enumerate(frame.columns):
+        for row, column in enumerate(choosable):
             policy = config.columns.get(column, privacy.ColumnPolicy())
             guess = guesses.get(column)
             item = QTableWidgetItem(str(column))
@@ -411,7 +412,7 @@ class Screen(KeyActions, StepScreen):
         chosen = privacy.quasi_identifiers(self.document, frame, self.config())
         self.qi_list.blockSignals(True)
         self.qi_list.clear()
-        for column in frame.columns:
+        for column in privacy.choosable_columns(frame):
             item = QListWidgetItem(str(column))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if column in chosen else Qt.CheckState.Unchecked)
