@@ -126,6 +126,7 @@ class Screen(StepScreen):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Data")
+        self.table.setWordWrap(False)  # a row is one line: a long phone number is cut, not folded in two
         layout.addWidget(self.table, 1)
         return box
 
