@@ -21,7 +21,13 @@ import pandas as pd
 from core.errors import ColumnError
 from core.jobs import JobContext, ensure_context
 from core.personas.naming import describe, name_for, tone_and_offer
-from core.segment.features import FeatureConfig, build_features, in_peak_season, person_keys
+from core.segment.features import (
+    FeatureConfig,
+    Features,
+    build_features,
+    in_peak_season,
+    person_keys,
+)
 from core.segment.pipeline import NO_PURCHASES
 
 EXAMPLES = 3
@@ -70,9 +76,11 @@ def pseudonym(person: str) -> str:
 
 
 def person_table(segmented: pd.DataFrame, sales: pd.DataFrame | None,
-                 config: FeatureConfig | None = None, ctx: JobContext | None = None
-                 ) -> pd.DataFrame:
-    """One row per person: segment, value columns and (with sales) mix and discount shares."""
+                 config: FeatureConfig | None = None, ctx: JobContext | None = None,
+                 features: Features | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """One row per person: segment, value columns and (with sales) mix and discount
+    shares; and the parsed sales lines (None without sales). ``features`` are
+    :func:`build_features` of these inputs when the caller has them (the segment step's)."""
     config = config or FeatureConfig()
     if "segment" not in segmented.columns:
         raise ColumnError("The file has no 'segment' column; run `localreach segment` first "
@@ -83,12 +91,11 @@ def person_table(segmented: pd.DataFrame, sales: pd.DataFrame | None,
     numeric = [c for c in ("recency_days", "frequency", "monetary", "avg_order_value",
                            "tenure_days", "lifetime_value", "p_active") if c in table.columns]
     table[numeric] = table[numeric].apply(pd.to_numeric, errors="coerce")
-    if sales is not None:
-        feats = build_features(segmented, sales, config, ctx)
-        extra = feats.table.drop(columns=[c for c in feats.table.columns if c in table.columns])
-        table = table.join(extra)
-        table.attrs["lines"] = feats.sales
-    return table
+    if sales is None:
+        return table, None
+    feats = features or build_features(segmented, sales, config, ctx)
+    extra = feats.table.drop(columns=[c for c in feats.table.columns if c in table.columns])
+    return table.join(extra), feats.sales
 
 
 def _group_of(person: pd.Series, index: pd.Index, group: np.ndarray) -> np.ndarray:
@@ -141,12 +148,12 @@ def _figures(rows: pd.DataFrame, orders: pd.DataFrame | None) -> dict[str, float
 
 
 def build_personas(segmented: pd.DataFrame, sales: pd.DataFrame | None = None,
-                   config: FeatureConfig | None = None, ctx: JobContext | None = None
-                   ) -> list[Persona]:
-    """One persona per segment, largest first; names derived from what sets it apart."""
+                   config: FeatureConfig | None = None, ctx: JobContext | None = None,
+                   features: Features | None = None) -> list[Persona]:
+    """One persona per segment, largest first; names derived from what sets it apart.
+    ``features``: as :func:`person_table` takes them (then ``sales`` gives only the currency)."""
     ctx = ensure_context(ctx)
-    table = person_table(segmented, sales, config, ctx)
-    lines = table.attrs.get("lines")
+    table, lines = person_table(segmented, sales, config, ctx, features)
     orders = _orders(lines)
     bought = (table["frequency"].fillna(0) > 0).to_numpy() if "frequency" in table else np.ones(len(table), bool)
     buyer_orders = None if orders is None else orders[_group_of(orders["person"], table.index,
@@ -193,8 +200,8 @@ def _currency(sales: pd.DataFrame | None) -> str:
     """The sales file's currency when it has one ("EUR"); mixed or unknown: ""."""
     if sales is None or "currency" not in sales:
         return ""
-    codes = sales["currency"].astype("string").str.strip().str.upper().replace("", pd.NA)
-    codes = codes.dropna().unique()
+    distinct = pd.Series(pd.unique(sales["currency"].to_numpy()), dtype="string")  # a few values in 1M lines
+    codes = distinct.str.strip().str.upper().replace("", pd.NA).dropna().unique()
     return str(codes[0]) if len(codes) == 1 else ""
 
 

@@ -20,6 +20,7 @@ from core.segment.features import (
     DEFAULT_MODEL_FEATURES,
     NO_LINKED_ORDERS,
     FeatureConfig,
+    Features,
     build_features,
     model_matrix,
     parse_dates,
@@ -108,11 +109,15 @@ def _validate(config: SegmentConfig) -> None:
 
 
 def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: SegmentConfig,
-                      ctx: JobContext | None = None) -> tuple[pd.DataFrame, dict]:
-    """Score, group and value every person; return the CRM rows with the added columns."""
+                      ctx: JobContext | None = None, features: Features | None = None
+                      ) -> tuple[pd.DataFrame, dict]:
+    """Score, group and value every person; return the CRM rows with the added columns.
+
+    ``features``: :func:`build_features` of these inputs, when the caller built them
+    already (the segment step does, so the personas step can reuse them)."""
     ctx = ensure_context(ctx)
     _validate(config)
-    feats = build_features(crm, sales, config.feature_config(), ctx)
+    feats = features or build_features(crm, sales, config.feature_config(), ctx)
     table = feats.table.copy()
     buyers = table.index[table["orders"] > 0]
     if len(buyers) == 0:

@@ -29,6 +29,7 @@ from core.segment.features import (
     DISCOUNT_COLUMNS,
     MIXES,
     FeatureConfig,
+    Features,
     build_features,
     person_keys,
 )
@@ -55,6 +56,7 @@ SALES_ROLES = (Role.CUSTOMER_ID, Role.EMAIL, Role.ORDER_ID, Role.ORDER_DATE, Rol
 OPTIONAL_FEATURES = {"channel_mix": (Role.CHANNEL.value,), "category_mix": (Role.CATEGORY.value,),
                      "discount_share": (Role.DISCOUNT.value, *DISCOUNT_COLUMNS)}
 LINK_COLUMN = "matched_id"  # what the link step adds
+FEATURES = "features"  # ctx.shared: the segment step's BuiltFeatures, for the personas step
 
 
 @dataclass
@@ -66,6 +68,20 @@ class SegmentStepConfig(SegmentConfig, StepConfig):
     id_column: str | None = None
     sales_id_column: str | None = None
     activity_days: list[int] = field(default_factory=lambda: [7, 30])  # an events file's windows
+
+
+@dataclass(frozen=True, eq=False)
+class BuiltFeatures:
+    """The segment step's features with the frames and settings they were built from:
+    the personas step reuses them while the run's frames are still these ones."""
+
+    crm: pd.DataFrame  # the segment step's output
+    sales: pd.DataFrame  # the sales frame the step read
+    config: FeatureConfig
+    features: Features
+
+    def reusable(self, crm: pd.DataFrame, sales: pd.DataFrame | None, config: FeatureConfig) -> bool:
+        return crm is self.crm and sales is self.sales and config == self.config
 
 
 def sales_view(sales: pd.DataFrame, roles: dict[str, str], what: str = "Finding customer groups") -> pd.DataFrame:
@@ -173,13 +189,18 @@ class SegmentStep(Step, id="segment", config=SegmentStepConfig, needs=("crm", "s
         ctx = step_context(ctx)
         crm, view, engine = self.inputs(frames, roles, config)
         events = frames.get(EVENTS)
+        # the features of the customer list as it is (a behaviour feature joins columns first)
+        feats = (None if events is not None and any(is_behaviour(f) for f in engine.features)
+                 else build_features(crm, view, engine.feature_config(), ctx))
         if events is None:
-            out, report = segment_customers(crm, view, engine, ctx)
+            out, report = segment_customers(crm, view, engine, ctx, feats)
             acted = None
         else:
-            out, report, acted = _with_behaviour(crm, view, events, roles, config, engine, ctx)
+            out, report, acted = _with_behaviour(crm, view, events, roles, config, engine, ctx, feats)
         rename_groups(out, report, group_names(out))  # "Recent frequent big spenders", as the window names them
         ctx.shared["feature_config"] = engine.feature_config()
+        if feats is not None:
+            ctx.shared[FEATURES] = BuiltFeatures(out, frames["sales"], engine.feature_config(), feats)
         groups = report["sizes"]["segment"].nunique()
         note = f"{report['people']:,} people in {groups} groups"
         counts = {"people": report["people"], "buyers": report["buyers"], "groups": int(groups)}
@@ -190,7 +211,8 @@ class SegmentStep(Step, id="segment", config=SegmentStepConfig, needs=("crm", "s
         return {**frames, "crm": out}, StepReport(note, counts, {**report, "config": engine})
 
 
-def _with_behaviour(crm, view, events, roles, config: SegmentStepConfig, engine: SegmentConfig, ctx):
+def _with_behaviour(crm, view, events, roles, config: SegmentStepConfig, engine: SegmentConfig, ctx,
+                    feats: Features | None = None):
     """Segment with the events' behaviour on every person (once per person, on each of
     their rows). The behaviour is as of the analysis date (the day after the last order
     unless set); when ``features`` names a behaviour column it is on the customer list
@@ -207,7 +229,7 @@ def _with_behaviour(crm, view, events, roles, config: SegmentStepConfig, engine:
         return frame.reset_index(drop=True).drop(columns=list(rows.columns), errors="ignore").join(rows)
 
     if not wanted:
-        out, report = segment_customers(crm, view, engine, ctx)
+        out, report = segment_customers(crm, view, engine, ctx, feats)
         acted = behaviour_at(engine.as_of or report["as_of"])
         return joined(out, acted), report, acted
     acted = behaviour_at(engine.as_of or _sales_as_of(crm, view, engine, ctx))
