@@ -1,6 +1,7 @@
 """The Privacy screen after pseudonymising: Before shows the values as typed (opened from
-the vault, one audit row), After the codes; both previews show five people at 1366x768;
-the key tab says in words where the key is kept."""
+the vault, one audit row), After the codes; both previews show five people at 1366x768
+and the risk tab's results take no height from the column table; the key tab says in
+words where the key is kept."""
 
 from pathlib import Path
 
@@ -110,3 +111,10 @@ def test_both_previews_show_five_people_at_1366x768(window, qtbot, memory_keyrin
     assert [v.model().rowCount() for v in views] == [5, 5]
     table = privacy.columns  # and the column table keeps several rows in sight
     assert table.viewport().height() // table.rowHeight(0) >= 5
+    height = table.height()
+    privacy.details.setCurrentIndex(2)  # the risk tab, with its results shown, moves nothing
+    with qtbot.waitSignal(window.document.stateChanged, timeout=15000):
+        privacy.risk_button.click()
+    qtbot.waitUntil(lambda: privacy.suggestion_list.isVisible(), timeout=5000)
+    privacy.layout().activate()
+    assert table.height() == height

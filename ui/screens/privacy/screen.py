@@ -174,9 +174,10 @@ class Screen(KeyActions, StepScreen):
         return page
 
     def _build_risk_panel(self) -> QWidget:
+        """The question on one line, the answer under it, then side by side: the columns to
+        tick, the smallest groups, the suggested fixes (low, so the tab keeps its height)."""
         page = QWidget()
-        columns = QHBoxLayout(page)
-        ask = QVBoxLayout()
+        layout = QVBoxLayout(page)
         row = QHBoxLayout()
         row.addWidget(QLabel("Every combination of the ticked columns should fit at least"))
         self.k_spin = QSpinBox(minimum=2, maximum=100, value=5, suffix=" people")
@@ -187,40 +188,39 @@ class Screen(KeyActions, StepScreen):
         self.risk_button.setToolTip("Count how many people are alone or nearly alone with the ticked columns")
         row.addWidget(self.risk_button)
         row.addStretch(1)
-        ask.addLayout(row)
+        layout.addLayout(row)
+        self.risk_label = QLabel()
+        self.risk_label.setWordWrap(True)
+        self.risk_label.setAccessibleName("Risk result")
+        layout.addWidget(self.risk_label)
+        columns = QHBoxLayout()
         self.qi_list = QListWidget()
         self.qi_list.setAccessibleName("Columns that could identify someone together")
         self.qi_list.setToolTip("Tick the columns someone could combine to find a person, e.g. postcode, birth date")
         self.qi_list.setFlow(QListView.Flow.TopToBottom)
         self.qi_list.setWrapping(True)  # the columns side by side in as many rows as fit
         self.qi_list.setResizeMode(QListView.ResizeMode.Adjust)
-        ask.addWidget(self.qi_list, 1)
-        columns.addLayout(ask, 1)
-        results = QVBoxLayout()
-        self.risk_label = QLabel()
-        self.risk_label.setWordWrap(True)
-        self.risk_label.setAccessibleName("Risk result")
-        results.addWidget(self.risk_label)
+        columns.addWidget(self.qi_list, 2)
         self.smallest = FrameModel()
         view = QTableView()
         view.setModel(self.smallest)
         view.setAccessibleName("Smallest groups")
         view.verticalHeader().hide()
-        # The result widgets stay out of the way until a check has run.
-        self.risk_results = [view]
-        results.addWidget(view, 1)
+        columns.addWidget(view, 2)
+        fixes = QVBoxLayout()
         self.suggestion_list = QListWidget()
         self.suggestion_list.setAccessibleName("Suggested fixes")
-        self.suggestion_list.setMaximumHeight(70)
-        results.addWidget(self.suggestion_list)
+        fixes.addWidget(self.suggestion_list, 1)
         self.apply_suggestions_button = QPushButton("Apply suggested fixes")
         self.apply_suggestions_button.clicked.connect(self.apply_suggestions)
         self.apply_suggestions_button.setToolTip("Make the listed columns coarser (e.g. birth year instead of date)")
-        results.addWidget(self.apply_suggestions_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self.risk_results += [self.suggestion_list, self.apply_suggestions_button]
+        fixes.addWidget(self.apply_suggestions_button, 0, Qt.AlignmentFlag.AlignLeft)
+        columns.addLayout(fixes, 1)
+        layout.addLayout(columns, 1)
+        # The result widgets stay out of the way until a check has run.
+        self.risk_results = [view, self.suggestion_list, self.apply_suggestions_button]
         for widget in self.risk_results:
             widget.setVisible(False)
-        columns.addLayout(results, 1)
         self._suggestions: list[dict] = []
         return page
 
