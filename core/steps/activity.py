@@ -121,28 +121,32 @@ def behaviour_columns(events: pd.DataFrame, roles: dict[str, str] | None, days: 
 
 @dataclass
 class EventsFound:
-    """An events file's format and how many of its events belong to a customer of the list."""
+    """An events file's format and how many of its events belong to a customer of the
+    list (None: there is no customer list yet)."""
 
     match: ActivityMatch
     events: int  # rows (a visits file: actions)
-    matched: int  # of them, with a key a customer list's row has
+    matched: int | None
 
     @property
     def sentence(self) -> str:
         """'This looks like a Shopify abandoned checkouts export: 5 of 7 events belong to
         a customer.'"""
-        noun = "event" if self.events == 1 else "events"
-        return (f"{self.match.sentence[:-1]}: {self.matched:,} of {self.events:,} {noun} "
-                "belong to a customer.")
+        what, noun = self.match.sentence[:-1], "event" if self.events == 1 else "events"
+        if self.matched is None:
+            return f"{what}: {self.events:,} {noun}; import a customer list to find whose they are."
+        return f"{what}: {self.matched:,} of {self.events:,} {noun} belong to a customer."
 
 
-def events_found(events: pd.DataFrame, roles: dict[str, str] | None, crm: pd.DataFrame,
+def events_found(events: pd.DataFrame, roles: dict[str, str] | None, crm: pd.DataFrame | None,
                  crm_roles: dict[str, str]) -> EventsFound:
     """How many events find a customer through the customer list's column of the events'
     key (customer id or e-mail): the join :func:`behaviour` makes, over every event (no
     as-of day)."""
     match = events_match(events, roles)
     keys, key_role = event_keys(events, match.roles, match.format)
+    if crm is None:
+        return EventsFound(match, len(keys), None)
     key_column = column_of(crm_roles, key_role.value, crm)
     if key_column is None:
         raise needs_role("Finding whose the events are", key_role.value)
