@@ -50,9 +50,12 @@ def display_frame(entries: list[dict], undone: list[bool] | None = None) -> pd.D
 
 
 def summary(entries: list[dict]) -> str:
+    from app.audit_words import STEP_NAMES
+
     text = f"{len(entries):,} changes recorded"
     if entries:
-        text += f" · last: {entries[-1]['step']} at {local_time(entries[-1]['time'])}"
+        step = entries[-1]["step"]
+        text += f" · last: {STEP_NAMES.get(step, step)} at {local_time(entries[-1]['time'])}"
     return text
 
 

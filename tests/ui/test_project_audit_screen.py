@@ -46,7 +46,7 @@ def test_the_screen_lists_one_row_per_change_and_no_personal_values(qtbot, tmp_p
     screen.show()
     assert screen.status() == ("done", "2 changes recorded")
     assert screen.model.rowCount() == 2
-    assert screen.summary.text().startswith("2 changes recorded · last: clean at ")
+    assert screen.summary.text().startswith("2 changes recorded · last: Quality at ")
     row = {screen.model.headerData(c, Qt.Orientation.Horizontal): screen.model.data(screen.model.index(1, c))
            for c in range(screen.model.columnCount())}
     assert row["Step"] == "clean" and row["Rows in"] == "3" and row["Rows out"] == "3"
