@@ -108,22 +108,39 @@ class Merger:
                          for name, t in templates.items()}
         self._empty = {f: EmptyValue(name=f) for f in self.fields}
         self._id_column = id_column(frame, roles)
+        self._fields_of: dict[str, list[str]] = {}  # column -> the fields it is
+        for f, c in self.columns.items():
+            self._fields_of.setdefault(c, []).append(f)
+        self._personas: dict[str, dict] = {}  # segment -> its persona fields, made once
 
     def context(self, row, variant: str = "") -> dict:
-        """The merge fields of one person: columns, role aliases, persona, products."""
-        values = {f: _cell(row.get(c, "")) for f, c in self.columns.items()}
+        """The merge fields of one person: columns, role aliases, persona, products. A
+        field whose column the row lacks or leaves empty is an EmptyValue."""
+        ctx = dict(self._empty)
+        for c, value in row.items():
+            value = _cell(value)
+            if value not in ("", None):
+                for f in self._fields_of.get(c, ()):
+                    ctx[f] = value
         segment = str(row.get(self.config.segment_column, ""))
-        persona = self.personas.get(segment, {})
-        values.update({"persona": persona.get("name", ""), "persona_tone": persona.get("tone", ""),
-                       "persona_offer": persona.get("offer", ""),
-                       "persona_description": persona.get("description", ""),
-                       "persona_wording": persona.get("wording", ""), "variant": variant,
-                       "segment": segment})
+        ctx.update(self._persona_fields(segment))
+        if variant:
+            ctx["variant"] = variant
         key = str(row.get(self._id_column, "")) if self._id_column else ""
         products = (self.recommendations or {}).get(key, [])
-        ctx = {f: (v if v not in ("", None) else self._empty[f]) for f, v in values.items()}
         ctx["recommendations"] = products or self._empty["recommendations"]
         return ctx
+
+    def _persona_fields(self, segment: str) -> dict:
+        fields = self._personas.get(segment)
+        if fields is None:
+            persona = self.personas.get(segment, {})
+            values = {"persona": persona.get("name", ""), "persona_tone": persona.get("tone", ""),
+                      "persona_offer": persona.get("offer", ""),
+                      "persona_description": persona.get("description", ""),
+                      "persona_wording": persona.get("wording", ""), "segment": segment}
+            fields = self._personas[segment] = {f: v for f, v in values.items() if v not in ("", None)}
+        return fields
 
     def render(self, row, variant: str = "") -> Rendered:
         """``row`` is a Series or a dict of one person's cells."""
@@ -196,10 +213,11 @@ def merge(
     total = len(recipients)
     sender = config.sender or next(iter(templates.values())).sender
     rows = recipients[_row_columns(recipients, merger, column)].to_dict("records")
-    for i, (label, row) in enumerate(zip(recipients.index, rows, strict=True)):
+    variant_of = (variants.reindex(recipients.index, fill_value="").astype(str).tolist()
+                  if recipients.index.is_unique else [str(variants.get(label, "")) for label in recipients.index])
+    for i, (label, row, variant) in enumerate(zip(recipients.index, rows, variant_of, strict=True)):
         if i % 500 == 0:
             ctx.progress(i, total, "Writing the messages")
-        variant = str(variants.get(label, ""))
         try:
             out = merger.render(row, variant)
         except RenderError as exc:

@@ -136,27 +136,29 @@ def link_records(
         lookup = _first_left_row(left_ids)
         found = right[right_id].astype(str).map(lookup).fillna(-1).to_numpy(np.int64)
         assign(found, 1.0, METHODS[0])
-    lf = normalise(left, left_roles, left_id, region=config.region)
-    rf = normalise(right, right_roles, right_id, region=config.region)
-    ctx.progress(1, 3, "Linking by e-mail")
-    if "email" in lf and "email" in rf:
-        lcols = field_columns(list(left.columns), left_roles, left_id)
-        rcols = field_columns(list(right.columns), right_roles, right_id)
-        lkey = _token(left[lcols["email"][0]], lf["email"])
-        rkey = _token(right[rcols["email"][0]], rf["email"])
-        if config.one_to_one:
-            lkey = lkey.where(~lkey.index.isin(match[match >= 0]), "")
-        found = rkey.map(_first_left_row(lkey)).fillna(-1).to_numpy(np.int64)
-        assign(found, 1.0, METHODS[1])
-    ctx.progress(2, 3, "Linking by matching details")
-    quality = _probabilistic(lf, rf, match, config, ctx)
+    quality = None
+    if (match < 0).any():  # the fields are read only for rows their id did not settle
+        lf = normalise(left, left_roles, left_id, region=config.region)
+        rf = normalise(right, right_roles, right_id, region=config.region)
+        ctx.progress(1, 3, "Linking by e-mail")
+        if "email" in lf and "email" in rf:
+            lcols = field_columns(list(left.columns), left_roles, left_id)
+            rcols = field_columns(list(right.columns), right_roles, right_id)
+            lkey = _token(left[lcols["email"][0]], lf["email"])
+            rkey = _token(right[rcols["email"][0]], rf["email"])
+            if config.one_to_one:
+                lkey = lkey.where(~lkey.index.isin(match[match >= 0]), "")
+            found = rkey.map(_first_left_row(lkey)).fillna(-1).to_numpy(np.int64)
+            assign(found, 1.0, METHODS[1])
+        ctx.progress(2, 3, "Linking by matching details")
+        quality = _probabilistic(lf, rf, match, config, ctx)
     if quality is not None:
         found, prob, expected = quality
         assign(found, prob, METHODS[2])
     ctx.progress(3, 3, "Linked")
-    out = right.copy()
+    out = right.copy(deep=False)  # copy-on-write: the new columns leave RIGHT as it is
     out[MATCHED_COLUMN] = np.where(match >= 0, left_ids.to_numpy()[np.maximum(match, 0)], "")
-    out[SCORE_COLUMN] = [f"{s:.4f}" if m >= 0 else "" for s, m in zip(score, match, strict=True)]
+    out[SCORE_COLUMN] = _score_texts(score, match >= 0)
     counts = {how: int(np.count_nonzero(method == how)) for how in METHODS}
     report = {"rows": n, "linked": int(np.count_nonzero(match >= 0)),
               "unlinked": int(np.count_nonzero(match < 0)), "by_method": counts,
@@ -165,6 +167,15 @@ def link_records(
     if quality is not None:
         report.update(expected)
     return out, report
+
+
+def _score_texts(score: np.ndarray, linked: np.ndarray) -> np.ndarray:
+    """Each linked row's score with four decimals ("" when not linked), formatted once
+    per distinct score (a million id links are all 1.0)."""
+    texts = np.full(len(score), "", dtype=object)
+    distinct, which = np.unique(score[linked], return_inverse=True)
+    texts[linked] = np.array([f"{s:.4f}" for s in distinct], dtype=object)[which]
+    return texts
 
 
 def _probabilistic(lf: pd.DataFrame, rf: pd.DataFrame, match: np.ndarray, config: LinkConfig,
