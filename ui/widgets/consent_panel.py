@@ -8,7 +8,7 @@ consent column -- are project state ("consent"), so each change is one undo step
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.consent import (
@@ -59,24 +59,33 @@ class ConsentPanel(QWidget):
         self.counts.setText(describe(plan, consent_settings(self.document).without_consent))
         if plan.get("unclear"):
             self._add_confirm(plan["unclear"])
-        for column, polarity, reason in plan.get("meanings", []):
-            self._add_row(column, polarity, reason)
+        meanings = plan.get("meanings", [])
+        # the labels as wide as the widest, so the buttons line up just after them
+        width = max((self.fontMetrics().horizontalAdvance(self._meaning(c, p)) for c, p, _r in meanings), default=0)
+        for column, polarity, reason in meanings:
+            self._add_row(column, polarity, reason, width)
         self.legal_basis.blockSignals(True)
         self.legal_basis.setChecked(consent_settings(self.document).without_consent)
         self.legal_basis.blockSignals(False)
         self.legal_basis.setVisible(bool(plan.get("no_consent_info"))
                                     or consent_settings(self.document).without_consent)
 
-    def _add_row(self, column: str, polarity: str, reason: str) -> None:
+    @staticmethod
+    def _meaning(column: str, polarity: str) -> str:
+        return f"“{column}”: {_MEANS[polarity]}"
+
+    def _add_row(self, column: str, polarity: str, reason: str, width: int) -> None:
         row = QHBoxLayout()
-        label = QLabel(f"“{column}”: {_MEANS[polarity]}")
+        label = QLabel(self._meaning(column, polarity))
+        label.setMinimumWidth(width)
         label.setToolTip(reason[0].upper() + reason[1:])
         flip = QPushButton("Flip meaning")
         flip.setAccessibleName(f"Flip the meaning of {column}")
         flip.setToolTip("Read this column the other way round")
         flip.clicked.connect(lambda _c=False, c=column, p=polarity: self._flip(c, p))
-        row.addWidget(label, 1)
-        row.addWidget(flip, 0, Qt.AlignmentFlag.AlignRight)
+        row.addWidget(label)
+        row.addWidget(flip)
+        row.addStretch(1)
         self.rows.addLayout(row)
 
     def _add_confirm(self, column: str) -> None:
