@@ -178,7 +178,7 @@ def before(doc: Document, name: str, rows: int, key: bytes | None, passphrase: s
     cached = _before.get(doc)
     if cached and cached[0] is frame and cached[1] is sealed and cached[2] == rows:
         return cached[3], ""
-    if key is None or keystore.fingerprint(key) != ref.fingerprint:  # e.g. mid-way through a new key
+    if key is None or keystore.fingerprint(key) != ref.fingerprint:  # e.g. a new key undone
         if ref.key_file and passphrase is None:
             return sample, KEY_LOCKED
         try:
@@ -189,7 +189,7 @@ def before(doc: Document, name: str, rows: int, key: bytes | None, passphrase: s
     shown = restore(_opened(sample, Vault.from_frame(key, sealed), reveals.append))
     for entry in reveals:
         params, rows_in, revealed, fp = reveal_audit_args(entry)
-        if revealed:  # none while a new key is half made (the table renewed, the vault not yet)
+        if revealed:  # codes the vault never saw open to "": nothing shown, nothing to record
             doc.audit(STEP, params, rows_in, revealed, key_fingerprint=fp)
     _before[doc] = (frame, sealed, rows, shown)
     return shown, ""
