@@ -97,11 +97,23 @@ def parse_numbers(values: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce").astype(float)
 
 
+def per_distinct(values: pd.Series, read) -> pd.Series:
+    """``read`` (a column-wise reading such as :func:`parse_numbers`) worked out on the
+    distinct values, missing ones among them, so a reading that looks at the whole
+    column decides alike; a million sales lines hold a few thousand amounts."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    out = read(pd.Series(uniques, dtype=values.dtype))
+    return pd.Series(out.to_numpy()[codes], index=values.index)
+
+
 def discount_flags(values: pd.Series) -> pd.Series:
     """Whether each line had a discount: an amount or rate above 0, or a yes-like flag."""
-    amount = parse_numbers(values)
-    text = clean_text(values, lower=True)
-    return (amount > 0).fillna(False) | text.isin(YES)
+    def flags(distinct: pd.Series) -> pd.Series:
+        amount = parse_numbers(distinct)
+        text = clean_text(distinct, lower=True)
+        return (amount > 0).fillna(False) | text.isin(YES)
+
+    return per_distinct(values, flags)
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
@@ -118,6 +130,18 @@ def clean_text(values: pd.Series, lower: bool = False) -> pd.Series:
         tidy = tidy.str.lower()
     tidy = tidy.mask(tidy == "")
     return pd.Series(tidy.array.take(codes, allow_fill=True), index=values.index)
+
+
+def clean_codes(values: pd.Series, lower: bool = False) -> tuple[np.ndarray, pd.Series]:
+    """What :func:`clean_text` gives, as codes (-1: empty or missing, else numbered by
+    first appearance) and the distinct cleaned values: for joins and keys, which need no
+    million-row text column."""
+    codes, uniques = pd.factorize(values.astype("string"))
+    tidy = pd.Series(uniques, dtype="string").str.strip()
+    if lower:
+        tidy = tidy.str.lower()
+    merged, distinct = pd.factorize(tidy.mask(tidy == ""))
+    return np.append(merged, -1)[codes], pd.Series(distinct, dtype="string")
 
 
 def person_keys(crm: pd.DataFrame, config: FeatureConfig) -> pd.Series:
@@ -152,8 +176,9 @@ def _link_sales(crm: pd.DataFrame, sales: pd.DataFrame, code_of_row: np.ndarray,
     keys = clean_text(own, lower).reset_index(drop=True)
     lookup = pd.Series(code_of_row, index=keys.to_numpy())
     lookup = lookup[lookup.index.notna() & ~lookup.index.duplicated()]
-    found = pd.Index(lookup.index).get_indexer(clean_text(theirs, lower).to_numpy())
-    return np.where(found >= 0, lookup.to_numpy()[found], -1)
+    codes, distinct = clean_codes(theirs, lower)
+    found = pd.Index(lookup.index).get_indexer(distinct.to_numpy())
+    return np.append(np.where(found >= 0, lookup.to_numpy()[found], -1), -1)[codes]
 
 
 def _shares(person: np.ndarray, n: int, labels: pd.Series, weight: np.ndarray,
@@ -226,7 +251,7 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
     lines = pd.DataFrame({
         "person": code,
         "date": parse_dates(sales[config.date_column]).to_numpy(),
-        "amount": parse_numbers(sales[config.amount_column]).fillna(0.0).to_numpy(),
+        "amount": per_distinct(sales[config.amount_column], parse_numbers).fillna(0.0).to_numpy(),
     })
     lines["order"] = _order_keys(sales, config, lines["date"])
     for key, col in (("product", config.product_column), ("category", config.category_column),
@@ -311,12 +336,18 @@ def parse_day(text: str, what: str = "analysis date") -> pd.Timestamp:
 
 def _order_keys(sales: pd.DataFrame, config: FeatureConfig, dates: pd.Series) -> np.ndarray:
     """One key per order: the order id, or -- where there is none -- the day, since
-    lines of one person on one day are one basket (as in Fader, Hardie & Lee's CDNOW)."""
-    day = "day " + dates.dt.strftime("%Y-%m-%d").fillna("")
-    if config.order_column not in sales.columns:
-        return pd.factorize(day)[0]
-    ids = clean_text(sales[config.order_column]).reset_index(drop=True)
-    return pd.factorize(("id " + ids).fillna(day))[0]
+    lines of one person on one day are one basket (as in Fader, Hardie & Lee's CDNOW).
+    Numbered by first appearance; worked out on codes (distinct ids, distinct days)."""
+    if config.order_column in sales.columns:
+        key, _ = clean_codes(sales[config.order_column])
+    else:
+        key = np.full(len(dates), -1, dtype=np.int64)
+    missing = np.flatnonzero(key < 0)
+    if len(missing):
+        when, stamps = pd.factorize(dates.iloc[missing], use_na_sentinel=False)
+        day = pd.Series(stamps).dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object)
+        key[missing] = key.max(initial=-1) + 1 + pd.factorize(day)[0][when]
+    return pd.factorize(key)[0]
 
 
 def _crm_features(crm: pd.DataFrame, persons: pd.Series, config: FeatureConfig,
