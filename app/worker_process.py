@@ -9,7 +9,8 @@ threaded Qt program is unsafe), lazily or by :func:`warm_up` once the window sho
 What crosses the pipe is made cheap for the parent's GIL:
 - work closures are sent by value (their code, closure values and the globals they
   name), the way cloudpickle does, so actions need no rewrite and the child imports
-  only what the work uses (never the action's module, which imports Qt);
+  only the modules of what the work uses (work that uses no Qt module imports none; an
+  action's helpers bring in their module, and with app.document QtCore, never a window);
 - a large frame, series or object array is cut into pieces of :data:`PIECE_CELLS`
   cells, each its own inner pickle, so neither pickling nor unpickling holds the GIL
   for longer than one piece (a few milliseconds); numeric buffers go out of band.

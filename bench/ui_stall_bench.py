@@ -5,7 +5,10 @@ segments and exports, on demo data (100,000 CRM rows by default; ``--crm 1000000
 The probe is a QTimer on the GUI thread; each tick records how much later than due it
 ran. Any stall over 100 ms is a moment a user would see the window freeze. Each action
 is started the way its button starts it and waited for with the event loop running.
-Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python bench/ui_stall_bench.py [--crm N] [--where]``.
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python bench/ui_stall_bench.py [--crm N] [--where]
+[--threads]``. ``--threads`` runs every job on a thread, as when no engine process can
+start (the figures before issue 17); otherwise the pool is warmed as the app does. The
+process's CPU seconds (the GUI process's and its engine children's) are printed at the end.
 ``--where`` also samples the GUI thread's stack while a tick is overdue and prints, per
 action, the lines of LocalReach code the GUI thread was stuck in (a poor man's py-spy that
 needs no ptrace rights).
@@ -14,6 +17,7 @@ needs no ptrace rights).
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import tempfile
 import threading
@@ -110,6 +114,7 @@ def main() -> int:
     parser.add_argument("--crm", type=int, default=100_000, help="CRM rows of the demo data")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--where", action="store_true", help="print where the GUI thread stalled")
+    parser.add_argument("--threads", action="store_true", help="no engine process: jobs on threads")
     args = parser.parse_args()
 
     from core.demo import generate
@@ -124,6 +129,10 @@ def main() -> int:
 
     window = MainWindow()
     window.show()
+    if args.threads:
+        window.jobs.processes.broken = True  # as when no child can start: every job on a thread
+    else:
+        window.jobs.warm_up()
     probe = StallProbe()
     _wait(lambda: len(window.screens.built) == len(window.screens))  # warm-up done
     probe.take()
@@ -176,6 +185,10 @@ def main() -> int:
     worst = max((max(v, default=0.0), k) for k, v in results.items())
     print(f"\nlongest GUI-thread stall: {worst[0]:.0f} ms during {worst[1]} (goal: none over {GOAL_MS} ms)")
     window.jobs.shutdown()
+    window.jobs.processes.shutdown()
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"CPU: {own.ru_utime + own.ru_stime:.1f} s this process, "
+          f"{children.ru_utime + children.ru_stime:.1f} s engine processes")
     return 0
 
 

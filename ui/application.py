@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -121,6 +121,7 @@ def run_app(project: str | None = None) -> int:
     window = MainWindow(ask_before_close=True)
     install_excepthook(window)
     window.show()
+    QTimer.singleShot(0, window.jobs.warm_up)  # start an engine process now, not on the first job
     offer_recovery(window.document, window)
     if project:
         window.open_project(project)

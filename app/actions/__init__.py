@@ -5,9 +5,10 @@ gets an :class:`Action`: ``work(ctx)`` runs the engine on the job runner's worke
 sees only the values captured when the action was made; ``apply(result)`` runs on the
 GUI thread, changes the document (one undo step, one audit row) and returns what
 changed, for the screen to show. An action whose ``work`` talks only through its result
-(it appends to no list that ``apply`` reads, touches no document) may say
-``process=True``: its work then runs in a child process, where pandas cannot hold the
-GUI thread's GIL. Actions that need no engine time change the document
+(it appends to no list that ``apply`` reads, touches no document) may run in a child
+process, where pandas cannot hold the GUI thread's GIL: the heavy ones are listed in
+:data:`IN_A_CHILD` (or say ``process=True``). Export is not: its work appends the
+reveals that ``apply`` audits. Actions that need no engine time change the document
 at once and return what changed directly.
 """
 
@@ -18,6 +19,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.jobs import JobContext
+
+# Work functions (module:qualname) that talk only through their result and take long on
+# big files; the rest stay on a thread (tests/ui/test_worker_process.py checks each name).
+IN_A_CHILD = frozenset({
+    "app.actions.imports:import_file.<locals>.work",
+    "app.actions.imports:add_customer_list.<locals>.work",
+    "app.actions.quality:check.<locals>.work",
+    "app.actions.quality:apply_fix.<locals>.work",
+    "app.actions.duplicates:find_duplicates.<locals>.work",
+    "app.actions.segments:find_groups.<locals>.work",
+})
 
 
 def _unchanged(result: Any) -> Any:
@@ -30,6 +42,10 @@ class Action:
     work: Callable[[JobContext], Any]
     apply: Callable[[Any], Any] = _unchanged
     process: bool = False  # run ``work`` in a child process (app.worker_process)
+
+    def __post_init__(self) -> None:
+        name = f"{getattr(self.work, '__module__', '')}:{getattr(self.work, '__qualname__', '')}"
+        self.process = self.process or name in IN_A_CHILD
 
     def start(self, jobs, slot: str, on_done: Callable[[Any], None] | None = None,
               on_error: Callable[[Exception], None] | None = None):

@@ -1,17 +1,20 @@
 """Engine work in a child process: the right result, progress, cancel within a second,
 engine errors as their plain messages, and a thread when no child can take the work."""
 
+import importlib
 import os
 import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import app.worker_process as wp
-from app.actions import Action
+from app.actions import IN_A_CHILD, Action, imports
+from app.document import Document
 from app.jobs import JobRunner, user_message
 from app.worker_process import WorkerPool, dumps
 from core.errors import ColumnError
@@ -166,15 +169,17 @@ def test_an_engine_error_arrives_as_its_plain_message(qtbot, pool):
     assert user_message(error).startswith("Column 'newsletter' may record consent or opt-outs")
 
 
-def test_a_thread_runs_the_job_when_no_child_can_start(qtbot, monkeypatch):
+def test_a_thread_runs_the_job_when_no_child_can_start(qtbot, monkeypatch, caplog):
     def cannot_start():
         raise OSError("no processes here")
 
+    caplog.set_level("INFO", logger="app.jobs")
     monkeypatch.setattr(wp, "_Child", cannot_start)
     pool = WorkerPool()
     frame = _orders()
     result = _run(qtbot, JobRunner(processes=pool), lambda ctx: (os.getpid(), frame["amount"].sum()))[0]
     assert result == (os.getpid(), frame["amount"].sum()) and pool.broken
+    assert "runs on a thread: the worker process cannot start (OSError)" in caplog.text
 
 
 def test_a_thread_runs_work_that_cannot_be_sent(qtbot, pool):
@@ -197,3 +202,27 @@ def test_without_process_the_job_stays_on_a_thread(qtbot, pool):
 
     assert _run(qtbot, JobRunner(processes=pool), work, process=False) == (os.getpid(), None)
     assert ctx_seen == [True]
+
+
+@pytest.mark.parametrize("name", sorted(IN_A_CHILD))
+def test_every_action_listed_to_run_in_a_child_exists(name):
+    module, qualname = name.split(":")
+    outer, inner = qualname.split(".<locals>.")
+    code = getattr(importlib.import_module(module), outer).__code__
+    assert inner in [c.co_name for c in code.co_consts if hasattr(c, "co_name")]
+
+
+def test_importing_a_file_runs_in_the_child_and_fills_the_document(qtbot, pool, caplog):
+    caplog.set_level("INFO", logger="app.jobs")
+    path = Path("/work/shared/data/febrl1.csv")
+    in_child, on_thread = Document(), Document()
+    action = imports.import_file(in_child, "crm", path, {}, {})
+    assert action.process and not Action("x", lambda ctx: 1).process
+    got, jobs = [], JobRunner(processes=pool)
+    with qtbot.waitSignal(jobs.finished, timeout=30000):
+        action.start(jobs, "import", got.append, got.append)
+    imports.import_file(on_thread, "crm", path, {}, {}).run()
+    assert [(i.target, i.rows, i.columns) for i in got] == [("crm", 1000, 11)]
+    pd.testing.assert_frame_equal(in_child.frame("crm"), on_thread.frame("crm"))
+    assert in_child.roles("crm") == on_thread.roles("crm") and len(in_child.audit_entries()) == 1
+    assert "runs on a thread" not in caplog.text  # the work was sent and ran in the child
