@@ -111,10 +111,10 @@ def test_both_previews_show_five_people_at_1366x768(window, qtbot, memory_keyrin
     assert [v.model().rowCount() for v in views] == [5, 5]
     table = privacy.columns  # and the column table keeps several rows in sight
     assert table.viewport().height() // table.rowHeight(0) >= 5
-    height = table.height()
+    height, asked = table.height(), privacy.details.sizeHint().height()
     privacy.details.setCurrentIndex(2)  # the risk tab, with its results shown, moves nothing
     with qtbot.waitSignal(window.document.stateChanged, timeout=15000):
         privacy.risk_button.click()
     qtbot.waitUntil(lambda: privacy.suggestion_list.isVisible(), timeout=5000)
     privacy.layout().activate()
-    assert table.height() == height
+    assert table.height() == height and privacy.details.sizeHint().height() == asked

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTableView,
     QTableWidget,
@@ -100,7 +101,10 @@ class Screen(KeyActions, StepScreen):
         self.details.addTab(self._build_previews(), "Before and after")
         self.details.addTab(self._build_key_panel(), "Key and contacts")
         self.details.addTab(self._build_risk_panel(), "Could someone be recognised?")
-        self.body.addWidget(self.details, 2)  # a share of the height, so switching tabs moves nothing
+        # A share of the height whatever each tab would like, so switching tabs moves nothing;
+        # at least what the previews need (see _fit).
+        self.details.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        self.body.addWidget(self.details, 2)
 
     def _build_previews(self) -> QWidget:
         page = QWidget()
@@ -200,13 +204,13 @@ class Screen(KeyActions, StepScreen):
         self.qi_list.setFlow(QListView.Flow.TopToBottom)
         self.qi_list.setWrapping(True)  # the columns side by side in as many rows as fit
         self.qi_list.setResizeMode(QListView.ResizeMode.Adjust)
-        columns.addWidget(self.qi_list, 2)
+        columns.addWidget(self.qi_list, 1)
         self.smallest = FrameModel()
         view = QTableView()
         view.setModel(self.smallest)
         view.setAccessibleName("Smallest groups")
         view.verticalHeader().hide()
-        columns.addWidget(view, 2)
+        columns.addWidget(view, 1)
         fixes = QVBoxLayout()
         self.suggestion_list = QListWidget()
         self.suggestion_list.setAccessibleName("Suggested fixes")
@@ -217,6 +221,8 @@ class Screen(KeyActions, StepScreen):
         fixes.addWidget(self.apply_suggestions_button, 0, Qt.AlignmentFlag.AlignLeft)
         columns.addLayout(fixes, 1)
         layout.addLayout(columns, 1)
+        for widget in (self.qi_list, view, self.suggestion_list):  # they take the tab's height, never ask more
+            widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         # The result widgets stay out of the way until a check has run.
         self.risk_results = [view, self.suggestion_list, self.apply_suggestions_button]
         for widget in self.risk_results:
@@ -335,8 +341,7 @@ class Screen(KeyActions, StepScreen):
         self.before_note.setVisible(bool(note))
         self.unlock_button.setVisible(note == privacy.KEY_LOCKED)
 
-    @staticmethod
-    def _fit(view: QTableView) -> None:
+    def _fit(self, view: QTableView) -> None:
         """Room for the five rows, in the row height the style gives once shown; columns as
         wide as their values (five rows are cheap to measure), long ones cut."""
         view.resizeColumnsToContents()
@@ -345,6 +350,7 @@ class Screen(KeyActions, StepScreen):
         rows = view.verticalHeader().defaultSectionSize() * PREVIEW_ROWS
         view.setMinimumHeight(view.horizontalHeader().sizeHint().height() + rows
                               + view.horizontalScrollBar().sizeHint().height() + 2 * view.frameWidth())
+        self.details.setMinimumHeight(self.details.minimumSizeHint().height())
 
     @staticmethod
     def _choices(kind: str | None) -> list[tuple[str, str]]:
@@ -461,6 +467,7 @@ class Screen(KeyActions, StepScreen):
     def _risk_checked(self, risk: privacy.Risk) -> None:
         self._suggestions = risk.suggestions
         self.smallest.set_frame(risk.smallest)
+        self.risk_results[0].resizeColumnsToContents()
         if risk.ok:
             text = f"Safe: every combination fits at least {risk.k} people."
         else:
