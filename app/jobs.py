@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from app.actions import IN_A_CHILD
 from app.logging_setup import log_file, safe_traceback
 from app.main_thread_gc import ensure_main_thread_gc
 from app.worker_process import ProcessUnavailable, WorkerPool, worker_pool
@@ -126,9 +128,10 @@ class JobRunner(QObject):
     def processes(self) -> WorkerPool:
         return self._processes or worker_pool()
 
-    def warm_up(self) -> None:
-        """Start a worker process in the background (call once the window shows)."""
-        self.processes.warm_up()
+    def warm_up(self) -> threading.Thread:
+        """Start a worker process with the heavy actions' engines imported, in the
+        background (call once the window shows)."""
+        return self.processes.warm_up(sorted({name.split(":")[0] for name in IN_A_CHILD}))
 
     def is_running(self, slot: str) -> bool:
         return slot in self._active

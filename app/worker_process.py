@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import atexit
 import builtins
+import functools
 import importlib
 import io
+import logging
 import marshal
 import multiprocessing
 import os
@@ -37,11 +39,12 @@ import sys
 import threading
 import time
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from core.jobs import Cancelled, JobContext, throttled
 
+log = logging.getLogger(__name__)
 SPAWN = multiprocessing.get_context("spawn")
 PIECE_CELLS = 50_000  # cells per piece of a large table: a few ms of (un)pickling each
 CANCEL_GRACE_S = 0.5  # then the child is killed (a new one starts for the next job)
@@ -250,6 +253,11 @@ def _serve(conn) -> None:
         current.clear()
 
 
+def _import_all(modules: tuple[str, ...], ctx: JobContext) -> None:
+    for name in modules:
+        importlib.import_module(name)
+
+
 def _answer_error(answer, exc: BaseException) -> None:
     from app.logging_setup import safe_traceback
 
@@ -356,15 +364,18 @@ class WorkerPool:
         finally:
             self._release(child)
 
-    def warm_up(self) -> None:
-        """Start one child in the background, so the first job does not wait for it."""
+    def warm_up(self, modules: Iterable[str] = ()) -> threading.Thread:
+        """Start one child in the background and import ``modules`` there (the engines),
+        so the first job waits for neither; the thread is returned for who must wait."""
         def start() -> None:
             try:
-                self._release(self._acquire())
-            except ProcessUnavailable:
-                pass
+                self.run(functools.partial(_import_all, tuple(modules)), JobContext())
+            except Exception as exc:  # noqa: BLE001  # the first job then starts or reports it
+                log.info("no warm worker process: %s", type(exc).__name__)
 
-        threading.Thread(target=start, daemon=True, name="LocalReach worker start").start()
+        thread = threading.Thread(target=start, daemon=True, name="LocalReach worker start")
+        thread.start()
+        return thread
 
     def _acquire(self) -> _Child:
         with self._cond:

@@ -34,12 +34,14 @@ GOAL_MS = 100
 
 
 class StallProbe:
-    """A GUI-thread timer that records its lateness (ms) per tick."""
+    """A GUI-thread timer that records its lateness (ms) per tick, and whether a job was
+    working then (``working``, set by the bench) or the GUI thread was showing a result."""
 
     def __init__(self) -> None:
         from PySide6.QtCore import Qt, QTimer
 
-        self.lateness: list[float] = []
+        self.lateness: list[tuple[float, bool]] = []
+        self.working = False
         self._last = time.perf_counter()
         self.timer = QTimer()
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -48,10 +50,10 @@ class StallProbe:
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.lateness.append(max(0.0, (now - self._last) * 1000 - PERIOD_MS))
+        self.lateness.append((max(0.0, (now - self._last) * 1000 - PERIOD_MS), self.working))
         self._last = now
 
-    def take(self) -> list[float]:
+    def take(self) -> list[tuple[float, bool]]:
         taken, self.lateness = self.lateness, []
         self._last = time.perf_counter()
         return taken
@@ -132,7 +134,7 @@ def main() -> int:
     if args.threads:
         window.jobs.processes.broken = True  # as when no child can start: every job on a thread
     else:
-        window.jobs.warm_up()
+        window.jobs.warm_up().join()  # as a window open for a few seconds before the first job
     probe = StallProbe()
     _wait(lambda: len(window.screens.built) == len(window.screens))  # warm-up done
     probe.take()
@@ -140,6 +142,8 @@ def main() -> int:
     if sampler is not None:
         sampler.start()
     jobs = window.jobs
+    jobs.started.connect(lambda _slot: setattr(probe, "working", True))
+    jobs.finished.connect(lambda _slot: setattr(probe, "working", False))
     results: dict[str, list[float]] = {}
 
     def measure(name: str, start, slot: str | None) -> None:
@@ -150,9 +154,12 @@ def main() -> int:
         start()
         if slot is not None:
             _wait(lambda: not jobs.is_running(slot))
-        results[name] = probe.take()
-        worst = max(results[name], default=0.0)
-        print(f"{name:<12} {time.perf_counter() - t0:7.1f} s  longest stall {worst:7.0f} ms", flush=True)
+        ticks = probe.take()
+        results[name] = [late for late, _working in ticks]
+        during = max((late for late, working in ticks if working), default=0.0)
+        after = max((late for late, working in ticks if not working), default=0.0)
+        print(f"{name:<12} {time.perf_counter() - t0:7.1f} s  longest stall {max(during, after):7.0f} ms"
+              f"  (while a job works {during:5.0f} ms, GUI code {after:5.0f} ms)", flush=True)
         for where, n in sampler.take() if sampler is not None else ():
             print(f"    {n * 5:6d} ms  {where}", flush=True)
 

@@ -226,3 +226,10 @@ def test_importing_a_file_runs_in_the_child_and_fills_the_document(qtbot, pool, 
     pd.testing.assert_frame_equal(in_child.frame("crm"), on_thread.frame("crm"))
     assert in_child.roles("crm") == on_thread.roles("crm") and len(in_child.audit_entries()) == 1
     assert "runs on a thread" not in caplog.text  # the work was sent and ran in the child
+
+
+def test_warm_up_imports_the_engines_in_the_child_before_the_first_job(qtbot, pool):
+    jobs = JobRunner(processes=pool)
+    assert _run(qtbot, jobs, lambda ctx: "xml.dom.minidom" in sys.modules)[0] is False
+    pool.warm_up(["xml.dom.minidom"]).join(timeout=30)
+    assert _run(qtbot, jobs, lambda ctx: "xml.dom.minidom" in sys.modules)[0] is True
