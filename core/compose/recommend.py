@@ -44,7 +44,8 @@ def recommend(
     customers = pd.Index(pairs.iloc[:, 0].unique())
     if segments is not None:
         customers = customers.append(pd.Index(segments.index.astype(str)).difference(customers))
-    products, prod_codes = np.unique(pairs.iloc[:, 1].to_numpy(), return_inverse=True)
+    prod_codes, products = pd.factorize(pairs.iloc[:, 1], sort=True)  # np.unique's, by hashing
+    products = np.asarray(products, dtype=object)
     if len(products) == 0:
         return {c: [] for c in customers}
     cust_codes = customers.get_indexer(pairs.iloc[:, 0])
@@ -63,8 +64,10 @@ def recommend(
         scores = (rows @ co).toarray() + prior[start:start + CHUNK] * 1e-3
         scores[rows.toarray() > 0] = -np.inf
         top = np.argsort(-scores, axis=1, kind="stable")[:, :k]
-        for i, idx in enumerate(top):
-            out[customers[start + i]] = [products[j] for j in idx if np.isfinite(scores[i, j])]
+        names = products[top].tolist()  # one call per chunk; a pick with no score is dropped
+        for i in np.flatnonzero(~np.isfinite(np.take_along_axis(scores, top, axis=1)).all(axis=1)):
+            names[i] = [p for p, s in zip(names[i], scores[i, top[i]], strict=True) if np.isfinite(s)]
+        out.update(zip(customers[start:start + CHUNK], names, strict=True))
     ctx.progress(len(customers), len(customers), "Choosing products to recommend")
     return out
 
