@@ -43,6 +43,9 @@ _NAMED = re.compile(
     rf"^(?:(\d{{1,2}})[ .\-]*({_LETTERS})\.?,?[ .\-]*(\d{{4}})|({_LETTERS})\.?[ .\-]*(\d{{1,2}}),?[ ]*(\d{{4}}))$"
 )
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+# How some programs write "no date": Outlook's contacts export "0/0/00", MySQL's (so
+# WooCommerce's and PrestaShop's) "0000-00-00 00:00:00". Read as empty, not as a bad date.
+_ZERO_DATE = re.compile(rf"^0+{_SEP}0+{_SEP}0+(?:[ t]+0+:0+(?::0+)?)?$")
 
 
 def _year(text: str) -> int:
@@ -65,10 +68,13 @@ def _render(value: dt.datetime, has_time: bool) -> str:
 
 
 def parse_date(value: str, fmt: str) -> str | None:
-    """The ISO 8601 text of ``value`` read with ``fmt``; None when it is not such a date."""
+    """The ISO 8601 text of ``value`` read with ``fmt``; None when it is not such a date,
+    '' when it is a program's way of writing no date (``0/0/00``)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown date format {fmt!r}; use one of {', '.join(FORMATS)}")
     text = value.strip().lower()
+    if _ZERO_DATE.match(text):
+        return ""
     try:
         m = _NUMERIC.match(text)
         if m:
@@ -111,7 +117,7 @@ def date_digits(value: str, fmt: str) -> str:
     agree ("one digit off"), where a parser must say "not a date".
     """
     iso = parse_date(value, fmt)
-    if iso:
+    if iso is not None:
         return iso[:10].replace("-", "")
     text = value.strip()
     if m := _COMPACT.match(text):

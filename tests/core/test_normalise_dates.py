@@ -64,3 +64,25 @@ def test_a_column_is_read_with_the_same_parser_once_per_value():
         "2024-04-03 00:00", "2024-04-05 00:00", "NaT", "NaT", "NaT", "2024-04-03 14:30"]
     assert read_dates(values, "month_first").iloc[0] == pd.Timestamp("2024-03-04")
     assert read_dates(values, "iso").notna().tolist() == [False, True, False, False, False, False]
+
+
+@pytest.mark.parametrize("fmt", ["iso", "day_first", "month_first", "excel_serial"])
+def test_a_programs_way_of_writing_no_date_is_empty_not_a_bad_date(fmt):
+    # Outlook's contacts export writes an empty birthday as 0/0/00; MySQL-based shops 0000-00-00
+    for raw in ("0/0/00", "0000-00-00", "0000-00-00 00:00:00", " 00.00.0000 "):
+        assert parse_date(raw, fmt) == ""
+        assert date_digits(raw, fmt) == ""  # two unknown birthdays are no evidence of one person
+    assert parse_date("0/0/01", "month_first") is None  # a zero day with a year is a bad date
+    assert read_dates(pd.Series(["0/0/00", "5/29/1956"]), "month_first").isna().tolist() == [True, False]
+
+
+def test_outlooks_empty_birthdays_are_cleaned_to_empty():
+    from core.io import read_table
+    from core.quality.dates import DateConfig, standardise_dates
+
+    frame = read_table("tests/fixtures/vendors/outlook_contacts_desktop.csv")[0]
+    config = DateConfig({"Birthday": "month_first", "Anniversary": "month_first"})
+    out, report = standardise_dates(frame, config)
+    assert out["Birthday"].tolist() == ["1956-05-29", "1969-04-28", "1991-07-27", "", "1968-09-26"]
+    assert out["Anniversary"].tolist() == [""] * 5
+    assert (report.failed, report.changed_cells) == (0, 10)
