@@ -118,3 +118,6 @@ def test_both_previews_show_five_people_at_1366x768(window, qtbot, memory_keyrin
     qtbot.waitUntil(lambda: privacy.suggestion_list.isVisible(), timeout=5000)
     privacy.layout().activate()
     assert table.height() == height and privacy.details.sizeHint().height() == asked
+    smallest = privacy.smallest  # the group size first, where a narrow table still shows it
+    headers = [smallest.headerData(c, Qt.Orientation.Horizontal) for c in range(smallest.columnCount())]
+    assert headers == ["people", *privacy.chosen_quasi_identifiers()] and smallest.data(smallest.index(0, 0)) == "1"

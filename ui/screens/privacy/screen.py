@@ -466,7 +466,9 @@ class Screen(KeyActions, StepScreen):
 
     def _risk_checked(self, risk: privacy.Risk) -> None:
         self._suggestions = risk.suggestions
-        self.smallest.set_frame(risk.smallest)
+        smallest = risk.smallest  # the group size first: it is the answer, and it stays in sight
+        self.smallest.set_frame(smallest[["people", *(c for c in smallest.columns if c != "people")]]
+                                if "people" in smallest.columns else smallest)
         self.risk_results[0].resizeColumnsToContents()
         if risk.ok:
             text = f"Safe: every combination fits at least {risk.k} people."
