@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from app.actions import Action
 from app.actions.segments import fairness_warnings
+from app.consent import STATE as CONSENT
 from app.consent import consent_plan, consent_settings
 from app.region import document_region
 from core.compose import abtest
@@ -30,7 +30,7 @@ from core.privacy.consent import suppression_from_state
 from core.privacy.keystore import KeyRef, unlock
 from core.privacy.vault import Vault, reveal_audit_args
 from core.steps.base import StepContext
-from core.steps.merge import MergeStepConfig
+from core.steps.merge import MergeStepConfig, project_settings
 from core.steps.registry import step
 
 __all__ = ["CONTROL", "plain_verdict", "results_figure", "segment_figure"]  # the results charts
@@ -91,12 +91,9 @@ def locked(doc, args: dict) -> bool:
 
 
 def merge_config(doc, config: MergeConfig, fmt: str = "eml") -> MergeConfig:
-    """``config`` as the project gives it: its consent answers and its region (the sender's
-    country, so a letter abroad gets a country line and one at home none); Word files are
-    letters by post, as ``localreach merge --format docx`` writes them."""
-    return replace(config, consent=consent_settings(doc).to_dict(),
-                   region=config.region or document_region(doc) or "",
-                   letters=config.letters or fmt == "docx")
+    """``config`` as the open project gives it (:func:`core.steps.merge.project_settings`;
+    the region stored, detected or the locale's)."""
+    return project_settings(config, doc.state(CONSENT), fmt, document_region(doc) or "")
 
 
 def merge_inputs(doc, fmt: str = "eml") -> tuple[dict, dict, MergeStepConfig, dict]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import asdict
 
 from core.compose.campaign import Campaign
-from core.privacy.consent import ConsentSettings
 from core.project.store import project_region
 from core.recipe.schema import Recipe
+from core.steps.merge import project_settings
 
 _IMPORT_OPTIONS = ("encoding", "delimiter", "sheet", "header_row")
 
@@ -31,16 +31,15 @@ def customer_lists(tree: dict) -> list[dict]:
 def merge_step(tree: dict) -> dict | None:
     """The Compose screen's campaign as ``[steps.merge]`` once Export wrote it (None before:
     a draft whose consent questions may be open would stop every re-run): every version's
-    text written in the recipe, the settings as Export gives them (the project's consent
-    answers; Word files are letters by post) and the format last exported."""
+    text written in the recipe, the settings as Export gives them (``project_settings``;
+    the region is left to the run's, the recipe's region) and the format last exported."""
     state = tree.get("state") or {}
     exported = state.get("export") or {}
     if not state.get("compose") or not exported.get("format"):
         return None
     campaign = Campaign.from_state(state["compose"])
     fmt = exported["format"]
-    config = replace(campaign.config, consent=ConsentSettings.from_dict(state.get("consent")).to_dict(),
-                     letters=campaign.config.letters or fmt == "docx")
+    config = project_settings(campaign.config, state.get("consent"), fmt)
     texts = {name: {k: v for k, v in asdict(t).items() if v} for name, t in campaign.templates.items()}
     return {**config.to_dict(), "inline_templates": texts, "format": fmt}
 

@@ -10,11 +10,12 @@ by the caller) is ``ctx.shared["merge_result"]``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from core.compose.merge import MergeConfig, merge
 from core.compose.template import Template, load_template
 from core.errors import LocalReachError
+from core.privacy.consent import ConsentSettings
 from core.steps.base import (
     Frames,
     Roles,
@@ -27,7 +28,6 @@ from core.steps.base import (
 )
 from core.steps.segment import role_named
 
-OUTPUT_SETTINGS = ("template", "templates", "inline_templates", "format", "one_file_each")
 TEMPLATE_PARTS = tuple(f.name for f in fields(Template))  # subject, text, html, sender
 
 
@@ -87,6 +87,15 @@ class MergeStepConfig(StepConfig):
 
     def merge_config(self) -> MergeConfig:
         return MergeConfig.from_dict(self.values_for(MergeConfig))
+
+
+def project_settings(config: MergeConfig, consent: dict | None, fmt: str, region: str = "") -> MergeConfig:
+    """A campaign's ``config`` as a project exports it -- the project's consent answers,
+    its region when the campaign names none (the sender's country: a letter abroad gets a
+    country line), Word files as letters by post -- so Export and the project's recipe
+    write the same messages."""
+    return replace(config, consent=ConsentSettings.from_dict(consent).to_dict(),
+                   region=config.region or region, letters=config.letters or fmt == "docx")
 
 
 def load_templates(files: list[str], base) -> dict:
