@@ -149,7 +149,7 @@ def apply_fix(doc: Document, name: str, step: dict, done: Preview | None = None)
                   len(frame), len(new_frame), frame, new_frame)
         return Applied(name, title, report)
 
-    return Action("Applying…", work, apply)
+    return Action("Applying…", work, apply, process=done is None)  # a preview already did the work
 
 
 def applied_count(doc: Document) -> int:
