@@ -4,7 +4,7 @@ A worker thread running pandas holds the GIL for hundreds of milliseconds at a t
 the window freezes meanwhile (measured: stalls of 0.5-4 s at 20k-100k rows). Here the
 job's ``work(ctx)`` runs in a persistent child process; the job's thread only waits on
 a pipe, which holds no GIL. The child is started with the ``spawn`` method (forking a
-threaded Qt program is unsafe), lazily or by :func:`warm_up` once the window shows.
+threaded Qt program is unsafe), lazily or by :meth:`WorkerPool.warm_up` once the window shows.
 
 What crosses the pipe is made cheap for the parent's GIL:
 - work closures are sent by value (their code, closure values and the globals they

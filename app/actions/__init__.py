@@ -25,11 +25,15 @@ from core.jobs import JobContext
 IN_A_CHILD = frozenset({
     "app.actions.imports:import_file.<locals>.work",
     "app.actions.imports:add_customer_list.<locals>.work",
+    "app.actions.imports:sales_match.<locals>.<lambda>",
+    "app.actions.imports:events_text.<locals>.work",
     "app.actions.quality:check.<locals>.work",
-    "app.actions.quality:apply_fix.<locals>.work",
+    "app.actions.quality:preview_fix.<locals>.<lambda>",
     "app.actions.duplicates:find_duplicates.<locals>.work",
     "app.actions.segments:find_groups.<locals>.work",
-})
+    "app.actions.segments:check_the_forecast.<locals>.<lambda>",
+    "app.actions.segments:check_fairness.<locals>.<lambda>",
+})  # quality.apply_fix says process= itself: only without a preview's result
 
 
 def _unchanged(result: Any) -> Any:

@@ -233,3 +233,12 @@ def test_warm_up_imports_the_engines_in_the_child_before_the_first_job(qtbot, po
     assert _run(qtbot, jobs, lambda ctx: "xml.dom.minidom" in sys.modules)[0] is False
     pool.warm_up(["xml.dom.minidom"]).join(timeout=30)
     assert _run(qtbot, jobs, lambda ctx: "xml.dom.minidom" in sys.modules)[0] is True
+
+
+def test_applying_a_fix_goes_to_a_child_only_without_a_previews_result():
+    from app.actions import quality
+
+    doc = Document()
+    imports.import_file(doc, "crm", Path("/work/shared/data/febrl1.csv"), {}, {}).run()
+    assert quality.apply_fix(doc, "crm", {"step": "trim"}).process is True
+    assert quality.apply_fix(doc, "crm", {"step": "trim"}, done=object()).process is False
