@@ -25,7 +25,7 @@ def test_rerun_counts_the_new_people(window, qtbot, tmp_path):
     before = (tmp_path / "crm_next.csv").read_bytes()
 
     dialog = RerunDialog(window.document, window.jobs, window)
-    dialog.crm.edit.setText(str(tmp_path / "crm_next.csv"))
+    dialog.lists[""].edit.setText(str(tmp_path / "crm_next.csv"))
     dialog.sales.edit.setText(str(resource_path("demo", "sales.csv")))
     dialog.outdir.edit.setText(str(tmp_path / "out"))
     dialog.run_button.click()
@@ -43,7 +43,7 @@ def test_rerun_counts_the_new_people(window, qtbot, tmp_path):
 
 def test_rerun_without_an_import_says_what_to_do(window, qtbot, tmp_path):
     dialog = RerunDialog(window.document, window.jobs, window)
-    dialog.crm.edit.setText(str(tmp_path / "x.csv"))
+    dialog.lists[""].edit.setText(str(tmp_path / "x.csv"))
     dialog.outdir.edit.setText(str(tmp_path / "out"))
     dialog.run_button.click()
     qtbot.waitUntil(lambda: "Import a customer list first" in dialog.summary.text(), timeout=10000)

@@ -1,4 +1,7 @@
-"""File > Run this project on new files: pick next month's exports, see what changed."""
+"""File > Run this project on new files: pick next month's exports, see what changed.
+
+One field per customer list of the project and one for its events file; a field left
+empty reads the project's stored file again."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.jobs import JobRunner, user_message
-from app.rerun import read_changes, rerun_project
+from app.rerun import read_changes, rerun_project, stored_files
 from ui.widgets.file_dialogs import remember, start_folder
 from ui.widgets.frame_model import FrameModel
 from ui.widgets.progress_panel import ProgressPanel
@@ -28,13 +31,15 @@ FILE_FILTER = "Spreadsheets (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.xlsb *.ods)
 
 
 class _PathField(QWidget):
-    def __init__(self, name: str, folder: bool, parent: QWidget) -> None:
+    def __init__(self, name: str, folder: bool, parent: QWidget, stored: str | None = None) -> None:
         super().__init__(parent)
         self.folder = folder
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.edit = QLineEdit()
         self.edit.setAccessibleName(name)
+        if stored:
+            self.edit.setPlaceholderText(f"Empty: {Path(stored).name} is read again")
         browse = QPushButton("Browse…")
         browse.setAccessibleName(f"Browse for {name.lower()}")
         browse.clicked.connect(self._browse)
@@ -68,11 +73,12 @@ class RerunDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
-        self.crm = _PathField("New customer list", False, self)
-        self.sales = _PathField("New sales file", False, self)
+        lists, events = stored_files(document.snapshot())
+        self.lists = {name: self._field(form, f"New list '{name}'" if name else "New customer list", file)
+                      for name, file in lists.items()}
+        self.events = self._field(form, "New events file", events) if events else None
+        self.sales = self._field(form, "New sales file")
         self.outdir = _PathField("Output folder", True, self)
-        form.addRow("New customer list", self.crm)
-        form.addRow("New sales file", self.sales)
         form.addRow("Save the results in", self.outdir)
         layout.addLayout(form)
         self.run_button = QPushButton("Run")
@@ -94,15 +100,24 @@ class RerunDialog(QDialog):
         jobs.progress.connect(lambda slot, d, t, m: slot == SLOT and self.progress.update_progress(d, t, m))
         jobs.finished.connect(lambda slot: slot == SLOT and self._finished())
 
+    def _field(self, form: QFormLayout, label: str, stored: str | None = None) -> _PathField:
+        field = _PathField(label, False, self, stored)
+        form.addRow(label, field)
+        return field
+
     def run(self) -> None:
-        crm, sales, outdir = self.crm.path(), self.sales.path() or None, self.outdir.path()
-        if not crm or not outdir:
-            self.summary.setText("Choose the new customer list and a folder for the results.")
+        new = {name: field.path() for name, field in self.lists.items() if field.path()}
+        crm = new if len(self.lists) > 1 else new.get("")
+        events = (self.events.path() if self.events else "") or None
+        sales, outdir = self.sales.path() or None, self.outdir.path()
+        if not (new or events or sales) or not outdir:
+            self.summary.setText("Choose at least one new file and a folder for the results.")
             return
         tree = self.document.snapshot()
         self.run_button.setEnabled(False)
         self.progress.begin("Running this project's steps…")
-        self.jobs.start(SLOT, lambda ctx: rerun_project(tree, crm, sales, outdir, ctx), self._done, self._failed)
+        self.jobs.start(SLOT, lambda ctx: rerun_project(tree, crm, sales, outdir, ctx, events),
+                        self._done, self._failed)
 
     def _finished(self) -> None:
         self.progress.end()
