@@ -48,7 +48,8 @@ def _project(window, folder: Path, newsletter: bool) -> None:
 
 def _run(dialog, qtbot) -> dict:
     dialog.run_button.click()
-    qtbot.waitUntil(lambda: dialog.report is not None, timeout=120000)
+    qtbot.waitUntil(dialog.run_button.isEnabled, timeout=120000)  # the job ended, done or not
+    assert dialog.report is not None, dialog.summary.text()
     return dialog.report
 
 
@@ -110,3 +111,16 @@ def test_no_new_file_says_what_to_choose(window, qtbot, tmp_path):
     dialog.run_button.click()
     assert dialog.summary.text() == "Choose at least one new file and a folder for the results."
     assert not (tmp_path / "out").exists()
+
+
+def test_a_stored_sales_file_gone_runs_without_a_comparison(window, qtbot, tmp_path):
+    _project(window, tmp_path, newsletter=False)
+    (tmp_path / "sales.csv").rename(tmp_path / "sales_next.csv")
+    dialog = RerunDialog(window.document, window.jobs, window)
+    dialog.sales.edit.setText(str(tmp_path / "sales_next.csv"))
+    dialog.outdir.edit.setText(str(tmp_path / "out"))
+    report = _run(dialog, qtbot)
+
+    assert report["changes"] == {"skipped": "the original file sales.csv is no longer there to compare with"}
+    assert len(read_table(tmp_path / "out" / "customers.csv")[0]) == 5
+    assert "No comparison: the original file sales.csv is no longer there" in dialog.summary.text()
