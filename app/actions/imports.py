@@ -211,28 +211,70 @@ def list_name(doc: Document, path: Path) -> str:
     return name
 
 
-def person_table(entries: list[dict], ctx) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str], dict]:
+def person_table(entries: list[dict], ctx, decisions: list[dict] | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str], dict]:
     """(people, records, the people's roles, report) as ``localreach run`` makes them from
     ``[[sources]]`` (:func:`core.steps.link.join_lists`): ``person_id`` is the customer
     id, and ``records`` says which person each list's own customer ids are, so sales
-    lines carrying any of a person's ids are that person's."""
+    lines carrying any of a person's ids are that person's. ``decisions``: the Duplicates
+    screen's answers about the lists' records (by record key)."""
     from core.steps.importing import SOURCE_PREFIX
     from core.steps.link import LinkStepConfig, join_lists
 
     frames = {SOURCE_PREFIX + e["name"]: e["frame"] for e in entries}
     roles = {SOURCE_PREFIX + e["name"]: e["roles"] for e in entries}
-    out, out_roles, report = join_lists(frames, roles, LinkStepConfig(), ctx)
+    out, out_roles, report = join_lists(frames, roles, LinkStepConfig(decisions=decisions), ctx)
     return out["crm"], out["records"], out_roles["crm"], report
+
+
+def fixes_since_link(doc: Document) -> tuple[list[dict], int]:
+    """(the Quality fixes to make again on a new person table, where they start): those
+    made on the person table since the lists were first linked (earlier ones are in the
+    first list's frame)."""
+    fixes = (doc.state(QUALITY_STATE) or {}).get("applied", {}).get("crm", [])
+    start = (doc.state(LISTS_STATE) or {}).get("fixes_at_link", len(fixes))
+    return fixes[start:], start
+
+
+def link_lists(every: list[dict], again: list[dict], ctx, decisions: list[dict] | None = None) -> tuple:
+    """The person table of ``every`` list, with the fixes ``again`` made on it: what
+    :func:`store_link` keeps."""
+    people, records, table_roles, link = person_table(every, ctx, decisions)
+    origin = [c for c in people.columns if c.endswith(FROM)]
+    table = people.drop(columns=origin).astype(str)
+    if LIST_COLUMN not in table.columns:  # the Duplicates step names each record's list by it
+        table = table.rename(columns={"lists": LIST_COLUMN})
+    table_roles = {c: table_roles.get(c, "other") for c in table.columns}
+    table, skipped = _fix_again(table, again, table_roles, ctx)
+    return every, people[["person_id", *origin]], records, table, table_roles, link, skipped
+
+
+def store_link(doc: Document, linked: tuple, fixes_at_link: int, text: str,
+               step: str = "link lists", **answer) -> Linked:
+    """Keep a :func:`link_lists` result: the lists and their records, the person table as
+    the customer list (inside the caller's undo macro), one audit row (by ``step``, with
+    the ``answer`` that made it, counts only)."""
+    every, provenance, records, table, table_roles, link, skipped = linked
+    doc.set_state(LISTS_STATE, {"lists": every, "provenance": provenance, "records": records,
+                                "fixes_at_link": fixes_at_link}, text)
+    doc.set_source("crm", table, {"path": "", "linked_lists": [e["name"] for e in every],
+                                  "warnings": [], "notes": []}, table_roles, text)
+    doc.audit(step, {**answer, "lists": len(every), "records": link["records"], "people": link["people"],
+                     "in_several_lists": link["people_in_several_lists"]},
+              link["records"], link["people"], None, table)
+    return Linked([(e["name"], len(e["frame"])) for e in every], link["people"],
+                  link["people_in_several_lists"], link["to_review"], skipped)
 
 
 def add_customer_list(doc: Document, path: Path, settings: dict, roles: dict[str, str], name: str) -> Action:
     """Import another customer list and link every list into one person table (the
-    project's customer table from then on); one undo step takes the list back. The
-    Quality fixes made on the person table since the last link are made again on the new
-    one (a fix whose columns are gone is left out and counted)."""
+    project's customer table from then on), with the Duplicates screen's answers about
+    the lists' records; one undo step takes the list back. The Quality fixes made on the
+    person table since the first link are made again on the new one (a fix whose columns
+    are gone is left out and counted)."""
     entries = _list_entries(doc)
-    fixes = (doc.state(QUALITY_STATE) or {}).get("applied", {}).get("crm", [])
-    again = fixes[(doc.state(LISTS_STATE) or {}).get("fixes_at_link", len(fixes)):]
+    again, fixes_at_link = fixes_since_link(doc)
+    decisions = list_decisions(doc)
     name = name.strip() or list_name(doc, path)
     if not entries:
         raise LocalReachError("Import a customer list first; the next one is then linked to it.")
@@ -244,33 +286,25 @@ def add_customer_list(doc: Document, path: Path, settings: dict, roles: dict[str
         kept = roles if set(roles) == set(frame.columns) else detected_roles(frame)
         new = {"name": name, "frame": frame, "roles": kept,
                "source": {**asdict(report), "options": asdict(options(settings))}}
-        every = [*entries, new]
-        people, records, table_roles, link = person_table(every, ctx)
-        origin = [c for c in people.columns if c.endswith(FROM)]
-        table = people.drop(columns=origin).astype(str)
-        if LIST_COLUMN not in table.columns:  # the Duplicates step names each record's list by it
-            table = table.rename(columns={"lists": LIST_COLUMN})
-        table_roles = {c: table_roles.get(c, "other") for c in table.columns}
-        table, skipped = _fix_again(table, again, table_roles, ctx)
-        return every, people[["person_id", *origin]], records, table, table_roles, link, skipped
+        return link_lists([*entries, new], again, ctx, decisions)
 
     def apply(result) -> Linked:
-        every, provenance, records, table, table_roles, link, skipped = result
         text = f"Add the customer list '{name}'"
         doc.undo_stack.beginMacro(text)
-        doc.set_state(LISTS_STATE, {"lists": every, "provenance": provenance, "records": records,
-                                    "fixes_at_link": len(fixes)}, text)
-        doc.set_source("crm", table, {"path": "", "linked_lists": [e["name"] for e in every],
-                                      "warnings": [], "notes": []}, table_roles, text)
+        linked = store_link(doc, result, fixes_at_link, text)
         store_detected_region(doc)
         doc.undo_stack.endMacro()
-        doc.audit("link lists", {"lists": len(every), "records": link["records"], "people": link["people"],
-                                 "in_several_lists": link["people_in_several_lists"]},
-                  link["records"], link["people"], None, table)
-        return Linked([(e["name"], len(e["frame"])) for e in every], link["people"],
-                      link["people_in_several_lists"], link["to_review"], skipped)
+        return linked
 
     return Action(f"Linking {path.name} with the other lists…", work, apply)
+
+
+def list_decisions(doc: Document) -> list[dict] | None:
+    """The Duplicates screen's answers about the lists' records (keyed ones only)."""
+    if not (doc.state(LISTS_STATE) or {}).get("lists"):
+        return None
+    stored = (doc.state("duplicates") or {}).get("decisions") or []
+    return [d for d in stored if isinstance(d.get("left"), str)] or None
 
 
 def _fix_again(table: pd.DataFrame, fixes: list[dict], roles: dict[str, str], ctx) -> tuple[pd.DataFrame, int]:

@@ -25,7 +25,7 @@ from core.dedupe.golden import GoldenConfig, golden_records
 from core.dedupe.incremental import IncrementalConfig, match_new_records
 from core.dedupe.normalise import field_columns
 from core.dedupe.pipeline import DedupeConfig, find_duplicates
-from core.dedupe.review import record_keys
+from core.dedupe.review import positional_decisions, record_keys
 from core.errors import ColumnError
 from core.jobs import JobContext
 from core.roles import Role
@@ -60,22 +60,27 @@ def align_columns(frames: list[pd.DataFrame], roles: list[dict | None]) -> list[
     return out
 
 
-def people_table(
-    lists: list[tuple[str, pd.DataFrame]],
-    roles: list[dict | None] | None = None,
-    config: PeopleConfig | None = None,
-    ctx: JobContext | None = None,
-    previous: pd.DataFrame | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """(people, records, report).
+@dataclass
+class Stacked:
+    """The lists one under the other as they are compared: matching columns under one
+    name (``union``, with ``roles``), each row's list (an index into ``names``), its row
+    in that list (1-based) and its identity (``keys``, what review answers name)."""
 
-    ``people``: one row per person -- ``person_id``, how many records, which lists,
-    each column's golden value and, beside it, ``<column> (from)`` naming the list and
-    row (1-based) it came from. ``records``: every input row as ``list``, ``row``,
-    ``person_id``, ``match_score``, ``record_key`` and its matching columns; given as
-    ``previous`` next time, its people keep their ids.
-    """
-    config = config or PeopleConfig()
+    names: list[str]
+    union: pd.DataFrame
+    roles: dict[str, str] | None
+    source: np.ndarray
+    row: np.ndarray
+    keys: np.ndarray
+
+    @property
+    def lists(self) -> np.ndarray:
+        """Each row's list name."""
+        return np.array(self.names, dtype=object)[self.source]
+
+
+def stack_lists(lists: list[tuple[str, pd.DataFrame]], roles: list[dict | None] | None = None) -> Stacked:
+    """The named lists stacked for one model (at least two, each its own name)."""
     if len(lists) < 2:
         raise ColumnError("Linking lists into one person table needs at least two lists.")
     names = [name for name, _ in lists]
@@ -84,13 +89,38 @@ def people_table(
     roles = roles or [None] * len(lists)
     frames = [df.astype(str).reset_index(drop=True) for _, df in lists]
     renamed = align_columns(frames, roles)
-    union_roles = _union_roles(frames, renamed, roles)
     union = pd.concat(renamed, ignore_index=True).fillna("")
     source = np.repeat(np.arange(len(lists)), [len(f) for f in frames])
     row = np.concatenate([np.arange(1, len(f) + 1) for f in frames])
     keys = np.concatenate([_keys(name, df, rl) for name, df, rl in zip(names, frames, roles, strict=True)])
+    return Stacked(names, union, _union_roles(frames, renamed, roles), source, row, keys)
+
+
+def people_table(
+    lists: list[tuple[str, pd.DataFrame]],
+    roles: list[dict | None] | None = None,
+    config: PeopleConfig | None = None,
+    ctx: JobContext | None = None,
+    previous: pd.DataFrame | None = None,
+    decisions: list[dict] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(people, records, report).
+
+    ``people``: one row per person -- ``person_id``, how many records, which lists,
+    each column's golden value and, beside it, ``<column> (from)`` naming the list and
+    row (1-based) it came from. ``records``: every input row as ``list``, ``row``,
+    ``person_id``, ``match_score``, ``record_key`` and its matching columns; given as
+    ``previous`` next time, its people keep their ids. ``decisions``: review answers
+    ``{left, right, same}`` by record key (the Duplicates screen's), used as the
+    duplicates step uses them; with ``previous`` the known people stand as they are.
+    """
+    config = config or PeopleConfig()
+    stacked = stack_lists(lists, roles)
+    names, union, union_roles = stacked.names, stacked.union, stacked.roles
+    source, row, keys = stacked.source, stacked.row, stacked.keys
     if previous is None:
-        deduped, _, report = find_duplicates(union, union_roles, config.dedupe, ctx=ctx)
+        answers = positional_decisions(decisions or [], keys)
+        deduped, _, report = find_duplicates(union, union_roles, config.dedupe, answers, ctx=ctx)
         cluster, score = deduped["cluster_id"], deduped["match_score"]
     else:
         cluster, score, report = _known_people(union, keys, union_roles, previous, config, ctx)
@@ -99,14 +129,14 @@ def people_table(
                      dtype=object)
     origin = provenance.pivot(index="cluster_id", columns="column", values="row")
     people = golden.rename(columns={"cluster_id": PERSON_COLUMN})
-    lists_of = pd.Series(np.array(names, dtype=object)[source]).groupby(cluster.to_numpy())
+    lists_of = pd.Series(stacked.lists).groupby(cluster.to_numpy())
     people.insert(2, "lists", people[PERSON_COLUMN].map(
         lists_of.agg(lambda v: ", ".join(dict.fromkeys(v)))))
     for column in union.columns[::-1]:
         rows = origin.loc[people[PERSON_COLUMN], column].to_numpy(np.int64)
         at = people.columns.get_loc(column) + 1
         people.insert(at, f"{column}{FROM_SUFFIX}", label[rows])
-    records = pd.DataFrame({LIST_COLUMN: np.array(names, dtype=object)[source], ROW_COLUMN: row,
+    records = pd.DataFrame({LIST_COLUMN: stacked.lists, ROW_COLUMN: row,
                             PERSON_COLUMN: cluster.to_numpy(), SCORE_COLUMN: score.to_numpy(),
                             KEY_COLUMN: keys})
     matching = {c for cols in field_columns(list(union.columns), union_roles).values() for c in cols}

@@ -69,16 +69,18 @@ def recipe_from_project(tree: dict, name: str = "Recipe from a project") -> Reci
     privacy = state.get("privacy") or {}
     if (privacy.get("applied") or {}).get("crm") and "crm" in privacy.get("configs", {}):
         steps["pseudonymize"] = dict(privacy["configs"]["crm"])
+    if lists:
+        steps["link"] = {}
     if isinstance(state.get("duplicates"), dict):
         steps["dedupe"] = dict(state["duplicates"].get("config") or {})
         # the review answers by record identity (old projects' row positions cannot be
         # carried to another file's rows, and are left out)
         answered = [dict(d) for d in state["duplicates"].get("decisions") or []
                     if isinstance(d.get("left"), str) and isinstance(d.get("right"), str)]
-        if answered:
-            steps["dedupe"]["decisions"] = answered
+        if answered:  # with several lists they are about the lists' records: the link's
+            steps["link" if lists else "dedupe"]["decisions"] = answered
     if "sales" in files or lists:
-        steps["link"] = {}
+        steps.setdefault("link", {})
     if isinstance(state.get("segments"), dict) and state["segments"].get("config"):
         steps["segment"] = dict(state["segments"]["config"])
         steps["personas"] = {}

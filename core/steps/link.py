@@ -44,24 +44,34 @@ from core.steps.importing import SOURCE_PREFIX, source_frames
 class LinkStepConfig(LinkConfig, StepConfig):
     """:class:`core.dedupe.link.LinkConfig`; ``threshold`` also decides who is one person
     across several customer lists; ``sales_list`` names the list whose customer ids the
-    sales file uses (empty: an id is looked up in every list)."""
+    sales file uses (empty: an id is looked up in every list); ``decisions``: the review
+    answers about the lists' records, ``{left, right, same}`` by record key (list name,
+    then the list's own id, else a hash of the fields: the Duplicates screen's), so a run
+    links as the window did; answers about records no longer there are left out."""
 
     sales_list: str = ""
+    decisions: list[dict] | None = None
 
 
 RECORD_ID = "customer_id"  # in ``records``: the row's own id in its list
 _PERSON_OF_ID = "__person_of_id__"
 
 
+def people_config(config: LinkStepConfig) -> DedupeConfig:
+    """How the lists' records are found to be one person (the Duplicates screen scores
+    the lists' records with it too)."""
+    return DedupeConfig(threshold=config.threshold, rules=config.rules,
+                        max_block=config.max_block, region=config.region)
+
+
 def join_lists(frames: Frames, roles: Roles, config: LinkStepConfig, ctx) -> tuple[Frames, Roles, dict]:
     """The person table of the ``source:`` frames as ``crm`` (and ``records``)."""
     names = source_frames(frames)
     lists = [(n.removeprefix(SOURCE_PREFIX), frames[n]) for n in names]
-    dedupe = DedupeConfig(threshold=config.threshold, rules=config.rules,
-                          max_block=config.max_block, region=config.region)
     previous = step_context(ctx).shared.get("previous_records")
     people, records, report = people_table(lists, [roles.get(n, {}) for n in names],
-                                           PeopleConfig(dedupe=dedupe), ctx, previous)
+                                           PeopleConfig(dedupe=people_config(config)), ctx,
+                                           previous, config.decisions)
     merged: dict[str, str] = {}
     for n in names:
         for column, role in roles.get(n, {}).items():
