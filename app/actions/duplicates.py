@@ -13,6 +13,15 @@ list name when the list has a list or source column), never row positions, so an
 survive a re-import of the list in another order. Projects saved with row positions
 still load.
 
+With several customer lists (Import's "Add another customer list") the screen reviews
+the records the lists were stacked from, as the link step compares them
+(:func:`core.dedupe.people.stack_lists`, the link's settings): pairs within and across
+lists, each record with its list's name and its row there. An answer is keyed by the
+link's record keys (list name, then the list's own id, else a hash of the fields) and
+links the lists again into the person table (:func:`app.actions.imports.link_lists`, in
+a job): one undo step, one audit row; ``localreach run`` reads the answers from
+``[steps.link] decisions``.
+
 When the Privacy step has already put codes in the list and its key opens, the records
 are compared and shown with their real values from the vault (one audited reveal per
 search); the customer list itself keeps its codes.
@@ -27,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from app.actions import Action
+from app.actions import Action, imports
 from app.actions.imports import LISTS_STATE
 from app.document import Document
 from app.sales_match import link_sales
@@ -40,6 +49,7 @@ from core.dedupe.golden import (
     record_source_column,
     source_preference,
 )
+from core.dedupe.people import stack_lists
 from core.dedupe.pipeline import (
     CLUSTER_COLUMN,
     SCORE_COLUMN,
@@ -65,6 +75,7 @@ from core.privacy.keystore import KeyRef, unlock
 from core.privacy.tokens import TOKEN_RE
 from core.privacy.vault import Vault, reveal, reveal_audit_args
 from core.roles import Role
+from core.steps.link import LinkStepConfig, people_config
 
 STEP = "duplicates"
 OUTPUT_COLUMNS = (CLUSTER_COLUMN, SCORE_COLUMN)
@@ -83,6 +94,17 @@ CODES_NO_VAULT = ("Names and addresses show as codes, and this project has no va
                   "the real ones from.")
 
 
+def lists_note(document: Document) -> str:
+    """With several lists, what the screen reviews (else "")."""
+    entries = linked_lists(document)
+    if not entries:
+        return ""
+    names = ", ".join(e["name"] for e in entries)
+    return (f"These are the records of your {len(entries)} customer lists ({names}) as they were "
+            "linked into one person table; each answer links the lists again. How sure, the "
+            "pairing rules and the merged record are the link's own.")
+
+
 def to_review(n: int) -> str:
     return f"{plural(n, 'possible duplicate')} to review"
 
@@ -99,7 +121,16 @@ def state(document: Document) -> dict:
 
 
 def config(document: Document) -> DedupeConfig:
+    """The stored settings; with several lists the link's, which the screen cannot change."""
+    if linked_lists(document):
+        return people_config(LinkStepConfig())
     return DedupeConfig(**state(document)["config"])
+
+
+def linked_lists(document: Document) -> list[dict] | None:
+    """The customer lists when the project links several (their records are reviewed)."""
+    entries = (document.state(LISTS_STATE) or {}).get("lists") or []
+    return entries if len(entries) > 1 else None
 
 
 def id_column(document: Document) -> str | None:
@@ -119,25 +150,31 @@ def input_roles(document: Document) -> dict[str, str]:
 _content: dict[str, tuple] = {}  # one entry: (weak reference to the frame, its hash)
 
 
-def _content_hash(document: Document) -> str:
-    """The list's content hash, once per frame (a frame is replaced, never edited). Row
-    order counts: the scored pairs are row positions, so a list re-imported in another
-    order is scored again."""
-    df = document.frame("crm")
-    ref, value = _content.get("crm", (None, ""))
+def _content_hash(df: pd.DataFrame, slot: str, drop=()) -> str:
+    """A frame's content hash (without ``drop`` columns), once per frame (a frame is
+    replaced, never edited). Row order counts: the scored pairs are row positions, so a
+    list re-imported in another order is scored again."""
+    ref, value = _content.get(slot, (None, ""))
     if ref is None or ref() is not df:
-        rows = pd.util.hash_pandas_object(input_frame(document), index=False).to_numpy()
+        kept = df.drop(columns=[c for c in drop if c in df.columns])
+        rows = pd.util.hash_pandas_object(kept, index=False).to_numpy()
         value = hashlib.blake2b(rows.tobytes(), digest_size=16).hexdigest()
-        _content["crm"] = (weakref.ref(df), value)
+        _content[slot] = (weakref.ref(df), value)
     return value
 
 
 def scoring_key(document: Document) -> tuple:
     """What the scoring depends on: the list's content (not a merge's columns), the
-    pairing rules, and whether the key that shows real values is open."""
+    pairing rules, and whether the key that shows real values is open. With several
+    lists: each list's content and roles, and the answers (the link learns from them)."""
+    entries = linked_lists(document)
+    if entries:
+        return (tuple((e["name"], _content_hash(e["frame"], f"list {e['name']}"),
+                       repr(sorted(e["roles"].items()))) for e in entries),
+                repr(imports.list_decisions(document)))
     cfg = config(document)
     vault = (document.state("privacy") or {}).get("vault")
-    return (_content_hash(document), repr(cfg.rules), cfg.id_column, cfg.max_block,
+    return (_content_hash(document.frame("crm"), "crm", OUTPUT_COLUMNS), repr(cfg.rules), cfg.id_column, cfg.max_block,
             repr(sorted(input_roles(document).items())), 0 if vault is None else len(vault))
 
 
@@ -145,7 +182,9 @@ def scoring_key(document: Document) -> tuple:
 @dataclass
 class Found:
     """One search's results; ``shown`` is the list as compared and shown (real values
-    where the vault revealed codes), ``keys`` each record's identity."""
+    where the vault revealed codes) with its ``roles``, ``keys`` each record's identity,
+    ``lists`` its list's name (when there are lists), ``numbers`` its number as shown
+    (1-based; with several linked lists its row in its own list)."""
 
     key: tuple
     scored: Scored
@@ -155,6 +194,8 @@ class Found:
     sales_summary: str
     codes_note: str
     reveals: list[dict]
+    roles: dict[str, str] | None = None
+    numbers: np.ndarray | None = None
 
 
 def sales_summary(crm, sales, crm_roles, sales_roles, id_col, records=None) -> str:
@@ -213,20 +254,27 @@ def find_duplicates(document: Document, passphrase: str | None = None) -> Action
     Everything is read from the document now, on the GUI thread."""
     key = scoring_key(document)
     df, roles, cfg = input_frame(document), input_roles(document), config(document)
-    stored = state(document)["decisions"]
+    stored = answers(document)
     sales, sales_roles = document.frame("sales"), document.roles("sales")
     records = (document.state(LISTS_STATE) or {}).get("records")
-    vault, note = review_vault(document, passphrase)
+    entries = linked_lists(document)
+    id_col = id_column(document) if entries else cfg.id_column
+    vault, note = (None, "") if entries else review_vault(document, passphrase)
 
     def work(ctx) -> Found:
         reveals: list[dict] = []
-        shown = _revealed(df, vault, reveals.append)
-        source = record_source_column(shown, roles)
-        lists = None if source is None else shown[source].astype(str).to_numpy(dtype=object)
-        keys = record_keys(shown, roles, cfg.id_column, lists)
-        scored = score_records(shown, roles, cfg, positional(stored, keys), ctx)
-        summary = sales_summary(df, sales, roles, sales_roles, cfg.id_column, records)  # codes on both sides
-        return Found(key, scored, shown, keys, lists, summary, note, reveals)
+        summary = sales_summary(df, sales, roles, sales_roles, id_col, records)  # codes on both sides
+        if entries:  # the records the lists were stacked from, as the link compares them
+            stacked = stack_lists([(e["name"], e["frame"]) for e in entries], [e["roles"] for e in entries])
+            shown, shown_roles, keys, lists = stacked.union, stacked.roles, stacked.keys, stacked.lists
+        else:
+            shown, shown_roles = _revealed(df, vault, reveals.append), roles
+            source = record_source_column(shown, roles)
+            lists = None if source is None else shown[source].astype(str).to_numpy(dtype=object)
+            keys = record_keys(shown, roles, cfg.id_column, lists)
+        scored = score_records(shown, shown_roles, cfg, positional(stored, keys), ctx)
+        numbers = stacked.row if entries else np.arange(1, len(shown) + 1)
+        return Found(key, scored, shown, keys, lists, summary, note, reveals, shown_roles, numbers)
 
     def apply(found: Found) -> Found:
         for entry in found.reveals:  # counts only, never a value
@@ -235,6 +283,13 @@ def find_duplicates(document: Document, passphrase: str | None = None) -> Action
         return found
 
     return Action("Looking for people who are in the list twice…", work, apply)
+
+
+def answers(document: Document) -> list[dict]:
+    """The stored answers; with several lists those by record key (the link's)."""
+    if linked_lists(document):
+        return imports.list_decisions(document) or []
+    return state(document)["decisions"]
 
 
 def positional(stored: list[dict], keys: np.ndarray) -> list[Decision]:
@@ -260,7 +315,7 @@ def group(document: Document, found: Found, threshold: float | None = None,
     ``kind`` narrows the queue to pairs within one list or across lists."""
     cfg = config(document)
     threshold = cfg.threshold if threshold is None else threshold
-    decisions = positional(state(document)["decisions"], found.keys)
+    decisions = positional(answers(document), found.keys)
     grouping = group_records(found.scored, threshold, cfg.review_threshold, decisions)
     queue = review_queue(found.scored, threshold, cfg.review_threshold, decisions)
     if kind != "all" and found.lists is not None and len(queue):
@@ -289,7 +344,7 @@ def pair_view(document: Document, found: Found, review: Review, position: int) -
     """The pair at ``position`` in the queue, every column side by side."""
     k = int(review.queue[position])
     i, j = int(found.scored.left[k]), int(found.scored.right[k])
-    rows = pair_rows(found.shown, found.scored, k, input_roles(document), config(document).id_column)
+    rows = pair_rows(found.shown, found.scored, k, found.roles, config(document).id_column)
     heading = (f"Pair {position + 1} of {len(review.queue):,}: "
                f"{found.scored.probability[k]:.0%} likely the same person")
     lists = None
@@ -361,7 +416,7 @@ def group_view(found: Found, groups: list[MergedGroup], position: int) -> GroupV
     shown = found.shown.iloc[merged.members]
     lists = [] if found.lists is None else ["List"]
     columns = ["Record", *lists, *map(str, shown.columns)]
-    rows = [[f"{int(r) + 1:,}", *([] if found.lists is None else [str(found.lists[r])]),
+    rows = [[f"{_number(found, r):,}", *([] if found.lists is None else [str(found.lists[r])]),
              *map(str, values)] for r, values in zip(merged.members, shown.to_numpy(), strict=True)]
     sure = "over 99%" if merged.sureness > 0.99 else f"at least {merged.sureness:.0%}"
     heading = (f"Group {position + 1:,} of {len(groups):,}: {len(merged.members)} records "
@@ -379,11 +434,16 @@ def explain_record(found: Found, members, record: int) -> str:
             f"{why.probability:.0%} likely the same person. {why.text().capitalize()}.")
 
 
+def _number(found: Found, row) -> int:
+    """A record's number as shown (1-based; with several lists its row in its list)."""
+    return int(row) + 1 if found.numbers is None else int(found.numbers[row])
+
+
 def _numbers(found: Found, rows) -> list[str]:
-    """Record numbers (1-based), each with its list's name when there are lists."""
+    """Record numbers, each with its list's name when there are lists."""
     if found.lists is None:
-        return [f"{int(r) + 1:,}" for r in rows]
-    return [f"{int(r) + 1:,} ({found.lists[r]})" for r in rows]
+        return [f"{_number(found, r):,}" for r in rows]
+    return [f"{_number(found, r):,} ({found.lists[r]})" for r in rows]
 
 
 def _listed(numbers: list[str]) -> str:
@@ -391,7 +451,10 @@ def _listed(numbers: list[str]) -> str:
 
 
 def golden_config(document: Document, df: pd.DataFrame) -> GoldenConfig:
-    """The chosen rule, falling back to 'most complete' when its column is missing."""
+    """The chosen rule, falling back to 'most complete' when its column is missing; with
+    several lists the link's (the person table's golden records)."""
+    if linked_lists(document):
+        return GoldenConfig()
     value, roles = state(document), input_roles(document)
     date_column, source_column = record_date_column(df, roles), record_source_column(df, roles)
     rule = value["golden_rule"]
@@ -437,7 +500,7 @@ def status(document: Document, review: Review | None) -> tuple[str, str]:
     report = review.grouping.report
     if report["to_review"]:
         return "review", to_review(report["to_review"])
-    if state(document)["applied"]:
+    if state(document)["applied"] or linked_lists(document):  # linked lists: the link merged them
         return "done", f"{report['people']:,} people"
     return "merge", f"{report['merged_records']:,} duplicates ready to merge"
 
@@ -448,32 +511,67 @@ def _set(document: Document, value: dict, text: str) -> str:
     return text
 
 
-def answer_pair(document: Document, found: Found, review: Review, position: int, same: bool) -> str:
-    """Store the user's answer about the pair at ``position``; returns the undo text."""
+def _answer(document: Document, found: Found, review: Review, value: dict, text: str,
+            counts: dict | None = None) -> str | Action:
+    """Keep the answers in ``value``: one undo step, and with ``counts`` one audit row
+    with the people before and after (counts only). With several lists the lists are
+    linked again with the answers: the returned Action does it (one undo step, one audit
+    row); else returns the undo text."""
+    before = review.grouping.report["people"]
+    entries = linked_lists(document)
+    if entries:
+        again, fixes_at_link = imports.fixes_since_link(document)
+        decisions = [d for d in value["decisions"] if isinstance(d["left"], str)]
+
+        def work(ctx):
+            return imports.link_lists(entries, again, ctx, decisions)
+
+        def apply(linked) -> str:
+            document.undo_stack.beginMacro(text)
+            document.set_state(STEP, value, text)
+            answered = {("answered_records" if k == "records" else k): v for k, v in counts.items()}
+            people = imports.store_link(document, linked, fixes_at_link, text, STEP,
+                                        **answered, people_before=before).people
+            document.undo_stack.endMacro()
+            return f"{text}: {people:,} people"
+
+        return Action("Linking the lists again with your answer…", work, apply, process=True)
+    _set(document, value, text)
+    if counts is not None:
+        after = group(document, found, review.threshold).grouping.report["people"]
+        document.audit(STEP, {**counts, "people_before": before, "people_after": after},
+                       len(found.keys), len(found.keys))
+    return text
+
+
+def answer_pair(document: Document, found: Found, review: Review, position: int,
+                same: bool) -> str | Action:
+    """Store the user's answer about the pair at ``position`` (see :func:`_answer`)."""
     k = int(review.queue[position])
     a, b = int(found.scored.left[k]), int(found.scored.right[k])
     value = state(document)
     answer = keyed_decisions([Decision(a, b, bool(same))], found.keys)
     words = "Same person" if same else "Different people"
-    return _set(document, dict(value, decisions=[*value["decisions"], *answer]),
-                f"{words}: records {_listed(_numbers(found, (a, b)))}")
+    counts = {"answer": words.lower(), "records": 2, "pairs": 1} if linked_lists(document) else None
+    return _answer(document, found, review, dict(value, decisions=[*value["decisions"], *answer]),
+                   f"{words}: records {_listed(_numbers(found, (a, b)))}", counts)
 
 
-def split_group(document: Document, found: Found, review: Review, position: int) -> str:
+def split_group(document: Document, found: Found, review: Review, position: int) -> str | Action:
     """The pair's whole group is not one person: 'different people' between every two."""
     members = [int(r) for r in group_of(found, review, position)]
     return _keep_apart(document, found, review, _every_pair(members),
                        f"Split group: records {_listed(_numbers(found, members))} are different people")
 
 
-def not_the_same(document: Document, found: Found, review: Review, members) -> str:
+def not_the_same(document: Document, found: Found, review: Review, members) -> str | Action:
     """A group the machine merged is not one person: 'different people' between every two."""
     members = [int(r) for r in members]
     return _keep_apart(document, found, review, _every_pair(members),
                        f"Not the same person: records {_listed(_numbers(found, members))}")
 
 
-def take_out(document: Document, found: Found, review: Review, members, record: int) -> str:
+def take_out(document: Document, found: Found, review: Review, members, record: int) -> str | Action:
     """``record`` is not the person the rest of its group is: 'different people' between
     it and each of the others (they stay together as far as their own links hold)."""
     others = [int(m) for m in members if int(m) != record]
@@ -492,23 +590,19 @@ def _every_pair(members: list[int]) -> list[tuple[int, int]]:
 
 
 def _keep_apart(document: Document, found: Found, review: Review,
-                pairs: list[tuple[int, int]], text: str) -> str:
+                pairs: list[tuple[int, int]], text: str) -> str | Action:
     """'Different people' for ``pairs`` (replacing earlier answers about them): one undo
-    step and one audit row with the people before and after (counts only)."""
+    step and one audit row (see :func:`_answer`)."""
     keys = found.keys
     apart = {frozenset((str(keys[i]), str(keys[j]))) for i, j in pairs}
     value = state(document)
     kept = [d for d in value["decisions"]
             if frozenset((_key_of(d["left"], keys), _key_of(d["right"], keys))) not in apart]
-    before = review.grouping.report["people"]
-    _set(document, dict(value, decisions=kept + keyed_decisions(
-        [Decision(i, j, False) for i, j in pairs], keys)), text)
-    after = group(document, found, review.threshold).grouping.report["people"]
     records = len({r for pair in pairs for r in pair})
-    document.audit(STEP, {"answer": "different people", "records": records, "pairs": len(pairs),
-                          "people_before": before, "people_after": after},
-                   len(keys), len(keys))
-    return text
+    answered = dict(value, decisions=kept + keyed_decisions(
+        [Decision(i, j, False) for i, j in pairs], keys))
+    return _answer(document, found, review, answered, text,
+                   {"answer": "different people", "records": records, "pairs": len(pairs)})
 
 
 def _key_of(side, keys: np.ndarray) -> str:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.actions import Action
 from app.actions import duplicates as actions
 from app.actions.duplicates import GOLDEN_RULES, PAIR_KINDS, Found
 from core.errors import LocalReachError
@@ -81,6 +82,10 @@ class Screen(StepScreen):
         self.unlock_button.clicked.connect(self.unlock)
         codes_row.addWidget(self.unlock_button)
         self.body.addLayout(codes_row)
+        self.lists_line = QLabel("")
+        self.lists_line.setObjectName("listsNote")
+        self.lists_line.setWordWrap(True)
+        self.body.addWidget(self.lists_line)
         splitter = QSplitter()
         splitter.addWidget(self._build_left())
         splitter.addWidget(self._build_right())
@@ -257,6 +262,7 @@ class Screen(StepScreen):
         self.found, self._scoring_for, self.position = found, None, 0
         self.sales_line.setText(found.sales_summary)
         self._show_codes_note(found.codes_note)
+        self._show_lists_mode()
         self._show_rules()
         self._regroup()
         self.statusChanged.emit()
@@ -268,6 +274,27 @@ class Screen(StepScreen):
         has_lists = self.found is not None and self.found.lists is not None
         self.kind_label.setVisible(has_lists)
         self.pair_kind.setVisible(has_lists)
+
+    def _show_lists_mode(self) -> None:
+        """With several lists the link merges: no merge button, its settings fixed."""
+        note = actions.lists_note(self.document)
+        self.lists_line.setText(note)
+        self.lists_line.setVisible(bool(note))
+        for widget in (self.merge_button, self.relearn_button):
+            widget.setVisible(not note)
+        for widget in (self.slider, self.rules_table, self.golden_rule):
+            widget.setEnabled(not note)
+
+    def _change(self, answer) -> None:
+        """Make an answer; with several lists it links them again in a job, one at a time
+        (an answer while it works is not taken: the pairs on show are about to change)."""
+        linked = actions.linked_lists(self.document) is not None
+        if linked and self.jobs.is_running(self.STEP):
+            return
+        result = answer()
+        if isinstance(result, Action):
+            self.progress.begin(result.message)
+            result.start(self.jobs, self.STEP, None, self.show_error)
 
     def _regroup(self, threshold: float | None = None) -> None:
         if self.found is None:
@@ -382,12 +409,14 @@ class Screen(StepScreen):
 
     def decide(self, same: bool) -> None:
         if self.current_pair() is not None:
-            actions.answer_pair(self.document, self.found, self.grouped, self.position, same)
+            self._change(lambda: actions.answer_pair(self.document, self.found, self.grouped,
+                                                     self.position, same))
 
     def split_group(self) -> None:
         """The pair's whole group is not one person: 'different people' between every two."""
         if self.current_pair() is not None:
-            actions.split_group(self.document, self.found, self.grouped, self.position)
+            self._change(lambda: actions.split_group(self.document, self.found, self.grouped,
+                                                     self.position))
 
     def explain(self) -> None:
         if self.current_pair() is not None:
@@ -406,7 +435,8 @@ class Screen(StepScreen):
         """The merged group on show is not one person."""
         members = self._merged_members()
         if members is not None:
-            actions.not_the_same(self.document, self.found, self.grouped, members)
+            self._change(lambda: actions.not_the_same(self.document, self.found, self.grouped,
+                                                      members))
 
     def take_out(self, row: int) -> None:
         """The record at ``row`` of the merged group on show is someone else."""
@@ -414,7 +444,8 @@ class Screen(StepScreen):
         if members is None:
             return
         try:
-            actions.take_out(self.document, self.found, self.grouped, members, int(members[row]))
+            self._change(lambda: actions.take_out(self.document, self.found, self.grouped,
+                                                  members, int(members[row])))
         except LocalReachError as exc:
             self.show_error(exc)
 
