@@ -116,7 +116,8 @@ def detect_column(name: str, values: pd.Series) -> PiiGuess:
     """The most likely PII kind of one column, or ``kind=None`` when it looks harmless."""
     header = _normal_header(name)
     by_header = next((k for k, rx in _HEADERS.items() if rx.search(header)), None)
-    sample = values[values.astype(str).str.strip() != ""].astype(str).str.strip().head(SAMPLE)
+    text = values.astype(str).where(values.notna(), "").str.strip()  # pandas 3 keeps NaN in astype(str)
+    sample = text[text != ""].head(SAMPLE)
     rates = {}
     if len(sample):
         for kind, test in _VALUE_TESTS.items():
