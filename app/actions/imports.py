@@ -374,10 +374,11 @@ def events_text(doc: Document) -> Action | None:
     if events is None:
         return None
     roles, crm, crm_roles = doc.roles(EVENTS), doc.frame("crm"), doc.roles("crm")
+    records = (doc.state(LISTS_STATE) or {}).get("records")  # several lists: their own ids
 
     def work(ctx) -> str:
         try:
-            return events_found(events, roles, crm, crm_roles).sentence
+            return events_found(events, roles, crm, crm_roles, records).sentence
         except LocalReachError as exc:  # the customer list has no column of the events' key
             return f"{events_match(events, roles).sentence} {exc}"
 

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, replace
 import pandas as pd
 
 from app.actions import Action
+from app.actions.imports import LISTS_STATE
 from app.sales_customers import customer_key, customers_from_sales
 from app.sales_match import linked_to_people
 from core.errors import LocalReachError
@@ -184,6 +185,9 @@ def step_inputs(doc) -> tuple[SegmentConfig, dict, dict]:
     roles = {n: _roles(frame, doc.roles(n)) for n, frame in frames.items()}
     if doc.frame(EVENTS) is not None:  # behaviour per person, by its own (activity) roles
         frames, roles = {**frames, EVENTS: doc.frame(EVENTS)}, {**roles, EVENTS: doc.roles(EVENTS)}
+        records = (doc.state(LISTS_STATE) or {}).get("records")
+        if records is not None:  # several lists: an event carries its list's own id
+            frames["records"] = records
     return replace(config(doc), id_column=id_column, sales_id_column=sales_id), frames, roles
 
 

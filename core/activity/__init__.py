@@ -14,19 +14,20 @@ from core.activity.features import (
     by_person,
     counted_columns,
     event_keys,
+    key_text,
     one_row_per_action,
     persons_by_key,
     read_times,
 )
 from core.activity.roles import (
-                                 FORMATS,
-                                 KINDS,
-                                 ActivityMatch,
-                                 ActivityRole,
-                                 detect_activity_roles,
-                                 event_kind,
+    FORMATS,
+    KINDS,
+    ActivityMatch,
+    ActivityRole,
+    detect_activity_roles,
+    event_kind,
 )
 
 __all__ = ["FORMATS", "KINDS", "ActivityFeatures", "ActivityMatch", "ActivityRole",
            "activity_features", "by_person", "counted_columns", "detect_activity_roles",
-           "event_keys", "event_kind", "one_row_per_action", "persons_by_key", "read_times"]
+           "event_keys", "event_kind", "key_text", "one_row_per_action", "persons_by_key", "read_times"]

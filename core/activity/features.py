@@ -242,27 +242,35 @@ def _last_named(products: pd.Series) -> str:
     return named.iloc[-1] if len(named) else ""
 
 
+def key_text(values: pd.Series, key_role: str) -> pd.Series:
+    """A customer list's key column as events' keys are written (e-mails in lower case)."""
+    values = values.astype("string").fillna("").str.strip()
+    return values.str.lower() if key_role == R.EMAIL else values
+
+
 def persons_by_key(key_role: str, crm: pd.DataFrame, person_of_row: pd.Series,
                    key_column: str) -> pd.Series:
     """Activity key -> person: the CRM's ``key_column`` (its customer id or e-mail column,
     as ``key_role`` says; e-mails in lower case), ``person_of_row`` giving each CRM row's
-    person. The one join of events to customers: behaviour and the Import screen's count."""
-    values = crm[key_column].astype("string").fillna("").str.strip()
-    if key_role == R.EMAIL:
-        values = values.str.lower()
+    person; a key on several rows finds the first row's person. The one join of events to
+    customers: behaviour and the Import screen's count."""
+    values = key_text(crm[key_column], key_role)
     person_of_key = (pd.Series(person_of_row.to_numpy(), index=values.to_numpy())
                      .loc[lambda s: s.index != ""])
     return person_of_key[~person_of_key.index.duplicated()]
 
 
 def by_person(activity: ActivityFeatures, crm: pd.DataFrame, person_of_row: pd.Series,
-              key_column: str) -> pd.DataFrame:
+              key_column: str, person_of_key: pd.Series | None = None) -> pd.DataFrame:
     """The activity table per person of the CRM (the segment step's people): each
     activity key finds its person through ``crm[key_column]`` (the CRM's customer id or
     e-mail column, as ``activity.key_role`` says), ``person_of_row`` giving each CRM row's
     person. A person with two records is counted once per event, not once per record;
-    people without events get 0 and no last event. Keys no CRM row has are left out."""
-    person_of_key = persons_by_key(activity.key_role, crm, person_of_row, key_column)
+    people without events get 0 and no last event. Keys no CRM row has are left out.
+    ``person_of_key``: the key -> person lookup when it is not the CRM's column (several
+    lists: each list's own ids)."""
+    if person_of_key is None:
+        person_of_key = persons_by_key(activity.key_role, crm, person_of_row, key_column)
     table = activity.table[activity.table.index.isin(person_of_key.index)]
     person = person_of_key.reindex(table.index).to_numpy()
     counts = [c for c in table.columns if c.endswith(f"_{activity.days}d")]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from core.activity import (
@@ -24,12 +25,15 @@ from core.activity import (
     counted_columns,
     detect_activity_roles,
     event_keys,
+    key_text,
     persons_by_key,
 )
+from core.dedupe.people import PERSON_COLUMN
 from core.errors import ColumnError, LocalReachError
 from core.steps.base import column_of, needs_role
 
 EVENTS = "events"  # the frame name of an events file
+RECORD_ID = "customer_id"  # in the link step's ``records``: each row's own id in its list
 # Behaviour columns every window gives (``<name>_<N>d``) and those of the last event.
 WINDOW_COLUMNS = ("sessions", "product_views", "carts_abandoned")
 LAST_COLUMNS = ("last_abandoned_product", "last_event_date", "days_since_last_event")
@@ -80,26 +84,47 @@ class Behaviour:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+def person_of_key(key_role: str, crm: pd.DataFrame, person_of_row: pd.Series, key_column: str,
+                  records: pd.DataFrame | None = None) -> pd.Series:
+    """Events' key -> person. With several customer lists (``records``: the link step's,
+    which list row is which ``person_id``) the keys are each list's own ids and e-mails:
+    an event carries the id the shop gave, not the person table's. An id that is
+    different people in different lists finds nobody, as a sales line's does."""
+    column = RECORD_ID if key_role == ActivityRole.CUSTOMER_ID else key_column
+    if records is None or PERSON_COLUMN not in crm.columns or column not in records.columns:
+        return persons_by_key(key_role, crm, person_of_row, key_column)
+    row = pd.Series(np.arange(len(crm)), index=crm[PERSON_COLUMN].astype(str).to_numpy())
+    at = row.reindex(records[PERSON_COLUMN].astype(str).to_numpy()).to_numpy()
+    known = ~np.isnan(at)
+    person = pd.Series(person_of_row.to_numpy()[at[known].astype(np.intp)])
+    own = pd.DataFrame({column: records.loc[known, column].to_numpy()})
+    found = persons_by_key(key_role, own, person, column)
+    people = person.groupby(key_text(own[column], key_role).to_numpy()).nunique()
+    return found[people.reindex(found.index).to_numpy() == 1]
+
+
 def behaviour(events: pd.DataFrame, roles: dict[str, str] | None, crm: pd.DataFrame,
-              crm_roles: dict[str, str], person_of_row: pd.Series, as_of, days: list[int]
-              ) -> Behaviour:
+              crm_roles: dict[str, str], person_of_row: pd.Series, as_of, days: list[int],
+              records: pd.DataFrame | None = None) -> Behaviour:
     """The events' behaviour as of ``as_of`` over each of ``days``, once per person of
-    ``person_of_row`` (CRM row -> person). The last event's columns come from the longest
-    window (the last abandoned product of the last 30 days, not only of the last 7)."""
+    ``person_of_row`` (CRM row -> person; ``records``: with several lists, see
+    :func:`person_of_key`). The last event's columns come from the longest window (the
+    last abandoned product of the last 30 days, not only of the last 7)."""
     if not days or any(not isinstance(d, int) or d < 1 for d in days):
         raise LocalReachError(f"activity_days must be whole numbers of days, 1 or more, not {days}.")
     if as_of is None:
         raise LocalReachError("Behaviour from the events file needs an as-of date (--as-of).")
     match = events_match(events, roles)
     windows = sorted(set(days))
-    parts, key_column, act = [], None, None
+    parts, key_column, act, persons = [], None, None, None
     for n in windows:
         act = activity_features(events, match.roles, as_of, n, match.format)
         if key_column is None:
             key_column = column_of(crm_roles, act.key_role, crm)
             if key_column is None:
                 raise needs_role("Joining the events file to the customers", act.key_role)
-        table = by_person(act, crm, person_of_row, key_column)
+            persons = person_of_key(act.key_role, crm, person_of_row, key_column, records)
+        table = by_person(act, crm, person_of_row, key_column, persons)
         parts.append(table[[c for c in table.columns if c not in LAST_COLUMNS]])
     parts.append(table[list(LAST_COLUMNS)])
     out = pd.concat(parts, axis=1)
@@ -139,10 +164,11 @@ class EventsFound:
 
 
 def events_found(events: pd.DataFrame, roles: dict[str, str] | None, crm: pd.DataFrame | None,
-                 crm_roles: dict[str, str]) -> EventsFound:
+                 crm_roles: dict[str, str], records: pd.DataFrame | None = None) -> EventsFound:
     """How many events find a customer through the customer list's column of the events'
-    key (customer id or e-mail): the join :func:`behaviour` makes, over every event (no
-    as-of day)."""
+    key (customer id or e-mail; ``records``: several lists' own ids, see
+    :func:`person_of_key`): the join :func:`behaviour` makes, over every event (no as-of
+    day; only whether a key finds a customer counts here, so every row is one 'person')."""
     match = events_match(events, roles)
     keys, key_role = event_keys(events, match.roles, match.format)
     if crm is None:
@@ -150,7 +176,7 @@ def events_found(events: pd.DataFrame, roles: dict[str, str] | None, crm: pd.Dat
     key_column = column_of(crm_roles, key_role.value, crm)
     if key_column is None:
         raise needs_role("Finding whose the events are", key_role.value)
-    people = persons_by_key(key_role, crm, pd.Series(crm.index, index=crm.index), key_column)
+    people = person_of_key(key_role, crm, pd.Series(0, index=crm.index), key_column, records)
     return EventsFound(match, len(keys), int(keys.isin(people.index).sum()))
 
 

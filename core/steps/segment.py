@@ -100,7 +100,7 @@ def sales_view(sales: pd.DataFrame, roles: dict[str, str], what: str = "Finding 
 
 def role_named(sales: pd.DataFrame, roles: dict[str, str]) -> pd.DataFrame:
     """A copy of ``sales`` with a role-named copy of each marked sales column it lacks."""
-    view = sales.copy()
+    view = sales.copy(deep=False)  # copy-on-write: the new columns leave the sales frame as it is
     for role in SALES_ROLES:
         column = column_of(roles, role, sales)
         if column is not None and role.value not in view.columns:
@@ -196,7 +196,8 @@ class SegmentStep(Step, id="segment", config=SegmentStepConfig, needs=("crm", "s
             out, report = segment_customers(crm, view, engine, ctx, feats)
             acted = None
         else:
-            out, report, acted = _with_behaviour(crm, view, events, roles, config, engine, ctx, feats)
+            out, report, acted = _with_behaviour(crm, view, events, roles, config, engine, ctx, feats,
+                                                 frames.get("records"))
         rename_groups(out, report, group_names(out))  # "Recent frequent big spenders", as the window names them
         ctx.shared["feature_config"] = engine.feature_config()
         if feats is not None:
@@ -212,17 +213,18 @@ class SegmentStep(Step, id="segment", config=SegmentStepConfig, needs=("crm", "s
 
 
 def _with_behaviour(crm, view, events, roles, config: SegmentStepConfig, engine: SegmentConfig, ctx,
-                    feats: Features | None = None):
+                    feats: Features | None = None, records: pd.DataFrame | None = None):
     """Segment with the events' behaviour on every person (once per person, on each of
     their rows). The behaviour is as of the analysis date (the day after the last order
     unless set); when ``features`` names a behaviour column it is on the customer list
-    before the groups are found, else it is added after, so the default groups never change."""
+    before the groups are found, else it is added after, so the default groups never change.
+    ``records`` (several lists): events find their person by each list's own ids."""
     person = person_keys(crm, engine.feature_config())
     wanted = [f for f in engine.features if is_behaviour(f)]
 
     def behaviour_at(as_of):
         return behaviour(events, roles.get(EVENTS), crm, roles.get("crm", {}), person, as_of,
-                         list(config.activity_days))
+                         list(config.activity_days), records)
 
     def joined(frame, acted):
         rows = per_row(acted.table, person)
