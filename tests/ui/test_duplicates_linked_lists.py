@@ -7,7 +7,7 @@ Faker lists (:func:`faker_lists.make_lists`: a webshop, a newsletter, a till's c
 taking a record out of one links the lists again (one undo step, one audit row), undo
 gives back the exact person ids, and the recipe made from the project runs to the
 window's people record by record. FEBRL 3 as two lists: pairs to review across lists,
-each record with its list's name.
+each record with its list's name; answering one links the lists again.
 """
 
 from __future__ import annotations
@@ -136,4 +136,16 @@ def test_febrl_as_two_lists_shows_pairs_to_review_across_lists(qtbot, tmp_path):
     assert heading.startswith("Pair 1 of 27: ") and heading.endswith(", across lists: old CRM and newsletter")
     header = [screen.review.table.horizontalHeaderItem(c).text() for c in (1, 2)]
     assert header == ["Record A (old CRM)", "Record B (newsletter)"]
+    k = int(screen.grouped.queue[0])
+    a, b = int(screen.found.scored.left[k]), int(screen.found.scored.right[k])
+    screen.review.same_button.click()  # a pair across lists: the lists are linked again
+    qtbot.waitUntil(lambda: screen.figures["to_review"].text() == "83 possible duplicates to review",
+                    timeout=30000)
+    assert screen.document.undo_stack.undoText() == ("Same person: records 39 (old CRM) and "
+                                                     "1,741 (newsletter)")
+    records = screen.document.state("lists")["records"]
+    assert records.loc[a, "person_id"] == records.loc[b, "person_id"]
+    assert records.loc[[a, b], "record_key"].tolist() == [
+        "old CRM\x1fid:rec-1953-org", "newsletter\x1fid:rec-1953-dup-2"]
+    assert screen.figures["answered"].text() == "1 answered by you"
     screen.jobs.shutdown()

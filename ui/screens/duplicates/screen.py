@@ -12,6 +12,10 @@ first, where a group (or one record of it) is said not to be the same person; an
 golden record the pair's group would get, each value with the record it was taken from,
 by a survivorship rule.
 
+With several customer lists the screen reviews the lists' records as the link compared
+them (each with its list's name and row there): an answer links the lists again in a
+job, there is nothing left to merge, and the link's settings stand.
+
 Every action is one call into :mod:`app.actions.duplicates`, which owns the state and
 the engine; this module only draws.
 """
