@@ -41,6 +41,8 @@ from core.privacy.policy import (
 from core.privacy.risk import k_anonymity, small_groups, suggest_generalisations
 from core.privacy.tokens import TOKEN_RE, normalize_email, token_for
 from core.privacy.vault import Vault, reveal, reveal_audit_args, rotate
+from core.steps.activity import EVENTS
+from core.steps.pseudonymize import events_tokens
 
 STEP = "privacy"
 SOURCES = {"crm": "Customer list", "sales": "Sales"}  # the tables a project may hold
@@ -140,15 +142,27 @@ def preview(sample: pd.DataFrame, chosen: PrivacyConfig) -> pd.DataFrame:
 
 
 def pseudonymise(doc: Document, name: str, chosen: PrivacyConfig, key: bytes, ref: KeyRef) -> Action:
-    """Replace the chosen columns of table ``name``; originals go to the encrypted vault."""
+    """Replace the chosen columns of table ``name``; originals go to the encrypted vault.
+    The customer list's events file gets its ids and e-mails as the list's (the run's
+    :func:`core.steps.pseudonymize.events_tokens`), so its behaviour still finds its
+    people; both are one undo step."""
     frame = doc.frame(name)
     old = Vault.from_frame(key, state(doc).get("vault"))
+    events = doc.frame(EVENTS) if name == "crm" else None
+    roles = {"crm": doc.roles("crm"), EVENTS: doc.roles(EVENTS)}
+
+    def work(ctx):
+        out, vault, report = pseudonymize(frame, chosen, key, old, ctx)
+        keyed = None if events is None else events_tokens(events, roles, report["columns"], chosen, key)
+        return out, vault, report, keyed
 
     def apply(result) -> dict:
-        out, vault, report = result
-        roles = {c: r for c, r in doc.roles(name).items() if c in out.columns}
+        out, vault, report, keyed = result
+        kept = {c: r for c, r in doc.roles(name).items() if c in out.columns}
         doc.undo_stack.beginMacro(f"Pseudonymise the {SOURCES[name].lower()}")
-        doc.set_frame(name, out, "Pseudonymise", roles=roles)
+        doc.set_frame(name, out, "Pseudonymise", roles=kept)
+        if keyed is not None:
+            doc.set_frame(EVENTS, keyed, "Pseudonymise the events' customers")
         _put(doc, {"key": asdict(ref), "configs": {**state(doc).get("configs", {}), name: chosen.to_dict()},
                    "vault": vault.to_frame(), "applied": {**state(doc).get("applied", {}), name: True}},
              "Pseudonymise")
@@ -158,7 +172,7 @@ def pseudonymise(doc: Document, name: str, chosen: PrivacyConfig, key: bytes, re
                   frame, out, key_fingerprint=ref.fingerprint)
         return columns
 
-    return Action("Replacing personal data…", lambda ctx: pseudonymize(frame, chosen, key, old, ctx), apply)
+    return Action("Replacing personal data…", work, apply)
 
 
 def before(doc: Document, name: str, rows: int, key: bytes | None, passphrase: str | None

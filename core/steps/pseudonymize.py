@@ -61,15 +61,17 @@ class PseudonymizeStep(Step, id="pseudonymize", config=PseudonymizeConfig):
         counts = {"columns": len(report["columns"]), "rows": report["rows"]}
         frames = {**frames, "crm": out}
         if frames.get(EVENTS) is not None:
-            frames[EVENTS] = _events_tokens(frames[EVENTS], roles, report["columns"], privacy, ctx)
+            frames[EVENTS] = events_tokens(frames[EVENTS], roles, report["columns"], privacy, ctx.key)
         return frames, StepReport(actions or "nothing to do", counts,
                                                  {**report, "config": privacy.to_dict()}, new_roles)
 
 
-def _events_tokens(events, roles: dict, done: dict, privacy: PrivacyConfig, ctx):
+def events_tokens(events, roles: dict, done: dict, privacy: PrivacyConfig, key: bytes):
     """The events file with its key columns as the customer list's: tokens of the same
     kind where the list's column of that role became tokens, emptied where it was
-    masked, generalised or dropped (nothing to meet), as they are where it was kept."""
+    masked, generalised or dropped (nothing to meet), as they are where it was kept.
+    ``done`` is :func:`pseudonymize`'s report of the list's columns; the window's
+    Privacy screen calls this too."""
     events = events.copy()
     for role in ("customer_id", "email"):
         own = column_of(roles.get("crm", {}), role)
@@ -78,7 +80,7 @@ def _events_tokens(events, roles: dict, done: dict, privacy: PrivacyConfig, ctx)
             continue
         for column in columns_of(roles.get(EVENTS, {}), role, events):
             values = events[column].astype(str).where(events[column].notna(), "")
-            events[column] = (tokenize_values(values, entry["kind"] or "text", ctx.key,
+            events[column] = (tokenize_values(values, entry["kind"] or "text", key,
                                               region=privacy.phone_region, column=column)
                               if entry["action"] == "token" else "")
     return events
