@@ -28,12 +28,10 @@ from core.activity import (
     key_text,
     persons_by_key,
 )
-from core.dedupe.people import PERSON_COLUMN
 from core.errors import ColumnError, LocalReachError
 from core.steps.base import column_of, needs_role
 
 EVENTS = "events"  # the frame name of an events file
-RECORD_ID = "customer_id"  # in the link step's ``records``: each row's own id in its list
 # Behaviour columns every window gives (``<name>_<N>d``) and those of the last event.
 WINDOW_COLUMNS = ("sessions", "product_views", "carts_abandoned")
 LAST_COLUMNS = ("last_abandoned_product", "last_event_date", "days_since_last_event")
@@ -90,8 +88,12 @@ def person_of_key(key_role: str, crm: pd.DataFrame, person_of_row: pd.Series, ke
     which list row is which ``person_id``) the keys are each list's own ids and e-mails:
     an event carries the id the shop gave, not the person table's. An id that is
     different people in different lists finds nobody, as a sales line's does."""
+    if records is None:
+        return persons_by_key(key_role, crm, person_of_row, key_column)
+    # the link step loads the matching engine (scipy): import it only with several lists
+    from core.steps.link import PERSON_COLUMN, RECORD_ID
     column = RECORD_ID if key_role == ActivityRole.CUSTOMER_ID else key_column
-    if records is None or PERSON_COLUMN not in crm.columns or column not in records.columns:
+    if PERSON_COLUMN not in crm.columns or column not in records.columns:
         return persons_by_key(key_role, crm, person_of_row, key_column)
     row = pd.Series(np.arange(len(crm)), index=crm[PERSON_COLUMN].astype(str).to_numpy())
     at = row.reindex(records[PERSON_COLUMN].astype(str).to_numpy()).to_numpy()
