@@ -7,8 +7,8 @@ GUI thread, changes the document (one undo step, one audit row) and returns what
 changed, for the screen to show. An action whose ``work`` talks only through its result
 (it appends to no list that ``apply`` reads, touches no document) may run in a child
 process, where pandas cannot hold the GUI thread's GIL: the heavy ones are listed in
-:data:`IN_A_CHILD` (or say ``process=True``). Export is not: its work appends the
-reveals that ``apply`` audits. Actions that need no engine time change the document
+:data:`IN_A_CHILD` (or say ``process=True``). Export's work returns the reveals that
+``apply`` audits (a failure carries them as ``exc.reveals``). Actions that need no engine time change the document
 at once and return what changed directly.
 """
 
@@ -33,6 +33,9 @@ IN_A_CHILD = frozenset({
     "app.actions.segments:find_groups.<locals>.work",
     "app.actions.segments:check_the_forecast.<locals>.<lambda>",
     "app.actions.segments:check_fairness.<locals>.<lambda>",
+    "app.actions.export:plan.<locals>.work",
+    "app.actions.export:pre_export_check.<locals>.work",
+    "app.actions.export:export.<locals>.work",
 })  # quality.apply_fix says process= itself: only without a preview's result
 
 

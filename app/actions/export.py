@@ -9,6 +9,7 @@ so Compose's preview and check and Export all see real people once it is unlocke
 
 from __future__ import annotations
 
+import contextlib
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -115,6 +116,17 @@ def merge_context(ctx, shared: dict, privacy: dict, reveals: list[dict]) -> Step
     return run
 
 
+@contextlib.contextmanager
+def carrying(reveals: list[dict]):
+    """A failing job's reveals go with its exception (``exc.reveals``), so ``on_error``
+    audits them: the work may run in a child process, whose lists the GUI never sees."""
+    try:
+        yield
+    except Exception as exc:
+        exc.reveals = reveals
+        raise
+
+
 def planned_files(summary: dict, fmt: str, one_each: bool = False, ab: bool = False) -> int:
     """How many files Export writes for ``summary`` in ``fmt``."""
     messages = summary["written"]
@@ -127,20 +139,18 @@ def audit_reveals(doc, reveals: list[dict]) -> None:
     for entry in reveals:
         params, rows, revealed, fp = reveal_audit_args(entry)
         doc.audit(STEP, params, rows, revealed, key_fingerprint=fp)
-    reveals.clear()
 
 
 def _merge(doc, args: dict, fmt: str):
-    """(the merge step on the job's worker, its config, the reveals it makes)."""
+    """(the merge step on the job's worker, ``run(ctx, reveals)``, and its config)."""
     frames, roles, config, shared = merge_inputs(doc, fmt)
-    reveals: list[dict] = []
 
-    def run(ctx):
+    def run(ctx, reveals: list[dict]):
         context = merge_context(ctx, shared, args, reveals)
         step("merge").run(frames, roles, config, context)
         return context.shared["merge_result"]
 
-    return run, config, reveals
+    return run, config
 
 
 def plan(doc, fmt: str = "eml", one_each: bool = False) -> Action:
@@ -151,19 +161,21 @@ def plan(doc, fmt: str = "eml", one_each: bool = False) -> Action:
     except LocalReachError:
         args = {}  # the plan counts without the key; Export says what is wrong
     is_locked = locked(doc, args)
-    run, config, reveals = _merge(doc, args, fmt)
+    run, config = _merge(doc, args, fmt)
     people = (doc.frame("crm"), doc.roles("crm"), consent_settings(doc), args.get("suppressed"))
     warnings = fairness_warnings(doc)
 
     def work(ctx):
-        consent = consent_plan(*people)
+        consent, reveals = consent_plan(*people), []
         if is_locked or consent.get("unclear") or consent.get("no_consent_info"):
-            return {"written": 0, "left_out": 0, "reasons": {}, "files": 0, "consent": consent}
-        summary = run(ctx).summary()
+            return {"written": 0, "left_out": 0, "reasons": {}, "files": 0, "consent": consent}, reveals
+        with carrying(reveals):
+            summary = run(ctx, reveals).summary()
         return {**summary, "files": planned_files(summary, fmt, one_each, bool(config.ab)),
-                "consent": consent}
+                "consent": consent}, reveals
 
-    def apply(summary: dict) -> dict:
+    def apply(out) -> dict:
+        summary, reveals = out
         audit_reveals(doc, reveals)
         return {**summary, "locked": is_locked, "fairness": warnings}
 
@@ -181,20 +193,21 @@ def pre_export_check(doc, fmt: str | None = None) -> Action:
     is_locked = locked(doc, args)
     frames, roles, config, shared = merge_inputs(doc, fmt)
     merge_step = step("merge")
-    reveals: list[dict] = []
 
     def work(ctx):
-        context = merge_context(ctx, shared, args, reveals)
-        positional, privacy = merge_step.arguments(frames, roles, config, context)
-        items, result = check_merge(*positional, context, **privacy)
+        reveals: list[dict] = []
+        with carrying(reveals):
+            context = merge_context(ctx, shared, args, reveals)
+            positional, privacy = merge_step.arguments(frames, roles, config, context)
+            items, result = check_merge(*positional, context, **privacy)
         summary = result.summary() if result is not None else None
         if summary is not None:
             summary["files"] = planned_files(summary, fmt, False, bool(config.ab))
-        return items, summary
+        return items, summary, reveals
 
     def apply(out) -> dict:
+        items, summary, reveals = out
         audit_reveals(doc, reveals)
-        items, summary = out
         items = list(items)
         if is_locked:
             items.insert(0, CheckItem(WARNING, "Some people are pseudonymised and the key is "
@@ -215,15 +228,17 @@ def export(doc, folder: str, fmt: str, one_each: bool = False,
     (one undo step) and audits it. Raises when the key cannot be unlocked."""
     if fmt not in FORMATS:
         raise LocalReachError(f"Unknown format '{fmt}'.")
-    run, _inputs, reveals = _merge(doc, privacy(doc, ask), fmt)
+    run, _config = _merge(doc, privacy(doc, ask), fmt)
     rows_in = len(doc.frame("crm"))
 
     def work(ctx):
-        result = run(ctx)
-        return result, write(result, folder, fmt, one_each, ctx)
+        reveals: list[dict] = []
+        with carrying(reveals):
+            result = run(ctx, reveals)
+            return result, write(result, folder, fmt, one_each, ctx), reveals
 
     def apply(out) -> dict:
-        result, names = out
+        result, names, reveals = out
         audit_reveals(doc, reveals)
         summary = result.summary()
         doc.set_state(STEP, {"format": fmt, "folder": folder, "summary": summary,
@@ -231,9 +246,7 @@ def export(doc, folder: str, fmt: str, one_each: bool = False,
         doc.audit(STEP, {"format": fmt, "files": len(names)}, rows_in, summary["written"])
         return {**summary, "files": len(names), "names": names}
 
-    action = Action("Writing the messages…", work, apply)
-    action.reveals = reveals  # audited even when the job fails
-    return action
+    return Action("Writing the messages…", work, apply)
 
 
 def load_results(doc, path: str | Path) -> Action:

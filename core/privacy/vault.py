@@ -48,9 +48,12 @@ class Vault:
     """Sealed originals by token; first value seen for a token wins."""
 
     def __init__(self, key: bytes, entries: Mapping[str, bytes] | None = None) -> None:
-        self._aead = AESGCM(_vault_key(key))
+        self._key, self._aead = key, AESGCM(_vault_key(key))
         self.fingerprint = fingerprint(key)
         self.entries: dict[str, bytes] = dict(entries or {})
+
+    def __reduce__(self):  # to an engine child process (AESGCM itself cannot be pickled)
+        return Vault, (self._key, self.entries)
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -29,7 +29,7 @@ def screen(qtbot):
     doc.set_state("compose", campaign.to_state(), "Compose")
     widget = Screen(doc, jobs)
     qtbot.addWidget(widget)
-    with qtbot.waitSignal(jobs.finished, timeout=5000):
+    with qtbot.waitSignal(jobs.finished, timeout=30000):
         widget.show()
     yield widget
     jobs.shutdown()

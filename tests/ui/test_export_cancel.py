@@ -48,6 +48,7 @@ def test_cancel_a_long_export_leaves_nothing(qtbot, tmp_path, monkeypatch):
         staged.append(folder)
         real_write(result, folder, ctx)
 
+    monkeypatch.setattr(jobs.processes, "broken", True)  # on a thread, where the patches apply
     monkeypatch.setattr(email_files, "build_message", slow_build)
     monkeypatch.setitem(outputs.FORMATS, "eml", write_eml)
     out = tmp_path / "out"

@@ -28,13 +28,13 @@ def _screen(qtbot, frame, roles=ROLES):
     document.set_state("compose", campaign.to_state(), "Compose")
     widget = export.Screen(document, jobs)
     qtbot.addWidget(widget)
-    with qtbot.waitSignal(jobs.finished, timeout=5000):
+    with qtbot.waitSignal(jobs.finished, timeout=30000):
         widget.show()
     return document, jobs, widget
 
 
 def _wait_plan(qtbot, widget, action):
-    with qtbot.waitSignal(widget.jobs.finished, timeout=5000):
+    with qtbot.waitSignal(widget.jobs.finished, timeout=30000):
         action()
 
 

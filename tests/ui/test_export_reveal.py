@@ -60,7 +60,7 @@ def doc(qtbot, tmp_path):
 def _export_screen(qtbot, document, jobs):
     widget = export.Screen(document, jobs)
     qtbot.addWidget(widget)
-    with qtbot.waitSignal(jobs.finished, timeout=5000):
+    with qtbot.waitSignal(jobs.finished, timeout=30000):
         widget.show()
     return widget
 
@@ -68,7 +68,7 @@ def _export_screen(qtbot, document, jobs):
 def _export(widget, qtbot, folder):
     widget.folder.setText(str(folder))
     widget.format.setCurrentIndex(4)  # csv
-    with qtbot.waitSignal(widget.jobs.finished, timeout=10000):
+    with qtbot.waitSignal(widget.jobs.finished, timeout=30000):
         widget.export_button.click()
 
 
@@ -94,7 +94,7 @@ def test_export_reveals_real_addresses_of_contactable_people(doc, qtbot, tmp_pat
 
     # the plan, the export and the plan after it each revealed e-mail and first name of the
     # 3 contactable people (2 unique values per column and call: the audit counts them)
-    qtbot.waitUntil(lambda: len(reveals()) == 6, timeout=5000)
+    qtbot.waitUntil(lambda: len(reveals()) == 6, timeout=30000)
     assert [(e["step"], e["rows_in"], e["rows_out"]) for e in reveals()] == [("export", 3, 3)] * 6
     assert {e["key_fingerprint"] for e in reveals()} == {document.state("privacy")["key"]["fingerprint"]}
     assert {e["params"]["purpose"] for e in reveals()} == {"mail merge"}
@@ -137,4 +137,4 @@ def test_key_file_passphrase_is_asked_at_export_and_a_wrong_one_writes_nothing(d
     qtbot.waitUntil(lambda: widget.plan_label.text() == (
         "Will write 3 messages; 2 left out: 1 said no to being contacted, 1 on the suppression "
         "list."),
-        timeout=5000)
+        timeout=30000)

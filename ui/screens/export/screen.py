@@ -33,6 +33,7 @@ from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 from ui.screens.export.group_results import SegmentResultsView
 from ui.screens.export.results import ResultsView
 from ui.widgets import passphrase as privacy_passphrase
+from ui.widgets.actions import run_action
 
 FORMATS = [
     ("eml", "E-mails, one file each (.eml) for Outlook, Thunderbird or Apple Mail"),
@@ -147,8 +148,7 @@ class Screen(StepScreen):
         except LocalReachError as exc:  # a key that cannot be read: Export says what is wrong
             self.plan_label.setText(str(exc))
             return
-        self.run_job(action.work, lambda out: self._show_plan(action.apply(out)),
-                     action.message)
+        run_action(self, action, self._show_plan)
 
     def _ask_passphrase(self) -> str | None:
         return privacy_passphrase.ask_passphrase(
@@ -195,11 +195,11 @@ class Screen(StepScreen):
             return
 
         def failed(exc: Exception) -> None:
-            actions.audit_reveals(self.document, action.reveals)
+            actions.audit_reveals(self.document, getattr(exc, "reveals", []))
             self.show_error(exc)
 
-        self.run_job(action.work, lambda out: self._exported(action.apply(out), folder),
-                     action.message, failed)
+        self.progress.begin(action.message)
+        action.start(self.jobs, self.STEP, lambda changed: self._exported(changed, folder), failed)
 
     def _exported(self, changed: dict, folder: str) -> None:
         self.result_label.setText(f"Wrote {describe(changed)}, in {changed['files']:,} files in "
