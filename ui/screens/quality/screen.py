@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -47,6 +48,7 @@ DECIMALS = [("Automatic", "auto"), ("Point: 1,234.56", "."), ("Comma: 1.234,56",
 IMPUTE_LABELS = {"median": "Middle value (median)", "most_frequent": "Most common value",
                  "knn": "From similar rows (k-NN)", "iterative": "Predicted from other columns (iterative)"}
 PREVIEW_SLOT = "quality-preview"
+PICK_A_FIX = "Pick a fix above to see what it would change."
 
 
 class Screen(StepScreen):
@@ -158,7 +160,14 @@ class Screen(StepScreen):
         self.preview_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.preview_table.verticalHeader().hide()
         self.preview_table.setAccessibleName("Before and after")
-        layout.addWidget(self.preview_table, 2)
+        self.preview_hint = QLabel()
+        self.preview_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview_hint.setWordWrap(True)
+        self.preview_hint.setAccessibleName("Before and after")
+        self.preview_stack = QStackedWidget()  # the hint until a fix is picked, then its preview
+        self.preview_stack.addWidget(self.preview_hint)
+        self.preview_stack.addWidget(self.preview_table)
+        layout.addWidget(self.preview_stack, 2)
         buttons = QHBoxLayout()
         self.spellings_button = QPushButton("Spellings…")
         self.spellings_button.setToolTip("Find values written in different ways and keep one spelling")
@@ -218,6 +227,7 @@ class Screen(StepScreen):
         self.steps.clear()
         self.change_count.clear()
         self.preview_table.setRowCount(0)
+        self._show_preview_hint()
 
     def region_code(self) -> str | None:
         """The region the checks use: the project's (None while nothing says one)."""
@@ -311,11 +321,20 @@ class Screen(StepScreen):
             self.steps.addItem(item)
         self.steps.blockSignals(False)
         self.steps.setCurrentRow(min(row, self.steps.count() - 1) if row >= 0 else -1)
+        self._show_preview_hint()
+
+    def _show_preview_hint(self) -> None:
+        """The before-and-after table once a fix is picked; until then one line saying so
+        (nothing while the file is still being checked: no fixes to pick yet)."""
+        self.preview_hint.setText(PICK_A_FIX if self.steps.count() else "")
+        self.preview_stack.setCurrentWidget(self.preview_table if self.steps.currentItem()
+                                            else self.preview_hint)
 
     def _step_selected(self) -> None:
         while self.settings.rowCount():
             self.settings.removeRow(0)
         self._controls = {}
+        self._show_preview_hint()
         item = self.steps.currentItem()
         if item is None:
             return
