@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 FLAG = "⚠ "
+MAX_ROWS = 8  # columns listed before the list scrolls
 
 
 class FairnessPage(QWidget):
@@ -37,19 +38,20 @@ class FairnessPage(QWidget):
         intro.setWordWrap(True)
         self.columns = QListWidget()
         self.columns.setAccessibleName("Columns to check the groups by")
-        self.columns.setMaximumHeight(120)
         self.columns.itemChanged.connect(self._ticked)
         self.check = QPushButton("Check the groups")
         self.verdicts = QLabel()
         self.verdicts.setWordWrap(True)
         self.verdicts.setAccessibleName("Largest gaps")
         self.verdicts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # One paragraph per checked column: scrolled in a strip, so the table keeps its room.
+        # One paragraph per checked column: it shares the height with the table (a third),
+        # scrolled only when that is not enough.
+        self.verdicts.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         verdicts = QScrollArea()
         verdicts.setWidget(self.verdicts)
         verdicts.setWidgetResizable(True)
         verdicts.setFrameShape(QFrame.Shape.NoFrame)
-        verdicts.setMaximumHeight(110)
+        self.verdicts_area = verdicts
         self.shown = QComboBox()
         self.shown.setAccessibleName("Shares by column")
         self.shown.currentIndexChanged.connect(lambda i: self._fill(
@@ -62,10 +64,11 @@ class FairnessPage(QWidget):
         self.table = QTableWidget()
         self.table.setAccessibleName("Shares per segment")
         layout = QVBoxLayout(self)
-        for w in (intro, self.columns, self.check, verdicts):
+        for w in (intro, self.columns, self.check):
             layout.addWidget(w)
+        layout.addWidget(verdicts, 1)
         layout.addLayout(shown_row)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table, 2)
 
     def show_checks(self, candidates: list[tuple[str, bool]], marked: list[str], reports: list[dict],
              have_groups: bool) -> None:
@@ -79,6 +82,9 @@ class FairnessPage(QWidget):
             item.setCheckState(Qt.CheckState.Checked if column in marked else Qt.CheckState.Unchecked)
             self.columns.addItem(item)
         self.columns.blockSignals(False)
+        rows = min(max(len(candidates), 1), MAX_ROWS)  # as tall as its columns, up to MAX_ROWS
+        row = max(self.columns.sizeHintForRow(0), self.columns.fontMetrics().height())
+        self.columns.setMaximumHeight(rows * row + 2 * self.columns.frameWidth() + 4)
         self.check.setEnabled(have_groups and bool(marked))
         self.verdicts.setText("\n".join((FLAG if r["flagged"] else "") + f"{r['column']} "
                                         f"({r['reading']}): {r['largest']}" for r in reports)

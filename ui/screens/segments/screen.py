@@ -42,17 +42,21 @@ from ui.widgets.chart_view import (
     draw_sizes,
 )
 
+# Short enough to show whole in the closed box at 1366 pixels; the tooltips say more.
 METHOD_LABELS = {
-    "rfm": "Named segments (how recently, how often, how much)",
-    "kmeans": "Groups found in the data (quick)",
-    "gmm": "Groups found in the data (overlapping groups)",
-    "hierarchical": "Groups found in the data (family tree)",
+    "rfm": "Named segments (RFM)",
+    "kmeans": "Found groups: quick",
+    "gmm": "Found groups: overlapping",
+    "hierarchical": "Found groups: family tree",
 }
 METHOD_TIPS = {
-    "rfm": "The 11 classic RFM segments from 1-5 scores, with rules you can edit.",
-    "kmeans": "k-means with k-means++ starts.",
-    "gmm": "Gaussian mixture; its BIC is shown under Advanced.",
-    "hierarchical": "Ward hierarchical clustering; a dendrogram is shown under Advanced.",
+    "rfm": "Named segments by how recently, how often and how much people buy: the 11 "
+           "classic RFM segments from 1-5 scores, with rules you can edit.",
+    "kmeans": "Groups found in the data, quickly: k-means with k-means++ starts.",
+    "gmm": "Groups found in the data that may overlap: a Gaussian mixture; its BIC is "
+           "shown under Advanced.",
+    "hierarchical": "Groups found in the data as a family tree: Ward hierarchical "
+                    "clustering; a dendrogram is shown under Advanced.",
 }
 TIE_LABELS = {"together": "Equal values get the same score",
               "first": "Break ties by customer id (equal-sized scores)"}
@@ -161,14 +165,16 @@ class Screen(StepScreen):
         form.addRow("Equal values", self.ties)
         form.addRow("", self.tie_rule)
         form.addRow("Chance to buy within", self.propensity_days)
-        form.addRow("Based on", self.features)
         self.find = QPushButton("Find customer groups")
         self.find.setDefault(True)
         self.find.clicked.connect(self.find_groups)
         layout = QVBoxLayout(panel)
+        based_on = QLabel("Based on")
+        based_on.setBuddy(self.features)
         layout.addLayout(form)
+        layout.addWidget(based_on)
+        layout.addWidget(self.features, 1)  # takes the height left: all its choices in sight
         layout.addWidget(self.find)
-        layout.addStretch(1)
         return panel
 
     def _pictures_panel(self) -> QWidget:
@@ -184,7 +190,7 @@ class Screen(StepScreen):
         sizes_page.addWidget(self.sizes_chart)
         sizes_page.addWidget(self.names)
         self.k_chart = ChartView(draw_k_choice, "How many groups", empty=(
-            "Named segments need no number of groups. Choose “Groups found in the data” and "
+            "Named segments need no number of groups. Choose one of the “Found groups” and "
             "find groups to see how many suit your customers."))
         self.k_reason = QLabel()
         self.k_reason.setWordWrap(True)
@@ -193,7 +199,7 @@ class Screen(StepScreen):
         k_layout.addWidget(self.k_chart, 1)
         k_layout.addWidget(self.k_reason)
         self.map_chart = ChartView(draw_map, "Map of groups", empty=(
-            "Choose “Groups found in the data” and find groups to see them on a map."))
+            "Choose one of the “Found groups” and find groups to see them on a map."))
         self.grid_chart = ChartView(draw_rfm_grid, "RFM grid",
                                     empty=PRESS + "people by how recently and how often they buy.")
         self.rules = RuleEditor(actions.classic_rules(), actions.rule_problems, actions.UNASSIGNED)
@@ -260,7 +266,7 @@ class Screen(StepScreen):
         self.crosstab = QTableWidget()
         self.crosstab.setAccessibleName("Groups against named segments")
         self.dendrogram = ChartView(draw_dendrogram, "How groups merge", empty=(
-            "Choose “Groups found in the data (family tree)” and find groups to see how they merge."))
+            "Choose “Found groups: family tree” and find groups to see how they merge."))
         layout.addWidget(self.stability)
         layout.addWidget(QLabel("Measures for each number of groups"))
         layout.addWidget(self.measures, 1)
@@ -313,6 +319,7 @@ class Screen(StepScreen):
             widget.blockSignals(True)
         self._offer_features()
         self.method.setCurrentIndex(self.method.findData(cfg.method))
+        self.method.setToolTip(METHOD_TIPS[cfg.method])
         self.k.setValue(cfg.k or AUTO)
         self.k.setEnabled(cfg.method != "rfm")
         self.features.setEnabled(cfg.method != "rfm")
