@@ -78,7 +78,7 @@ def test_the_lists_records_are_reviewed_and_an_answer_links_them_again(qtbot, th
     records = doc.state("lists")["records"]["person_id"].tolist()
     assert _figures(screen) == ["211 records", "150 people", "0 possible duplicates to review",
                                 "61 merged automatically"]
-    assert screen.tabs.tabText(1) == "Merged automatically (61)"
+    assert screen.tabs.tabText(1) == "Merged automatically (61 groups)"
     assert screen.status() == ("done", "150 people")
     assert not screen.merge_button.isVisible() and not screen.slider.isEnabled()
     assert screen.lists_line.text().startswith("These are the records of your 3 customer lists "
@@ -97,7 +97,7 @@ def test_the_lists_records_are_reviewed_and_an_answer_links_them_again(qtbot, th
     qtbot.waitUntil(lambda: screen.figures["people"].text() == "151 people", timeout=30000)
     assert doc.undo_stack.undoText() == (f"Take record {rows[1]} ({lists[1]}) out: not the same "
                                          f"person as records {rows[0]} ({lists[0]})")
-    assert len(doc.frame("crm")) == 151 and screen.tabs.tabText(1) == "Merged automatically (60)"
+    assert len(doc.frame("crm")) == 151 and screen.tabs.tabText(1) == "Merged automatically (60 groups)"
     shown = doc.state("lists")["records"].set_index(["list", "row"])
     assert shown.loc[(lists[0], rows[0]), "person_id"] != shown.loc[(lists[1], rows[1]), "person_id"]
     entries = doc.audit_entries()[audited:]

@@ -37,7 +37,7 @@ def cells(screen, column: int) -> list[str]:
 
 def test_take_a_record_out_and_undo(qtbot, screen):
     doc, panel = screen.document, screen.merged
-    assert screen.tabs.tabText(1) == "Merged automatically (19)"
+    assert screen.tabs.tabText(1) == "Merged automatically (19 groups)"
     assert screen.figures["people"].text() == "96 people"
     assert panel.heading.text() == ("Group 1 of 19: 4 records merged automatically; each is "
                                     "over 99% likely the same person as one of the others")
@@ -60,7 +60,7 @@ def test_take_a_record_out_and_undo(qtbot, screen):
     labels = screen.grouped.grouping.cluster
     assert labels[82] not in {labels[6], labels[83], labels[108]}
     assert labels[6] == labels[83] == labels[108]
-    assert screen.tabs.tabText(1) == "Merged automatically (19)"
+    assert screen.tabs.tabText(1) == "Merged automatically (19 groups)"
     assert [d["left"] for d in doc.state("duplicates")["decisions"]] == ["newsletter\x1fid:C182"] * 3
     doc.undo_stack.undo()
     assert screen.figures["people"].text() == "96 people"
@@ -76,7 +76,7 @@ def test_a_whole_group_is_not_one_person(qtbot, screen):
     panel.not_same_button.click()
     assert screen.figures["people"].text() == "98 people"
     assert len({screen.grouped.grouping.cluster[r] for r in rows}) == 3
-    assert screen.tabs.tabText(1) == "Merged automatically (18)"
+    assert screen.tabs.tabText(1) == "Merged automatically (18 groups)"
     assert len(screen.document.audit_entries()) == audited + 1
     index = panel.order.findData("least_sure")
     panel.order.setCurrentIndex(index)

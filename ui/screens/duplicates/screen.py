@@ -358,7 +358,8 @@ class Screen(StepScreen):
         self.merged_groups = actions.merged_groups(self.found, self.grouped,
                                                    self.merged.order.currentData())
         count = len(self.merged_groups)
-        self.tabs.setTabText(1, f"Merged automatically ({count:,})")
+        # groups, not records: the figure above counts the records merged into others
+        self.tabs.setTabText(1, f"Merged automatically ({count:,} group{'' if count == 1 else 's'})")
         if not count:
             self.merged.show_group(None, "No records were merged automatically at this "
                                          "threshold.")
