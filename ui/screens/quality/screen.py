@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -163,6 +164,7 @@ class Screen(StepScreen):
         self.preview_hint = QLabel()
         self.preview_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview_hint.setWordWrap(True)
+        self.preview_hint.setFrameShape(QFrame.Shape.StyledPanel)  # the same box the table will fill
         self.preview_hint.setAccessibleName("Before and after")
         self.preview_stack = QStackedWidget()  # the hint until a fix is picked, then its preview
         self.preview_stack.addWidget(self.preview_hint)
