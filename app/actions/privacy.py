@@ -372,7 +372,14 @@ def rotate_key(doc: Document, key: bytes, ref: KeyRef, passphrase: str | None) -
         new_key, new_ref = keystore.create_key(ref.project_id)
     frames = {n: f for n in SOURCES if (f := doc.frame(n)) is not None}
     region = config(doc, "crm", {}).phone_region  # the tokens' own region
-    out, vault, _ = rotate(frames, Vault.from_frame(key, state(doc).get("vault")), new_key, region=region)
+    old = Vault.from_frame(key, state(doc).get("vault"))
+    events, keys = doc.frame(EVENTS), _event_keys(doc)
+    if keys:  # the events' customers keep meeting theirs: the codes the vault knows
+        known = events[keys].isin(list(old.entries))
+        frames[EVENTS] = events[keys].where(known, "")
+    out, vault, _ = rotate(frames, old, new_key, region=region)
+    if keys:  # codes no customer had meet no one, with either key: left as they are
+        out[EVENTS] = events.assign(**out[EVENTS].where(known, events[keys]))
     doc.undo_stack.beginMacro("Make a new key")
     for n, frame in out.items():
         doc.set_frame(n, frame, "New key")
@@ -382,6 +389,13 @@ def rotate_key(doc: Document, key: bytes, ref: KeyRef, passphrase: str | None) -
     doc.audit(STEP, {"action": "rotate key", "old_fingerprint": ref.fingerprint}, 0, 0,
               key_fingerprint=new_ref.fingerprint)
     return new_key
+
+
+def _event_keys(doc: Document) -> list[str]:
+    """The events file's customer id and e-mail columns (those pseudonymising codes)."""
+    events = doc.frame(EVENTS)
+    return [] if events is None else [c for c, r in doc.roles(EVENTS).items()
+                                      if r in ("customer_id", "email") and c in events.columns]
 
 
 def _retoken_suppression(doc: Document, key: bytes, new_key: bytes) -> set[str]:

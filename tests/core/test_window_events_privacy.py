@@ -20,6 +20,7 @@ from core.io import read_table
 from core.privacy.keystore import KeyRef
 from core.privacy.tokens import TOKEN_RE, fingerprint
 from core.recipe import recipe_from_project, run_recipe
+from tests.core.privacy_support import fast_scrypt  # noqa: F401 (autouse fixture)
 from tests.core.test_window_events import GA4, RFM, _files
 
 KEY = b"k" * 32
@@ -42,12 +43,12 @@ def _window(folder: Path) -> Document:
     return doc
 
 
-def _pseudonymise(doc: Document) -> None:
+def _pseudonymise(doc: Document, ref: KeyRef | None = None) -> None:
     """As a user sets it: the customer id becomes a code, the e-mail stays (orders use it)."""
     chosen = privacy.config(doc, "crm", privacy.guesses(doc.frame("crm")))
     privacy.set_policy(doc, "crm", chosen, "customer_id", "token", "Replace with a code")
     privacy.set_policy(doc, "crm", chosen, "email", "keep", "Keep as it is")
-    privacy.pseudonymise(doc, "crm", chosen, KEY, KeyRef("p1", fingerprint(KEY))).run()
+    privacy.pseudonymise(doc, "crm", chosen, KEY, ref or KeyRef("p1", fingerprint(KEY))).run()
 
 
 def _carts(doc: Document, ids: list[str]) -> dict[str, int]:
@@ -87,3 +88,17 @@ def test_the_window_and_run_give_the_same_carts_after_privacy(tmp_path):
     ran = read_table(tmp_path / "run" / "customers.csv")[0]
     assert ran["customer_id"].tolist() == doc.frame("crm")["customer_id"].tolist()
     assert dict(zip(ids, ran["carts_abandoned_7d"].astype(int), strict=True)) == window == CARTS
+
+
+def test_a_new_key_gives_the_events_the_lists_new_codes(tmp_path):
+    doc = _window(tmp_path)
+    ids, plain = doc.frame("crm")["customer_id"].tolist(), doc.frame("events")["user_id"].fillna("")
+    ref = KeyRef("p1", fingerprint(KEY), str(tmp_path / "p1.lrkey"))
+    ref.store("a long passphrase").save(KEY)
+    _pseudonymise(doc, ref)
+    old_codes = doc.frame("crm")["customer_id"].tolist()
+    privacy.rotate_key(doc, KEY, ref, "a long passphrase")
+    code_of = dict(zip(ids, doc.frame("crm")["customer_id"], strict=True))
+    assert set(code_of.values()).isdisjoint(old_codes)
+    assert doc.frame("events")["user_id"].tolist() == [code_of.get(v, "") for v in plain]
+    assert _carts(doc, ids) == CARTS
