@@ -170,7 +170,9 @@ def pseudonymize(
 ) -> tuple[pd.DataFrame, Vault, dict]:
     """Apply every column policy; returns the new frame, the vault with new entries, a report."""
     ctx = ensure_context(ctx)
-    missing = [c for c in config.columns if c not in df.columns]
+    # a "keep" for a column the table lacks asks nothing (the window's settings list every
+    # column it saw, also those a later step adds, such as Segments' sessions_7d)
+    missing = [c for c, p in config.columns.items() if c not in df.columns and p.action != "keep"]
     if missing:
         raise ColumnError(f"Column '{missing[0]}' is not in the table; choose one of its columns.")
     reference = dt.date.fromisoformat(config.reference_date) if config.reference_date else dt.date.today()

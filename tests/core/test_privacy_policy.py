@@ -94,6 +94,11 @@ def test_bad_config_errors_are_clear():
         ColumnPolicy("hide")
     with pytest.raises(ColumnError, match="^Column 'Fax' is not in the table"):
         pseudonymize(PEOPLE, PrivacyConfig({"Fax": ColumnPolicy("drop")}), KEY)
+    # keeping a column the table lacks asks nothing: the same result as without it
+    kept = pseudonymize(PEOPLE, PrivacyConfig({"Fax": ColumnPolicy("keep"),
+                                               "Postcode": ColumnPolicy("generalise", "postcode", "prefix1")}), KEY)
+    alone = pseudonymize(PEOPLE, PrivacyConfig({"Postcode": ColumnPolicy("generalise", "postcode", "prefix1")}), KEY)
+    pd.testing.assert_frame_equal(kept[0], alone[0])
     with pytest.raises(LocalReachError, match="^Column 'Postcode' cannot be generalised as 'year'"):
         pseudonymize(PEOPLE, PrivacyConfig({"Postcode": ColumnPolicy("generalise", "postcode", "year")}), KEY)
 
