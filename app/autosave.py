@@ -20,6 +20,7 @@ from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 
 from app.document import Document
 from app.jobs import JobRunner
+from app.project import save_work
 from app.settings import data_dir
 from core.atomic import atomic_open
 from core.jobs import JobContext
@@ -133,8 +134,11 @@ class Autosaver(QObject):
         }
 
         def write(ctx: JobContext | None = None) -> str:
-            self.doc.wait_for_audit()
-            save_project(self.file, tree, ctx)
+            if ctx is None:
+                self.doc.wait_for_audit()
+                save_project(self.file, tree)
+            else:  # in an engine child when one can take it
+                save_work(self.doc, self.jobs.processes, self.file, tree)(ctx)
             with atomic_open(self.file.with_suffix(".json")) as fh:
                 json.dump(note, fh)
             return str(self.file)

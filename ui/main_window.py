@@ -288,6 +288,8 @@ class MainWindow(QMainWindow):
         return self._save_to(self.document.path)
 
     def save_as(self) -> bool:
+        if self.jobs.is_running(SAVE_SLOT):
+            return False  # one save at a time: the running one says when it is done
         path = remember(QFileDialog.getSaveFileName(
             self, "Save project", start_in(f"{self.document.name}.lreach"), PROJECT_FILTER)[0])
         return bool(path) and self._save_to(path)
@@ -295,6 +297,8 @@ class MainWindow(QMainWindow):
     def _save_to(self, path: str) -> bool:
         """Write the project on a worker; the window keeps painting and answering while it
         waits here, and returns whether the file was written (closing needs to know)."""
+        if self.jobs.is_running(SAVE_SLOT):
+            return False
         outcome: list[bool] = []
 
         def saved(file: Path) -> None:

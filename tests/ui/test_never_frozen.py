@@ -1,5 +1,5 @@
-"""The GUI thread never does the heavy part: saving, autosaving and audit hashing run on
-workers, and undo keeps only the columns a step replaced, under a cap the user sees."""
+"""The GUI thread never does the heavy part: saving and autosaving write in an engine child,
+audit hashing runs on a worker, and undo keeps only the columns a step replaced, under a cap the user sees."""
 
 import threading
 import time
@@ -53,47 +53,74 @@ def test_audit_hashes_are_computed_off_the_gui_thread(qtbot, monkeypatch):
     assert threads and threading.main_thread().name not in threads
 
 
-def test_saving_from_the_window_runs_on_a_worker_while_the_gui_keeps_ticking(window, qtbot, tmp_path, monkeypatch):
-    threads = _on_worker(monkeypatch, app.project, "save_project")
-    real = app.project.save_project
+def _sent_to_a_child(monkeypatch, jobs) -> list[str]:
+    """The functions ``jobs`` sends to an engine child (recorded here, in the parent)."""
+    sent, real = [], jobs.processes.run
 
-    saving = threading.Event()
+    def run(fn, ctx):
+        sent.append(getattr(fn, "func", fn).__name__)
+        return real(fn, ctx)
 
-    def slow_save(*args, **kwargs):
-        saving.set()
-        time.sleep(0.4)  # a big project: the GUI must go on meanwhile
-        try:
-            return real(*args, **kwargs)
-        finally:
-            saving.clear()
+    monkeypatch.setattr(jobs.processes, "run", run)
+    return sent
 
-    monkeypatch.setattr(app.project, "save_project", slow_save)
+
+def test_saving_from_the_window_writes_in_a_child_while_the_gui_keeps_ticking(window, qtbot, tmp_path, caplog,
+                                                                              monkeypatch):
+    caplog.set_level("INFO", logger="app.project")
+    sent = _sent_to_a_child(monkeypatch, window.jobs)
     doc = window.document
-    crm = _crm()
+    crm = _crm().head(20_000)
     doc.set_source("crm", crm, {"path": "crm.csv"}, {"email": "email"}, "Import customer list")
-    doc.audit("import", {}, 0, N, None, crm)
-    ticks = []
+    doc.audit("import", {}, 0, len(crm), None, crm)
+    file = tmp_path / "shop.lreach"
+    ticks = []  # at each GUI-thread tick: was the file there yet?
     timer = QTimer()
-    timer.timeout.connect(lambda: ticks.append(saving.is_set()))
-    timer.start(10)
-    assert window._save_to(str(tmp_path / "shop.lreach"))
+    timer.timeout.connect(lambda: ticks.append(file.exists()))
+    timer.start(5)
+    assert window._save_to(str(file))
     timer.stop()
-    assert any(ticks)  # a GUI-thread timer ran while the file was being written
-    assert not window.isWindowModified() and (tmp_path / "shop.lreach").is_file()
-    assert threads and threading.main_thread().name not in threads
-    saved = load_project(tmp_path / "shop.lreach")
+    assert ticks.count(False) >= 1  # the event loop ran before the file was written
+    assert not window.isWindowModified() and "runs on a thread" not in caplog.text
+    assert sent == ["save_project"]
+    saved = load_project(file)
     assert saved["audit"][0]["output_hash"] == frame_hash(crm)  # waited for the hashing thread
     pd.testing.assert_frame_equal(saved["frames"]["crm"], crm)
+    app.project.save_document(doc, tmp_path / "at_once.lreach")  # on this thread
+    assert file.read_bytes() == (tmp_path / "at_once.lreach").read_bytes()
 
 
-def test_autosave_writes_on_a_worker(qtbot, tmp_path, monkeypatch):
-    threads = _on_worker(monkeypatch, app.autosave, "save_project")
+def test_a_second_save_waits_for_the_first_and_a_failed_one_keeps_the_old_file(window, qtbot, tmp_path,
+                                                                              monkeypatch):
+    doc, file = window.document, tmp_path / "shop.lreach"
+    doc.set_source("crm", _crm().head(1000), {"path": "crm.csv"}, {}, "Import")
+    assert window._save_to(str(file))
+    old = file.read_bytes()
+    doc.set_source("sales", _crm().head(10), {"path": "sales.csv"}, {}, "Import sales")
+    window.jobs.start(app.project.SAVE_SLOT, lambda ctx: time.sleep(0.2), lambda _: None)
+    assert not window.save() and not window.save_as()  # one save at a time
+    qtbot.waitUntil(lambda: not window.jobs.is_running(app.project.SAVE_SLOT), timeout=5000)
+    warnings = []
+    doc.set_state("notes", {"tags": {"vip"}}, "A set the store cannot write")  # fails in the child
+    monkeypatch.setattr("ui.main_window.QMessageBox.warning", lambda _w, _t, text: warnings.append(text))
+    assert not window._save_to(str(file))
+    [warning] = warnings  # one line, naming no value
+    assert warning.startswith("Something went wrong (StateTypeError). Nothing was changed; the details are in ")
+    assert "\n" not in warning
+    assert file.read_bytes() == old and window.isWindowModified()
+    assert [f.name for f in tmp_path.iterdir()] == ["shop.lreach"]  # no temp file left
+
+
+def test_autosave_writes_in_a_child(qtbot, tmp_path, caplog, monkeypatch):
+    caplog.set_level("INFO", logger="app.project")
     doc, jobs = Document(), JobRunner()
+    sent = _sent_to_a_child(monkeypatch, jobs)
     doc.set_source("crm", _crm(), {"path": "crm.csv"}, {}, "Import")
     saver = Autosaver(doc, jobs, directory=tmp_path)
-    with qtbot.waitSignal(saver.autosaved, timeout=10000):
+    with qtbot.waitSignal(saver.autosaved, timeout=30000):
         saver.autosave_now()
-    assert saver.file.is_file() and threads and threading.main_thread().name not in threads
+    pd.testing.assert_frame_equal(load_project(saver.file)["frames"]["crm"], doc.frame("crm"))
+    assert "runs on a thread" not in caplog.text and sent == ["save_project"]
     jobs.shutdown()
 
 
