@@ -336,3 +336,14 @@ def test_split_a_whole_group_is_undoable_and_survives_relearning(qtbot, screen):
     doc.undo_stack.undo()
     assert doc.state("duplicates") is None
     assert parts(screen) == before
+
+
+def test_a_new_screen_shows_no_empty_source_box(qtbot):
+    # before any merged record is previewed, "Prefer records from:" and its empty box
+    # were on screen (seen in the demo's screenshot); they belong to that one rule
+    jobs = JobRunner()
+    fresh = Screen(Document(), jobs)
+    qtbot.addWidget(fresh)
+    fresh.show()
+    assert fresh.source_label.isHidden() and fresh.golden_source.isHidden()
+    jobs.shutdown()

@@ -208,6 +208,8 @@ class Screen(StepScreen):
         self.golden_source.setAccessibleName("Which source the merged record prefers")
         self.golden_source.activated.connect(self._golden_source_chosen)
         keep_row.addWidget(self.golden_source)
+        for widget in (self.source_label, self.golden_source):
+            widget.hide()  # until the rule "prefer a source" is chosen (an empty box said nothing)
         golden_layout.addLayout(keep_row)
         self.golden_note = QLabel("")
         self.golden_note.setObjectName("goldenNote")
