@@ -41,8 +41,7 @@ from core.privacy.policy import (
 from core.privacy.risk import k_anonymity, small_groups, suggest_generalisations
 from core.privacy.tokens import TOKEN_RE, normalize_email, token_for
 from core.privacy.vault import Vault, reveal, reveal_audit_args, rotate
-from core.steps.activity import EVENTS
-from core.steps.pseudonymize import events_tokens
+from core.steps.pseudonymize import KEY_ROLES, KEYED, key_columns, keyed_tokens
 
 STEP = "privacy"
 SOURCES = {"crm": "Customer list", "sales": "Sales"}  # the tables a project may hold
@@ -143,17 +142,17 @@ def preview(sample: pd.DataFrame, chosen: PrivacyConfig) -> pd.DataFrame:
 
 def pseudonymise(doc: Document, name: str, chosen: PrivacyConfig, key: bytes, ref: KeyRef) -> Action:
     """Replace the chosen columns of table ``name``; originals go to the encrypted vault.
-    The customer list's events file gets its ids and e-mails as the list's (the run's
-    :func:`core.steps.pseudonymize.events_tokens`), so its behaviour still finds its
-    people; both are one undo step."""
+    The customer list's events and sales files get their ids and e-mails as the list's
+    (the run's :func:`core.steps.pseudonymize.keyed_tokens`), so their behaviour and
+    orders still find their people; all are one undo step."""
     frame = doc.frame(name)
     old = Vault.from_frame(key, state(doc).get("vault"))
-    events = doc.frame(EVENTS) if name == "crm" else None
-    roles = {"crm": doc.roles("crm"), EVENTS: doc.roles(EVENTS)}
+    others = {n: f for n in KEYED if name == "crm" and (f := doc.frame(n)) is not None}
+    roles = {n: doc.roles(n) for n in ("crm", *others)}
 
     def work(ctx):
         out, vault, report = pseudonymize(frame, chosen, key, old, ctx)
-        keyed = None if events is None else events_tokens(events, roles, report["columns"], chosen, key)
+        keyed = {n: keyed_tokens(f, n, roles, report["columns"], chosen, key) for n, f in others.items()}
         return out, vault, report, keyed
 
     def apply(result) -> dict:
@@ -161,8 +160,8 @@ def pseudonymise(doc: Document, name: str, chosen: PrivacyConfig, key: bytes, re
         kept = {c: r for c, r in doc.roles(name).items() if c in out.columns}
         doc.undo_stack.beginMacro(f"Pseudonymise the {SOURCES[name].lower()}")
         doc.set_frame(name, out, "Pseudonymise", roles=kept)
-        if keyed is not None:
-            doc.set_frame(EVENTS, keyed, "Pseudonymise the events' customers")
+        for n, f in keyed.items():
+            doc.set_frame(n, f, f"Pseudonymise the customers of the {n}")
         _put(doc, {"key": asdict(ref), "configs": {**state(doc).get("configs", {}), name: chosen.to_dict()},
                    "vault": vault.to_frame(), "applied": {**state(doc).get("applied", {}), name: True}},
              "Pseudonymise")
@@ -373,13 +372,16 @@ def rotate_key(doc: Document, key: bytes, ref: KeyRef, passphrase: str | None) -
     frames = {n: f for n in SOURCES if (f := doc.frame(n)) is not None}
     region = config(doc, "crm", {}).phone_region  # the tokens' own region
     old = Vault.from_frame(key, state(doc).get("vault"))
-    events, keys = doc.frame(EVENTS), _event_keys(doc)
-    if keys:  # the events' customers keep meeting theirs: the codes the vault knows
-        known = events[keys].isin(list(old.entries))
-        frames[EVENTS] = events[keys].where(known, "")
+    keyed = _keyed_columns(doc)
+    known = {}
+    for n, keys in keyed.items():  # their customers keep meeting theirs: the codes the vault knows
+        own = doc.frame(n)
+        known[n] = own[keys].isin(list(old.entries))
+        frames[n] = frames.get(n, own[keys]).assign(**own[keys].where(known[n], ""))
     out, vault, _ = rotate(frames, old, new_key, region=region)
-    if keys:  # codes no customer had meet no one, with either key: left as they are
-        out[EVENTS] = events.assign(**out[EVENTS].where(known, events[keys]))
+    for n, keys in keyed.items():  # codes no customer had meet no one, with either key: left as they are
+        own = doc.frame(n)
+        out[n] = own.assign(**out[n]).assign(**out[n][keys].where(known[n], own[keys]))
     doc.undo_stack.beginMacro("Make a new key")
     for n, frame in out.items():
         doc.set_frame(n, frame, "New key")
@@ -391,11 +393,12 @@ def rotate_key(doc: Document, key: bytes, ref: KeyRef, passphrase: str | None) -
     return new_key
 
 
-def _event_keys(doc: Document) -> list[str]:
-    """The events file's customer id and e-mail columns (those pseudonymising codes)."""
-    events = doc.frame(EVENTS)
-    return [] if events is None else [c for c, r in doc.roles(EVENTS).items()
-                                      if r in ("customer_id", "email") and c in events.columns]
+def _keyed_columns(doc: Document) -> dict[str, list[str]]:
+    """The customer id and e-mail columns of the files keyed like the list (those
+    pseudonymising codes), by file."""
+    found = {n: [c for role in KEY_ROLES for c in key_columns(f, doc.roles(n), role)]
+             for n in KEYED if (f := doc.frame(n)) is not None}
+    return {n: keys for n, keys in found.items() if keys}
 
 
 def _retoken_suppression(doc: Document, key: bytes, new_key: bytes) -> set[str]:

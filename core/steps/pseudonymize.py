@@ -3,14 +3,16 @@
 Comes after duplicates and links (found on real spellings); the steps after it work on
 tokens, and merge reveals real details for contactable people only, through the vault.
 The key is the run's (``ctx.key``); without one the step is skipped and says why.
-An events file's customer id and e-mail columns get the tokens the customer list's
-columns of those roles got, so its behaviour still finds its people.
+The files keyed like the customer list (events, sales lines) get in their customer id
+and e-mail columns the tokens the list's columns of those roles got, so their behaviour
+and orders still find their people.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.dedupe.link import MATCHED_COLUMN
 from core.privacy.detect import detect_pii
 from core.privacy.policy import PrivacyConfig, default_config, pseudonymize
 from core.privacy.tokens import tokenize_values
@@ -60,27 +62,39 @@ class PseudonymizeStep(Step, id="pseudonymize", config=PseudonymizeConfig):
         new_roles = {**roles, "crm": {c: r for c, r in roles.get("crm", {}).items() if c in out.columns}}
         counts = {"columns": len(report["columns"]), "rows": report["rows"]}
         frames = {**frames, "crm": out}
-        if frames.get(EVENTS) is not None:
-            frames[EVENTS] = events_tokens(frames[EVENTS], roles, report["columns"], privacy, ctx.key)
+        for name in KEYED:
+            if frames.get(name) is not None:
+                frames[name] = keyed_tokens(frames[name], name, roles, report["columns"], privacy, ctx.key)
         return frames, StepReport(actions or "nothing to do", counts,
                                                  {**report, "config": privacy.to_dict()}, new_roles)
 
 
-def events_tokens(events, roles: dict, done: dict, privacy: PrivacyConfig, key: bytes):
-    """The events file with its key columns as the customer list's: tokens of the same
-    kind where the list's column of that role became tokens, emptied where it was
-    masked, generalised or dropped (nothing to meet), as they are where it was kept.
-    ``done`` is :func:`pseudonymize`'s report of the list's columns; the window's
-    Privacy screen calls this too."""
-    events = events.copy()
-    for role in ("customer_id", "email"):
+KEYED = (EVENTS, "sales")  # the files that name the list's customers by id or e-mail
+KEY_ROLES = ("customer_id", "email")
+
+
+def key_columns(frame, own_roles: dict, role: str) -> list[str]:
+    """The columns of ``frame`` naming a customer by ``role``; for the customer id also
+    the link step's ``matched_id`` (the list's ids, found by the sales lines' details)."""
+    linked = [MATCHED_COLUMN] if role == "customer_id" and MATCHED_COLUMN in frame.columns else []
+    return list(dict.fromkeys(columns_of(own_roles, role, frame) + linked))
+
+
+def keyed_tokens(frame, name: str, roles: dict, done: dict, privacy: PrivacyConfig, key: bytes):
+    """Frame ``name`` (keyed like the customer list) with its key columns as the list's:
+    tokens of the same kind where the list's column of that role became tokens, emptied
+    where it was masked, generalised or dropped (nothing to meet), as they are where it
+    was kept. ``done`` is :func:`pseudonymize`'s report of the list's columns; the
+    window's Privacy screen calls this too."""
+    frame = frame.copy()
+    for role in KEY_ROLES:
         own = column_of(roles.get("crm", {}), role)
         entry = done.get(own) if own else None
         if entry is None or entry["action"] == "keep":
             continue
-        for column in columns_of(roles.get(EVENTS, {}), role, events):
-            values = events[column].astype(str).where(events[column].notna(), "")
-            events[column] = (tokenize_values(values, entry["kind"] or "text", key,
-                                              region=privacy.phone_region, column=column)
-                              if entry["action"] == "token" else "")
-    return events
+        for column in key_columns(frame, roles.get(name, {}), role):
+            values = frame[column].astype(str).where(frame[column].notna(), "")
+            frame[column] = (tokenize_values(values, entry["kind"] or "text", key,
+                                             region=privacy.phone_region, column=column)
+                             if entry["action"] == "token" else "")
+    return frame
