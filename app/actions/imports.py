@@ -375,10 +375,17 @@ def events_text(doc: Document) -> Action | None:
         return None
     roles, crm, crm_roles = doc.roles(EVENTS), doc.frame("crm"), doc.roles("crm")
     records = (doc.state(LISTS_STATE) or {}).get("records")  # several lists: their own ids
+    from app.actions import privacy  # (privacy's actions import nothing of Import's)
+
+    coded = privacy.applied(doc, "crm")
 
     def work(ctx) -> str:
         try:
-            return events_found(events, roles, crm, crm_roles, records).sentence
+            found = events_found(events, roles, crm, crm_roles, records)
+            if coded and found.matched == 0:  # its ids are plain, the list's are codes now
+                return (f"{found.sentence} The customer list was pseudonymised before this file "
+                        "came in: undo Privacy, add the events file, then pseudonymise again.")
+            return found.sentence
         except LocalReachError as exc:  # the customer list has no column of the events' key
             return f"{events_match(events, roles).sentence} {exc}"
 

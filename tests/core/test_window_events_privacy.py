@@ -121,3 +121,22 @@ def test_privacy_after_segments_runs_again_as_a_recipe(tmp_path):
     assert dict(zip(ran["email"], ran["carts_abandoned_7d"].astype(int), strict=True)) == dict(
         zip(doc.frame("crm")["email"], doc.frame("crm")["carts_abandoned_7d"].astype(int), strict=True))
     assert report is not None
+
+
+def test_an_events_file_added_after_privacy_says_what_to_do(tmp_path):
+    # its ids are plain and the list's are codes: nothing matches, and the sentence says why
+    doc = _window(tmp_path)
+    doc.undo_stack.undo()  # Segments' settings
+    doc.undo_stack.undo()  # the events file
+    assert doc.frame("events") is None
+    _pseudonymise(doc)
+    imports.add_events(doc, GA4).run()
+    assert imports.events_text(doc).run() == (
+        "This looks like a Google Analytics 4 BigQuery events export (flattened): 0 of 28 events "
+        "belong to a customer. The customer list was pseudonymised before this file came in: "
+        "undo Privacy, add the events file, then pseudonymise again.")
+    doc.undo_stack.undo()  # the events file
+    doc.undo_stack.undo()  # Privacy
+    assert not privacy.applied(doc, "crm")
+    imports.add_events(doc, GA4).run()
+    assert imports.events_text(doc).run().endswith(": 25 of 28 events belong to a customer.")
