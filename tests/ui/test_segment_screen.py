@@ -8,19 +8,10 @@ from PySide6.QtCore import Qt
 
 from app.document import Document
 from app.jobs import JobRunner
-from core.demo import generate
-from core.io import read_table
 from core.project.store import load_project, save_project
 from core.segment import rfm
 from core.segment.pipeline import SegmentConfig
 from ui.screens.segments.screen import Screen
-
-
-@pytest.fixture(scope="module")
-def demo_frames(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    generate(out, customers=300, seed=2)
-    return read_table(out / "crm.xlsx")[0], read_table(out / "sales.csv")[0]
 
 
 @pytest.fixture

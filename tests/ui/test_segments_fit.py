@@ -7,17 +7,7 @@ import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
 
-from core.demo import generate
-from core.io import read_table
-
 SMALL, LARGE = QSize(1366, 768), QSize(1920, 1080)
-
-
-@pytest.fixture(scope="module")
-def demo_frames(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    generate(out, customers=300, seed=2)
-    return read_table(out / "crm.xlsx")[0], read_table(out / "sales.csv")[0]
 
 
 @pytest.fixture
