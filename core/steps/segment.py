@@ -139,6 +139,9 @@ def linked_view(view: pd.DataFrame, crm: pd.DataFrame, crm_roles: dict[str, str]
     (case, spaces and Gmail's dots do not count)."""
     if {sales_id or Role.CUSTOMER_ID.value, LINK_COLUMN} & set(view.columns):
         return view
+    marked = None if sales_id else column_of(sales_roles or {}, Role.CUSTOMER_ID, view)
+    if marked is not None:  # a tool's export, read by its own headers (Salesforce's Contact ID)
+        return view.assign(**{Role.CUSTOMER_ID.value: view[marked]})
     own = column_of(crm_roles, Role.EMAIL, crm)
     theirs = (Role.EMAIL.value if Role.EMAIL.value in view.columns
               else column_of(sales_roles or {}, Role.EMAIL, view))
