@@ -95,7 +95,9 @@ def read_times(values: pd.Series) -> pd.Series:
     unit = np.select([size >= 1e14, size >= 1e11], [1e-6, 1e-3], 1.0)
     epoch = pd.to_datetime(pd.Series(number * unit, index=values.index), unit="s",
                            errors="coerce", utc=True)
-    return parsed.fillna(epoch)
+    # One unit for both (text may parse to seconds, epochs to nanoseconds): pandas refuses
+    # to fill one datetime unit with another in a future version.
+    return parsed.dt.as_unit("ns").fillna(epoch.dt.as_unit("ns"))
 
 
 def _day(value) -> pd.Timestamp:
