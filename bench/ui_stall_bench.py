@@ -6,7 +6,7 @@ The probe is a QTimer on the GUI thread; each tick records how much later than d
 ran. Any stall over 100 ms is a moment a user would see the window freeze. Each action
 is started the way its button starts it and waited for with the event loop running.
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python bench/ui_stall_bench.py [--crm N] [--where]
-[--threads]``. ``--threads`` runs every job on a thread, as when no engine process can
+[--threads] [--actions import,quality]``. ``--threads`` runs every job on a thread, as when no engine process can
 start (the figures before issue 17); otherwise the pool is warmed as the app does. The
 process's CPU seconds (the GUI process's and its engine children's) are printed at the end.
 ``--where`` also samples the GUI thread's stack while a tick is overdue and prints, per
@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 PERIOD_MS = 10
 GOAL_MS = 100
+ACTIONS = ("import", "quality", "save", "duplicates", "segments", "export")
 
 
 class StallProbe:
@@ -117,7 +118,13 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--where", action="store_true", help="print where the GUI thread stalled")
     parser.add_argument("--threads", action="store_true", help="no engine process: jobs on threads")
+    parser.add_argument("--actions", default=",".join(ACTIONS),
+                        help=f"comma-separated actions to measure, in order (default: {','.join(ACTIONS)}; "
+                             "the later ones need the import)")
     args = parser.parse_args()
+    chosen = [a.strip() for a in args.actions.split(",") if a.strip()]
+    if unknown := set(chosen) - set(ACTIONS):
+        parser.error(f"unknown action(s): {', '.join(sorted(unknown))}")
 
     from core.demo import generate
 
@@ -185,7 +192,8 @@ def main() -> int:
         ("segments", "segments", lambda: window.screens["segments"].find_groups(), "segments"),
         ("export", "export", export, "export"),
     ]
-    for name, step, start, slot in actions:
+    by_name = {a[0]: a for a in actions}
+    for name, step, start, slot in (by_name[a] for a in chosen):
         window.go_to(step)
         measure(name, start, slot)
 
