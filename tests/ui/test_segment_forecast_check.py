@@ -8,6 +8,7 @@ from app.jobs import JobRunner
 from core.demo import generate
 from core.io import read_table
 from core.segment.pipeline import SegmentConfig, check_forecast
+from tests.ui.test_segments_redraw import drawn
 from ui.screens.segments.screen import Screen
 
 
@@ -33,7 +34,7 @@ def test_check_the_forecast_shows_the_chart_and_verdict(screen, qtbot):
                     timeout=60000)
     expected = check_forecast(crm, sales, SegmentConfig())
     assert widget.forecast_verdict.text() == expected.verdict
-    assert widget.forecast_chart.title() == "Forecast against what happened"
+    assert drawn(qtbot, widget.forecast_chart).title() == "Forecast against what happened"
     lines = widget.forecast_chart.figure.axes[0].get_lines()
     assert [line.get_label() for line in lines] == ["Actual", "Model"]
     assert list(lines[0].get_ydata()) == pytest.approx(list(expected.table["actual"]))

@@ -11,6 +11,7 @@ from app.jobs import JobRunner
 from core.project.store import load_project, save_project
 from core.segment import rfm
 from core.segment.pipeline import SegmentConfig
+from tests.ui.test_segments_redraw import drawn
 from ui.screens.segments.screen import Screen
 
 
@@ -56,8 +57,14 @@ def test_named_segments_run_and_undo_as_one_step(screen, qtbot, demo_frames):
     assert (state, figure) == ("done", f"{named} segments")
     assert screen.summary.text().startswith(f"{report['buyers']:,} people with orders in "
                                             f"{named} named segments")
-    assert screen.sizes_chart.title() == "People in each group"
-    assert screen.grid_chart.title().startswith("People by how recently")
+    assert drawn(qtbot, screen.sizes_chart).title() == "People in each group"
+    bars = screen.sizes_chart.figure.axes[0].patches  # one bar per group, its people
+    assert [b.get_width() for b in bars][::-1] == list(report["sizes"]["people"])
+    assert [screen.names.item(r, 0).text() for r in range(screen.names.rowCount())] == \
+        list(report["sizes"]["segment"])
+    assert [screen.names.item(r, 1).text() for r in range(screen.names.rowCount())] == \
+        [f"{n:,}" for n in report["sizes"]["people"]]
+    assert drawn(qtbot, screen.grid_chart).title().startswith("People by how recently")
     assert screen.rules.table.rowCount() == 11
     people = sum(int(screen.rules.table.item(r, 5).text().replace(",", ""))
                  for r in range(11))
@@ -77,8 +84,11 @@ def test_clusters_show_the_proposed_number_and_the_map(screen, qtbot, tmp_path):
     proposed = report["k_choice"]["proposed"]
     assert report["k"] == proposed
     assert screen.k_reason.text().startswith(f"{proposed} groups: ")
-    assert screen.k_chart.title() == "How many groups? More groups, tighter groups"
-    assert screen.map_chart.title() == "Map of groups: similar people sit close together"
+    assert drawn(qtbot, screen.k_chart).title() == "How many groups? More groups, tighter groups"
+    assert drawn(qtbot, screen.map_chart).title() == "Map of groups: similar people sit close together"
+    dots = screen.map_chart.figure.axes[0].collections  # one colour per group, every person mapped
+    assert len(dots) == proposed
+    assert sum(len(d.get_offsets()) for d in dots) == len(report["map"])
     assert screen.measures.rowCount() == len(report["k_choice"]["table"])
     assert screen.stability.text().startswith("Groups found again on resampled customers: ")
     summary = screen.summary.text()

@@ -1,46 +1,78 @@
-"""The Segments screen's GUI-thread work: a chart on a hidden tab is filled but rendered
-only when its tab is shown; the same data again renders nothing; the features offered
-follow the customer list when it changes (they are kept between refreshes)."""
+"""The Segments screen's GUI-thread work: a chart is drawn on a worker thread, only once its
+tab is shown; the same data again draws nothing; the features offered follow the customer
+list when it changes (they are kept between refreshes, and the group run's list brings its
+column facts from the engine)."""
+
+import threading
 
 import pandas as pd
 from PySide6.QtWidgets import QTabWidget
 
 from app.actions import segments as actions
 from app.document import Document
-from ui.widgets.chart_view import ChartView, draw_sizes
+from ui.screens.segments.picture import Picture
+from ui.widgets.chart_view import draw_sizes
 
 SIZES = pd.DataFrame({"segment": ["Champions", "Lost"], "people": [30, 10], "share": [0.75, 0.25]})
 
 
-def _counted(chart: ChartView) -> list:
-    drawn: list = []
-    original = chart.canvas.draw
-    chart.canvas.draw = lambda: (drawn.append(1), original())
-    return drawn
+def drawn(qtbot, chart: Picture, title: str = "", timeout: int = 10000) -> Picture:
+    """Show ``chart``'s tab (and its parents' tabs) and wait until its current data is drawn
+    (its title starts with ``title``)."""
+    child, parent = chart, chart.parentWidget()
+    while parent is not None:
+        if isinstance(parent.parentWidget(), QTabWidget):
+            parent.parentWidget().setCurrentWidget(child)
+        child, parent = parent, parent.parentWidget()
+    qtbot.waitUntil(lambda: chart.figure is not None and chart.title().startswith(title),
+                    timeout=timeout)
+    return chart
 
 
-def test_a_hidden_chart_renders_when_its_tab_is_shown(qtbot):
+def _counted(chart: Picture) -> list:
+    drawn_now: list = []
+    chart.rendered.connect(lambda: drawn_now.append(1))
+    return drawn_now
+
+
+def test_a_hidden_chart_is_drawn_off_the_gui_thread_when_its_tab_is_shown(qtbot):
     tabs = QTabWidget()
     qtbot.addWidget(tabs)
-    front, back = ChartView(draw_sizes, "front"), ChartView(draw_sizes, "back")
+    front, back = Picture(draw_sizes, "front"), Picture(draw_sizes, "back")
     tabs.addTab(front, "Front")
     tabs.addTab(back, "Back")
+    tabs.resize(640, 400)
     tabs.show()
     drawn_front, drawn_back = _counted(front), _counted(back)
     front.show_data(SIZES)
     back.show_data(SIZES)
-    assert back.title() == "People in each group"  # filled at once
     qtbot.waitUntil(lambda: drawn_front == [1])
+    assert front.title() == "People in each group"
+    assert front.drawn_on not in (None, threading.main_thread().ident)
+    bars = front.figure.axes[0].patches
+    assert [b.get_width() for b in bars] == [10, 30]  # the report's people, last group on top
+    ratio = front.devicePixelRatioF()
+    assert (front.image().width(), front.image().height()) == (round(front.width() * ratio),
+                                                               round(front.height() * ratio))
     qtbot.wait(50)
-    assert drawn_back == []
+    assert drawn_back == [] and back.title() == ""
     tabs.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: len(drawn_back) >= 1)
-    count = len(drawn_back)
+    qtbot.waitUntil(lambda: drawn_back == [1])
     back.show_data(SIZES)  # the same report again: nothing to draw
     qtbot.wait(50)
-    assert len(drawn_back) == count
+    assert drawn_back == [1]
     back.show_data(SIZES.assign(people=[20, 20]))
-    qtbot.waitUntil(lambda: len(drawn_back) == count + 1)
+    qtbot.waitUntil(lambda: drawn_back == [1, 1])
+    assert [b.get_width() for b in back.figure.axes[0].patches] == [20, 20]
+
+
+def test_an_empty_chart_says_what_fills_it(qtbot):
+    chart = Picture(draw_sizes, "sizes", empty="Press the button.")
+    qtbot.addWidget(chart)
+    chart.show()
+    chart.show_data(None)
+    qtbot.waitUntil(lambda: chart.figure is not None)
+    assert [t.get_text() for t in chart.figure.texts] == ["Press the button."]
 
 
 def test_offered_features_follow_a_new_customer_list(qtbot):

@@ -8,7 +8,7 @@ report (the pictures are drawn from it, so a reopened project shows them again).
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import pandas as pd
 from PySide6.QtCore import Qt
@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
 from app.actions import segments as actions
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 from ui.screens.segments.fairness import FairnessPage
+from ui.screens.segments.picture import Picture
 from ui.screens.segments.rules import RuleEditor
 from ui.widgets.actions import run_action
 from ui.widgets.chart_view import (
-    ChartView,
     draw_dendrogram,
     draw_k_choice,
     draw_map,
@@ -104,6 +104,7 @@ class Screen(StepScreen):
 
     def __init__(self, document, jobs, parent=None) -> None:
         super().__init__(document, jobs, parent)
+        self._held = False  # a result is being stored: refresh once it all is
         self.summary = QLabel()
         self.summary.setObjectName("summaryFigure")
         self.summary.setWordWrap(True)
@@ -179,7 +180,7 @@ class Screen(StepScreen):
 
     def _pictures_panel(self) -> QWidget:
         self.tabs = QTabWidget()
-        self.sizes_chart = ChartView(draw_sizes, "People in each group",
+        self.sizes_chart = Picture(draw_sizes, "People in each group",
                                      empty=PRESS + "how many people each group has.")
         self.names = QTableWidget(0, 2)
         self.names.setHorizontalHeaderLabels(["Group (click to rename)", "People"])
@@ -189,7 +190,7 @@ class Screen(StepScreen):
         sizes_page = QSplitter(Qt.Orientation.Vertical)
         sizes_page.addWidget(self.sizes_chart)
         sizes_page.addWidget(self.names)
-        self.k_chart = ChartView(draw_k_choice, "How many groups", empty=(
+        self.k_chart = Picture(draw_k_choice, "How many groups", empty=(
             "Named segments need no number of groups. Choose one of the “Found groups” and "
             "find groups to see how many suit your customers."))
         self.k_reason = QLabel()
@@ -198,9 +199,9 @@ class Screen(StepScreen):
         k_layout = QVBoxLayout(k_page)
         k_layout.addWidget(self.k_chart, 1)
         k_layout.addWidget(self.k_reason)
-        self.map_chart = ChartView(draw_map, "Map of groups", empty=(
+        self.map_chart = Picture(draw_map, "Map of groups", empty=(
             "Choose one of the “Found groups” and find groups to see them on a map."))
-        self.grid_chart = ChartView(draw_rfm_grid, "RFM grid",
+        self.grid_chart = Picture(draw_rfm_grid, "RFM grid",
                                     empty=PRESS + "people by how recently and how often they buy.")
         self.rules = RuleEditor(actions.classic_rules(), actions.rule_problems, actions.UNASSIGNED)
         self.rules.rulesEdited.connect(self._rules_edited)
@@ -228,7 +229,7 @@ class Screen(StepScreen):
         layout = QVBoxLayout(page)
         self.propensity_verdict = QLabel()
         self.propensity_verdict.setWordWrap(True)
-        self.lift_chart = ChartView(actions.draw_lift, "Who bought: model against recency")
+        self.lift_chart = Picture(actions.draw_lift, "Who bought: model against recency")
         layout.addWidget(self.propensity_verdict)
         layout.addWidget(self.lift_chart, 1)
         return page
@@ -245,7 +246,7 @@ class Screen(StepScreen):
         self.forecast_verdict = QLabel("Press “Check the forecast” to see how well expected "
                                        "orders would have matched what happened.")
         self.forecast_verdict.setWordWrap(True)
-        self.forecast_chart = ChartView(actions.draw_forecast, "Forecast against what happened")
+        self.forecast_chart = Picture(actions.draw_forecast, "Forecast against what happened")
         layout.addWidget(self.check)
         layout.addWidget(self.forecast_verdict)
         layout.addWidget(self.forecast_chart, 1)
@@ -265,7 +266,7 @@ class Screen(StepScreen):
                                  "of groups; point at a column title for what it measures.")
         self.crosstab = QTableWidget()
         self.crosstab.setAccessibleName("Groups against named segments")
-        self.dendrogram = ChartView(draw_dendrogram, "How groups merge", empty=(
+        self.dendrogram = Picture(draw_dendrogram, "How groups merge", empty=(
             "Choose “Found groups: family tree” and find groups to see how they merge."))
         layout.addWidget(self.stability)
         layout.addWidget(QLabel("Measures for each number of groups"))
@@ -391,6 +392,22 @@ class Screen(StepScreen):
         self.names.resizeColumnsToContents()
         self.names.blockSignals(False)
 
+    def _document_changed(self, name: str) -> None:
+        if not self._held:
+            super()._document_changed(name)
+
+    def _refreshed_once(self, apply):
+        """``apply`` with one refresh after it, not one per change it makes (the list,
+        then the report: each refresh re-reads the customer list)."""
+        def applied(found):
+            self._held = True
+            try:
+                return apply(found)
+            finally:
+                self._held = False
+                self._document_changed(self.STEP)
+        return applied
+
     # -- user actions -------------------------------------------------------------------
     def _settings_edited(self, *_args) -> None:
         ticked = [self.features.item(i) for i in range(self.features.count())
@@ -417,7 +434,7 @@ class Screen(StepScreen):
         if self.config().method != "rfm" and not self.config().features:
             self.summary.setText("Tick at least one thing to base the groups on.")
         elif action := actions.find_groups(self.document):  # None: still waiting for files
-            run_action(self, action)
+            run_action(self, replace(action, apply=self._refreshed_once(action.apply)))
 
     def check_forecast(self) -> None:
         if action := actions.check_the_forecast(self.document):
