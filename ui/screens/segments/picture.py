@@ -34,12 +34,12 @@ def _empty(figure: Figure, text: str, palette: QPalette) -> None:
 
 
 def render(draw: Callable[[Figure, object], None], data, empty: str, size: QSize, ratio: float,
-           palette: QPalette, layout: str | None = "tight") -> tuple[QImage, Figure]:
+           palette: QPalette) -> tuple[QImage, Figure]:
     """(the chart as an image of ``size`` logical pixels, the figure drawn); runs on the
     worker thread, touching nothing the GUI thread holds."""
     dpi = 100
     figure = Figure(figsize=(size.width() / dpi, size.height() / dpi), dpi=dpi * ratio,
-                    layout=layout)
+                    layout="tight")
     if data is not None:
         draw(figure, data)
         style_figure(figure, palette)
@@ -68,11 +68,10 @@ class Picture(QWidget):
     rendered = Signal()
 
     def __init__(self, draw: Callable[[Figure, object], None], name: str,
-                 parent: QWidget | None = None, empty: str = "", layout: str | None = "tight") -> None:
-        """``empty``: what the view says while it has no data (what to do to fill it);
-        ``layout``: matplotlib's layout engine (None: ``draw`` sets its own margins)."""
+                 parent: QWidget | None = None, empty: str = "") -> None:
+        """``empty``: what the view says while it has no data (what to do to fill it)."""
         super().__init__(parent)
-        self._draw, self.empty, self._layout = draw, empty, layout
+        self._draw, self.empty = draw, empty
         self.setAccessibleName(name)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(200, 140)
@@ -114,12 +113,12 @@ class Picture(QWidget):
             return
         self._drawn = (self._data, size)
         self._asked += 1
-        asked, data, draw, empty, layout = self._asked, self._data, self._draw, self.empty, self._layout
+        asked, data, draw, empty = self._asked, self._data, self._draw, self.empty
         ratio, palette = self.devicePixelRatioF(), QPalette(QGuiApplication.palette())
         delivery = self._delivery
 
         def job() -> None:
-            image, figure = render(draw, data, empty, size, ratio, palette, layout)
+            image, figure = render(draw, data, empty, size, ratio, palette)
             delivery.done.emit(asked, image, figure, threading.get_ident())
 
         _painter.submit(job)
