@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 
 from app.document import Document
 from app.jobs import JobRunner
+from tests.ui.picture_support import drawn
 from ui.screens.duplicates.screen import Screen
 
 FEBRL3 = str(Path(__file__).resolve().parents[1] / "data" / "febrl3.csv.gz")
@@ -61,7 +62,7 @@ def figures(screen) -> list[str]:
     return [screen.figures[k].text() for k in ("records", "people", "to_review", "merged")]
 
 
-def test_figures_rules_histogram_and_status(screen):
+def test_figures_rules_histogram_and_status(screen, qtbot):
     assert figures(screen) == ["5,000 records", "2,015 people", "9 possible duplicates to review",
                                "2,985 merged automatically"]
     assert screen.status() == ("needs attention", "9 possible duplicates to review")
@@ -69,7 +70,7 @@ def test_figures_rules_histogram_and_status(screen):
              for r in range(screen.rules_table.rowCount())}
     assert rules["Same soc_sec_id"] == "5,601"
     assert rules["Neighbours in a list sorted by surname"] == "9,985"
-    assert screen.chart.title() == "How sure we are, pair by pair"
+    assert drawn(qtbot, screen.chart).title() == "How sure we are, pair by pair"
     assert screen.document.state("duplicates") is None  # nothing stored by looking
 
 

@@ -8,7 +8,7 @@ from app.jobs import JobRunner
 from core.demo import generate
 from core.io import read_table
 from core.segment.pipeline import SegmentConfig, check_forecast
-from tests.ui.test_segments_redraw import drawn
+from tests.ui.picture_support import drawn
 from ui.screens.segments.screen import Screen
 
 

@@ -11,7 +11,7 @@ from app.jobs import JobRunner
 from core.project.store import load_project, save_project
 from core.segment import rfm
 from core.segment.pipeline import SegmentConfig
-from tests.ui.test_segments_redraw import drawn
+from tests.ui.picture_support import drawn
 from ui.screens.segments.screen import Screen
 
 

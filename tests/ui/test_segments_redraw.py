@@ -10,23 +10,10 @@ from PySide6.QtWidgets import QTabWidget
 
 from app.actions import segments as actions
 from app.document import Document
-from ui.screens.segments.picture import Picture
 from ui.widgets.chart_view import draw_sizes
+from ui.widgets.picture import Picture
 
 SIZES = pd.DataFrame({"segment": ["Champions", "Lost"], "people": [30, 10], "share": [0.75, 0.25]})
-
-
-def drawn(qtbot, chart: Picture, title: str = "", timeout: int = 10000) -> Picture:
-    """Show ``chart``'s tab (and its parents' tabs) and wait until its current data is drawn
-    (its title starts with ``title``)."""
-    child, parent = chart, chart.parentWidget()
-    while parent is not None:
-        if isinstance(parent.parentWidget(), QTabWidget):
-            parent.parentWidget().setCurrentWidget(child)
-        child, parent = parent, parent.parentWidget()
-    qtbot.waitUntil(lambda: chart.figure is not None and chart.title().startswith(title),
-                    timeout=timeout)
-    return chart
 
 
 def _counted(chart: Picture) -> list:

@@ -2,80 +2,19 @@
 
 Each ``draw_*`` fills a matplotlib Figure from a piece of the segmentation report (plain
 words in titles and axes; numbers written on bars and cells, so colour is never the only
-signal). :class:`ChartView` shows one such figure in a Qt canvas.
+signal). :class:`ui.widgets.picture.Picture` draws one such figure off the GUI thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtWidgets import QVBoxLayout, QWidget
 from scipy.cluster.hierarchy import dendrogram
-
-from ui.widgets.chart_style import chart_colours, style_figure
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf"]
 MARKERS = "osD^vP*Xph"
-
-
-class ChartView(QWidget):
-    """A matplotlib canvas redrawn by a ``draw(figure, data)`` function.
-
-    The figure is filled at once (its axes can be read), but rendered only while the view
-    is shown: a screen puts new data in every chart, most of them on tabs nobody looks at,
-    and rendering them all on the GUI thread made the Segments screen wait a second."""
-
-    def __init__(self, draw: Callable[[Figure, object], None], name: str,
-                 parent: QWidget | None = None, empty: str = "") -> None:
-        """``empty``: what the view says while it has no data (what to do to fill it)."""
-        super().__init__(parent)
-        self._draw = draw
-        self.empty = empty
-        self._data: object = None
-        self._stale = False  # filled while hidden: render when shown
-        self._filled = False  # show_data was called once (the empty message is in place)
-        self.figure = Figure(figsize=(5, 3.2), dpi=100, layout="tight")  # laid out when rendered
-        self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setAccessibleName(name)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.canvas)
-
-    def show_data(self, data) -> None:
-        if data is self._data and (data is not None or self._filled):
-            return  # the same report again (another refresh): nothing to redraw
-        self._filled = True
-        self._data = data
-        self.figure.clear()
-        if data is not None:
-            self._draw(self.figure, data)
-            style_figure(self.figure)
-        elif self.empty:
-            colours = chart_colours()
-            self.figure.patch.set_facecolor(colours["figure"])
-            self.figure.text(0.5, 0.5, self.empty, ha="center", va="center", wrap=True,
-                             color=colours["ink"], fontsize=10)
-        self._stale = True
-        if self.isVisible():
-            self._render()
-
-    def _render(self) -> None:
-        self._stale = False
-        self.canvas.draw_idle()
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if self._stale:
-            self._render()
-        super().showEvent(event)
-
-    def title(self) -> str:
-        axes = self.figure.axes
-        return axes[0].get_title() if axes else ""
 
 
 def draw_sizes(fig: Figure, sizes: pd.DataFrame) -> None:

@@ -48,7 +48,7 @@ from ui.screens.duplicates.charts import draw_scores
 from ui.screens.duplicates.merged import MergedPanel
 from ui.screens.duplicates.review import ReviewPanel
 from ui.widgets import passphrase
-from ui.widgets.chart_view import ChartView
+from ui.widgets.picture import Picture
 
 STATES = {"": NOT_STARTED, "review": NEEDS_ATTENTION, "merge": NEEDS_ATTENTION, "done": DONE}
 
@@ -154,7 +154,7 @@ class Screen(StepScreen):
         sure_layout.addWidget(self.slider)
         sure_layout.addWidget(self.live)
         layout.addWidget(sure_box)
-        self.chart = ChartView(draw_scores, "Scores of possible duplicates")
+        self.chart = Picture(draw_scores, "Scores of possible duplicates")
         self.chart.setMinimumHeight(240)
         layout.addWidget(self.chart, 1)
         return box

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 from app.actions import segments as actions
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 from ui.screens.segments.fairness import FairnessPage
-from ui.screens.segments.picture import Picture
 from ui.screens.segments.rules import RuleEditor
 from ui.widgets.actions import run_action
 from ui.widgets.chart_view import (
@@ -41,6 +40,7 @@ from ui.widgets.chart_view import (
     draw_rfm_grid,
     draw_sizes,
 )
+from ui.widgets.picture import Picture
 
 # Short enough to show whole in the closed box at 1366 pixels; the tooltips say more.
 METHOD_LABELS = {

@@ -1,4 +1,4 @@
-"""A chart drawn off the GUI thread: the Segments screen's pictures.
+"""A chart drawn off the GUI thread: every picture on the screens.
 
 Filling and rendering a matplotlib figure of a big report took the GUI thread 0.5-0.7 s
 after "Find customer groups" (100,000 customers). Here a worker thread fills a Figure
