@@ -25,7 +25,9 @@ from core.errors import ColumnError
 from core.jobs import JobContext, ensure_context
 
 EXAMPLES = 20  # example row positions kept per report: enough to show, never the whole file
-PARALLEL_MIN = 60_000  # distinct values before a second process pays for its start-up
+# distinct values before two spawned workers pay for their start-up (about 1.3 CPU-s each):
+# at 100k CRM rows (80k phones, 86k e-mails) they cost 2.7 CPU-s more than they saved
+PARALLEL_MIN = 300_000
 CHUNK = 10_000
 
 

@@ -14,7 +14,7 @@ from functools import partial
 import pandas as pd
 
 from core.jobs import JobContext
-from core.quality.base import map_cells
+from core.quality.base import as_text, check_columns, map_cells
 
 PARTICLES = frozenset(
     "van von der den de del della di da das dos du la le ten ter zu".split()
@@ -30,14 +30,39 @@ class TrimConfig:
     columns: list[str] = field(default_factory=list)
 
 
+# what str.split() splits on besides " " (str.isspace reads the same Unicode table; none is
+# above U+3000)
+_OTHER_SPACES = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c != " ")
+_SEP = "\x00"
+
+
 def collapse_spaces(value: str) -> str:
     """Strip the ends and turn runs of any spaces, tabs and line breaks into one space."""
     return " ".join(value.split())
 
 
+def _needs_trim(text: pd.Series) -> bool:
+    """Whether :func:`collapse_spaces` would change any value: searched in C on the values
+    joined into one text, not with a Python call per value (a million-row column of ids
+    has nothing to trim)."""
+    joined = _SEP.join(text.tolist())
+    if joined.count(_SEP) != len(text) - 1:  # a value holds the separator: look at each
+        return True
+    return (joined.startswith(" ") or joined.endswith(" ")
+            or any(s in joined for s in ("  ", _SEP + " ", " " + _SEP, *_OTHER_SPACES)))
+
+
 def trim_spaces(df: pd.DataFrame, config: TrimConfig, ctx: JobContext | None = None):
     """Strip leading/trailing spaces and turn runs of spaces, tabs and line breaks into one."""
-    return map_cells(df, config.columns or list(df.columns), collapse_spaces, "Trim spaces", ctx)
+    columns = config.columns or list(df.columns)
+    check_columns(df, columns, "Trim spaces")
+    texts = {col: as_text(df[col]) for col in columns}
+    out, report = map_cells(df, [c for c in columns if _needs_trim(texts[c])], collapse_spaces,
+                            "Trim spaces", ctx)
+    for col in columns:
+        if col not in report.changed_by_column:
+            out[col] = texts[col]
+    return out, report
 
 
 def _case_word(word: str) -> str:

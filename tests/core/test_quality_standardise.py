@@ -59,6 +59,21 @@ def test_trim_collapses_every_kind_of_space_and_counts_cells():
     assert df["a"].tolist() == ["  Anna ", "B\u00a0\u00a0 C", "ok", ""]  # input untouched
 
 
+def test_trim_finds_each_space_str_split_knows_and_leaves_clean_columns_as_text():
+    """The joined-text search agrees with collapse_spaces on every character up to U+3000
+    (a space, a tab, U+2003, a lone \\x1f...), and on values holding its separator."""
+    chars = [chr(i) for i in range(0x3001)]
+    df = pd.DataFrame({f"c{i}": ["ab", f"a{c}b", "cd"] for i, c in enumerate(chars)})
+    out, report = trim_spaces(df, TrimConfig())
+    changed = {f"c{i}" for i, c in enumerate(chars) if c.isspace() and c != " "}
+    assert set(report.changed_by_column) == changed and len(changed) == 28
+    assert all(out[c].tolist() == ["ab", "a b", "cd"] for c in changed)
+    ids = pd.DataFrame({"id": [1, 2, 30], "sep": ["a\x00", "b", "c"], "edge": ["a", "b", "c "]})
+    out, report = trim_spaces(ids, TrimConfig())
+    assert out["id"].tolist() == ["1", "2", "30"] and out["sep"].tolist() == ["a\x00", "b", "c"]
+    assert report.changed_by_column == {"edge": 1} and report.example_rows == [2]
+
+
 def test_name_step_reports_changed_rows():
     df = pd.DataFrame({"last": ["MCDONALD", "Smith", "van der berg"]})
     out, report = case_names(df, NameCaseConfig(["last"]))
