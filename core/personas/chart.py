@@ -8,10 +8,12 @@ value as text ("2.1x"), so colour is never the only signal.
 from __future__ import annotations
 
 import io
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from core.personas.build import FIGURES, Persona
+
+if TYPE_CHECKING:  # matplotlib loads only for a chart: a run draws none
+    from matplotlib.figure import Figure
 
 # Neutral hues, not green/red: more days since the last order is "above average" but not good.
 ABOVE, BELOW = "#3b6ea8", "#c9a227"
@@ -19,6 +21,8 @@ ABOVE, BELOW = "#3b6ea8", "#c9a227"
 
 def comparison_figure(p: Persona, figure: Figure | None = None) -> Figure:
     """Horizontal bars of figure / average (1.0 = like everyone) for one persona."""
+    from matplotlib.figure import Figure
+
     fig = figure or Figure(figsize=(4.2, 2.4), dpi=100)
     fig.clear()
     ax = fig.add_subplot()

@@ -12,8 +12,6 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from matplotlib.backends.backend_pdf import PdfPages
-
 from core.atomic import atomic_open, atomic_path
 from core.errors import LocalReachError
 from core.personas.build import FIGURES, Persona, statistic
@@ -76,6 +74,8 @@ def to_html(personas: list[Persona]) -> str:
 
 def _write_pdf(personas: list[Persona], path: Path) -> None:
     """One A4 page per persona: name, description, facts, chart."""
+    from matplotlib.backends.backend_pdf import PdfPages  # only here: a run writes no PDF
+
     with atomic_path(path) as tmp, PdfPages(tmp) as pdf:
         for p in personas:
             fig = comparison_figure(p, None)

@@ -10,12 +10,15 @@ is right on the total but wrong for the heavy buyers shows it here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from core.segment.value import BgNbd, expected_purchases
+
+if TYPE_CHECKING:  # matplotlib loads only for a chart: a run draws none
+    from matplotlib.figure import Figure
 
 TOP_GROUP = 7            # 0..6 repeat orders each a group, then "7+"
 HELD, ROUGH = 0.10, 0.25  # forecast error (share of actual) for "held" and "roughly right"
@@ -82,6 +85,8 @@ def _verdict(table: pd.DataFrame, days: float, people: int, predicted: float,
 
 def holdout_figure(check: HoldoutCheck, figure: Figure | None = None) -> Figure:
     """The calibration / holdout chart: mean repeat orders per group, actual against model."""
+    from matplotlib.figure import Figure
+
     fig = figure or Figure(figsize=(5.0, 3.0), dpi=100)
     fig.clear()
     ax = fig.add_subplot()

@@ -19,15 +19,17 @@ verdict says so whenever recency ranks better.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.metrics import roc_auc_score
 
 from core.errors import LocalReachError
 from core.segment.threads import limited_threads
+
+if TYPE_CHECKING:  # loaded only when a propensity is asked for or its chart drawn
+    from matplotlib.figure import Figure
+    from sklearn.ensemble import HistGradientBoostingClassifier
 
 YEAR = 365
 DECILES = 10
@@ -118,6 +120,8 @@ def _fit(x: pd.DataFrame, y: np.ndarray, seed: int) -> HistGradientBoostingClass
     if len(x) > FIT_SAMPLE:
         pick = np.sort(np.random.default_rng(seed).choice(len(x), FIT_SAMPLE, replace=False))
         x, y = x.iloc[pick], y[pick]
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
     model = HistGradientBoostingClassifier(**MODEL, random_state=seed)
     with limited_threads():
         return model.fit(x, y)
@@ -182,6 +186,8 @@ def check_propensity(orders: pd.DataFrame, as_of: pd.Timestamp, days: int,
                               f"{'everybody' if y.min() else 'nobody'} ordered, so the "
                               "forecast cannot be checked. Use another period.")
     score, recency = _score(model, x), -x["recency_days"].to_numpy()
+    from sklearn.metrics import roc_auc_score
+
     auc, base_auc = float(roc_auc_score(y, score)), float(roc_auc_score(y, recency))
     lift = lift_table(y, score, recency)
     check = PropensityCheck(days, train.date().isoformat(), cut.date().isoformat(), len(x),
@@ -216,6 +222,8 @@ def _verdict(c: PropensityCheck) -> str:
 
 def lift_figure(check: PropensityCheck, figure: Figure | None = None) -> Figure:
     """The lift chart: how much more often each tenth of customers ordered than average."""
+    from matplotlib.figure import Figure
+
     fig = figure or Figure(figsize=(5.0, 3.0), dpi=100)
     fig.clear()
     ax = fig.add_subplot()
