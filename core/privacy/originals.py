@@ -12,7 +12,9 @@ leading zeros and streets, names and birthdays read exactly as they were typed.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring as _quote
 
+import numpy as np
 import pandas as pd
 
 from core.privacy.tokens import TOKEN_RE, token_for
@@ -25,13 +27,22 @@ def seal(original: pd.DataFrame, columns: list[str], key: bytes, vault) -> pd.Se
     """One record token per row for the originals of ``columns``; the JSON of those
     originals goes into ``vault`` under it. Rows with nothing to keep get ""."""
     text = original[columns].astype("string").fillna("")
-    docs = [json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, sort_keys=True)
-            for row in text.itertuples(index=False, name=None)]
-    docs = pd.Series(docs, index=original.index, dtype=object)
+    docs = pd.Series(_json_objects(text), index=original.index, dtype=object)
     empty = text.eq("").all(axis=1)
     tokens = docs.map(lambda d: token_for(key, RECORD_KIND, d)).where(~empty, "")
     vault.add(tokens, docs)
     return tokens.astype(object)
+
+
+def _json_objects(text: pd.DataFrame) -> np.ndarray:
+    """Each row as ``json.dumps(row_dict, ensure_ascii=False, sort_keys=True)`` would write
+    it, built column by column: each distinct text is JSON-quoted once (names repeat)."""
+    docs = np.full(len(text), "{", dtype=object)
+    for i, column in enumerate(sorted(text.columns)):
+        codes, uniques = pd.factorize(text[column])
+        quoted = np.array([_quote(v) for v in uniques.tolist()], dtype=object)
+        docs = docs + (", " if i else "") + _quote(str(column)) + ": " + quoted[codes]
+    return docs + "}"
 
 
 def restore(frame: pd.DataFrame, columns=None) -> pd.DataFrame:

@@ -63,15 +63,16 @@ class Vault:
 
     def add(self, tokens: pd.Series, originals: pd.Series) -> int:
         """Seal the originals of new tokens; returns how many entries were added."""
-        pairs = pd.DataFrame({"t": tokens.to_numpy(), "o": originals.to_numpy()})
-        pairs = pairs[pairs["t"] != ""].drop_duplicates("t")
-        added = 0
-        for token, original in zip(pairs["t"], pairs["o"], strict=True):
-            if token not in self.entries:
-                nonce = os.urandom(12)
-                self.entries[token] = nonce + self._aead.encrypt(nonce, str(original).strip().encode(), token.encode())
-                added += 1
-        return added
+        new: dict[str, object] = {}
+        for token, original in zip(tokens.tolist(), originals.tolist(), strict=True):
+            if token and token not in new and token not in self.entries:
+                new[token] = original
+        nonces = os.urandom(12 * len(new))  # one random 96-bit nonce per entry, drawn at once
+        encrypt = self._aead.encrypt
+        for i, (token, original) in enumerate(new.items()):
+            nonce = nonces[12 * i:12 * i + 12]
+            self.entries[token] = nonce + encrypt(nonce, str(original).strip().encode(), token.encode())
+        return len(new)
 
     def open(self, token: str) -> str:
         sealed = self.entries[token]
