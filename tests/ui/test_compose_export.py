@@ -35,7 +35,8 @@ def screen(qtbot):
     jobs.shutdown()
 
 
-def test_plan_then_export_eml(screen, qtbot, tmp_path):
+def test_plan_then_export_eml(screen, qtbot, tmp_path, monkeypatch):
+    assert not screen.open_button.isVisibleTo(screen)
     assert screen.plan_label.text() == "Will write 36 messages; 4 left out: 4 said no to being contacted."
     screen.folder.setText(str(tmp_path / "out"))
     with qtbot.waitSignal(screen.jobs.finished, timeout=10000):
@@ -50,6 +51,11 @@ def test_plan_then_export_eml(screen, qtbot, tmp_path):
     assert state["summary"] == {"written": 36, "left_out": 4, "reasons": {"said no to being contacted": 4}}
     assert screen.status() == ("done", "36 messages written")
     assert screen.document.audit_entries()[-1]["rows_out"] == 36
+    opened = []
+    monkeypatch.setattr("ui.screens.export.screen.QDesktopServices.openUrl", opened.append)
+    assert screen.open_button.isVisibleTo(screen)
+    screen.open_button.click()
+    assert [url.toLocalFile() for url in opened] == [str((tmp_path / "out").resolve())]
 
 
 def test_ab_export_then_results(screen, qtbot, tmp_path):

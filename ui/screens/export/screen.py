@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -65,6 +66,7 @@ class Screen(StepScreen):
         super().__init__(document, jobs, parent)
         self.plan: dict | None = None
         self._locked = False  # the plan ran without the key (its passphrase not asked yet)
+        self._written = ""  # the folder the last export wrote, for "Open the folder"
         self.format = QComboBox()
         for key, label in FORMATS:
             self.format.addItem(label, key)
@@ -106,6 +108,11 @@ class Screen(StepScreen):
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.body.addWidget(self.result_label)
+        self.open_button = QPushButton("Open the folder")
+        self.open_button.setToolTip("Show the written files in your file manager")
+        self.open_button.clicked.connect(self._open_folder)
+        self.open_button.setVisible(False)  # until something was written
+        self.body.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.results_button = QPushButton("Import campaign results (A/B test)…")
         self.results_button.clicked.connect(self._choose_results)
         self.body.addWidget(self.results_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -122,6 +129,7 @@ class Screen(StepScreen):
         actions.forget_key(self.document)
         self.folder.clear()
         self.result_label.clear()
+        self.open_button.setVisible(False)
         self.plan_label.setText("")
         self.results.setVisible(False)
         self.segment_results.setVisible(False)
@@ -141,6 +149,9 @@ class Screen(StepScreen):
         last = self.document.state(self.STEP) or {}
         if last.get("folder") and not self.folder.text():
             self.folder.setText(last["folder"])
+        if last.get("folder") and Path(last["folder"]).is_dir():  # also in a reopened project
+            self._written = last["folder"]
+            self.open_button.setVisible(True)
         self.results_button.setVisible(last.get("assignment") is not None)
         try:
             action = actions.plan(self.document, self.format.currentData(),
@@ -204,6 +215,11 @@ class Screen(StepScreen):
     def _exported(self, changed: dict, folder: str) -> None:
         self.result_label.setText(f"Wrote {describe(changed)}, in {changed['files']:,} files in "
                                   f"{folder}. The rows left out and why are in left_out.csv.")
+        self._written = folder
+        self.open_button.setVisible(True)
+
+    def _open_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self._written).resolve())))
 
     def _choose_results(self) -> None:
         from ui.widgets.file_dialogs import remember, start_folder
