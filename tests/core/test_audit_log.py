@@ -86,3 +86,33 @@ def test_export_writes_one_row_per_entry(tmp_path):
     assert rows[1]["input_hash"] == rows[0]["output_hash"] == frame_hash(_crm())
     assert rows[1]["key_fingerprint"] == "fp-1" and rows[0]["input_hash"] == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.csv"]
+
+
+def test_text_columns_hash_in_pieces_as_one_json_list(monkeypatch):
+    """The JSON of a text column is written in pieces (the GIL is let go between them);
+    the bytes, and so every stored hash, are those of the whole list at once."""
+    import hashlib
+    import json
+
+    import core.audit as audit
+
+    values = pd.Series(["a", None, 'q"uote', "é", 1, 2.5, True, "", "None"] * 7, dtype=object)
+    frame = pd.DataFrame({"v": values, "s": values.astype("string")})
+
+    def whole_list(df):  # frame_hash as it was written before the pieces
+        h = hashlib.sha256()
+        header = {"shape": list(df.shape), "columns": list(df.columns), "dtypes": [str(t) for t in df.dtypes],
+                  "index": str(df.index.dtype), "range": [0, len(df), 1]}
+        h.update(json.dumps(header, sort_keys=True).encode())
+        for col in df.columns:
+            items = df[col].to_numpy(dtype=object, na_value=None).tolist()
+            data = json.dumps(items, ensure_ascii=False, default=str).encode()
+            h.update(len(data).to_bytes(8, "little"))
+            h.update(data)
+        return h.hexdigest()
+
+    expected = whole_list(frame)
+    for piece in (1, 4, 9, 62, 63, 64, 10_000):
+        monkeypatch.setattr(audit, "_PIECE", piece)
+        assert frame_hash(frame) == expected
+        assert frame_hash(frame.iloc[:0]) == whole_list(frame.iloc[:0])
