@@ -50,12 +50,16 @@ def test_semicolon_file_preview_options_roles_and_import(window, qtbot, tmp_path
     _wait_idle(qtbot, screen)
     doc = window.document
     assert doc.roles("crm")["PLZ"] == "other" and doc.roles("crm")["E-Mail"] == "email"
+    assert [(c, r) for c, r, _e in screen._shown_roles()] == list(doc.roles("crm").items())
     assert list(doc.frame("crm")["Vorname"]) == ["Jürgen", "Anna"]
     # a role change after import is its own undoable action
     screen.change_role("PLZ", "postcode")
     assert window.undo_action.text() == "&Undo Set 'PLZ' to Postcode"
+    assert dict((c, r) for c, r, _e in screen._shown_roles())["PLZ"] == "postcode"
     window.undo_action.trigger()
     assert doc.roles("crm")["PLZ"] == "other"
+    # the roles table shows the undone role (it is rebuilt only when what it shows differs)
+    assert [(c, r) for c, r, _e in screen._shown_roles()] == list(doc.roles("crm").items())
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before  # source untouched
 
 

@@ -537,7 +537,17 @@ class Screen(StepScreen):
         self.change_role(column, role)
         self._fill_roles(self.current_roles(), editable=True)
 
+    def _shown_roles(self) -> list[tuple[str, str, bool]]:
+        """(column, role, editable) as the roles table shows them now."""
+        table = self.roles_table
+        return [(table.cellWidget(row, 0).text()[1:], table.cellWidget(row, 1).currentData(),
+                 table.cellWidget(row, 1).isEnabled()) for row in range(table.rowCount())]
+
     def _fill_roles(self, roles: dict[str, str], editable: bool) -> None:
+        """One label and one combo per column; not rebuilt when it shows these already
+        (an import shows the roles its preview showed: ~0.2 s of widgets at 100k rows)."""
+        if self._shown_roles() == [(c, r, editable) for c, r in roles.items()]:
+            return
         table = self.roles_table
         table.setRowCount(len(roles))
         for row, (column, role) in enumerate(roles.items()):
