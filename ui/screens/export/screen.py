@@ -66,7 +66,6 @@ class Screen(StepScreen):
         super().__init__(document, jobs, parent)
         self.plan: dict | None = None
         self._locked = False  # the plan ran without the key (its passphrase not asked yet)
-        self._written = ""  # the folder the last export wrote, for "Open the folder"
         self.format = QComboBox()
         for key, label in FORMATS:
             self.format.addItem(label, key)
@@ -149,9 +148,8 @@ class Screen(StepScreen):
         last = self.document.state(self.STEP) or {}
         if last.get("folder") and not self.folder.text():
             self.folder.setText(last["folder"])
-        if last.get("folder") and Path(last["folder"]).is_dir():  # also in a reopened project
-            self._written = last["folder"]
-            self.open_button.setVisible(True)
+        written = last.get("folder", "")  # the last export's folder, also in a reopened project
+        self.open_button.setVisible(bool(written) and Path(written).is_dir())
         self.results_button.setVisible(last.get("assignment") is not None)
         try:
             action = actions.plan(self.document, self.format.currentData(),
@@ -215,11 +213,10 @@ class Screen(StepScreen):
     def _exported(self, changed: dict, folder: str) -> None:
         self.result_label.setText(f"Wrote {describe(changed)}, in {changed['files']:,} files in "
                                   f"{folder}. The rows left out and why are in left_out.csv.")
-        self._written = folder
-        self.open_button.setVisible(True)
 
     def _open_folder(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self._written).resolve())))
+        folder = self.document.state(self.STEP)["folder"]
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(folder).resolve())))
 
     def _choose_results(self) -> None:
         from ui.widgets.file_dialogs import remember, start_folder
