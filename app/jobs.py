@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 from app.actions import IN_A_CHILD
 from app.logging_setup import log_file, safe_traceback
@@ -30,15 +30,36 @@ from core.jobs import Cancelled, JobContext, throttled
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_S = 0.05
+_JOB_IDS = itertools.count(1)  # one count for all runners: they share the emitter
 
 
 class _Emitter(QObject):
-    """Lives on the GUI thread; signals emitted from workers arrive queued."""
+    """One per application, on the GUI thread, deleted only with it: workers emit through
+    it, so a worker never holds the last reference to a runner or a widget (a QObject
+    freed on a worker thread crashes Qt)."""
 
     progress = Signal(int, int, int, str)  # job id, done, total, message
     done = Signal(int, object)
     failed = Signal(int, object)
     cancelled = Signal(int)
+
+
+def _emitter() -> _Emitter:
+    app = QCoreApplication.instance()
+    if app is None:
+        raise RuntimeError("background jobs need the Qt application")
+    found = app.findChild(_Emitter)
+    return found if found is not None else _Emitter(app)
+
+
+def _without_frames(exc: BaseException | None) -> None:
+    """``exc`` and the errors it chains without their tracebacks, whose frames hold the
+    job's locals (the details keep the text)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        exc.__traceback__ = None
+        exc = exc.__cause__ or exc.__context__
 
 
 class _Runnable(QRunnable):
@@ -57,20 +78,24 @@ class _Runnable(QRunnable):
                 log.info("job %d runs on a thread: %s", self._job_id, exc)
         return self._fn(self._ctx)
 
-    def run(self) -> None:
+    def _outcome(self) -> tuple[Any, tuple]:
         try:
             result = self._call()
         except Cancelled:
-            self._emitter.cancelled.emit(self._job_id)
+            return self._emitter.cancelled, (self._job_id,)
         except Exception as exc:  # reported to the GUI, which shows a clear message
             if not getattr(exc, "details", None):  # a child's error brings its own traceback
                 exc.details = safe_traceback(exc)  # type: ignore[attr-defined]
-            self._emitter.failed.emit(self._job_id, exc)
-        else:
-            if self._ctx.cancelled:
-                self._emitter.cancelled.emit(self._job_id)
-            else:
-                self._emitter.done.emit(self._job_id, result)
+            _without_frames(exc)
+            return self._emitter.failed, (self._job_id, exc)
+        if self._ctx.cancelled:
+            return self._emitter.cancelled, (self._job_id,)
+        return self._emitter.done, (self._job_id, result)
+
+    def run(self) -> None:
+        signal, args = self._outcome()
+        self._fn = self._ctx = None  # the runner keeps them until the outcome arrives
+        signal.emit(*args)
 
 
 @dataclass
@@ -78,6 +103,7 @@ class Job:
     id: int
     slot: str
     ctx: JobContext
+    fn: Callable[[JobContext], Any]
     on_done: Callable[[Any], None]
     on_error: Callable[[Exception], None] | None
 
@@ -96,13 +122,13 @@ class JobRunner(QObject):
         ensure_main_thread_gc()  # workers must never run the collector over GUI objects
         self._pool = pool or QThreadPool.globalInstance()
         self._processes = processes  # None: the program's shared pool, made on first use
-        self._ids = itertools.count(1)
-        self._active: dict[str, Job] = {}
-        self._emitter = _Emitter(self)
-        self._emitter.progress.connect(self._on_progress)
-        self._emitter.done.connect(self._on_done)
-        self._emitter.failed.connect(self._on_failed)
-        self._emitter.cancelled.connect(self._on_cancelled)
+        self._active: dict[str, Job] = {}  # the slot's current job
+        self._running: dict[int, Job] = {}  # every job started whose outcome has not arrived
+        emitter = _emitter()
+        emitter.progress.connect(self._on_progress)
+        emitter.done.connect(self._on_done)
+        emitter.failed.connect(self._on_failed)
+        emitter.cancelled.connect(self._on_cancelled)
 
     def start(
         self,
@@ -115,13 +141,12 @@ class JobRunner(QObject):
         """Run ``fn`` in ``slot``; ``process``: in a child process when it can (``fn`` and
         what it captures are sent there, so it must talk only through its result)."""
         self.cancel(slot)
-        job_id = next(self._ids)
-        ctx = JobContext(throttled(lambda d, t, m: self._emitter.progress.emit(job_id, d, t, m),
-                                   PROGRESS_EVERY_S))
-        job = Job(job_id, slot, ctx, on_done, on_error)
-        self._active[slot] = job
+        job_id, emitter = next(_JOB_IDS), _emitter()
+        ctx = JobContext(throttled(lambda d, t, m: emitter.progress.emit(job_id, d, t, m), PROGRESS_EVERY_S))
+        job = Job(job_id, slot, ctx, fn, on_done, on_error)
+        self._active[slot] = self._running[job_id] = job
         self.started.emit(slot)
-        self._pool.start(_Runnable(job_id, fn, ctx, self._emitter, self.processes if process else None))
+        self._pool.start(_Runnable(job_id, fn, ctx, emitter, self.processes if process else None))
         return job
 
     @property
@@ -152,10 +177,18 @@ class JobRunner(QObject):
         return self._pool.waitForDone(timeout_ms)
 
     def _current(self, job_id: int) -> Job | None:
-        for job in self._active.values():
-            if job.id == job_id:
-                return job
-        return None
+        """The job if it is still its slot's current one."""
+        job = self._running.get(job_id)
+        return job if job is not None and self._active.get(job.slot) is job else None
+
+    def _settle(self, job_id: int) -> Job | None:
+        """The job's outcome arrived: release it here, on the GUI thread; the job if it was
+        still its slot's current one (a late result of a superseded job is dropped)."""
+        job = self._current(job_id)
+        self._running.pop(job_id, None)
+        if job is not None:
+            del self._active[job.slot]
+        return job
 
     @Slot(int, int, int, str)
     def _on_progress(self, job_id: int, done: int, total: int, message: str) -> None:
@@ -165,10 +198,9 @@ class JobRunner(QObject):
 
     @Slot(int, object)
     def _on_done(self, job_id: int, result: Any) -> None:
-        job = self._current(job_id)
+        job = self._settle(job_id)
         if job is None:
-            return  # superseded or cancelled: drop the late result
-        del self._active[job.slot]
+            return
         try:
             job.on_done(result)
         finally:
@@ -176,10 +208,9 @@ class JobRunner(QObject):
 
     @Slot(int, object)
     def _on_failed(self, job_id: int, exc: Exception) -> None:
-        job = self._current(job_id)
+        job = self._settle(job_id)
         if job is None:
             return
-        del self._active[job.slot]
         if not isinstance(exc, LocalReachError):
             log.error("job %s failed\n%s", job.slot, getattr(exc, "details", None) or safe_traceback(exc))
         try:
@@ -192,9 +223,8 @@ class JobRunner(QObject):
 
     @Slot(int)
     def _on_cancelled(self, job_id: int) -> None:
-        job = self._current(job_id)
+        job = self._settle(job_id)
         if job is not None:
-            del self._active[job.slot]
             self.finished.emit(job.slot)
 
 
