@@ -196,6 +196,9 @@ class Found:
     reveals: list[dict]
     roles: dict[str, str] | None = None
     numbers: np.ndarray | None = None
+    review: Review | None = None  # grouped in the job at the stored threshold (see :func:`group`)
+    bins: np.ndarray | None = None  # pairs per SCORE_BINS bin, for the chart
+    golden_columns: tuple[str | None, str | None] | None = None  # (date, source): golden_config
 
 
 def sales_summary(crm, sales, crm_roles, sales_roles, id_col, records=None) -> str:
@@ -249,8 +252,10 @@ def _revealed(df: pd.DataFrame, vault: Vault | None, audit) -> pd.DataFrame:
     return out.set_axis(df.index)
 
 
-def find_duplicates(document: Document, passphrase: str | None = None) -> Action:
-    """Score every candidate pair; the result (a :class:`Found`) has its reveals audited.
+def find_duplicates(document: Document, passphrase: str | None = None, kind: str = "all") -> Action:
+    """Score every candidate pair; the result (a :class:`Found`) has its reveals audited,
+    its pairs grouped at the stored threshold (``kind`` as in :func:`group`) and binned
+    for the chart: at 100k records grouping takes seconds, which the window must not wait.
     Everything is read from the document now, on the GUI thread."""
     key = scoring_key(document)
     df, roles, cfg = input_frame(document), input_roles(document), config(document)
@@ -272,9 +277,14 @@ def find_duplicates(document: Document, passphrase: str | None = None) -> Action
             source = record_source_column(shown, roles)
             lists = None if source is None else shown[source].astype(str).to_numpy(dtype=object)
             keys = record_keys(shown, roles, cfg.id_column, lists)
-        scored = score_records(shown, shown_roles, cfg, positional(stored, keys), ctx)
+        decisions = positional(stored, keys)
+        scored = score_records(shown, shown_roles, cfg, decisions, ctx)
         numbers = stacked.row if entries else np.arange(1, len(shown) + 1)
-        return Found(key, scored, shown, keys, lists, summary, note, reveals, shown_roles, numbers)
+        found = Found(key, scored, shown, keys, lists, summary, note, reveals, shown_roles, numbers,
+                      bins=np.histogram(scored.probability, SCORE_BINS)[0],
+                      golden_columns=None if entries else (record_date_column(shown, roles), source))
+        found.review = _review(found, cfg, cfg.threshold, decisions, kind)
+        return found
 
     def apply(found: Found) -> Found:
         for entry in found.reveals:  # counts only, never a value
@@ -300,28 +310,47 @@ def positional(stored: list[dict], keys: np.ndarray) -> list[Decision]:
 
 
 # -- what the screen shows ------------------------------------------------------------
+SCORE_BINS = np.linspace(0, 1, 21)  # the chart's bars: 5% wide
+
+
 @dataclass
 class Review:
-    """People at one threshold and the queue of pairs to review, most uncertain first."""
+    """People at one threshold and the queue of pairs to review, most uncertain first;
+    ``merged`` the groups merged automatically in each of :data:`GROUP_ORDERS`."""
 
     grouping: Grouping
     queue: np.ndarray
     threshold: float
+    merged: dict[str, list[MergedGroup]] = field(default_factory=dict)
 
 
 def group(document: Document, found: Found, threshold: float | None = None,
           kind: str = "all") -> Review:
     """Group at ``threshold`` (the stored one by default) with the user's answers;
     ``kind`` narrows the queue to pairs within one list or across lists."""
-    cfg = config(document)
+    return regroup(document, found, threshold, kind).run()
+
+
+def regroup(document: Document, found: Found, threshold: float | None = None,
+            kind: str = "all") -> Action:
+    """:func:`group` as a job on a thread (the found pairs live in this process): the
+    screen regroups after every answer and slider move."""
+    cfg, stored = config(document), answers(document)
     threshold = cfg.threshold if threshold is None else threshold
-    decisions = positional(answers(document), found.keys)
+    return Action("Grouping the records…",
+                  lambda ctx: _review(found, cfg, threshold, positional(stored, found.keys), kind))
+
+
+def _review(found: Found, cfg: DedupeConfig, threshold: float, decisions: list[Decision],
+            kind: str) -> Review:
     grouping = group_records(found.scored, threshold, cfg.review_threshold, decisions)
     queue = review_queue(found.scored, threshold, cfg.review_threshold, decisions)
     if kind != "all" and found.lists is not None and len(queue):
         across = found.lists[found.scored.left[queue]] != found.lists[found.scored.right[queue]]
         queue = queue[across == (kind == "across")]
-    return Review(grouping, queue, threshold)
+    review = Review(grouping, queue, threshold)
+    review.merged = {order: merged_groups(found, review, order) for order in GROUP_ORDERS}
+    return review
 
 
 def rule_rows(document: Document, found: Found) -> list[tuple[str, bool, str]]:
@@ -450,13 +479,16 @@ def _listed(numbers: list[str]) -> str:
     return f"{', '.join(numbers[:-1])} and {numbers[-1]}" if len(numbers) > 1 else numbers[0]
 
 
-def golden_config(document: Document, df: pd.DataFrame) -> GoldenConfig:
+def golden_config(document: Document, df: pd.DataFrame,
+                  columns: tuple[str | None, str | None] | None = None) -> GoldenConfig:
     """The chosen rule, falling back to 'most complete' when its column is missing; with
-    several lists the link's (the person table's golden records)."""
+    several lists the link's (the person table's golden records). ``columns``: the date
+    and source columns when known (a search finds them: reading 100k dates takes long)."""
     if linked_lists(document):
         return GoldenConfig()
     value, roles = state(document), input_roles(document)
-    date_column, source_column = record_date_column(df, roles), record_source_column(df, roles)
+    date_column, source_column = columns or (record_date_column(df, roles),
+                                             record_source_column(df, roles))
     rule = value["golden_rule"]
     if (rule == "most_recent" and date_column is None) or (
             rule == "preferred_source" and source_column is None):
@@ -479,7 +511,7 @@ def golden_preview(document: Document, found: Found, review: Review, position: i
     """The merged record the pair's group would get, each value with its record."""
     df = found.shown
     rows = group_of(found, review, position)
-    cfg = golden_config(document, df)
+    cfg = golden_config(document, df, found.golden_columns)
     golden, provenance = golden_records(df.iloc[rows], pd.Series(["1"] * len(rows)), cfg)
     source = dict(zip(provenance["column"], provenance["row"], strict=True))
     numbers = _numbers(found, rows)

@@ -41,6 +41,11 @@ def open_screen(qtbot, df: pd.DataFrame, roles=None) -> Screen:
     return widget
 
 
+def settle(qtbot, screen) -> None:
+    """Wait for the regrouping an answer, a slider move or an undo started (a job)."""
+    qtbot.waitUntil(lambda: not screen.regrouping(), timeout=20000)
+
+
 @pytest.fixture
 def screen(qtbot, febrl):
     widget = open_screen(qtbot, febrl.copy())
@@ -119,6 +124,7 @@ def test_keyboard_decisions_are_undoable(qtbot, screen):
     left, right = pair(screen)
     screen.review.table.setFocus()
     qtbot.keyClick(screen.review.table, Qt.Key.Key_Y)
+    settle(qtbot, screen)
     assert doc.state("duplicates")["decisions"] == [
         {"left": "id:rec-1853-org", "right": "id:rec-702-dup-0", "same": True}]
     assert doc.undo_stack.undoText() == f"Same person: records {left + 1:,} and {right + 1:,}"
@@ -126,6 +132,7 @@ def test_keyboard_decisions_are_undoable(qtbot, screen):
     assert screen.figures["answered"].text() == "1 answered by you"
     assert labels(screen)[left] == labels(screen)[right]
     qtbot.keyClick(screen.review.table, Qt.Key.Key_N)
+    settle(qtbot, screen)
     second = doc.state("duplicates")["decisions"][1]
     assert second["same"] is False
     rows = {f"id:{r}": n for n, r in enumerate(screen.found.shown["rec_id"])}
@@ -134,18 +141,21 @@ def test_keyboard_decisions_are_undoable(qtbot, screen):
     assert len(doc.state("duplicates")["decisions"]) == 2
     doc.undo_stack.undo()
     doc.undo_stack.undo()
+    settle(qtbot, screen)
     assert doc.state("duplicates") is None
     assert figures(screen)[2] == "9 possible duplicates to review"
 
 
-def test_slider_shows_a_live_count_and_stores_the_threshold(screen):
+def test_slider_shows_a_live_count_and_stores_the_threshold(qtbot, screen):
     doc = screen.document
     screen.slider.setValue(60)
+    settle(qtbot, screen)
     assert doc.state("duplicates")["config"]["threshold"] == 0.6
     # The two pairs just under 60% are left to review; of the seven above, the four true ones
     # were already grouped through other pairs and the chain guard keeps the rest apart.
     assert screen.live.text() == "At 60% sure: 2,015 people, 2 pairs to review"
     doc.undo_stack.undo()
+    settle(qtbot, screen)
     assert screen.slider.value() == 90
     assert figures(screen)[2] == "9 possible duplicates to review"
 
@@ -206,21 +216,24 @@ def test_sales_lines_linked(qtbot):
 def test_relearning_from_answers_keeps_them(qtbot, screen):
     a, b = pair(screen)
     screen.review.same_button.click()
+    settle(qtbot, screen)
     before = screen.found
     screen.relearn_button.click()
     qtbot.waitUntil(lambda: screen.found is not before, timeout=20000)
+    settle(qtbot, screen)
     assert labels(screen)[a] == labels(screen)[b]
     assert screen.grouped.grouping.report["reviewed"] == 1
 
 
-def test_golden_record_rule_is_chosen_and_undoable(screen):
+def test_golden_record_rule_is_chosen_and_undoable(qtbot, screen):
     doc = screen.document
-    choose(screen, "most_frequent")
+    choose(qtbot, screen, "most_frequent")
     assert doc.state("duplicates")["golden_rule"] == "most_frequent"
     assert doc.undo_stack.undoText() == "Merged record keeps the most common value"
     # Six records, the four of person 702 share their first name, not 1853's.
     assert golden_rows(screen)["given_name"][0] == "michaela"
     doc.undo_stack.undo()
+    settle(qtbot, screen)
     assert screen.golden_rule.currentData() == "most_complete"
 
 
@@ -231,10 +244,11 @@ def golden_rows(screen) -> dict[str, tuple[str, str]]:
             for r in range(table.rowCount())}
 
 
-def choose(screen, rule: str) -> None:
+def choose(qtbot, screen, rule: str) -> None:
     index = screen.golden_rule.findData(rule)
     screen.golden_rule.setCurrentIndex(index)
     screen.golden_rule.activated.emit(index)
+    settle(qtbot, screen)
 
 
 def test_rules_needing_a_missing_column_are_offered_disabled_with_a_reason(screen):
@@ -277,7 +291,7 @@ def dated_screen(qtbot, febrl):
     widget.jobs.shutdown()
 
 
-def test_golden_record_by_each_rule_with_provenance(dated_screen):
+def test_golden_record_by_each_rule_with_provenance(qtbot, dated_screen):
     screen, doc = dated_screen, dated_screen.document
     assert pair(screen) == (2285, 4573)
     assert screen.review.heading.text() == (
@@ -287,7 +301,7 @@ def test_golden_record_by_each_rule_with_provenance(dated_screen):
     # the first of those (record 2,286) wins.
     assert golden_rows(screen)["surname"] == ("scrimgeour", "record 2,286 (newsletter)")
     assert golden_rows(screen)["address_2"] == ("lillydale", "record 2,286 (newsletter)")
-    choose(screen, "most_recent")
+    choose(qtbot, screen, "most_recent")
     assert doc.state("duplicates")["golden_rule"] == "most_recent"
     assert doc.undo_stack.undoText() == (
         "Merged record keeps the value from the most recently changed record")
@@ -295,22 +309,25 @@ def test_golden_record_by_each_rule_with_provenance(dated_screen):
     assert rows["surname"] == ("george", "record 4,574 (shop)")  # updated 2024-05-06
     assert rows["updated"] == ("2024-05-06", "record 4,574 (shop)")
     assert rows["address_2"] == ("lillydale", "record 2,286 (newsletter)")  # empty never wins
-    choose(screen, "most_frequent")
+    choose(qtbot, screen, "most_frequent")
     assert golden_rows(screen)["source"] == ("shop", "record 1,770 (shop)")
-    choose(screen, "preferred_source")
+    choose(qtbot, screen, "preferred_source")
     assert screen.golden_source.isVisible()
     sources = [screen.golden_source.itemData(i) for i in range(screen.golden_source.count())]
     assert sources == ["shop", "newsletter"]  # the most common source is preferred first
     assert golden_rows(screen)["surname"] == ("george", "record 1,770 (shop)")
     screen.golden_source.setCurrentIndex(1)
     screen.golden_source.activated.emit(1)
+    settle(qtbot, screen)
     assert doc.state("duplicates")["golden_source"] == "newsletter"
     assert doc.undo_stack.undoText() == "Merged record prefers records from newsletter"
     assert golden_rows(screen)["surname"] == ("scrimgeour", "record 2,286 (newsletter)")
     doc.undo_stack.undo()
+    settle(qtbot, screen)
     assert golden_rows(screen)["surname"] == ("george", "record 1,770 (shop)")
     for _ in range(3):
         doc.undo_stack.undo()
+    settle(qtbot, screen)
     assert screen.golden_rule.currentData() == "most_complete"
     assert golden_rows(screen)["surname"] == ("scrimgeour", "record 2,286 (newsletter)")
 
@@ -322,6 +339,7 @@ def test_split_a_whole_group_is_undoable_and_survives_relearning(qtbot, screen):
     assert before == [(1769, 2359, 4221, 4573), (2285, 4564)]  # persons 702 and 1853
     screen.review.table.setFocus()
     qtbot.keyClick(screen.review.table, Qt.Key.Key_S)
+    settle(qtbot, screen)
     decisions = doc.state("duplicates")["decisions"]
     assert len(decisions) == 15 and not any(d["same"] for d in decisions)
     ids = set(screen.found.shown["rec_id"].iloc[list(GROUP)])
@@ -333,8 +351,10 @@ def test_split_a_whole_group_is_undoable_and_survives_relearning(qtbot, screen):
     old = screen.found
     screen.relearn_button.click()
     qtbot.waitUntil(lambda: screen.found is not old, timeout=20000)
+    settle(qtbot, screen)
     assert len({labels(screen)[r] for r in GROUP}) == 6
     doc.undo_stack.undo()
+    settle(qtbot, screen)
     assert doc.state("duplicates") is None
     assert parts(screen) == before
 

@@ -23,7 +23,7 @@ from app.document import Document
 from app.jobs import JobRunner
 from core.io import read_table
 from core.recipe import load_recipe, recipe_from_project, run_recipe, save_recipe
-from tests.ui.test_dedupe_screen import FEBRL3
+from tests.ui.test_dedupe_screen import FEBRL3, settle
 from ui.screens.duplicates.screen import Screen
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
@@ -94,6 +94,7 @@ def test_the_lists_records_are_reviewed_and_an_answer_links_them_again(qtbot, th
     audited = len(doc.audit_entries())
     panel.table.selectRow(1)
     panel.take_out_button.click()
+    settle(qtbot, screen)
     qtbot.waitUntil(lambda: screen.figures["people"].text() == "151 people", timeout=30000)
     assert doc.undo_stack.undoText() == (f"Take record {rows[1]} ({lists[1]}) out: not the same "
                                          f"person as records {rows[0]} ({lists[0]})")
@@ -104,10 +105,12 @@ def test_the_lists_records_are_reviewed_and_an_answer_links_them_again(qtbot, th
     assert [(e["step"], e["params"]["people_before"], e["params"]["people"]) for e in entries] == [
         ("duplicates", 150, 151)]
     doc.undo_stack.undo()
+    settle(qtbot, screen)
     qtbot.waitUntil(lambda: screen.figures["people"].text() == "150 people", timeout=30000)
     assert doc.frame("crm")["person_id"].tolist() == people
     assert doc.state("lists")["records"]["person_id"].tolist() == records
     doc.undo_stack.redo()
+    settle(qtbot, screen)
     qtbot.waitUntil(lambda: screen.figures["people"].text() == "151 people", timeout=30000)
 
     save_recipe(recipe_from_project(doc.snapshot(), "Three lists"), folder / "r.toml")
@@ -131,6 +134,7 @@ def test_febrl_as_two_lists_shows_pairs_to_review_across_lists(qtbot, tmp_path):
     choose = screen.pair_kind
     choose.setCurrentIndex(choose.findData("across"))
     choose.activated.emit(choose.currentIndex())
+    settle(qtbot, screen)
     assert len(screen.grouped.queue) == 27
     heading = screen.review.heading.text()
     assert heading.startswith("Pair 1 of 27: ") and heading.endswith(", across lists: old CRM and newsletter")
@@ -139,6 +143,7 @@ def test_febrl_as_two_lists_shows_pairs_to_review_across_lists(qtbot, tmp_path):
     k = int(screen.grouped.queue[0])
     a, b = int(screen.found.scored.left[k]), int(screen.found.scored.right[k])
     screen.review.same_button.click()  # a pair across lists: the lists are linked again
+    settle(qtbot, screen)
     qtbot.waitUntil(lambda: screen.figures["to_review"].text() == "83 possible duplicates to review",
                     timeout=30000)
     assert screen.document.undo_stack.undoText() == ("Same person: records 39 (old CRM) and "

@@ -10,6 +10,7 @@ from tests.ui.test_dedupe_screen import (
     febrl,  # noqa: F401 (fixture)
     open_screen,
     pair,
+    settle,
 )
 
 
@@ -25,13 +26,14 @@ def lists_screen(qtbot, febrl):  # noqa: F811
     widget.jobs.shutdown()
 
 
-def choose_kind(screen, kind: str) -> None:
+def choose_kind(qtbot, screen, kind: str) -> None:
     index = screen.pair_kind.findData(kind)
     screen.pair_kind.setCurrentIndex(index)
     screen.pair_kind.activated.emit(index)
+    settle(qtbot, screen)
 
 
-def test_pairs_within_and_across_lists_with_list_names(lists_screen):
+def test_pairs_within_and_across_lists_with_list_names(qtbot, lists_screen):
     screen = lists_screen
     assert screen.pair_kind.isVisible()
     lists = screen.found.shown["list"].to_numpy()
@@ -42,7 +44,7 @@ def test_pairs_within_and_across_lists_with_list_names(lists_screen):
 
     everything = kinds()
     assert (len(everything), sum(everything)) == (9, 4)
-    choose_kind(screen, "across")
+    choose_kind(qtbot, screen, "across")
     assert kinds() == [True] * 4
     assert screen.review.heading.text() == (
         "Pair 1 of 4: 60% likely the same person, across lists: old CRM and newsletter")
@@ -52,16 +54,18 @@ def test_pairs_within_and_across_lists_with_list_names(lists_screen):
         "This group: records 1,770 (newsletter), 2,286 (old CRM), 2,360 (newsletter), "
         "4,222 (old CRM), 4,565 (newsletter) and 4,574 (newsletter)")
     screen.review.explain_button.click()
+    settle(qtbot, screen)
     assert screen.review.explanation.text().startswith(
         "60% likely the same person. Same first name: strong; ")
     assert screen.review.explanation.text().endswith("different postcode: against.")
-    choose_kind(screen, "within")
+    choose_kind(qtbot, screen, "within")
     assert kinds() == [False] * 5
     assert screen.review.heading.text().endswith(", both in newsletter")
     a, b = pair(screen)
     assert lists[a] == lists[b] == "newsletter"
     # Answers about the same row numbers in two lists never mix: the list comes first.
     screen.review.same_button.click()
+    settle(qtbot, screen)
     stored = screen.document.state("duplicates")["decisions"]
     assert [d["left"].split("\x1f")[0] for d in stored] == ["newsletter"]
     assert screen.figures["to_review"].text() == "8 possible duplicates to review"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.test_dedupe_screen import open_screen
+from tests.ui.test_dedupe_screen import open_screen, settle
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
 from faker_lists import contact_list  # noqa: E402
@@ -48,11 +48,13 @@ def test_take_a_record_out_and_undo(qtbot, screen):
     before = screen.grouped.grouping.cluster.copy()
     panel.table.selectRow(1)
     panel.explain_button.click()
+    settle(qtbot, screen)
     assert panel.explanation.text() == (  # a move: the same e-mail, another address
         "Records 7 (shop) and 83 (newsletter): 100% likely the same person. Same e-mail: "
         "strong; same first name: medium; surname one letter apart: medium; different street: "
         "against; different town: against; different postcode: against.")
     panel.take_out_button.click()
+    settle(qtbot, screen)
     assert doc.undo_stack.undoText() == ("Take record 83 (newsletter) out: not the same person "
                                          "as records 7 (shop), 84 (newsletter) and 109 "
                                          "(newsletter)")
@@ -63,6 +65,7 @@ def test_take_a_record_out_and_undo(qtbot, screen):
     assert screen.tabs.tabText(1) == "Merged automatically (19 groups)"
     assert [d["left"] for d in doc.state("duplicates")["decisions"]] == ["newsletter\x1fid:C182"] * 3
     doc.undo_stack.undo()
+    settle(qtbot, screen)
     assert screen.figures["people"].text() == "96 people"
     assert (screen.grouped.grouping.cluster == before).all()
 
@@ -70,10 +73,12 @@ def test_take_a_record_out_and_undo(qtbot, screen):
 def test_a_whole_group_is_not_one_person(qtbot, screen):
     panel = screen.merged
     panel.next_button.click()
+    settle(qtbot, screen)
     rows = [int(r) - 1 for r in cells(screen, 0)]
     assert panel.heading.text().startswith("Group 2 of 19: 3 records")
     audited = len(screen.document.audit_entries())
     panel.not_same_button.click()
+    settle(qtbot, screen)
     assert screen.figures["people"].text() == "98 people"
     assert len({screen.grouped.grouping.cluster[r] for r in rows}) == 3
     assert screen.tabs.tabText(1) == "Merged automatically (18 groups)"
@@ -81,4 +86,5 @@ def test_a_whole_group_is_not_one_person(qtbot, screen):
     index = panel.order.findData("least_sure")
     panel.order.setCurrentIndex(index)
     panel.order.activated.emit(index)
+    settle(qtbot, screen)
     assert panel.heading.text().startswith("Group 1 of 18: 2 records")

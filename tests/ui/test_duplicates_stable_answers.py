@@ -12,6 +12,7 @@ from tests.ui.test_dedupe_screen import (
     labels,
     open_screen,
     pair,
+    settle,
 )
 
 
@@ -23,8 +24,10 @@ def test_answers_survive_a_shuffled_reimport(qtbot, febrl, roles):  # noqa: F811
     screen.review.table.setFocus()
     same = pair(screen)
     qtbot.keyClick(screen.review.table, Qt.Key.Key_Y)
+    settle(qtbot, screen)
     different = pair(screen)
     qtbot.keyClick(screen.review.table, Qt.Key.Key_N)
+    settle(qtbot, screen)
     answered = [(ids[a], ids[b]) for a, b in (same, different)]
     assert screen.figures["answered"].text() == "2 answered by you"
     assert screen.figures["to_review"].text() == "7 possible duplicates to review"

@@ -50,6 +50,7 @@ from ui.screens.duplicates.review import ReviewPanel
 from ui.widgets import passphrase
 from ui.widgets.picture import Picture
 
+GROUP_SLOT = "duplicates grouping"  # regrouping after an answer or a slider move
 STATES = {"": NOT_STARTED, "review": NEEDS_ATTENTION, "merge": NEEDS_ATTENTION, "done": DONE}
 
 
@@ -71,6 +72,7 @@ class Screen(StepScreen):
         self.group_position = 0
         self._scoring_for: tuple | None = None
         self._passphrase: str | None = None
+        self._wanted: tuple | None = None  # (threshold,) asked while a regrouping ran
         self.body.addLayout(self._build_figures())
         self.sales_line = QLabel("")
         self.sales_line.setObjectName("salesLink")
@@ -255,7 +257,8 @@ class Screen(StepScreen):
             self.show_error(exc)
 
         try:
-            action = actions.find_duplicates(self.document, self._passphrase)
+            action = actions.find_duplicates(self.document, self._passphrase,
+                                             self.pair_kind.currentData())
         except LocalReachError as exc:  # a wrong passphrase: asked again next time
             self._passphrase = None
             self.show_error(exc)
@@ -270,8 +273,7 @@ class Screen(StepScreen):
         self._show_codes_note(found.codes_note)
         self._show_lists_mode()
         self._show_rules()
-        self._regroup()
-        self.statusChanged.emit()
+        self._show_review(found.review)
 
     def _show_codes_note(self, note: str) -> None:
         self.codes_line.setText(note)
@@ -295,18 +297,39 @@ class Screen(StepScreen):
         """Make an answer; with several lists it links them again in a job, one at a time
         (an answer while it works is not taken: the pairs on show are about to change)."""
         linked = actions.linked_lists(self.document) is not None
-        if linked and self.jobs.is_running(self.STEP):
-            return
+        if self.regrouping() or (linked and self.jobs.is_running(self.STEP)):
+            return  # the pairs on show are about to change
         result = answer()
         if isinstance(result, Action):
             self.progress.begin(result.message)
             result.start(self.jobs, self.STEP, None, self.show_error)
 
+    def regrouping(self) -> bool:
+        """Whether the groups on show are about to change (a regrouping job runs)."""
+        return self.jobs.is_running(GROUP_SLOT)
+
     def _regroup(self, threshold: float | None = None) -> None:
+        """Group again in a job (seconds at 100k records); one at a time, the newest
+        threshold asked for meanwhile next."""
         if self.found is None:
             return
-        self.grouped = grouped = actions.group(self.document, self.found, threshold,
-                                               self.pair_kind.currentData())
+        if self.regrouping():
+            self._wanted = (threshold,)
+            return
+        action = actions.regroup(self.document, self.found, threshold, self.pair_kind.currentData())
+        found = self.found
+        action.start(self.jobs, GROUP_SLOT, lambda review: self._regrouped(found, review),
+                     self.show_error)
+
+    def _regrouped(self, found: Found, review: actions.Review) -> None:
+        if found is self.found:  # not a search that came meanwhile
+            self._show_review(review)
+        if self._wanted is not None:
+            (threshold,), self._wanted = self._wanted, None
+            self._regroup(threshold)
+
+    def _show_review(self, grouped: actions.Review) -> None:
+        self.grouped = grouped
         report = grouped.grouping.report
         self.figures["records"].setText(f"{report['records']:,} records")
         self.figures["people"].setText(f"{report['people']:,} people")
@@ -319,11 +342,12 @@ class Screen(StepScreen):
             self.slider.blockSignals(True)
             self.slider.setValue(round(grouped.threshold * 100))
             self.slider.blockSignals(False)
-        self.chart.show_data((self.found.scored.probability,
-                              actions.config(self.document).review_threshold, grouped.threshold))
+        self.chart.show_data((self.found.bins, actions.config(self.document).review_threshold,
+                              grouped.threshold))
         self.position = min(self.position, max(len(grouped.queue) - 1, 0))
         self._show_pair()
         self._show_merged_group()
+        self.statusChanged.emit()
 
     def _show_rules(self) -> None:
         self.rules_table.blockSignals(True)
@@ -357,8 +381,7 @@ class Screen(StepScreen):
 
     def _show_merged_group(self) -> None:
         """The merged group at ``group_position`` in the chosen order."""
-        self.merged_groups = actions.merged_groups(self.found, self.grouped,
-                                                   self.merged.order.currentData())
+        self.merged_groups = self.grouped.merged[self.merged.order.currentData()]
         count = len(self.merged_groups)
         # groups, not records: the figure above counts the records merged into others
         self.tabs.setTabText(1, f"Merged automatically ({count:,} group{'' if count == 1 else 's'})")
