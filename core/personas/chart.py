@@ -38,6 +38,7 @@ def comparison_figure(p: Persona, figure: Figure | None = None) -> Figure:
     ax.set_xlabel("times the average (dashed line = average)", fontsize=8)
     ax.tick_params(labelsize=8)
     # Fixed margins: tight_layout costs more than drawing the chart.
+    fig.set_layout_engine("none")
     fig.subplots_adjust(left=0.46, right=0.95, top=0.86, bottom=0.2)
     return fig
 

@@ -1,5 +1,7 @@
 """Personas screen: cards from the grouped list, undoable edits, kept fields, export."""
 
+import threading
+
 import pytest
 from threadpoolctl import threadpool_limits
 
@@ -9,6 +11,7 @@ from core.demo import generate
 from core.io import read_table
 from core.project.store import load_project, save_project
 from core.segment.pipeline import SegmentConfig, segment_customers
+from tests.ui.picture_support import drawn
 from ui.screens.personas.screen import Screen
 
 
@@ -67,7 +70,10 @@ def test_one_card_per_group_with_chart(screen, qtbot, grouped):
     assert len(screen.cards) == len(personas)
     card = screen.cards[0]
     assert card.text("name") == personas[0].name
-    assert card.chart_title() == "Compared with the average customer"
+    assert drawn(qtbot, card.chart).title() == "Compared with the average customer"
+    bars = card.chart.figure.axes[0].patches  # one bar per figure, its ratio to the average
+    assert sorted(b.get_width() for b in bars) == sorted(personas[0].versus_base.values())
+    assert card.chart.drawn_on != threading.main_thread().ident
     assert card.facts.text().startswith(f"People: {personas[0].people:,} (")
 
 

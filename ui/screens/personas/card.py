@@ -1,5 +1,6 @@
 """One persona card: editable name (for the team), description, tone, offer, words for
-customers and notes; facts; a small chart.
+customers and notes; facts; a small chart, drawn off the GUI thread (a dozen cards drawn
+on it held the window for a moment each time the personas were written).
 
 The card never changes the document itself: it emits ``edited(segment, field, text)``
 and the screen turns that into one undoable change. Typing in the longer fields is
@@ -8,13 +9,11 @@ gathered for a moment first, so undo takes back a phrase, not a letter.
 
 from __future__ import annotations
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.figure import Figure
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout
 
 from app.actions import personas as actions
-from ui.widgets.chart_style import style_figure
+from ui.widgets.picture import Picture
 
 TYPING_PAUSE_MS = 700
 
@@ -46,14 +45,14 @@ class PersonaCard(QFrame):
         self.fields["wording"].setToolTip("What customers may read about themselves: "
                                           "{{ persona_wording }} in a message.")
         self.facts = QLabel()  # one short fact per line: no wrapping, so the card's height is known
-        self.figure = Figure(figsize=(4.2, 2.4), dpi=100)
-        self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setMinimumHeight(240)
-        self.canvas.setAccessibleName("How this group compares with the average customer")
+        self.chart = Picture(lambda figure, p: actions.draw(p, figure),
+                             "How this group compares with the average customer")
+        self.chart.setMinimumHeight(240)
+        self._charted: dict | None = None  # the figures the chart shows
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.facts)
-        layout.addWidget(self.canvas)
+        layout.addWidget(self.chart)
         self.persona = persona
         self.show_persona(persona)
 
@@ -63,7 +62,6 @@ class PersonaCard(QFrame):
 
     def show_persona(self, persona) -> None:
         """Show ``persona``; fields already showing the same text are left alone (cursor)."""
-        chart_changed = persona.name != self.persona.name or not self.figure.axes
         self.persona = persona
         for key, widget in self.fields.items():
             value = getattr(persona, key)
@@ -75,13 +73,9 @@ class PersonaCard(QFrame):
                     widget.setPlainText(value)
                 widget.blockSignals(False)
         self.facts.setText("\n".join(f"{label}: {text}" for label, text in actions.facts(persona)))
-        if chart_changed:
-            actions.draw(persona, self.figure)
-            style_figure(self.figure)
-            self.canvas.draw_idle()
-
-    def chart_title(self) -> str:
-        return self.figure.axes[0].get_title() if self.figure.axes else ""
+        if persona.versus_base != self._charted:  # an edited word leaves the chart alone
+            self._charted = persona.versus_base
+            self.chart.show_data(persona)
 
     def commit(self, key: str) -> None:
         value = self.text(key).strip()
