@@ -145,6 +145,9 @@ def header_scores(header: object) -> dict[Role, tuple[float, str]]:
             score -= 0.1  # "Straße + Hausnr.": a real role inside the header wins a tie
         if score > found.get(role, (0.0, ""))[0]:
             found[role] = (score, f"the header means {ROLE_LABELS[role]}")
+    exact = {role: hit for role, hit in found.items() if hit[0] >= 0.92}
+    if exact:  # "Date of birth" is all a birthday: its "date" says nothing of an order date
+        found = exact
     if Role.CONSENT in found or Role.OPT_OUT in found:
         # "E-Mail opt-out", "Newsletter consent": a flag about a channel, not the channel
         for role in (Role.EMAIL, Role.PHONE, Role.CHANNEL):

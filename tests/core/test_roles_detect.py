@@ -255,6 +255,15 @@ def test_birthdays_and_order_dates_are_told_apart_by_their_years():
     assert roles == {"Column 1": R.DATE_OF_BIRTH, "Column 2": R.ORDER_DATE, "Column 3": R.AMOUNT}
 
 
+@pytest.mark.parametrize("header", ["date_of_birth", "Date of birth", "Geburtsdatum", "birthday"])
+def test_a_header_that_says_birthday_is_one_even_beside_postcodes(header):
+    # three contacts: their dates are the newest in the file, and the postcodes' numbers
+    # looked like money, so "date" in the header once made an order date of it
+    df = pd.DataFrame({"customer_id": ["C1", "C2", "C3"], "postcode": ["10115", "20095", "10117"],
+                       header: ["1980-05-01", "1992-11-30", "1980-05-01"]})
+    assert detect_roles(df)[header].role is R.DATE_OF_BIRTH
+
+
 def test_every_column_gets_a_guess_and_unclear_ones_are_other_with_low_confidence():
     df = pd.DataFrame(
         {"Column 1": [""] * 4, "Column 2": ["a1b", "zz", "q-7", "?"], "Notes": ["x"] * 4}
