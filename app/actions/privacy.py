@@ -80,9 +80,10 @@ def applied(doc: Document, name: str) -> bool:
     return bool(state(doc).get("applied", {}).get(name))
 
 
-def guesses(frame: pd.DataFrame) -> dict[str, PiiGuess]:
-    """What each column looks like it holds (name, e-mail, postcode, ...)."""
-    return detect_pii(frame)
+def guesses(frame: pd.DataFrame, roles: dict[str, str]) -> dict[str, PiiGuess]:
+    """What each column holds (name, e-mail, postcode, ...): its role decides where it has
+    one, else its header and values."""
+    return detect_pii(frame, roles)
 
 
 def config(doc: Document, name: str, guessed: dict[str, PiiGuess] | None) -> PrivacyConfig:

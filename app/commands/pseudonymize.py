@@ -62,11 +62,11 @@ def cli_key(key_file: str | None) -> bytes:
     return key
 
 
-def build_config(df, columns: str | None, region: str | None):
+def build_config(df, columns: str | None, region: str | None, roles: dict[str, str]):
     from core.privacy.detect import detect_pii
     from core.privacy.policy import ColumnPolicy, PrivacyConfig, default_config
 
-    guesses = detect_pii(df)
+    guesses = detect_pii(df, roles)
     if not columns:
         return default_config(guesses, phone_region=region)
     chosen = [c.strip() for c in columns.split(",") if c.strip()]
@@ -91,7 +91,7 @@ def run(args) -> int:
     df, _ = read_table(src, ctx=ctx)
     roles = roles_of(df)
     region, _ = command_region(args.region, df, roles)
-    config = build_config(df, args.columns, region)
+    config = build_config(df, args.columns, region, roles)
     key = cli_key(args.key_file)
     vault = Vault.load(key, args.vault) if args.vault and Path(args.vault).exists() else None
     frames, step_report, context = run_step("pseudonymize", {"crm": df}, {"crm": roles}, config.to_dict(),

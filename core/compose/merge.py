@@ -316,7 +316,10 @@ def _recommendations(sales, recipients, roles, config, ctx) -> dict[str, list[st
         segments = pd.Series(recipients[config.segment_column].to_numpy(),
                              index=recipients[column].astype(str))
         segments = segments[~segments.index.duplicated()]
-    return recommend(sales, RecommendConfig(count=config.recommendations), segments, ctx)
+    # the sales lines' own customer id, else the one the link step found (as segments read them)
+    customer = "customer_id" if "customer_id" in sales.columns else "matched_id"
+    return recommend(sales, RecommendConfig(count=config.recommendations, customer_column=customer),
+                     segments, ctx)
 
 
 def persona_map(data) -> dict[str, dict]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.roles.vocabulary import is_flag_column
+from core.roles.vocabulary import ROLE_LABELS, Role, is_flag_column
 
 PII_KINDS = ("email", "phone", "name", "street", "postcode", "date_of_birth",
              "national_id", "iban", "card", "ip")
@@ -46,6 +46,20 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 _STREET_WORDS = frozenset("st street rd road ave avenue lane ln way drive dr str rue place court ct close "
                           "crescent boulevard blvd via calle straat laan".split())
 _STREET_ENDINGS = ("straße", "strasse", "str", "weg", "gasse", "allee", "platz", "ring", "damm")
+
+
+# A column's role, once known, decides its kind: the personal roles' kinds, and no kind
+# for a role that holds no personal data (Shopify's "Accepts Email Marketing" is consent,
+# not an e-mail; "Default Address Zip" a postcode, not a street). An id, "other" or no
+# role leaves it to the header and the values.
+ROLE_KINDS: dict[str, str | None] = {
+    Role.EMAIL: "email", Role.PHONE: "phone", Role.FIRST_NAME: "name", Role.LAST_NAME: "name",
+    Role.FULL_NAME: "name", Role.STREET: "street", Role.POSTCODE: "postcode",
+    Role.DATE_OF_BIRTH: "date_of_birth",
+    **{role: None for role in (Role.CITY, Role.COUNTRY, Role.GENDER, Role.COMPANY, Role.ORDER_ID,
+                               Role.ORDER_DATE, Role.AMOUNT, Role.CURRENCY, Role.QUANTITY, Role.PRODUCT,
+                               Role.CATEGORY, Role.CHANNEL, Role.DISCOUNT, Role.CONSENT, Role.OPT_OUT)},
+}
 
 
 @dataclass(frozen=True)
@@ -135,9 +149,28 @@ def detect_column(name: str, values: pd.Series) -> PiiGuess:
     return PiiGuess(None, 0.0, "no sign of personal data")
 
 
-def detect_pii(df: pd.DataFrame) -> dict[str, PiiGuess]:
-    """One guess per column, in column order, from the first rows (fast on big tables)."""
+def by_role(role: str | None, detected: PiiGuess) -> PiiGuess:
+    """The guess once the column's role is known (see :data:`ROLE_KINDS`): the detected
+    one when they agree or the role says nothing, else the role's."""
+    if role not in ROLE_KINDS or ROLE_KINDS[role] == detected.kind:
+        return detected
+    kind, label = ROLE_KINDS[role], ROLE_LABELS[Role(role)]
+    if kind is None:
+        return PiiGuess(None, 0.0, f"it holds {label}, not personal data")
+    return PiiGuess(kind, 0.95, f"it holds {label}")
+
+
+def detect_pii(df: pd.DataFrame, roles: dict[str, str] | None = None) -> dict[str, PiiGuess]:
+    """One guess per column, in column order: from the column's role where it has one,
+    else from the header and the first rows (fast on big tables)."""
     head = df.head(SAMPLE * 10)
     flag = PiiGuess(None, 0.0, "a flag the cleaning step added, not personal data")
-    return {str(col): flag if is_flag_column(col, df.columns) else detect_column(str(col), head[col])
-            for col in df.columns}
+    roles = roles or {}
+    guesses = {}
+    for col in df.columns:
+        name = str(col)
+        if is_flag_column(col, df.columns):
+            guesses[name] = flag
+        else:
+            guesses[name] = by_role(roles.get(col, roles.get(name)), detect_column(name, head[col]))
+    return guesses

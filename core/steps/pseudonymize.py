@@ -38,10 +38,10 @@ class PseudonymizeConfig(StepConfig):
     reference_date: str = ""
     country_column: str = ""
 
-    def privacy_config(self, df) -> PrivacyConfig:
+    def privacy_config(self, df, roles: dict[str, str]) -> PrivacyConfig:
         if self.columns:
             return PrivacyConfig.from_dict(self.to_dict())
-        config = default_config(detect_pii(df), self.phone_region)
+        config = default_config(detect_pii(df, roles), self.phone_region)
         config.reference_date = self.reference_date
         config.country_column = self.country_column or config.country_column
         return config
@@ -54,7 +54,7 @@ class PseudonymizeStep(Step, id="pseudonymize", config=PseudonymizeConfig):
         if ctx.key is None:
             raise Skipped("no project key: give --key-file (passphrase in LOCALREACH_PASSPHRASE)")
         df = frames["crm"]
-        privacy = config.privacy_config(df)
+        privacy = config.privacy_config(df, roles.get("crm", {}))
         out, vault, report = pseudonymize(df, privacy, ctx.key, ctx.shared.get("vault"), ctx,
                                           workers=ctx.shared.get("workers", 1))
         ctx.shared["vault"] = vault

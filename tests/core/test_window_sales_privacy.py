@@ -45,7 +45,7 @@ def _window(folder: Path, columns: tuple[str, ...] = ("customer_id", "email")) -
 
 def _pseudonymise(doc: Document, ref: KeyRef | None = None) -> None:
     """As a user sets it: the customer id becomes a code (the e-mail does by default)."""
-    chosen = privacy.config(doc, "crm", privacy.guesses(doc.frame("crm")))
+    chosen = privacy.config(doc, "crm", privacy.guesses(doc.frame("crm"), doc.roles("crm")))
     privacy.set_policy(doc, "crm", chosen, "customer_id", "token", "Replace with a code")
     assert chosen.columns["email"].action == "token"
     privacy.pseudonymise(doc, "crm", chosen, KEY, ref or KeyRef("p1", fingerprint(KEY))).run()

@@ -244,12 +244,13 @@ class Screen(KeyActions, StepScreen):
         return privacy.config(self.document, name, self.guesses(name) if self.document.frame(name) is not None else {})
 
     def guesses(self, name: str) -> dict:
-        """Detected kinds of a table, computed once per frame object (frames are never mutated)."""
-        frame = self.document.frame(name)
+        """Detected kinds of a table, computed once per frame object (frames are never
+        mutated) and its roles."""
+        frame, roles = self.document.frame(name), self.document.roles(name)
         cached = self._guesses.get(name)
-        if cached is None or cached[0] is not frame:
-            cached = self._guesses[name] = (frame, privacy.guesses(frame))
-        return cached[1]
+        if cached is None or cached[0] is not frame or cached[1] != roles:
+            cached = self._guesses[name] = (frame, roles, privacy.guesses(frame, roles))
+        return cached[2]
 
     def applied(self, name: str | None = None) -> bool:
         return privacy.applied(self.document, name or self.name)
