@@ -34,6 +34,8 @@ from core.errors import TemplateError
 
 MAX_PART_CHARS = 200_000  # one subject/body part of one recipient
 MAX_SECONDS = 2.0  # one recipient's render
+CACHE_SIZE = 50_000  # renders kept per template: people with the same fields share one
+_RANDOM = {"lipsum"}  # a global whose text changes on every call: never cached
 _HEADERS = {"subject": "subject", "from": "sender"}
 
 
@@ -268,9 +270,36 @@ class Compiled:
         text_env, html_env = make_environment(False, locale), make_environment(True, locale)
         self._parts = {part: (html_env if part == "html" else text_env).from_string(src)
                        for part, src in template.parts().items()}
+        self._fields = sorted({f for src in template.parts().values() for f in fields_used(src)})
+        names = {n.name for src in template.parts().values()
+                 for n in text_env.parse(src).find_all(nodes.Name)}
+        self._cache: dict[tuple, Rendered] | None = None if _RANDOM & names else {}
 
     def render(self, context: dict) -> Rendered:
-        """Render one recipient, or raise :class:`RenderError` with a reason (no values)."""
+        """Render one recipient, or raise :class:`RenderError` with a reason (no values).
+
+        A render depends only on the fields the template names, so recipients with the
+        same values in them share one (a greeting by first name: ~2,600 renders for
+        60,000 people); failures are not kept (the next such recipient fails again)."""
+        key = self._key(context)
+        rendered = self._cache.get(key) if key is not None else None
+        if rendered is None:
+            rendered = self._render(context)
+            if key is not None and len(self._cache) < CACHE_SIZE:
+                self._cache[key] = rendered
+        return rendered
+
+    def _key(self, context: dict) -> tuple | None:
+        if self._cache is None:
+            return None
+        try:
+            key = tuple(_value_key(context.get(f, _MISSING)) for f in self._fields)
+            hash(key)
+        except TypeError:  # a value that cannot be a key: rendered each time
+            return None
+        return key
+
+    def _render(self, context: dict) -> Rendered:
         out: dict[str, str] = {}
         try:
             with _WATCHDOG:
@@ -291,6 +320,23 @@ class Compiled:
         html = out.get("html", "")
         text = out.get("text") or (html_to_text(html) if html else "")
         return Rendered(subject=subject, text=text, html=html)
+
+
+_MISSING = object()
+
+
+def _value_key(value):
+    """A field's value as a cache key that tells apart what renders apart: 1, 1.0, True
+    and "1" (equal keys in a dict) differ by type; every empty value is alike."""
+    if isinstance(value, Undefined):
+        return _MISSING
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple):
+        return (type(value), tuple(_value_key(v) for v in value))
+    if isinstance(value, dict):
+        return (dict, tuple((k, _value_key(v)) for k, v in value.items()))
+    return (type(value), value)
 
 
 def _render_limited(tpl, context: dict) -> str:
