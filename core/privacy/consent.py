@@ -26,6 +26,7 @@ import pandas as pd
 
 from core.errors import ColumnError, LocalReachError
 from core.io import read_table
+from core.privacy.originals import RECORD_COLUMN
 from core.privacy.tokens import InvalidValue, is_token, normalize_email, token_for
 from core.roles.consent import (
     OPT_IN,
@@ -36,6 +37,7 @@ from core.roles.consent import (
     is_opt_out,
     read_answers,
 )
+from core.roles.vocabulary import is_flag_column
 
 NO_CONSENT = "no recorded consent"
 DECLINED = "said no to being contacted"
@@ -115,8 +117,9 @@ def consent_columns(df: pd.DataFrame, roles: dict[str, str] | None = None,
         name = str(column)
         role = roles.get(column)
         if name not in settings.polarity and (
-                column in documented or role not in (None, "other", *CONSENT_ROLES)):
-            continue  # its role ('Mailing City' is a city) or its tool says it is no consent
+                column in documented or role not in (None, "other", *CONSENT_ROLES)
+                or name == RECORD_COLUMN or is_flag_column(column, df.columns)):
+            continue  # its role ('Mailing City' is a city), its tool or our own making says it is no consent
         meaning = consent_meaning(name, df[column], settings.polarity.get(name))
         marked = role in CONSENT_ROLES
         plain = meaning is not None and (name in settings.polarity or meaning.sure

@@ -117,7 +117,12 @@ def _text(values: pd.Series) -> pd.Series:
 def _distinct_words(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """The distinct non-empty words and each one's share of the non-empty rows: the text
     is normalised once per distinct value, not once per row (a 1M-row column has few)."""
-    counts = values.astype("string").value_counts(sort=False)
+    if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype) \
+            and values.dtype != object:  # one text per distinct value, as per row
+        counts = values.value_counts(sort=False)
+        counts.index = counts.index.astype("string")
+    else:  # mixed objects: 1, 1.0 and True are one key but three texts
+        counts = values.astype("string").value_counts(sort=False)
     text = _text(pd.Series(counts.index, dtype="string"))
     by_word = pd.Series(counts.to_numpy(), index=text.to_numpy()).groupby(level=0, sort=False).sum()
     by_word = by_word[by_word.index != ""]
@@ -139,12 +144,14 @@ def consent_meaning(header: object, values: pd.Series, polarity: str | None = No
         if polarity not in (OPT_IN, OPT_OUT):
             raise ValueError(f"polarity must be {OPT_IN} or {OPT_OUT}")
         return ConsentMeaning(column, polarity, True, "confirmed by you", channel, "user")
+    by_header = header_polarity(header)
+    if by_header is None and _many_numbers(values):
+        return None  # neither statuses nor at most four yes/no values: no consent column
     words, weight = _distinct_words(values)
     distinct = set(words)
     status = distinct & (_STATUS_YES | _STATUS_NO)
     flags = distinct & (_YES | _NO)
     dates = float((words.str.match(_DATE).to_numpy(dtype=bool) * weight).sum())
-    by_header = header_polarity(header)
     unread = _unreadable_share(words, weight)
     if status and len(status) >= len(flags):
         return ConsentMeaning(column, OPT_IN, unread <= _UNREAD_SHARE,
@@ -163,6 +170,12 @@ def consent_meaning(header: object, values: pd.Series, polarity: str | None = No
     if not sure:
         reason = f"{reason}, but many values are neither yes nor no"
     return ConsentMeaning(column, by_header, sure, reason, channel)
+
+
+def _many_numbers(values: pd.Series) -> bool:
+    """A number column with over four distinct values (amounts, scores, days)."""
+    return (pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
+            and values.nunique() > 4)
 
 
 def _answer(words: pd.Series) -> pd.Series:
