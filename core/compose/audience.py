@@ -20,7 +20,7 @@ from email_validator import EmailNotValidError, validate_email
 from core.errors import ColumnError, LocalReachError
 from core.privacy.consent import ConsentSettings, contactable
 from core.privacy.originals import RECORD_COLUMN, restore
-from core.privacy.tokens import TOKEN_RE
+from core.privacy.tokens import holds_tokens
 from core.privacy.vault import reveal
 from core.roles import Role
 from core.roles.vocabulary import is_flag_column
@@ -122,8 +122,7 @@ def select(
         raise LocalReachError("This table was pseudonymised: give its vault so that real names and "
                               "addresses come back for the people written to; nothing was written.")
     if vault is not None and len(keep):
-        tokenised = [c for c in keep.columns
-                     if keep[c].astype(str).str.match(TOKEN_RE.pattern).any()]
+        tokenised = [c for c in keep.columns if holds_tokens(keep[c])]
         keep = keep.copy()
         for c in tokenised:
             keep[c] = _reveal(vault, keep[c], audit)
@@ -169,7 +168,7 @@ def _golden(frame: pd.DataFrame, person: pd.Series) -> pd.DataFrame:
 def _no_tokens(keep: pd.DataFrame, columns: list[str]) -> None:
     """A column the message needs that still holds pseudonyms stops the merge, naming it."""
     for column in dict.fromkeys(columns):
-        if column in keep.columns and keep[column].astype(str).str.match(TOKEN_RE.pattern).any():
+        if column in keep.columns and holds_tokens(keep[column]):
             raise LocalReachError(f"The column '{column}' holds pseudonyms, not real values: give "
                                   "the vault so that real details come back, or take the field "
                                   "out of the template; nothing was written.")

@@ -59,6 +59,17 @@ def is_token(value: str, kind: str | None = None) -> bool:
     return bool(m) and (kind is None or m.group(1) == kind)
 
 
+def holds_tokens(values: pd.Series) -> bool:
+    """Whether any cell of the column is a token. A number, true/false or date column
+    holds none: it is not turned into text to find out (that was most of the work)."""
+    dtype = values.dtype
+    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
+        return False
+    text = values if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype) \
+        else values.astype(str)
+    return bool(text.str.match(TOKEN_RE.pattern).fillna(False).any())
+
+
 def token_kind(value: str) -> str | None:
     m = TOKEN_RE.match(value)
     return m.group(1) if m else None

@@ -100,3 +100,15 @@ def test_a_phone_without_digits_gets_a_token_and_rows_are_named_in_country_parts
     emails = pd.Series(["a@x.de", "b@x.de", "c\u200b@x.de"])
     with pytest.raises(LocalReachError, match="^Column 'email', data row 3: "):
         tokenize_values(emails, "email", KEY, column="email", regions=pd.Series(["GB", "DE", "GB"]))
+
+
+def test_holds_tokens_in_every_kind_of_column():
+    token = tokenize_values(pd.Series(["anna@example.com"]), "email", KEY)[0]
+    assert is_token(token)
+    for dtype in ("str", "string", object, "category"):
+        with_one = pd.Series(["x", None, token], dtype=dtype)
+        assert tokens.holds_tokens(with_one), dtype
+        assert not tokens.holds_tokens(pd.Series(["x", None, f" {token}"], dtype=dtype)), dtype
+    assert not tokens.holds_tokens(pd.Series([1.5, None, 3.0]))
+    assert not tokens.holds_tokens(pd.Series(pd.to_datetime(["2024-01-02", None])))
+    assert tokens.holds_tokens(pd.Series([1, token], dtype=object))  # mixed cells
