@@ -6,6 +6,9 @@ and, for the mixture, BIC. Silhouette alone picks 2 groups on real data -- too c
 personas -- so the proposed number is the elbow inside the range a marketer can use
 (3-8 groups, none under 3% of people) -- for the mixture, the lowest BIC there -- with its
 reason in plain words. Group labels are renumbered by size (group 1 is the largest) so reruns agree.
+
+scikit-learn is imported by the functions that cluster (half a second): RFM groups and
+the map of groups need none of it.
 """
 
 from __future__ import annotations
@@ -14,16 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.cluster.hierarchy import linkage
-from sklearn.cluster import AgglomerativeClustering, KMeans
-from sklearn.decomposition import PCA
-from sklearn.metrics import (
-    adjusted_rand_score,
-    calinski_harabasz_score,
-    davies_bouldin_score,
-    silhouette_score,
-)
-from sklearn.mixture import GaussianMixture
 
 from core.jobs import JobContext, ensure_context
 from core.segment.threads import limited_threads
@@ -61,6 +54,8 @@ def _nearest_centre(x: np.ndarray, centres: np.ndarray) -> np.ndarray:
 
 
 def fit_labels(x: np.ndarray, method: str, k: int, seed: int = 0) -> np.ndarray:
+    from sklearn.cluster import AgglomerativeClustering, KMeans
+
     """Group number (0 = largest group) for every row of the scaled matrix ``x``."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}")
@@ -80,7 +75,9 @@ def fit_labels(x: np.ndarray, method: str, k: int, seed: int = 0) -> np.ndarray:
     return _relabel_by_size(labels)
 
 
-def _mixture(x: np.ndarray, k: int, seed: int) -> GaussianMixture:
+def _mixture(x: np.ndarray, k: int, seed: int):
+    from sklearn.mixture import GaussianMixture
+
     with limited_threads():
         return GaussianMixture(n_components=k, covariance_type="full", n_init=2,
                                reg_covar=1e-4, random_state=seed).fit(x)
@@ -109,6 +106,8 @@ def choose_k(x: np.ndarray, method: str = "kmeans", seed: int = 0,
     within-group spread, the mixture by BIC (its fit to the data with a penalty for every
     extra parameter), lowest wins. Big bases are measured on a sample of :data:`FIT_SAMPLE`.
     """
+    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+
     ctx = ensure_context(ctx)
     x = x[_sample(len(x), FIT_SAMPLE, seed)]
     sil_idx = _sample(len(x), SILHOUETTE_SAMPLE, seed)
@@ -195,6 +194,8 @@ def stability(x: np.ndarray, labels: np.ndarray, method: str, k: int, rounds: in
 
     1.0 means every resample finds the same groups; below ~0.6 the groups are fragile.
     """
+    from sklearn.metrics import adjusted_rand_score
+
     ctx = ensure_context(ctx)
     rng = np.random.default_rng(seed)
     n = min(len(x), sample)
@@ -207,16 +208,22 @@ def stability(x: np.ndarray, labels: np.ndarray, method: str, k: int, rounds: in
     return float(np.mean(scores))
 
 
-def map_2d(x: np.ndarray, seed: int = 0) -> tuple[np.ndarray, list[float]]:
-    """Two principal components for the map of groups, and the share of spread each shows."""
-    with limited_threads():
-        pca = PCA(n_components=min(2, x.shape[1]), random_state=seed).fit(x)
-        xy = pca.transform(x)
+def map_2d(x: np.ndarray) -> tuple[np.ndarray, list[float]]:
+    """Two principal components for the map of groups, and the share of spread each shows:
+    scikit-learn's PCA (full SVD, each axis signed so its largest loading is positive)."""
+    centred = x - x.mean(axis=0)
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)
+    vt = vt[:2]
+    vt *= np.sign(vt[np.arange(len(vt)), np.abs(vt).argmax(axis=1)])[:, None]
+    xy = centred @ vt.T
     if xy.shape[1] == 1:
         xy = np.column_stack([xy, np.zeros(len(xy))])
-    return xy, [float(v) for v in pca.explained_variance_ratio_]
+    spread = s**2
+    return xy, [float(v) for v in spread[:2] / spread.sum()]
 
 
 def dendrogram_linkage(x: np.ndarray, sample: int = 150, seed: int = 0) -> np.ndarray:
     """Ward linkage on a small sample, for the dendrogram picture."""
+    from scipy.cluster.hierarchy import linkage
+
     return linkage(x[_sample(len(x), sample, seed)], method="ward")

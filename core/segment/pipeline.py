@@ -263,7 +263,7 @@ def _cluster(x: np.ndarray, buyers: pd.Index, config: SegmentConfig, report: dic
 
 def _map(x: np.ndarray, groups: np.ndarray, seed: int) -> dict:
     """Up to :data:`MAP_POINTS` people on the 2-D map, and the spread each axis shows."""
-    xy, explained = clustering.map_2d(x, seed)
+    xy, explained = clustering.map_2d(x)
     rng = np.random.default_rng(seed)
     pick = (np.sort(rng.choice(len(x), MAP_POINTS, replace=False)) if len(x) > MAP_POINTS
             else np.arange(len(x)))

@@ -60,3 +60,30 @@ def test_stability_map_and_dendrogram(blobs):
     xy, explained = clustering.map_2d(x)
     assert xy.shape == (750, 2) and explained[0] >= explained[1]
     assert clustering.dendrogram_linkage(x, sample=100).shape == (99, 4)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_map_is_scikit_learns_pca(seed):
+    from sklearn.decomposition import PCA
+
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(5_000, 6)) @ rng.normal(size=(6, 6))  # correlated features
+    xy, explained = clustering.map_2d(x)
+    pca = PCA(n_components=2, svd_solver="full").fit(x)
+    theirs = pca.transform(x)
+    signs = np.sign((xy * theirs).sum(axis=0))  # an axis may point the other way
+    np.testing.assert_allclose(xy, theirs * signs, atol=1e-8)
+    np.testing.assert_allclose(explained, pca.explained_variance_ratio_, rtol=1e-10)
+    one, share = clustering.map_2d(x[:, :1])
+    assert one.shape == (5_000, 2) and not one[:, 1].any() and share == [pytest.approx(1.0)]
+
+
+def test_rfm_groups_import_no_scikit_learn():
+    import subprocess
+    import sys
+
+    code = ("import sys; from core.segment import pipeline; from core.steps import segment; "
+            "print(sorted(m for m in sys.modules if m.startswith('sklearn')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
