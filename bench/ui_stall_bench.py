@@ -74,16 +74,31 @@ class StallSampler(threading.Thread):
             time.sleep(0.005)
             if (time.perf_counter() - self.probe._last) * 1000 < GOAL_MS / 2:
                 continue
-            frame = sys._current_frames().get(self.gui)
-            if frame is None:
+            frames = sys._current_frames()
+            if self.gui not in frames:
                 continue
-            stack = traceback.extract_stack(frame)
-            ours = [f for f in stack if str(ROOT) in f.filename and ".venv" not in f.filename
-                    and "bench" not in f.filename]
-            if ours:  # the innermost frame (often a library's) and the LocalReach code calling it
-                where = [stack[-1]] + [f for f in reversed(ours[-2:]) if f is not stack[-1]]
-                self.samples[" < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
-                                        for f in where)] += 1
+            names = {t.ident: t.name for t in threading.enumerate()}
+            for ident, frame in frames.items():
+                if ident == threading.get_ident():
+                    continue
+                where = self._where(traceback.extract_stack(frame), ident == self.gui)
+                if where:
+                    prefix = "" if ident == self.gui else f"[{names.get(ident, 'thread')}] "
+                    self.samples[prefix + where] += 1
+
+    @staticmethod
+    def _where(stack, gui: bool) -> str:
+        """The innermost frame (often a library's) and the LocalReach code calling it; for
+        another thread (which may hold the GIL the GUI thread waits for) only when it is
+        not waiting itself."""
+        ours = [f for f in stack if str(ROOT) in f.filename and ".venv" not in f.filename
+                and "bench" not in f.filename]
+        if not ours or (not gui and stack[-1].name in ("wait", "_wait_for_tstate_lock", "select",
+                                                           "poll", "recv_bytes", "_recv", "_recv_bytes",
+                                                           "get", "sleep", "_watch", "run")):
+            return ""
+        where = [stack[-1]] + [f for f in reversed(ours[-2:]) if f is not stack[-1]]
+        return " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in where)
 
     def take(self) -> list[tuple[str, int]]:
         taken, self.samples = self.samples.most_common(8), Counter()

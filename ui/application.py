@@ -16,8 +16,14 @@ from app.logging_setup import setup_logging
 from core import __version__
 from core.resources import resource_path
 
+# How long a thread may hold the GIL while another waits for it (Python's default: 5 ms).
+# The GUI thread gives the GIL up and takes it back around many calls into Qt; beside a
+# thread pickling a job's frames or drawing a chart, each take waited up to 5 ms.
+GIL_SWITCH_S = 0.0005
+
 
 def make_app(argv: list[str] | None = None) -> QApplication:
+    sys.setswitchinterval(GIL_SWITCH_S)
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("LocalReach")
     app.setApplicationVersion(__version__)
