@@ -13,7 +13,10 @@ What crosses the pipe is made cheap for the parent's GIL:
   action's helpers bring in their module, and with app.document QtCore, never a window);
 - a large frame, series or object array is cut into pieces of :data:`PIECE_CELLS`
   cells, each its own inner pickle, so neither pickling nor unpickling holds the GIL
-  for longer than one piece (a few milliseconds); numeric buffers go out of band.
+  for longer than one piece (a few milliseconds); numeric buffers go out of band;
+- a child keeps the tables it was sent (at most :data:`HELD_FRAMES`), so the same table
+  sent again (the document's, to job after job) is named by a number, not pickled: the
+  parent decides what the child keeps and tells it what to forget (:class:`Held`).
 
 Progress comes back over the pipe; cancel is asked of the child's work (its
 ``ctx.progress`` raises :class:`~core.jobs.Cancelled`) and the child is killed if it does
@@ -29,6 +32,7 @@ import builtins
 import functools
 import importlib
 import io
+import itertools
 import logging
 import marshal
 import multiprocessing
@@ -39,6 +43,7 @@ import sys
 import threading
 import time
 import types
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -51,6 +56,8 @@ CANCEL_GRACE_S = 0.5  # then the child is killed (a new one starts for the next 
 START_TIMEOUT_S = 60.0
 PROGRESS_EVERY_S = 0.05  # the child sends progress at most this often (and the last step)
 MAX_CHILDREN = 2  # jobs in different slots run side by side, each in its own child
+HELD_FRAMES = 6  # tables a child keeps for later jobs (the document's customer list, sales...)
+HELD_CELLS = 40_000_000  # and at most this many cells in all; a bigger table is sent each time
 _READY = "ready"
 
 
@@ -116,6 +123,74 @@ def _array(pieces: list):
     return np.concatenate(pieces)
 
 
+_KEPT: dict[int, Any] = {}  # in the child: token -> a table kept for later jobs
+
+
+def _hold(token: int, pieces: list):
+    _KEPT[token] = _frame(pieces)
+    return _kept(token)
+
+
+def _kept(token: int):
+    """The kept table as a job's own (copy-on-write: a job that changes it changes a copy)."""
+    return _KEPT[token].copy(deep=False)
+
+
+def _forget(floor: int, tokens: list[int]) -> None:
+    """In the child: drop the tables the parent no longer names (and all under ``floor``)."""
+    for token in [t for t in _KEPT if t < floor] + tokens:
+        _KEPT.pop(token, None)
+
+
+class Held:
+    """The parent's record of the tables one child keeps, newest last. A table the child
+    holds is sent as its token; the parent alone decides what is kept (a table it no
+    longer has, or the oldest beyond :data:`HELD_FRAMES` / :data:`HELD_CELLS`) and the
+    next message tells the child to forget it."""
+
+    def __init__(self) -> None:
+        self._frames: dict[int, tuple[weakref.ref, int, int]] = {}  # id -> (table, token, cells)
+        self._tokens = itertools.count(1)
+        self.floor = 0  # the child forgets every token below it (after a reset)
+        self.forget: list[int] = []
+
+    def reduce(self, frame, rows: int):
+        entry = self._frames.pop(id(frame), None)
+        if entry is not None and entry[0]() is frame:
+            self._frames[id(frame)] = entry  # most recently used last
+            return _kept, (entry[1],)
+        if entry is not None:
+            self.forget.append(entry[1])  # another table now has that id
+        if frame.size > HELD_CELLS:
+            return None
+        token = next(self._tokens)
+        self._frames[id(frame)] = (weakref.ref(frame), token, frame.size)
+        self._trim()
+        return _hold, (token, _pieces(frame, rows))
+
+    def sweep(self) -> None:
+        """Forget the tables the parent no longer has."""
+        for key, (ref, token, _) in list(self._frames.items()):
+            if ref() is None:
+                del self._frames[key]
+                self.forget.append(token)
+
+    def _trim(self) -> None:
+        self.sweep()
+        while len(self._frames) > HELD_FRAMES or sum(e[2] for e in self._frames.values()) > HELD_CELLS:
+            self.forget.append(self._frames.pop(next(iter(self._frames)))[1])
+
+    def sent(self) -> None:
+        """A message went out with :attr:`floor` and :attr:`forget`: start a new list."""
+        self.forget = []
+
+    def reset(self) -> None:
+        """The child may not hold what was sent (its message could not be read): start over."""
+        self._frames.clear()
+        self.forget = []
+        self.floor = next(self._tokens)
+
+
 def _pieces(obj, rows: int) -> list:
     """``obj`` cut into row slices, each pickled on its own (a short hold of the GIL)."""
     step = max(1, rows)
@@ -134,6 +209,10 @@ class _Piece:
 
 
 class _Pickler(pickle.Pickler):
+    def __init__(self, *args, held: Held | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.held = held
+
     def reducer_override(self, obj):
         if isinstance(obj, types.FunctionType) and not _importable(obj):
             cells = None if obj.__closure__ is None else [c.cell_contents for c in obj.__closure__]
@@ -146,7 +225,9 @@ class _Pickler(pickle.Pickler):
             return _exception, (type(obj), obj.args, dict(obj.__dict__))
         pd, np = sys.modules.get("pandas"), sys.modules.get("numpy")
         if pd is not None and isinstance(obj, pd.DataFrame) and obj.size > PIECE_CELLS:
-            return _frame, (_pieces(obj, PIECE_CELLS // max(1, obj.shape[1])),)
+            rows = PIECE_CELLS // max(1, obj.shape[1])
+            kept = self.held.reduce(obj, rows) if self.held is not None else None
+            return kept or (_frame, (_pieces(obj, rows),))
         if pd is not None and isinstance(obj, pd.Series) and len(obj) > PIECE_CELLS:
             return _frame, (_pieces(obj, PIECE_CELLS),)
         if np is not None and isinstance(obj, np.ndarray) and obj.dtype.hasobject and obj.ndim == 1 \
@@ -155,11 +236,12 @@ class _Pickler(pickle.Pickler):
         return NotImplemented
 
 
-def dumps(obj) -> tuple[bytes, list[pickle.PickleBuffer]]:
-    """``obj`` as pickle bytes and its out-of-band buffers (protocol 5)."""
+def dumps(obj, held: Held | None = None) -> tuple[bytes, list[pickle.PickleBuffer]]:
+    """``obj`` as pickle bytes and its out-of-band buffers (protocol 5); with ``held``,
+    tables that child keeps are named, not sent."""
     buffers: list[pickle.PickleBuffer] = []
     out = io.BytesIO()
-    _Pickler(out, protocol=5, buffer_callback=buffers.append).dump(obj)
+    _Pickler(out, protocol=5, buffer_callback=buffers.append, held=held).dump(obj)
     return out.getvalue(), buffers
 
 
@@ -221,7 +303,9 @@ def _serve(conn) -> None:
                 for ctx in current:
                     ctx.cancel()
             else:
-                jobs.put(message)
+                kind, fn, (floor, forget) = message
+                _forget(floor, forget)
+                jobs.put((kind, fn))
 
     def answer(*message) -> None:
         with lock:
@@ -278,6 +362,7 @@ class _Child:
     def __init__(self) -> None:
         mine, theirs = SPAWN.Pipe(duplex=True)
         self.conn = mine
+        self.held = Held()
         # not daemonic: a daemonic process may not start its own children (the calamine reader)
         self.process = SPAWN.Process(target=_serve, args=(theirs,), name="LocalReach worker")
         self.process.start()
@@ -288,8 +373,12 @@ class _Child:
 
     def run(self, fn: Callable[[JobContext], Any], ctx: JobContext) -> Any:
         try:
-            data, buffers = dumps(("run", fn))
+            # the list is pickled after fn, so it names what pickling fn made the child forget
+            self.held.sweep()
+            data, buffers = dumps(("run", fn, (self.held.floor, self.held.forget)), self.held)
+            self.held.sent()
         except Exception as exc:  # a closure over a Qt object, a lock, ...
+            self.held.reset()
             raise ProcessUnavailable(f"the work cannot be sent ({type(exc).__name__})") from None
         try:
             _write(self.conn, data, buffers)
@@ -317,6 +406,7 @@ class _Child:
                 elif kind == "error":
                     raise rest[0]
                 elif kind == "unavailable":
+                    self.held.reset()
                     raise ProcessUnavailable(rest[0])
             elif not self.process.is_alive():
                 raise EOFError
