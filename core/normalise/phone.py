@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import phonenumbers
 from phonenumbers import phonenumberutil as _pnu
@@ -134,7 +134,38 @@ def to_e164(value: str, region: str | None, mode: str) -> str | None:
     number = parse(value, region)
     if number is None or not _accepted(number, mode):
         return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return _remember(number)
+
+
+# E.164 text -> its national significant number, for numbers cleaning already read: the
+# duplicate search compares cleaned numbers by it and need not parse them again.
+_NATIONAL: dict[str, str] = {}
+_NATIONAL_MAX = 1 << 18
+
+
+@cache
+def _trunk(country_code: int) -> str | None:
+    """The trunk prefix a national number of this country never starts with once read
+    ("0"), "" when it has none; None when reading it again may change it (a prefix read by
+    a pattern, as in GB, AR or JP): such numbers are not remembered."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(
+        phonenumbers.region_code_for_country_code(country_code))
+    if meta is None or meta.national_prefix_transform_rule is not None:
+        return None
+    if meta.national_prefix_for_parsing not in (None, meta.national_prefix):
+        return None
+    return meta.national_prefix or ""
+
+
+def _remember(number: phonenumbers.PhoneNumber) -> str:
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    trunk = _trunk(number.country_code)
+    national = phonenumbers.national_significant_number(number)
+    if trunk is not None and not (trunk and national.startswith(trunk)):
+        if len(_NATIONAL) >= _NATIONAL_MAX:
+            _NATIONAL.clear()
+        _NATIONAL[e164] = national  # what parsing e164 again gives
+    return e164
 
 
 def check_region(region: str | None) -> str | None:
@@ -192,6 +223,9 @@ def national_key(value: str, region: str | None) -> str:
     North American number are kept (the old "last nine digits" dropped one).
     '' when fewer than 6 digits remain.
     """
+    known = _NATIONAL.get(value)
+    if known is not None:
+        return known if len(known) >= 6 else ""
     digits = _NOT_DIGIT.sub("", value.replace("(0)", ""))
     number = parse(value, region)
     if number is None and digits.startswith("00"):  # ITU's international prefix, used by most countries

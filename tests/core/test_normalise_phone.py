@@ -134,3 +134,24 @@ def test_plain_reading_gives_the_cleaning_its_e164():
     assert [to_e164(t, r, "possible") for t, r in PLAIN_CASES[:9]] == [
         "+4915112345678", "+4915112345678", "+4915112345678", "+494915112345678", "+49301234567",
         "+4900151123", "+390612345678", "+390612345678", "+390612345678"]
+
+
+@pytest.mark.parametrize("locale", ["de_DE", "en_GB", "fr_FR", "it_IT", "en_US", "ru_RU", "es_AR",
+                                    "pt_BR", "ja_JP", "nl_NL", "es_ES", "en_AU"])
+def test_a_cleaned_number_keys_as_if_read_again(locale):
+    """The duplicate search keys cleaned numbers by what cleaning remembered: the same key
+    as reading the E.164 text again, for every number of every locale Faker writes."""
+    from faker import Faker
+
+    from core.normalise import phone
+
+    fake = Faker(locale)
+    Faker.seed(7)
+    region = locale.split("_")[1]
+    cleaned = [e for e in (phone.to_e164(fake.phone_number(), region, "parsed") for _ in range(400)) if e]
+    assert len(cleaned) > 300
+    read_by_pattern = {"GB", "AR", "JP", "BR", "AU"}  # their trunk prefixes: never remembered
+    assert any(e in phone._NATIONAL for e in cleaned) == (region not in read_by_pattern)
+    remembered = [phone.national_key(e, region) for e in cleaned]
+    phone._NATIONAL.clear()
+    assert remembered == [phone.national_key(e, region) for e in cleaned]
