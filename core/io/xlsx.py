@@ -32,8 +32,8 @@ MAX_TAG_BYTES = 4 << 20  # a chunk is cut after its last ">"; no real tag or tex
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROOT = re.compile(rb"<[A-Za-z_]")
 _OTHER_PREFIX = re.compile(rb":(?:c|row)[\s/>]")
-_CELL_COLUMN = re.compile(rb"r\s*=\s*[\"']([A-Za-z]+)[0-9]")
-_CELL_ROW = re.compile(rb"r\s*=\s*[\"'][A-Za-z]+([0-9]+)[\"']")
+# a cell reference r="B7": its column always, its row when the quote closes right after it
+_CELL_REF = re.compile(rb"r\s*=\s*[\"']([A-Za-z]+)([0-9]+)([\"']?)")
 _DIMENSION = re.compile(
     rb"dimension\s+ref\s*=\s*[\"']([A-Za-z]+)?([0-9]+)?(?::([A-Za-z]+)([0-9]+))?"
 )
@@ -102,8 +102,9 @@ class SheetScan:
                     self.columns = max(self.columns, _column_number(letters))
                 if digits:
                     self.rows = max(self.rows, int(digits))
-        letters = set(_CELL_COLUMN.findall(data))
-        refs = _CELL_ROW.findall(data)
+        found = _CELL_REF.findall(data)  # one pass for columns and rows
+        letters = {letters for letters, _, _ in found}
+        refs = [row for _, row, quote in found if quote]
         if letters:
             self.columns = max(self.columns, max(map(_column_number, letters)))
         self.rows = max(self.rows, max(map(int, set(refs)), default=0))

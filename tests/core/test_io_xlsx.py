@@ -421,3 +421,21 @@ def test_all_sheets_stack_into_one_table_with_their_names(tmp_path):
         "city": ["", "München", "Passau"],
     }
     assert report.rows == 3 and report.columns == 4 and report.sheet is None
+
+
+def test_cell_references_are_read_as_before_in_one_pass():
+    """One pattern for a reference's column and row: the same columns and rows as the two
+    patterns it replaced, on references with and without quotes, spaces and odd tails."""
+    import random
+    import re
+
+    column = re.compile(rb"r\s*=\s*[\"']([A-Za-z]+)[0-9]")
+    row = re.compile(rb"r\s*=\s*[\"'][A-Za-z]+([0-9]+)[\"']")
+    rng = random.Random(5)
+    pieces = [b'<c r="B7">', b"<c r='AA12' t=\"s\">", b'<c r = "x3', b'<c r="Q9x">', b'<row r="4">',
+              b'<c r="7">', b"rr='zz1'", b'<v>r="</v>', b'<c r="XFD1048576"/>', b"r=\"A1\"r='B2'"]
+    for _ in range(300):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        found = xlsx_module._CELL_REF.findall(data)
+        assert {c for c, _, _ in found} == set(column.findall(data)), data
+        assert [r for _, r, q in found if q] == row.findall(data), data
