@@ -39,18 +39,13 @@ def recommend(
     with no purchases (they get what is popular in their segment).
     """
     ctx = ensure_context(ctx)
-    pairs = sales[[config.customer_column, config.product_column]].astype(str)
-    pairs = pairs[(pairs.iloc[:, 0] != "") & (pairs.iloc[:, 1] != "")].drop_duplicates()
-    customers = pd.Index(pairs.iloc[:, 0].unique())
+    cust_codes, prod_codes, customers, products = _pairs(sales, config)
     if segments is not None:
         customers = customers.append(pd.Index(segments.index.astype(str)).difference(customers))
-    prod_codes, products = pd.factorize(pairs.iloc[:, 1], sort=True)  # np.unique's, by hashing
-    products = np.asarray(products, dtype=object)
     if len(products) == 0:
         return {c: [] for c in customers}
-    cust_codes = customers.get_indexer(pairs.iloc[:, 0])
     bought = sparse.csr_matrix(
-        (np.ones(len(pairs), dtype=np.float32), (cust_codes, prod_codes)),
+        (np.ones(len(cust_codes), dtype=np.float32), (cust_codes, prod_codes)),
         shape=(len(customers), len(products)),
     )
     popularity = np.asarray(bought.sum(axis=0)).ravel()
@@ -70,6 +65,20 @@ def recommend(
         out.update(zip(customers[start:start + CHUNK], names, strict=True))
     ctx.progress(len(customers), len(customers), "Choosing products to recommend")
     return out
+
+
+def _pairs(sales: pd.DataFrame, config: RecommendConfig):
+    """Who bought what, once per customer and product: (customer codes, product codes,
+    customers in order of first purchase, products sorted). Pairs are found on integer
+    codes, not on pairs of texts (a million lines: 0.7 -> 0.2 s)."""
+    cust = sales[config.customer_column].astype(str)
+    prod = sales[config.product_column].astype(str)
+    keep = (cust.notna() & prod.notna() & (cust != "") & (prod != "")).to_numpy()
+    cust_codes, customers = pd.factorize(cust[keep])
+    prod_codes, products = pd.factorize(prod[keep], sort=True)
+    pair = cust_codes.astype(np.int64) * max(len(products), 1) + prod_codes
+    first = np.sort(np.unique(pair, return_index=True)[1])  # each pair's first line, in order
+    return cust_codes[first], prod_codes[first], pd.Index(customers), np.asarray(products, dtype=object)
 
 
 def _segment_popularity(bought, customers: pd.Index, segments, popularity) -> np.ndarray:
