@@ -73,26 +73,48 @@ def golden_records(
     filled = data.apply(lambda c: c.str.strip() != "")
     ranks = {r: _rank(data, r, config, filled) for r in set(config.per_column.values()) |
              {config.rule}}
-    golden_cols: dict[str, list] = {}
-    prov_rows = []
     order = pd.unique(groups)
+    codes = pd.Index(order).get_indexer(groups)  # each row's cluster, numbered in order
     positions = groups.groupby(groups, sort=False).indices
+    golden_cols: dict[str, np.ndarray] = {}
+    picks: list[np.ndarray] = []
     for column in data.columns:
         rule = config.per_column.get(column, config.rule)
         values, rank = data[column].to_numpy(), ranks[rule].to_numpy()
         col_filled = filled[column].to_numpy()
-        chosen = []
-        for cid in order:
-            rows = positions[cid]
-            pick = _pick(rows, values, rank, col_filled, rule)
-            chosen.append(values[pick] if pick is not None else "")
-            prov_rows.append((str(cid), column, -1 if pick is None else int(pick), rule))
-        golden_cols[column] = chosen
+        if rule == "most_frequent":
+            pick = np.array([_pick(positions[cid], values, rank, col_filled, rule) for cid in order],
+                            dtype=object)
+            pick = np.where(pick == None, -1, pick).astype(np.int64)  # noqa: E711 (an object array)
+        else:
+            pick = _best_ranked(codes, rank, col_filled, len(order))
+        golden_cols[column] = np.where(pick >= 0, values[np.maximum(pick, 0)], "")
+        picks.append(pick)
     golden = pd.DataFrame(golden_cols)
     golden.insert(0, "cluster_id", [str(c) for c in order])
     golden.insert(1, "records", [len(positions[c]) for c in order])
-    provenance = pd.DataFrame(prov_rows, columns=["cluster_id", "column", "row", "rule"])
+    columns = list(data.columns)
+    provenance = pd.DataFrame({
+        "cluster_id": np.tile(np.array([str(c) for c in order], dtype=object), len(columns)),
+        "column": np.repeat(np.array(columns, dtype=object), len(order)),
+        "row": np.concatenate(picks) if picks else np.zeros(0, dtype=np.int64),
+        "rule": np.repeat(np.array([config.per_column.get(c, config.rule) for c in columns],
+                                   dtype=object), len(order)),
+    })
     return golden, provenance
+
+
+def _best_ranked(codes: np.ndarray, rank: np.ndarray, filled: np.ndarray, clusters: int) -> np.ndarray:
+    """Per cluster, the filled row of highest rank, the first such row on a tie (what
+    ``argmax`` over the cluster's rows gives); -1 where none is filled. Sorted once for
+    all clusters, not a Python call per cluster."""
+    rows = np.flatnonzero(filled)
+    ranked = rows[np.lexsort((rows, -rank[rows], codes[rows]))]
+    first = np.ones(len(ranked), dtype=bool)
+    first[1:] = codes[ranked][1:] != codes[ranked][:-1]
+    pick = np.full(clusters, -1, dtype=np.int64)
+    pick[codes[ranked[first]]] = ranked[first]
+    return pick
 
 
 def _pick(rows, values, rank, filled, rule: str) -> int | None:
