@@ -59,6 +59,10 @@ def is_token(value: str, kind: str | None = None) -> bool:
     return bool(m) and (kind is None or m.group(1) == kind)
 
 
+# TOKEN_RE as a whole cell of NUL-joined cells (its "$" also allows one final line break)
+_TOKEN_CELL = re.compile(r"(?:^|\x00)" + TOKEN_RE.pattern[1:-1] + r"(?=\n?(?:\x00|\Z))")
+
+
 def holds_tokens(values: pd.Series) -> bool:
     """Whether any cell of the column is a token. A number, true/false or date column
     holds none: it is not turned into text to find out (that was most of the work)."""
@@ -67,6 +71,13 @@ def holds_tokens(values: pd.Series) -> bool:
         return False
     text = values if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype) \
         else values.astype(str)
+    cells = text.to_numpy(dtype=object, na_value="")
+    try:  # one regex pass over the cells joined with NUL, not a Python call per cell
+        joined = "\x00".join(cells)
+    except TypeError:
+        joined = None
+    if joined is not None and joined.count("\x00") == max(len(cells) - 1, 0):
+        return _TOKEN_CELL.search(joined) is not None
     return bool(text.str.match(TOKEN_RE.pattern).fillna(False).any())
 
 

@@ -112,3 +112,14 @@ def test_holds_tokens_in_every_kind_of_column():
     assert not tokens.holds_tokens(pd.Series([1.5, None, 3.0]))
     assert not tokens.holds_tokens(pd.Series(pd.to_datetime(["2024-01-02", None])))
     assert tokens.holds_tokens(pd.Series([1, token], dtype=object))  # mixed cells
+
+
+def test_holds_tokens_reads_cells_as_a_whole_cell_match_does():
+    token = tokenize_values(pd.Series(["anna@example.com"]), "email", KEY)[0]
+    rng = random.Random(3)
+    pieces = ["x", "", token, token + "\n", token + "\n\n", " " + token, token + "x", "a\x00" + token,
+              "\n" + token, token.upper(), "ü"]
+    for _ in range(500):
+        cells = [rng.choice(pieces) for _ in range(rng.randint(1, 6))]
+        expected = any(tokens.TOKEN_RE.match(c) for c in cells)
+        assert tokens.holds_tokens(pd.Series(cells, dtype="str")) == expected, cells
