@@ -69,8 +69,7 @@ def holds_tokens(values: pd.Series) -> bool:
     dtype = values.dtype
     if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
         return False
-    text = values if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype) \
-        else values.astype(str)
+    text = values if isinstance(dtype, pd.StringDtype) else values.astype(str)
     cells = text.to_numpy(dtype=object, na_value="")
     try:  # one regex pass over the cells joined with NUL, not a Python call per cell
         joined = "\x00".join(cells)

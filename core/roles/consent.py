@@ -117,8 +117,8 @@ def _text(values: pd.Series) -> pd.Series:
 def _distinct_words(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """The distinct non-empty words and each one's share of the non-empty rows: the text
     is normalised once per distinct value, not once per row (a 1M-row column has few)."""
-    if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype) \
-            and values.dtype != object:  # one text per distinct value, as per row
+    if pd.api.types.is_numeric_dtype(values.dtype) or isinstance(values.dtype, pd.StringDtype):
+        # one text per distinct value, as per row
         counts = values.value_counts(sort=False)
         counts.index = counts.index.astype("string")
     else:  # mixed objects: 1, 1.0 and True are one key but three texts
