@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from app.actions import duplicates as actions
 from app.actions import imports
 from app.document import Document
 from app.jobs import JobRunner
@@ -154,3 +155,26 @@ def test_febrl_as_two_lists_shows_pairs_to_review_across_lists(qtbot, tmp_path):
         "old CRM\x1fid:rec-1953-org", "newsletter\x1fid:rec-1953-dup-2"]
     assert screen.figures["answered"].text() == "1 answered by you"
     screen.jobs.shutdown()
+
+
+@pytest.mark.parametrize("three_lists", [0], indirect=True)
+def test_an_undo_and_redo_at_once_show_the_redone_people(qtbot, three_lists):
+    """Undo and redo faster than the search: the search for the undone answers (150
+    people) must not end on show once the answer is back (it did: '150 people' stayed)."""
+    _, screen = three_lists
+    doc, panel = screen.document, screen.merged
+    panel.table.selectRow(1)
+    panel.take_out_button.click()
+    qtbot.waitUntil(lambda: screen.figures["people"].text() == "151 people", timeout=30000)
+    settle(qtbot, screen)
+    for _ in range(2):
+        doc.undo_stack.undo()
+        doc.undo_stack.redo()
+    qtbot.waitUntil(lambda: not screen.regrouping() and not screen.jobs.is_running(screen.STEP),
+                    timeout=30000)
+    assert screen.found.key == actions.scoring_key(doc)
+    assert _figures(screen)[1:] == ["151 people", "0 possible duplicates to review", "60 merged automatically"]
+    doc.undo_stack.undo()
+    qtbot.waitUntil(lambda: not screen.regrouping() and not screen.jobs.is_running(screen.STEP),
+                    timeout=30000)
+    assert screen.found.key == actions.scoring_key(doc) and _figures(screen)[1] == "150 people"

@@ -244,8 +244,13 @@ class Screen(StepScreen):
         return STATES[kind], text
 
     def refresh(self) -> None:
+        """Group again when the search on show still fits the document, else search; a
+        search started for a state that is gone (an undo and a redo) is cancelled."""
         key = actions.scoring_key(self.document)
         if self.found is not None and key == self.found.key:
+            if self._scoring_for is not None:
+                self.jobs.cancel(self.STEP)
+                self._scoring_for = None
             self._regroup()
         elif key != self._scoring_for:
             self._start_scoring()
