@@ -518,5 +518,8 @@ def worker_pool() -> WorkerPool:
     with _pool_lock:
         if _pool is None:
             _pool = WorkerPool()
-            atexit.register(_pool.shutdown)  # before multiprocessing's own exit hook joins them
+            # atexit runs last-registered first: multiprocessing's hook, which joins every
+            # child (ours wait on their pipe: a hang at exit), must be registered before ours
+            import multiprocessing.util  # noqa: F401
+            atexit.register(_pool.shutdown)
         return _pool

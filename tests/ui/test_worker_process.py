@@ -242,3 +242,15 @@ def test_applying_a_fix_goes_to_a_child_only_without_a_previews_result():
     imports.import_file(doc, "crm", Path("/work/shared/data/febrl1.csv"), {}, {}).run()
     assert quality.apply_fix(doc, "crm", {"step": "trim"}).process is True
     assert quality.apply_fix(doc, "crm", {"step": "trim"}, done=object()).process is False
+
+
+def test_a_program_that_used_a_child_ends_without_stopping_it():
+    """The program's children are stopped at exit: multiprocessing's own exit hook joins
+    them, and an idle child waits on its pipe, so ours must run first (it hung forever)."""
+    import subprocess
+
+    code = ("from app.worker_process import worker_pool\nfrom core.jobs import JobContext\n"
+            "print(worker_pool().run(lambda ctx: 6 * 7, JobContext()))\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (0, "42\n")
