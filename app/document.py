@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
@@ -179,7 +180,7 @@ class Document(QObject):
         """Push one command replacing the given parts of ``name``; the others stay."""
         old = (self._frames.get(name), self._sources.get(name), self._roles.get(name))
         new = tuple(part if part is not None else kept for part, kept in zip((frame, source, roles), old, strict=True))
-        command = _SwapCommand(text, lambda v: self._put_source(name, v), old, new)
+        command = _SwapCommand(text, self._setter("_put_source", name), old, new)
         self.undo_stack.push(command)
         if old[0] is not None and old[0] is not new[0]:
             _hasher.submit(self._compact, command)
@@ -223,7 +224,31 @@ class Document(QObject):
 
     def set_state(self, step: str, value: Any, text: str) -> None:
         old = self._state.get(step)
-        self.undo_stack.push(_SwapCommand(text, lambda v: self._put_state(step, v), old, value))
+        self.undo_stack.push(_SwapCommand(text, self._setter("_put_state", step), old, value))
+
+    def __del__(self) -> None:
+        """The undo stack, deleted with this document, clears itself and says so
+        (cleanChanged, indexChanged): to listeners that may be half freed by then (a
+        window, an autosaver), which crashed. Said to nobody."""
+        try:
+            self.undo_stack.blockSignals(True)
+        except RuntimeError:  # already deleted with its parent
+            pass
+
+    def _setter(self, method: str, key: str) -> Callable[[Any], None]:
+        """An undo command's setter, holding this document weakly. The undo stack (this
+        document's child) holds its commands; a setter holding the document made a cycle
+        only the garbage collector could break, and it freed the document while it was
+        freeing one of the commands: QUndoStack::clear then deleted that half-freed command
+        (the test suite's segfault in gc.collect, caught under gdb)."""
+        document = weakref.ref(self)
+
+        def put(value: Any) -> None:
+            alive = document()
+            if alive is not None:
+                getattr(alive, method)(key, value)
+
+        return put
 
     def _put_source(self, name: str, value: tuple) -> None:
         df, source, roles = value
