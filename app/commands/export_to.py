@@ -65,7 +65,6 @@ def run(args) -> int:
     from core.compose.checks import plural
     from core.compose.outputs.vendor_files import people, write_vendor_file
     from core.io import read_table
-    from core.vendors import recognise
 
     out = Path(args.output)
     if out.suffix.lower() != ".csv":
@@ -74,10 +73,6 @@ def run(args) -> int:
         raise LocalReachError(f"Output '{out.name}' is the input; choose another name "
                               "(source files are never changed).")
     frame, _ = read_table(args.data)
-    match = recognise(frame.columns)
-    if match is not None and match.profile.suppression:
-        raise LocalReachError(f"{Path(args.data).name} is {match.profile.label}: people who "
-                              "left the list. Give it with --suppression instead.")
     personas = read_personas(args.personas)
     roles = roles_of(frame)
     email = email_column(frame, roles, args.email_column)

@@ -19,7 +19,7 @@ the user records the legal basis (``ConsentSettings.without_consent``).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -43,6 +43,7 @@ NO_CONSENT = "no recorded consent"
 DECLINED = "said no to being contacted"
 OPTED_OUT = "asked not to be contacted"
 SUPPRESSED = "on the suppression list"
+LEFT = "people who left the list"  # an unsubscribed or cleaned export: "in <its label>: " + LEFT
 CONSENT_ROLES = ("consent", "opt_out")
 PERSON_COLUMN = "cluster_id"  # what the duplicate step writes: same value = same person
 
@@ -99,40 +100,49 @@ def consent_columns(df: pd.DataFrame, roles: dict[str, str] | None = None,
     """The consent / opt-out columns of ``df`` for the settings' channel, with their meaning.
 
     A column counts when the user confirmed it, its header says consent or opt-out, its
-    values are subscription statuses, or its role is consent / opt-out. A yes/no column
-    that only its values (not its header) make look like consent counts only when no
-    column with a plain meaning is there -- and then it is unsure.
+    values are subscription statuses, its role is consent / opt-out, or the tool that
+    exported it documents it as one (Mailchimp's UNSUB_TIME: when they left; read with
+    the tool's polarity). A column with such a role whose meaning is not plain counts
+    too, as unsure: the user is asked (it was dropped when another column was plain, and
+    an unsubscribed export's opt-outs were not read). A yes/no column that only its
+    values make look like consent counts only when no other column is there, as unsure.
     """
     settings = settings or ConsentSettings()
     roles = roles or {}
     for column in settings.polarity:
         if column not in df.columns:
             raise ColumnError(f"Consent column '{column}' is not in the table; choose one of its columns.")
-    from core.vendors import not_consent
+    from core.vendors import consent_facts
 
-    documented = not_consent(df.columns)  # a tool's 'Mailing State/Province'
+    facts = consent_facts(df.columns)
     found: list[ConsentMeaning] = []
     guessed: list[ConsentMeaning] = []
     for column in df.columns:
         name = str(column)
         role = roles.get(column)
         if name not in settings.polarity and (
-                column in documented or role not in (None, "other", *CONSENT_ROLES)
+                column in facts.not_consent or role not in (None, "other", *CONSENT_ROLES)
                 or name == RECORD_COLUMN or is_flag_column(column, df.columns)):
             continue  # its role ('Mailing City' is a city), its tool or our own making says it is no consent
-        meaning = consent_meaning(name, df[column], settings.polarity.get(name))
-        marked = role in CONSENT_ROLES
-        plain = meaning is not None and (name in settings.polarity or meaning.sure
-                                         or header_polarity(name) is not None)
-        if not (plain or marked):
-            continue
-        if meaning is None:
-            polarity = OPT_OUT if roles.get(column) == "opt_out" else OPT_IN
+        meaning = _meaning(name, df[column], settings.polarity.get(name), facts)
+        if meaning is None and role in CONSENT_ROLES:
+            polarity = OPT_OUT if role == "opt_out" else OPT_IN
             meaning = ConsentMeaning(name, polarity, False, "it was marked as a consent column, "
                                      "but neither its header nor its values say which way it goes")
-        if meaning.applies_to(settings.channel):
-            (found if plain else guessed).append(meaning)
+        plain = meaning is not None and (meaning.sure or header_polarity(name) is not None)
+        if (plain or role in CONSENT_ROLES) and meaning.applies_to(settings.channel):
+            (guessed if meaning.source == "guess" else found).append(meaning)
     return found or guessed
+
+
+def _meaning(name: str, values: pd.Series, told: str | None, facts) -> ConsentMeaning | None:
+    """The column's meaning: the user's word, else its tool's documentation, else its own."""
+    documented = facts.polarity.get(name)
+    if told is not None or documented is None:
+        return consent_meaning(name, values, told)
+    meaning = consent_meaning(name, values, documented)
+    what = "an opt-out (a value = do not contact)" if documented == OPT_OUT else "consent"
+    return replace(meaning, reason=f"{facts.label} documents it as {what}", source="tool")
 
 
 def parse_flag(values: pd.Series) -> pd.Series:
@@ -297,8 +307,14 @@ def contactable(
     dates themselves (the record's last change, found by header when None).
     """
     from core.dedupe.golden import record_date_column
+    from core.vendors import consent_facts
 
     settings = settings or ConsentSettings()
+    left = consent_facts(df.columns).suppression
+    if left:  # a tool's export of the people who left: nobody in it, whatever its columns say
+        person = people(df, email_column, key)
+        reasons = pd.Series(f"in {left}: {LEFT}", index=df.index, dtype=object)
+        return Contactable(mask=pd.Series(False, index=df.index), reasons=reasons, person=person, meanings=[])
     meanings = consent_columns(df, roles, settings)
     unsure = [m for m in meanings if not m.sure]
     if unsure:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.roles.consent import OPT_OUT, consent_meaning
+from core.roles.consent import OPT_OUT, consent_meaning, header_polarity
 from core.roles.headers import header_scores, is_generic, normalise
 from core.roles.values import ColumnFacts, column_facts
 from core.roles.vocabulary import ROLE_LABELS, Role, is_flag_column
@@ -87,7 +87,7 @@ def detect_roles(df: pd.DataFrame) -> dict[str, RoleGuess]:
             )
             guesses[i] = RoleGuess(Role.OTHER, 0.2, why)
     for i, guess in guesses.items():
-        if guess.role in (Role.CONSENT, Role.OPT_OUT, Role.OTHER):
+        if guess.role in (Role.CONSENT, Role.OPT_OUT, Role.OTHER) or header_polarity(columns[i]) == OPT_OUT:
             guesses[i] = _consent_role(columns[i], df.iloc[:, i], guess)
     return _vendor_roles(df, {df.columns[i]: guesses[i] for i in range(len(columns))})
 
@@ -96,8 +96,10 @@ def _consent_role(header: str, values: pd.Series, guess: RoleGuess) -> RoleGuess
     """Consent or opt-out as :func:`core.roles.consent.consent_meaning` reads the column:
     the one place that decides which way a consent column goes."""
     meaning = consent_meaning(header, values)
-    if meaning is None or (guess.role is Role.OTHER and meaning.source != "values"):
-        return guess  # an unclaimed column becomes consent only by its status words
+    opt_out_header = meaning is not None and meaning.source == "header" and meaning.polarity == OPT_OUT
+    if meaning is None or (guess.role not in (Role.CONSENT, Role.OPT_OUT) and meaning.source != "values"
+                           and not opt_out_header):
+        return guess  # another column becomes consent only by its status words or opt-out header
     role = Role.OPT_OUT if meaning.polarity == OPT_OUT else Role.CONSENT
     confidence = max(guess.confidence, 0.8) if meaning.sure else min(guess.confidence, 0.5)
     return RoleGuess(role, confidence, meaning.reason[0].upper() + meaning.reason[1:])

@@ -27,7 +27,7 @@ CHANNELS = ("email", "sms", "phone", "post")
 
 # Normalised header words (see core.roles.headers.normalise); opt-out is checked first.
 _OPT_OUT = re.compile(
-    r"\b(?:opt ?out|opted ?out|unsubscri\w*|do ?not ?(?:contact|e ?mail|mail|call|send|market)|"
+    r"\b(?:opt ?out|opted ?out|unsubscri\w*|unsub ?(?:time|date|timestamp)|do ?not ?(?:contact|e ?mail|mail|call|send|market)|"
     r"dnc|no ?(?:contact|marketing|mail|e ?mail|newsletter)|never ?(?:contact|e ?mail)|"
     r"blacklist\w*|blocklist\w*|blocked|suppress\w*|abgemeldet|abmeldung|widerspruch|widerruf\w*|"
     r"werbesperre|werbewiderspruch|sperrvermerk|robinson|keine ?werbung|nicht ?kontaktieren|"

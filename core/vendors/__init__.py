@@ -10,12 +10,12 @@ profile (:mod:`core.vendors.profiles`) and its money rules from :mod:`core.vendo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.roles.vocabulary import Role
 from core.vendors.profiles import PROFILES, Profile
 
-__all__ = ["PROFILES", "Profile", "VendorMatch", "header_key", "not_consent", "recognise"]
+__all__ = ["PROFILES", "ConsentFacts", "Profile", "VendorMatch", "consent_facts", "header_key", "recognise"]
 
 VENDOR_CONFIDENCE = 0.95
 
@@ -58,11 +58,28 @@ def recognise(columns) -> VendorMatch | None:
     return VendorMatch(profile, roles)
 
 
-def not_consent(columns) -> frozenset:
-    """Columns of a recognised export whose headers sound like consent but which the
-    tool documents as something else (Salesforce's 'Mailing State/Province')."""
+@dataclass(frozen=True)
+class ConsentFacts:
+    """What a recognised export's tool documents about consent: ``not_consent`` columns
+    sound like consent but are not (Salesforce's 'Mailing State/Province'); ``polarity``
+    the columns it documents as consent or opt-out (Mailchimp's UNSUB_TIME: when they
+    left); ``suppression`` the export's label when everyone in it left the list."""
+
+    not_consent: frozenset = frozenset()
+    polarity: dict = field(default_factory=dict)  # column -> "opt-in" / "opt-out"
+    suppression: str | None = None
+    label: str = ""
+
+
+def consent_facts(columns) -> ConsentFacts:
+    """The consent facts of the export ``columns`` come from (none for other files)."""
+    from core.roles.consent import OPT_IN, OPT_OUT
+
     match = recognise(columns)
     if match is None:
-        return frozenset()
+        return ConsentFacts()
     keys = {header_key(h) for h in match.profile.not_consent}
-    return frozenset(c for c in columns if header_key(c) in keys)
+    polarity = {c: OPT_OUT if r is Role.OPT_OUT else OPT_IN
+                for c, r in match.roles.items() if r in (Role.CONSENT, Role.OPT_OUT)}
+    return ConsentFacts(frozenset(c for c in columns if header_key(c) in keys), polarity,
+                        match.profile.label if match.profile.suppression else None, match.profile.label)

@@ -6,6 +6,8 @@ another record, a pseudonymised table merged to 0 messages and generalised postc
 letters, vendors' opt-out headers, an address book without consent, nobody contactable.
 """
 
+from pathlib import Path
+
 import keyring
 import keyring.backends.fail
 import pandas as pd
@@ -163,3 +165,49 @@ def test_a_recipe_asks_the_same_question_and_takes_the_answer(tmp_path):
     merge_step["consent"] = {"polarity": {"Flag": "opt-out"}}
     run_recipe(recipe, tmp_path / "run", base=tmp_path)
     assert _recipients(tmp_path / "run" / "messages") == [PEOPLE[1]]
+
+
+VENDORS = Path(__file__).parents[1] / "fixtures" / "vendors"
+
+
+@pytest.mark.parametrize("name, label, people", [
+    ("mailchimp_unsubscribed.csv", "a Mailchimp unsubscribed members export", 2),
+    ("mailchimp_cleaned.csv", "a Mailchimp cleaned members export", 1),
+])
+def test_a_tools_export_of_the_people_who_left_mails_nobody(tmp_path, capsys, name, label, people):
+    """Mailchimp's unsubscribed export has OPTIN_TIME (a consent header) and UNSUB_TIME:
+    everyone in it was mailed (2 of 2) before; merge and export-to now write nobody."""
+    (tmp_path / "t.txt").write_text(TEMPLATE, "utf-8")
+    out = tmp_path / "out"
+    code = main(["merge", str(VENDORS / name), "--template", str(tmp_path / "t.txt"), "-o", str(out),
+                 "--format", "csv"])
+    assert code == 2 and not out.exists()
+    assert capsys.readouterr().err == (
+        f"localreach merge: Nobody in {name} may be written to ({people} in {label}: people who left "
+        "the list); nothing was written.\n")
+    code = main(["export-to", "mailchimp", str(VENDORS / name), "-o", str(tmp_path / "to.csv")])
+    assert code == 2 and not (tmp_path / "to.csv").exists()
+    assert f"({people} in {label}: people who left the list)" in capsys.readouterr().err
+
+
+def test_an_unsubscribe_newer_than_the_opt_in_wins_and_an_older_one_does_not(tmp_path):
+    """Mailchimp's columns in a file of one's own (not the tool's export): Ann opted in and
+    later unsubscribed, Bob only opted in, Cy unsubscribed and later opted in again."""
+    frame = pd.DataFrame({"email": PEOPLE[:3], "first_name": NAMES[:3],
+                          "OPTIN_TIME": ["2022-01-01 10:00:00", "2022-02-01 10:00:00", "2023-06-01 10:00:00"],
+                          "UNSUB_TIME": ["2023-05-01 09:00:00", "", "2021-03-01 09:00:00"]})
+    code, out = _merge(tmp_path, frame)
+    assert code == 0 and _recipients(out) == PEOPLE[1:3]
+    left = pd.read_csv(out / "left_out.csv", dtype=str)
+    assert left["reason"].tolist() == ["asked not to be contacted"]
+
+
+def test_a_column_marked_opt_out_is_asked_about_even_beside_a_plain_consent_column():
+    """The role says opt-out, the header and values say nothing: it was dropped because
+    'Newsletter' is plain, and its people were mailed; now the user is asked."""
+    from core.privacy.consent import ConsentUnclear, contactable
+
+    frame = pd.DataFrame({"email": PEOPLE[:2], "Newsletter": ["yes", "yes"], "Status": ["Spring Sale", ""]})
+    with pytest.raises(ConsentUnclear, match="^Column 'Status' may record consent or opt-outs"):
+        contactable(frame, roles={"email": "email", "Newsletter": "consent", "Status": "opt_out"},
+                    email_column="email")
