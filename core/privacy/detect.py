@@ -24,7 +24,7 @@ LABELS = {"email": "e-mail addresses", "phone": "phone numbers", "name": "names"
           "card": "payment card numbers", "ip": "IP addresses"}
 
 _HEADERS: dict[str, re.Pattern] = {
-    "email": re.compile(r"e-?mail|courriel|mail_?addr"),
+    "email": re.compile(r"e_?mail|courriel|mail_?addr"),  # "E-Mail" is "e_mail" here
     "phone": re.compile(r"phone|mobile|handy|telefon|(^|_)tel(_|$)|cell|fax|portable"),
     "name": re.compile(r"(first|last|given|family|sur|full|maiden|middle|nick|fore)_?name|"
                        r"^name$|vorname|nachname|^nom$|prenom|prénom|^contact$|^surname$"),

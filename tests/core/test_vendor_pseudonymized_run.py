@@ -58,6 +58,15 @@ def test_shopify_columns():
     assert kinds["Default Address Address2"] == "street"  # no role: its header still says so
 
 
+def test_outlooks_german_second_and_third_e_mail_are_e_mails():
+    """'E-Mail 2: Adresse' (no role, empty in the file) was taken for a street by its
+    'Adresse': the header pattern missed 'E-Mail' once hyphens were read as '_'."""
+    df, _ = read_table(VENDORS / "outlook_contacts_de.csv")
+    kinds = {c: g.kind for c, g in detect_pii(df, roles_of(df)).items()}
+    assert [kinds[c] for c in ("E-Mail-Adresse", "E-Mail 2: Adresse", "E-Mail 3: Adresse")] == ["email"] * 3
+    assert kinds["Straße geschäftlich"] == "street" and kinds["Postleitzahl privat"] == "postcode"
+
+
 def test_the_whole_recipe_runs_on_a_shopify_export(tmp_path, monkeypatch, capsys):
     for name in ("shopify_customers.csv", "shopify_orders.csv"):
         shutil.copy(VENDORS / name, tmp_path / name)
