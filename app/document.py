@@ -26,9 +26,10 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from app.relay import Relay, relay
 from core.audit import frame_hash, make_entry
 
 _hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-hash")  # one: in order, one core
@@ -100,6 +101,21 @@ def _serial(command: QUndoCommand | None) -> int | None:
     return serial
 
 
+HASHED, COMPACTED = "audit hashed", "undo compacted"  # the hashing thread's news (app.relay)
+
+
+def _hash_entry(news: Relay, document: int, entry: dict, in_frame, out_frame) -> None:
+    """Hashing thread: fill one audit row's frame hashes, then tell its document (by id)."""
+    entry["input_hash"], entry["output_hash"] = frame_hash(in_frame), frame_hash(out_frame)
+    news.fired.emit(HASHED, document)
+
+
+def _compact(news: Relay, document: int, command: _SwapCommand) -> None:
+    """Hashing thread: measure what an undo step keeps, then tell its document (by id)."""
+    command.compact()
+    news.fired.emit(COMPACTED, document)
+
+
 class Document(QObject):
     """One open project. Views subscribe to the signals; they never poll."""
 
@@ -108,8 +124,6 @@ class Document(QObject):
     auditChanged = Signal()
     pathChanged = Signal(str)
     restored = Signal()  # the whole project was replaced (new, open, recover)
-    _hashed = Signal()  # from the hashing thread: an audit row got its hashes
-    _compacted = Signal()  # from the same thread: an undo step measured what it keeps
     undoMemoryChanged = Signal(int, int)  # bytes undo keeps, the cap
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -127,9 +141,8 @@ class Document(QObject):
         self._undone: list[bool] = []
         self._hashing: list[Future] = []
         self.undo_stack.indexChanged.connect(self._mark_undone)
-        self._hashed.connect(self.auditChanged)
+        relay().fired.connect(self._news)  # the hashing thread's: it holds only this id
         self.undo_cap = 1 << 30  # bytes of replaced columns that undo may keep
-        self._compacted.connect(self._enforce_undo_cap)
         self.undo_stack.indexChanged.connect(self._keep_above_floor)
 
     # -- reading -------------------------------------------------------------------
@@ -183,14 +196,16 @@ class Document(QObject):
         command = _SwapCommand(text, self._setter("_put_source", name), old, new)
         self.undo_stack.push(command)
         if old[0] is not None and old[0] is not new[0]:
-            _hasher.submit(self._compact, command)
+            _hasher.submit(_compact, relay(), id(self), command)
 
-    def _compact(self, command: _SwapCommand) -> None:
-        command.compact()
-        try:
-            self._compacted.emit()
-        except RuntimeError:  # the document is gone
-            pass
+    @Slot(str, object)
+    def _news(self, topic: str, ident: int) -> None:
+        if ident != id(self):
+            return
+        if topic == HASHED:
+            self.auditChanged.emit()
+        elif topic == COMPACTED:
+            self._enforce_undo_cap()
 
     def _commands(self) -> list[_SwapCommand]:
         stack = self.undo_stack
@@ -283,18 +298,11 @@ class Document(QObject):
         self._audit.append(entry)
         if in_frame is not None or out_frame is not None:
             self._hashing = [f for f in self._hashing if not f.done()]
-            self._hashing.append(_hasher.submit(self._hash_entry, entry, in_frame, out_frame))
+            self._hashing.append(_hasher.submit(_hash_entry, relay(), id(self), entry, in_frame, out_frame))
         index = self.undo_stack.index()
         self._audit_at.append((index, _serial(self.undo_stack.command(index - 1)) if index else None))
         self._undone.append(False)
         self.auditChanged.emit()
-
-    def _hash_entry(self, entry: dict, in_frame: pd.DataFrame | None, out_frame: pd.DataFrame | None) -> None:
-        entry["input_hash"], entry["output_hash"] = frame_hash(in_frame), frame_hash(out_frame)
-        try:
-            self._hashed.emit()
-        except RuntimeError:  # the document is gone (window closed): nobody to tell
-            pass
 
     def wait_for_audit(self) -> None:
         """Block until every audit row has its hashes (call it off the GUI thread)."""

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEventLoop, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEventLoop, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.document import Document
 from app.jobs import JobRunner, user_message
 from app.project import SAVE_SLOT, open_document, recent_projects, start_save
+from app.relay import Relay, relay
 from app.settings import Settings
 from core.errors import LocalReachError
 from ui.screens import MODULES, STEPS
@@ -57,6 +58,17 @@ def _screen_class(step: str) -> type[StepScreen]:
     return importlib.import_module(_screen_module(step)).Screen
 
 
+ENGINES_LOADED = "engines loaded"  # the relay's news: every screen's module is imported
+
+
+def _import_engines(news: Relay, window: int) -> None:
+    """Worker thread: import every screen's module (and so its engine) off the GUI thread,
+    then tell the window (by its id) to build the screens."""
+    for step, _title in STEPS:
+        importlib.import_module(_screen_module(step))
+    news.fired.emit(ENGINES_LOADED, window)
+
+
 class Screens(Mapping):
     """Step id -> screen, in sidebar order; a screen is built the first time it is read."""
 
@@ -79,7 +91,6 @@ class Screens(Mapping):
 
 
 class MainWindow(QMainWindow):
-    _engines_loaded = Signal()  # from the warm-up thread, queued to the GUI thread
 
     def __init__(
         self, document: Document | None = None, settings: Settings | None = None, ask_before_close: bool = False
@@ -107,7 +118,7 @@ class MainWindow(QMainWindow):
             self.sidebar.addItem(item)
         self.screens = Screens(self._build_screen)
         self._warm_up: threading.Thread | None = None
-        self._engines_loaded.connect(self._build_next_screen)
+        relay().fired.connect(self._news)
         self.sidebar.currentRowChanged.connect(self._show_row)
         self.screens[STEPS[0][0]].openProjectRequested.connect(self._open_recent)
 
@@ -162,7 +173,9 @@ class MainWindow(QMainWindow):
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().paintEvent(event)
         if self._warm_up is None:  # the window is on screen: now load the rest
-            self._warm_up = threading.Thread(target=self._import_engines, name="screen-warm-up", daemon=True)
+            # the thread holds only this window's id: it must never be the last to hold the window
+            self._warm_up = threading.Thread(target=_import_engines, args=(relay(), id(self)),
+                                             name="screen-warm-up", daemon=True)
             self._warm_up.start()
 
     def _wait_for_engines(self) -> None:
@@ -171,14 +184,10 @@ class MainWindow(QMainWindow):
         if self._warm_up is not None:
             self._warm_up.join()
 
-    def _import_engines(self) -> None:
-        """Worker thread: import every screen's module (and so its engine) off the GUI thread."""
-        for step, _title in STEPS:
-            importlib.import_module(_screen_module(step))
-        try:
-            self._engines_loaded.emit()
-        except RuntimeError:  # the window closed meanwhile: nothing left to build
-            pass
+    @Slot(str, object)
+    def _news(self, topic: str, ident: int) -> None:
+        if topic == ENGINES_LOADED and ident == id(self):
+            self._build_next_screen()
 
     def _build_next_screen(self) -> None:
         """One screen per turn of the event loop, so input is handled in between."""

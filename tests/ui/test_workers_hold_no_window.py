@@ -1,0 +1,47 @@
+"""Worker threads never hold a window or a document: one that is the last to let go of a
+QObject frees it on its own thread, and Qt crashes later (the suite's rare segfault in
+gc.collect, after the shortest window tests)."""
+
+import gc
+import threading
+import weakref
+
+import pandas as pd
+
+import app.document as document_module
+from app.document import Document
+from ui.main_window import MainWindow
+
+
+def test_a_document_dropped_while_its_audit_is_hashed_is_freed_at_once(qtbot, monkeypatch):
+    started, release = threading.Event(), threading.Event()
+
+    def slow_hash(frame):
+        started.set()
+        release.wait(10)
+        return "hash"
+
+    monkeypatch.setattr(document_module, "frame_hash", slow_hash)
+    doc = Document()
+    entry_frame = pd.DataFrame({"a": [1, 2, 3]})
+    doc.audit("clean", {}, 3, 3, entry_frame, entry_frame)
+    assert started.wait(10)
+    ref = weakref.ref(doc)
+    del doc
+    gc.collect()
+    assert ref() is None  # the hashing thread holds only its id (it held a bound method)
+    release.set()
+    document_module._hasher.submit(lambda: None).result(10)  # the row is hashed, nobody told
+
+
+def test_the_screen_warm_up_holds_only_the_windows_id(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window._warm_up is not None, timeout=10000)
+    thread = window._warm_up
+    held = gc.get_referents(*[v for k, v in vars(thread).items() if k in ("_target", "_args", "_kwargs")])
+    assert window not in held and all(not isinstance(v, MainWindow) for v in thread._args)
+    assert id(window) in thread._args or not thread.is_alive()  # (its args go once it ends)
+    qtbot.waitUntil(lambda: len(window.screens.built) == len(window.screens), timeout=30000)
+    window.jobs.shutdown()
