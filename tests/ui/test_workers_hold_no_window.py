@@ -10,6 +10,7 @@ import pandas as pd
 
 import app.document as document_module
 from app.document import Document
+from ui import main_window
 from ui.main_window import MainWindow
 
 
@@ -34,14 +35,23 @@ def test_a_document_dropped_while_its_audit_is_hashed_is_freed_at_once(qtbot, mo
     document_module._hasher.submit(lambda: None).result(10)  # the row is hashed, nobody told
 
 
-def test_the_screen_warm_up_holds_only_the_windows_id(qtbot):
+def test_the_screen_warm_up_holds_only_the_windows_id(qtbot, monkeypatch):
+    made = []
+
+    class Recorded(threading.Thread):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if self.name == "screen-warm-up":  # (the patch is threading's own: other threads too)
+                made.append((self._target, self._args, self._kwargs))
+
+    monkeypatch.setattr(main_window.threading, "Thread", Recorded)
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window._warm_up is not None, timeout=10000)
-    thread = window._warm_up
-    held = gc.get_referents(*[v for k, v in vars(thread).items() if k in ("_target", "_args", "_kwargs")])
-    assert window not in held and all(not isinstance(v, MainWindow) for v in thread._args)
-    assert id(window) in thread._args or not thread.is_alive()  # (its args go once it ends)
+    qtbot.waitUntil(lambda: bool(made), timeout=10000)
+    target, args, kwargs = made[0]
+    held = gc.get_referents(target, *args, *kwargs.values())
+    assert window not in held and not any(isinstance(v, MainWindow) for v in (target, *args))
+    assert id(window) in args
     qtbot.waitUntil(lambda: len(window.screens.built) == len(window.screens), timeout=30000)
     window.jobs.shutdown()
