@@ -61,7 +61,8 @@ def _odd_strings(texts: np.ndarray, delimiter: str) -> np.ndarray:
     those are worked out exactly like the others."""
     joined = "\x00" + "\x00".join(texts)
     marks = [delimiter, '"', "\r", "\n"] + ["\x00" + c for c in FORMULA_START]
-    if not len(texts) or not any(mark in joined for mark in marks):
+    # a lone character is found at memchr speed, "\x00=" ten times slower: look for it first
+    if not len(texts) or not any(mark[-1] in joined and mark in joined for mark in marks):
         return np.zeros(0, dtype=np.int64)
     odd = re.compile("|".join(re.escape(mark) for mark in marks))
     hits = [m.start() for m in odd.finditer(joined)]
