@@ -18,11 +18,9 @@ import re
 from collections import Counter
 
 import pandas as pd
-import phonenumbers
 
 from core.errors import LocalReachError
 from core.normalise.countries import country_code
-from core.normalise.phone import parse
 from core.roles import Role
 
 SAMPLE = 5000  # rows looked at: a region is a majority, not a census
@@ -62,6 +60,10 @@ def region_from_countries(frame: pd.DataFrame, roles: dict[str, str]) -> str | N
 
 def region_from_phones(frame: pd.DataFrame, roles: dict[str, str]) -> str | None:
     """The most common country of the phone numbers written with their country code."""
+    import phonenumbers  # here: the window's first screen asks only the locale's region
+
+    from core.normalise.phone import parse
+
     counts: Counter = Counter()
     for value in _values(frame, _columns(frame, roles, Role.PHONE)):
         if not _INTERNATIONAL.match(value):

@@ -7,6 +7,9 @@ import shutil
 import subprocess
 import sys
 
+# pandas before PySide6: once PySide6 is in, its import hook reads the source of every
+# module imported after it (shiboken's __feature__ check), pandas' hundreds of them too
+import pandas  # noqa: F401, I001
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory

@@ -15,9 +15,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.atomic import atomic_open, atomic_path
 from core.errors import LocalReachError
@@ -118,11 +115,15 @@ def _write_xlsx(df: pd.DataFrame, path: Path, ctx: JobContext) -> list[str]:
         raise LocalReachError(
             f"{path.name}: {len(df):,} rows do not fit in one Excel sheet (max {XLSX_MAX_ROWS:,}); export as .csv."
         )
+    from openpyxl import Workbook  # here, not at import: 64 ms of every window's start
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     cleaned = truncated = 0
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Data")
 
-    def cell(value) -> WriteOnlyCell:
+    def cell(value):
         nonlocal cleaned, truncated
         text = cell_text(value)
         safe = ILLEGAL_CHARACTERS_RE.sub("", text)

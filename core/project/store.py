@@ -40,7 +40,6 @@ from core.atomic import atomic_open
 from core.errors import LocalReachError
 from core.jobs import JobContext, ensure_context
 from core.project.frames import decode_frame, encode_frame
-from core.region import check_region
 
 SCHEMA_VERSION = 2
 SUFFIX = ".lreach"
@@ -372,6 +371,8 @@ def load_project(path: str | os.PathLike, ctx: JobContext | None = None) -> dict
 def project_region(tree: dict) -> str | None:
     """The region a project's state tree stores; None when it stores none (older files)
     or the value is not a two-letter country code."""
+    from core.region import check_region  # phone and country tables: not at every start
+
     entry = (tree.get("state") or {}).get(REGION_STATE)
     code = entry.get("code") if isinstance(entry, dict) else None
     if not isinstance(code, str):
