@@ -109,3 +109,21 @@ def test_the_privacy_screen_counts_people_and_flips_too(qtbot):
     document.undo_stack.undo()
     qtbot.waitUntil(lambda: screen.suppress_label.text().startswith("3 may be contacted"), timeout=5000)
     jobs.shutdown()
+
+
+def test_a_mailchimp_unsubscribed_export_writes_nobody(qtbot, tmp_path):
+    """Imported as the customer list, Mailchimp's export of the people who left: the plan
+    says nobody, and Export writes nothing (it wrote to both before)."""
+    from pathlib import Path
+
+    from core.io import read_table
+    from core.roles import detect_roles
+
+    frame = read_table(Path(__file__).parents[1] / "fixtures" / "vendors" / "mailchimp_unsubscribed.csv")[0]
+    roles = {c: g.role.value for c, g in detect_roles(frame).items()}
+    document, jobs, widget = _screen(qtbot, frame, roles)
+    assert widget.plan_label.text() == ("Nobody may be written to; 2 left out: 2 in a Mailchimp "
+                                        "unsubscribed members export: people who left the list.")
+    widget.folder.setText(str(tmp_path / "out"))
+    assert not widget.export_button.isEnabled()
+    jobs.shutdown()

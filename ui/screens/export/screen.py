@@ -49,10 +49,13 @@ FORMATS = [
 def describe(summary: dict) -> str:
     """``412 messages; 37 people left out: 20 no recorded consent, ...`` in plain words."""
     text = f"{summary['written']:,} message{'s' * (summary['written'] != 1)}"
-    if summary["left_out"]:
-        reasons = ", ".join(f"{n:,} {why}" for why, n in summary["reasons"].items())
-        text += f"; {summary['left_out']:,} left out: {reasons}"
-    return text
+    return f"{text}; {left_out(summary)}" if summary["left_out"] else text
+
+
+def left_out(summary: dict) -> str:
+    """``37 left out: 20 no recorded consent, ...``"""
+    reasons = ", ".join(f"{n:,} {why}" for why, n in summary["reasons"].items())
+    return f"{summary['left_out']:,} left out: {reasons}"
 
 
 class Screen(StepScreen):
@@ -179,8 +182,10 @@ class Screen(StepScreen):
         elif self._locked:
             self.plan_label.setText("Real names and addresses come back from the vault when you "
                                     "export: the messages are counted then.")
-        else:
+        elif summary["written"] or not summary["left_out"]:
             self.plan_label.setText(f"Will write {describe(summary)}.")
+        else:
+            self.plan_label.setText(f"Nobody may be written to; {left_out(summary)}.")
         self.statusChanged.emit()
 
     def _browse(self) -> None:
