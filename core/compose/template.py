@@ -264,8 +264,8 @@ class Compiled:
     def __init__(self, template: Template, fields, locale: str = "en_GB") -> None:
         problems = lint(template, fields)
         if problems:
-            raise TemplateError(problems[0] + (f" (and {len(problems) - 1} more problems)"
-                                               if len(problems) > 1 else ""))
+            more = len(problems) - 1
+            raise TemplateError(problems[0] + (f" (and {more} more problem{'s' * (more != 1)})" if more else ""))
         self.template = template
         text_env, html_env = make_environment(False, locale), make_environment(True, locale)
         self._parts = {part: (html_env if part == "html" else text_env).from_string(src)

@@ -97,7 +97,7 @@ def test_misspelled_field_listed_before_rendering_with_suggestion():
         "text body: unknown merge field first_nme; did you mean first_name?",
     ]
     with pytest.raises(TemplateError, match="unknown merge field frist_name; did you mean "
-                                            r"first_name\? \(and 1 more problems\)"):
+                                            r"first_name\? \(and 1 more problem\)"):
         merge(_frame(), ROLES, {"main": tpl})
 
 

@@ -127,3 +127,16 @@ def test_a_mailchimp_unsubscribed_export_writes_nobody(qtbot, tmp_path):
     widget.folder.setText(str(tmp_path / "out"))
     assert not widget.export_button.isEnabled()
     jobs.shutdown()
+
+
+def test_a_plan_that_fails_says_so_instead_of_its_old_sentence(qtbot):
+    """A template naming a field the list lacks: the plan fails with the error dialog, and
+    the plan line says why (it kept 'Nothing can be written until the question above is
+    answered.' from before, with that question answered)."""
+    document, jobs, widget = _screen(qtbot, CRM)
+    campaign = Campaign({"A": Template("Hi {{ Vorname }}", "Hallo {{ Vorname }}\n")})
+    _wait_plan(qtbot, widget, lambda: document.set_state("compose", campaign.to_state(), "Compose"))
+    assert widget.plan_label.text() == ("Nothing can be written: subject: unknown merge field Vorname; "
+                                        "check the field list (and 1 more problem)")
+    assert not widget.export_button.isEnabled()
+    jobs.shutdown()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.actions import export as actions
+from app.jobs import user_message
 from core.errors import LocalReachError
 from ui.screens.base import DONE, NEEDS_ATTENTION, NOT_STARTED, StepScreen
 from ui.screens.export.group_results import SegmentResultsView
@@ -160,7 +161,14 @@ class Screen(StepScreen):
         except LocalReachError as exc:  # a key that cannot be read: Export says what is wrong
             self.plan_label.setText(str(exc))
             return
-        run_action(self, action, self._show_plan)
+        run_action(self, action, self._show_plan, on_error=self._plan_failed)
+
+    def _plan_failed(self, exc: Exception) -> None:
+        """The plan's old sentence ("until the question above is answered") must not stay."""
+        self.plan = None
+        self.export_button.setEnabled(False)
+        self.plan_label.setText(f"Nothing can be written: {user_message(exc)}")
+        self.statusChanged.emit()
 
     def _ask_passphrase(self) -> str | None:
         return privacy_passphrase.ask_passphrase(
