@@ -119,3 +119,25 @@ def test_export_writes_one_row_per_entry(tmp_path):
     assert rows[1]["input_hash"] == rows[0]["output_hash"] == frame_hash(_crm())
     assert rows[1]["key_fingerprint"] == "fp-1" and rows[0]["input_hash"] == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.csv"]
+
+
+@pytest.mark.parametrize("piece", [1, 2, 3, 7, 1_000_000])
+def test_the_hash_is_the_same_whatever_the_piece_size(monkeypatch, piece):
+    """Texts are joined and encoded a piece at a time (short holds of the GIL for the
+    window): the bytes, and so every hash, must not depend on where the pieces end."""
+    import core.audit as audit
+
+    columns = {
+        "plain": ["Köln", "", "Berlin", "Zürich", "a", "b", "c", "🙂", "x"],
+        "missing": [None, "a", None, None, "", "None", pd.NA, "b", None],
+        "mixed": [1, 1.0, True, "1", None, "x", 2, "", "y"],
+        "nul": ["a\x00b", "", "c", "\x00", "d", "e", "f", "g", "h"],
+        "empty": [None] * 9,
+    }
+    frames = [pd.DataFrame({k: v}, dtype=object) for k, v in columns.items()]
+    frames += [pd.DataFrame({"plain": columns["plain"]}, dtype="str"), pd.DataFrame({"v": []}, dtype="str"),
+               pd.DataFrame({"nul": columns["nul"], "n": range(9)}, dtype="str")]
+    whole = [frame_hash(f) for f in frames]
+    monkeypatch.setattr(audit, "_PIECE", piece)
+    assert [frame_hash(f) for f in frames] == whole
+    assert len(set(whole)) == len(whole)
