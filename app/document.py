@@ -29,6 +29,7 @@ import pandas as pd
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from app.give_way import give_way
 from app.relay import Relay, relay
 from core.audit import frame_hash, make_entry
 
@@ -106,7 +107,7 @@ HASHED, COMPACTED = "audit hashed", "undo compacted"  # the hashing thread's new
 
 def _hash_entry(news: Relay, document: int, entry: dict, in_frame, out_frame) -> None:
     """Hashing thread: fill one audit row's frame hashes, then tell its document (by id)."""
-    entry["input_hash"], entry["output_hash"] = frame_hash(in_frame), frame_hash(out_frame)
+    entry["input_hash"], entry["output_hash"] = frame_hash(in_frame, give_way), frame_hash(out_frame, give_way)
     news.fired.emit(HASHED, document)
 
 

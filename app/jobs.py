@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 from app.actions import IN_A_CHILD
+from app.heartbeat import ensure_heartbeat
 from app.logging_setup import log_file, safe_traceback
 from app.main_thread_gc import ensure_main_thread_gc
 from app.worker_process import ProcessUnavailable, WorkerPool, worker_pool
@@ -120,6 +121,7 @@ class JobRunner(QObject):
                  processes: WorkerPool | None = None) -> None:
         super().__init__(parent)
         ensure_main_thread_gc()  # workers must never run the collector over GUI objects
+        ensure_heartbeat()  # workers give way to the GUI thread while it works (app.give_way)
         self._pool = pool or QThreadPool.globalInstance()
         self._processes = processes  # None: the program's shared pool, made on first use
         self._active: dict[str, Job] = {}  # the slot's current job

@@ -192,10 +192,17 @@ class Held:
 
 
 def _pieces(obj, rows: int) -> list:
-    """``obj`` cut into row slices, each pickled on its own (a short hold of the GIL)."""
+    """``obj`` cut into row slices, each pickled on its own (a short hold of the GIL),
+    giving way to the window's thread between them."""
+    from app.give_way import give_way
+
     step = max(1, rows)
     take = obj.iloc if hasattr(obj, "iloc") else obj
-    return [_Piece(pickle.dumps(take[i:i + step], protocol=5)) for i in range(0, len(obj), step)]
+    pieces = []
+    for i in range(0, len(obj), step):
+        give_way()
+        pieces.append(_Piece(pickle.dumps(take[i:i + step], protocol=5)))
+    return pieces
 
 
 class _Piece:

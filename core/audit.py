@@ -13,6 +13,7 @@ import csv
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 
@@ -39,7 +40,7 @@ HASH_VERSION = 2  # 1 (until 2026-12-03): text columns as JSON; 2: NUL-joined UT
 _PIECE = 100_000  # cells per join and encode: one of a million texts held the GIL ~30 ms
 
 
-def _text_pieces(values: pd.Series | pd.Index) -> list[bytes]:
+def _text_pieces(values: pd.Series | pd.Index, between: Callable[[], None] | None = None) -> list[bytes]:
     """Text cells as one kind byte per cell, then the present cells' text as UTF-8.
 
     Kind 0 is a missing cell, 1 a string, 2 another Python value (mixed columns) written
@@ -53,6 +54,8 @@ def _text_pieces(values: pd.Series | pd.Index) -> list[bytes]:
     items = values.to_numpy(dtype=object)  # no copy for str and object columns
     kinds, texts, joins = [], [], []
     for start in range(0, len(items), _PIECE):
+        if between is not None and start:
+            between()
         kind, some, joined = _piece(items[start:start + _PIECE])
         kinds.append(kind.tobytes())
         if some:
@@ -90,15 +93,15 @@ def _between(pieces, separator: bytes):
         yield piece
 
 
-def _values_pieces(values: pd.Series | pd.Index) -> list[bytes]:
+def _values_pieces(values: pd.Series | pd.Index, between: Callable[[], None] | None = None) -> list[bytes]:
     """The content of one column as bytes: raw (little-endian) for numbers and dates."""
     dtype = values.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "biufcmM":
         return [np.ascontiguousarray(values.to_numpy(), dtype=dtype.newbyteorder("<")).tobytes()]
-    return _text_pieces(values)
+    return _text_pieces(values, between)
 
 
-def frame_hash(df: pd.DataFrame | None) -> str:
+def frame_hash(df: pd.DataFrame | None, between: Callable[[], None] | None = None) -> str:
     """A stable SHA-256 of a frame's content: labels, dtypes, index and every cell.
 
     The same data gives the same hash in every session and on every machine; one
@@ -106,6 +109,8 @@ def frame_hash(df: pd.DataFrame | None) -> str:
     (Hashing the values' bytes directly is ~5x faster than pandas' row hashes.) The
     header names :data:`HASH_VERSION`, so hashes of another version never coincide;
     nothing re-computes stored hashes (they are compared within a run or a session).
+    ``between`` is called between pieces of the work (the window's hashing thread gives
+    way to the GUI thread there).
     """
     if df is None:
         return ""
@@ -123,7 +128,9 @@ def frame_hash(df: pd.DataFrame | None) -> str:
     parts = [] if isinstance(index, pd.RangeIndex) else [index]
     parts += [df.iloc[:, i] for i in range(df.shape[1])]
     for values in parts:
-        pieces = _values_pieces(values)
+        if between is not None:
+            between()
+        pieces = _values_pieces(values, between)
         h.update(sum(map(len, pieces)).to_bytes(8, "little"))
         for piece in pieces:
             h.update(piece)

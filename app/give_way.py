@@ -1,0 +1,38 @@
+"""Background threads give way to the window's thread while it works.
+
+Python runs one thread at a time (the GIL). While the GUI thread had work of its own
+after an import (its table, its roles), a thread pickling the frames for the engine
+process and the audit-hashing thread took most of the GIL from it, and 50 ms of GUI
+work became a stall of 150-230 ms (``bench/ui_stall_bench.py --actions import``). So
+the GUI thread ticks a heartbeat, and between pieces of their work those threads call
+:func:`give_way`: while the heartbeat is late (the GUI thread is busy or waiting for
+the GIL) they sleep, with the GIL released, a bounded while. A GUI thread late by more
+than :data:`BLOCKED_S` is blocked (waiting for a job, say), not busy: nobody waits then.
+No Qt here: the engine process pickles its results with the same code.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+TICK_MS = 5
+LATE_S = 0.012  # the heartbeat is late: the GUI thread is at work
+BLOCKED_S = 0.15  # so late the GUI thread is waiting, not working: giving way would slow it
+MAX_WAIT_S = 0.02  # at most this long per call
+
+_beat: list[float] = []  # the GUI thread's last tick; empty without a window: never wait
+
+
+def beat() -> None:
+    """The GUI thread's heartbeat (app.heartbeat ticks it every :data:`TICK_MS`)."""
+    _beat[:] = [time.monotonic()]
+
+
+def give_way() -> None:
+    """Between two pieces of background work: wait while the GUI thread is at work."""
+    if not _beat or threading.current_thread() is threading.main_thread():
+        return
+    deadline = time.monotonic() + MAX_WAIT_S
+    while LATE_S < time.monotonic() - _beat[0] < BLOCKED_S and time.monotonic() < deadline:
+        time.sleep(0.001)
