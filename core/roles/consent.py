@@ -199,11 +199,32 @@ def read_answers(values: pd.Series, meaning: ConsentMeaning) -> pd.Series:
     Status words keep their own meaning ("unsubscribed" is a no under any header); a yes,
     a date or a tick is a yes under an opt-in header and a no under an opt-out one; under
     an opt-out header an explicit "no" (not opted out) says nothing about consent, so it
-    is no answer, not a yes.
+    is no answer, not a yes. Each distinct text is read once.
     """
-    text = _text(values)
+    codes, distinct = _distinct_texts(values)
+    answers = _answers(distinct, meaning).array.take(codes, allow_fill=True)  # a missing cell: <NA>
+    return pd.Series(answers, index=values.index, dtype="boolean")
+
+
+def is_opt_out(values: pd.Series, meaning: ConsentMeaning) -> pd.Series:
+    """True where the row asked not to be contacted: a yes under an opt-out header, or a
+    status word such as unsubscribed or cleaned -- not a plain no to a consent question."""
+    codes, distinct = _distinct_texts(values)
+    said = _answers(distinct, meaning).eq(False).fillna(False).to_numpy(dtype=bool)
+    out = said & ((meaning.polarity == OPT_OUT) | distinct.isin(_STATUS_NO).to_numpy(dtype=bool))
+    return pd.Series(np.append(out, False)[codes], index=values.index, dtype=bool)  # code -1: the False
+
+
+def _distinct_texts(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Each row's code (-1: missing) and the distinct texts, normalised by :func:`_text`."""
+    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    return codes, _text(pd.Series(uniques, dtype="string"))
+
+
+def _answers(text: pd.Series, meaning: ConsentMeaning) -> pd.Series:
+    """:func:`read_answers` of normalised texts."""
     flag = _answer(text)
-    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    out = pd.Series(pd.NA, index=text.index, dtype="boolean")
     if meaning.polarity == OPT_IN:
         out[flag.eq(True).fillna(False)] = True
         out[flag.eq(False).fillna(False)] = False
@@ -213,11 +234,3 @@ def read_answers(values: pd.Series, meaning: ConsentMeaning) -> pd.Series:
     out[text.isin(_STATUS_YES)] = True
     out[text.isin(_STATUS_NO)] = False
     return out
-
-
-def is_opt_out(values: pd.Series, meaning: ConsentMeaning) -> pd.Series:
-    """True where the row asked not to be contacted: a yes under an opt-out header, or a
-    status word such as unsubscribed or cleaned -- not a plain no to a consent question."""
-    text = _text(values)
-    said = read_answers(values, meaning).eq(False).fillna(False).astype(bool)
-    return (said & ((meaning.polarity == OPT_OUT) | text.isin(_STATUS_NO))).astype(bool)
