@@ -243,7 +243,7 @@ class Contactable:
         """People who may be contacted, asked not to be, gave no answer, are suppressed."""
         people = pd.DataFrame({"p": self.person, "r": self.reasons}).drop_duplicates("p")["r"]
         return {"may": int((people == "").sum()),
-                "said_no": int(people.isin([OPTED_OUT, DECLINED]).sum()),
+                "said_no": int((people.isin([OPTED_OUT, DECLINED]) | people.str.endswith(LEFT)).sum()),
                 "no_answer": int((people == NO_CONSENT).sum()),
                 "suppressed": int((people == SUPPRESSED).sum())}
 

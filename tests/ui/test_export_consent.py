@@ -122,6 +122,7 @@ def test_a_mailchimp_unsubscribed_export_writes_nobody(qtbot, tmp_path):
     frame = read_table(Path(__file__).parents[1] / "fixtures" / "vendors" / "mailchimp_unsubscribed.csv")[0]
     roles = {c: g.role.value for c, g in detect_roles(frame).items()}
     document, jobs, widget = _screen(qtbot, frame, roles)
+    assert widget.consent.counts.text() == "0 may be contacted, 2 asked not to be, 0 gave no answer."
     assert widget.plan_label.text() == ("Nobody may be written to; 2 left out: 2 in a Mailchimp "
                                         "unsubscribed members export: people who left the list.")
     widget.folder.setText(str(tmp_path / "out"))
