@@ -29,7 +29,7 @@ import pandas as pd
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from app.give_way import give_way
+from app.give_way import give_way, wake
 from app.relay import Relay, relay
 from core.audit import frame_hash, make_entry
 
@@ -197,6 +197,7 @@ class Document(QObject):
         command = _SwapCommand(text, self._setter("_put_source", name), old, new)
         self.undo_stack.push(command)
         if old[0] is not None and old[0] is not new[0]:
+            wake()
             _hasher.submit(_compact, relay(), id(self), command)
 
     @Slot(str, object)
@@ -299,6 +300,7 @@ class Document(QObject):
         self._audit.append(entry)
         if in_frame is not None or out_frame is not None:
             self._hashing = [f for f in self._hashing if not f.done()]
+            wake()
             self._hashing.append(_hasher.submit(_hash_entry, relay(), id(self), entry, in_frame, out_frame))
         index = self.undo_stack.index()
         self._audit_at.append((index, _serial(self.undo_stack.command(index - 1)) if index else None))

@@ -21,18 +21,39 @@ LATE_S = 0.012  # the heartbeat is late: the GUI thread is at work
 BLOCKED_S = 0.15  # so late the GUI thread is waiting, not working: giving way would slow it
 MAX_WAIT_S = 0.02  # at most this long per call
 
+IDLE_S = 1.0  # nobody asked for this long: the heartbeat stops (no wake-ups in an idle window)
+
 _beat: list[float] = []  # the GUI thread's last tick; empty without a window: never wait
+_asked: list[float] = [0.0]  # when a background thread last asked
+_wake: list = []  # [callable] that restarts a stopped heartbeat (thread-safe), set by app.heartbeat
 
 
-def beat() -> None:
-    """The GUI thread's heartbeat (app.heartbeat ticks it every :data:`TICK_MS`)."""
-    _beat[:] = [time.monotonic()]
+def beat() -> bool:
+    """The GUI thread's heartbeat (app.heartbeat ticks it every :data:`TICK_MS`); False
+    when nobody has asked for :data:`IDLE_S`: the heartbeat stops, marked as long ago so
+    that the next thread to ask wakes it rather than waits for it."""
+    now = time.monotonic()
+    idle = now - _asked[0] >= IDLE_S
+    _beat[:] = [0.0 if idle else now]
+    return not idle
+
+
+def wake() -> None:
+    """Work is starting (call on the GUI thread, as a job or a hash is handed out): the
+    heartbeat must tick before the GUI thread gets busy, since a stopped one is restarted
+    by a queued call that a busy GUI thread runs only when it is done."""
+    _asked[0] = time.monotonic()
+    if _wake:
+        _wake[0]()
 
 
 def give_way() -> None:
     """Between two pieces of background work: wait while the GUI thread is at work."""
     if not _beat or threading.current_thread() is threading.main_thread():
         return
-    deadline = time.monotonic() + MAX_WAIT_S
+    now = _asked[0] = time.monotonic()
+    if now - _beat[0] >= BLOCKED_S and _wake:
+        _wake[0]()  # stopped while idle (or the GUI thread is blocked): tick again
+    deadline = now + MAX_WAIT_S
     while LATE_S < time.monotonic() - _beat[0] < BLOCKED_S and time.monotonic() < deadline:
         time.sleep(0.001)

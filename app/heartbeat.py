@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
+from app import give_way
 from app.give_way import TICK_MS, beat
 
 
 class Heartbeat(QObject):
-    """One per application, on the GUI thread."""
+    """One per application, on the GUI thread; it ticks only while background threads ask
+    (:func:`app.give_way.give_way` wakes it), so an idle window does not wake 200 times a
+    second."""
+
+    woken = Signal()  # from a background thread: queued to the GUI thread
 
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
-        beat()
         self.timer = QTimer(self)
-        self.timer.timeout.connect(beat)
-        self.timer.start(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.woken.connect(self._start)
+        give_way._wake[:] = [self.woken.emit]
+        give_way._beat[:] = [0.0]  # long ago: the first background thread to ask wakes it
+
+    def _start(self) -> None:
+        if not self.timer.isActive() and beat():
+            self.timer.start(TICK_MS)
+
+    def _tick(self) -> None:
+        if not beat():
+            self.timer.stop()
 
 
 def ensure_heartbeat() -> Heartbeat | None:

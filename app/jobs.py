@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 from app.actions import IN_A_CHILD
+from app.give_way import wake
 from app.heartbeat import ensure_heartbeat
 from app.logging_setup import log_file, safe_traceback
 from app.main_thread_gc import ensure_main_thread_gc
@@ -142,6 +143,7 @@ class JobRunner(QObject):
     ) -> Job:
         """Run ``fn`` in ``slot``; ``process``: in a child process when it can (``fn`` and
         what it captures are sent there, so it must talk only through its result)."""
+        wake()  # workers give way to the GUI thread from now on (app.give_way)
         self.cancel(slot)
         job_id, emitter = next(_JOB_IDS), _emitter()
         ctx = JobContext(throttled(lambda d, t, m: emitter.progress.emit(job_id, d, t, m), PROGRESS_EVERY_S))

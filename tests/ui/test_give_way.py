@@ -30,6 +30,7 @@ def clock(monkeypatch):
     clock = Clock()
     monkeypatch.setattr(gw, "time", SimpleNamespace(monotonic=clock.monotonic, sleep=clock.sleep))
     monkeypatch.setattr(gw, "_beat", [])
+    monkeypatch.setattr(gw, "_wake", [])
     return clock
 
 
@@ -56,10 +57,18 @@ def test_the_gui_thread_and_a_program_without_window_never_wait(clock):
     assert clock.sleeps == 0
 
 
-def test_the_heartbeat_ticks_while_the_event_loop_runs(qtbot):
+def test_the_heartbeat_ticks_only_while_background_threads_ask(qtbot, monkeypatch):
+    """Idle, it stops (no 200 wake-ups a second in a window doing nothing); the first
+    background thread to ask wakes it, and it ticks again."""
     from app.heartbeat import ensure_heartbeat
 
     beat = ensure_heartbeat()
     assert ensure_heartbeat() is beat  # one per application
-    qtbot.wait(60)
-    assert time.monotonic() - gw._beat[0] < 0.05
+    monkeypatch.setattr(gw, "IDLE_S", 0.05)
+    _on_a_worker(gw.give_way)
+    qtbot.waitUntil(beat.timer.isActive, timeout=2000)
+    qtbot.wait(20)
+    assert time.monotonic() - gw._beat[0] < 0.05  # ticking
+    qtbot.waitUntil(lambda: not beat.timer.isActive(), timeout=2000)  # nobody asked for 50 ms
+    _on_a_worker(gw.give_way)
+    qtbot.waitUntil(beat.timer.isActive, timeout=2000)
