@@ -47,13 +47,14 @@ def wake() -> None:
         _wake[0]()
 
 
-def give_way() -> None:
-    """Between two pieces of background work: wait while the GUI thread is at work."""
+def give_way(max_wait_s: float = MAX_WAIT_S) -> None:
+    """Between two pieces of background work: wait while the GUI thread is at work (at
+    most ``max_wait_s``; longer before one long piece, such as drawing a chart)."""
     if not _beat or threading.current_thread() is threading.main_thread():
         return
     now = _asked[0] = time.monotonic()
     if now - _beat[0] >= BLOCKED_S and _wake:
         _wake[0]()  # stopped while idle (or the GUI thread is blocked): tick again
-    deadline = now + MAX_WAIT_S
+    deadline = now + max_wait_s
     while LATE_S < time.monotonic() - _beat[0] < BLOCKED_S and time.monotonic() < deadline:
         time.sleep(0.001)

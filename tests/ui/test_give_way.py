@@ -72,3 +72,11 @@ def test_the_heartbeat_ticks_only_while_background_threads_ask(qtbot, monkeypatc
     qtbot.waitUntil(lambda: not beat.timer.isActive(), timeout=2000)  # nobody asked for 50 ms
     _on_a_worker(gw.give_way)
     qtbot.waitUntil(beat.timer.isActive, timeout=2000)
+
+
+def test_a_chart_waits_longer_for_the_gui_threads_own_work(clock):
+    """Before one long piece (drawing a chart: the painter thread gives way with 250 ms):
+    50 ms late, it waits until the GUI thread counts as blocked, 100 ms later."""
+    gw._beat[:] = [clock.now - 0.05]
+    _on_a_worker(lambda: gw.give_way(0.25))
+    assert clock.sleeps == 100

@@ -20,10 +20,12 @@ from PySide6.QtCore import QObject, QRect, QSize, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app.give_way import give_way, wake
 from ui.widgets.chart_style import chart_colours, style_figure
 
 RESIZE_PAUSE_MS = 150  # a window being dragged larger is drawn once it stops
 _painter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chart")  # one at a time, in order
+CHART_WAIT_S = 0.25  # how long a chart waits for the GUI thread's own work before it is drawn
 
 
 def _empty(figure: Figure, text: str, palette: QPalette) -> None:
@@ -118,10 +120,13 @@ class Picture(QWidget):
         delivery = self._delivery
 
         def job() -> None:
+            give_way(CHART_WAIT_S)  # a chart is drawn in one go: after the GUI thread's own work
             image, figure = render(draw, data, empty, size, ratio, palette)
             delivery.done.emit(asked, image, figure, threading.get_ident())
 
-        _painter.submit(job)
+        wake()
+        # after the event in hand: the GUI thread's own work for this data comes first
+        QTimer.singleShot(0, self, lambda: _painter.submit(job))
 
     def _arrived(self, asked: int, image: QImage, figure: Figure, thread: int) -> None:
         if asked != self._asked:
