@@ -38,11 +38,16 @@ def beat() -> bool:
     return not idle
 
 
+def asked() -> None:
+    """A background thread wants the heartbeat (now)."""
+    _asked[0] = time.monotonic()
+
+
 def wake() -> None:
     """Work is starting (call on the GUI thread, as a job or a hash is handed out): the
     heartbeat must tick before the GUI thread gets busy, since a stopped one is restarted
     by a queued call that a busy GUI thread runs only when it is done."""
-    _asked[0] = time.monotonic()
+    asked()
     if _wake:
         _wake[0]()
 
@@ -52,7 +57,8 @@ def give_way(max_wait_s: float = MAX_WAIT_S) -> None:
     most ``max_wait_s``; longer before one long piece, such as drawing a chart)."""
     if not _beat or threading.current_thread() is threading.main_thread():
         return
-    now = _asked[0] = time.monotonic()
+    asked()
+    now = _asked[0]
     if now - _beat[0] >= BLOCKED_S and _wake:
         _wake[0]()  # stopped while idle (or the GUI thread is blocked): tick again
     deadline = now + max_wait_s

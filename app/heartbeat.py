@@ -24,7 +24,10 @@ class Heartbeat(QObject):
         give_way._beat[:] = [0.0]  # long ago: the first background thread to ask wakes it
 
     def _start(self) -> None:
-        if not self.timer.isActive() and beat():
+        """Asked for (the queued call may come late, from a busy GUI thread): tick again."""
+        if not self.timer.isActive():
+            give_way.asked()
+            beat()
             self.timer.start(TICK_MS)
 
     def _tick(self) -> None:
