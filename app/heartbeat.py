@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from app import give_way
+from app.app_children import one_per_application
 from app.give_way import TICK_MS, beat
 
 
@@ -36,9 +37,5 @@ class Heartbeat(QObject):
 
 
 def ensure_heartbeat() -> Heartbeat | None:
-    """Start the heartbeat once per application (call on the GUI thread)."""
-    app = QCoreApplication.instance()
-    if app is None:
-        return None
-    found = app.findChild(Heartbeat)
-    return found if found is not None else Heartbeat(app)
+    """Make the heartbeat once per application (call on the GUI thread)."""
+    return one_per_application(Heartbeat)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer
+from PySide6.QtCore import QObject, QTimer
+
+from app.app_children import one_per_application
 
 INTERVAL_MS = 500
 
@@ -34,8 +36,4 @@ class MainThreadCollector(QObject):
 
 def ensure_main_thread_gc() -> MainThreadCollector | None:
     """Install the collector once per application (call on the GUI thread)."""
-    app = QCoreApplication.instance()
-    if app is None:
-        return None
-    collector = app.findChild(MainThreadCollector)
-    return collector if collector is not None else MainThreadCollector(app)
+    return one_per_application(MainThreadCollector)

@@ -9,7 +9,9 @@ the object listens and picks out its own news.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, Signal
+
+from app.app_children import one_per_application
 
 
 class Relay(QObject):
@@ -23,10 +25,9 @@ _WITHOUT_APP: list[Relay] = []  # a document made before any application (engine
 
 def relay() -> Relay:
     """The application's relay (call on the GUI thread; hand it to the worker)."""
-    app = QCoreApplication.instance()
-    if app is None:
+    found = one_per_application(Relay)
+    if found is None:
         if not _WITHOUT_APP:
             _WITHOUT_APP.append(Relay())
         return _WITHOUT_APP[0]
-    found = app.findChild(Relay)
-    return found if found is not None else Relay(app)
+    return found
