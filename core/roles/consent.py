@@ -117,14 +117,9 @@ def _text(values: pd.Series) -> pd.Series:
 def _distinct_words(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """The distinct non-empty words and each one's share of the non-empty rows: the text
     is normalised once per distinct value, not once per row (a 1M-row column has few)."""
-    if pd.api.types.is_numeric_dtype(values.dtype) or isinstance(values.dtype, pd.StringDtype):
-        # one text per distinct value, as per row
-        counts = values.value_counts(sort=False)
-        counts.index = counts.index.astype("string")
-    else:  # mixed objects: 1, 1.0 and True are one key but three texts
-        counts = values.astype("string").value_counts(sort=False)
-    text = _text(pd.Series(counts.index, dtype="string"))
-    by_word = pd.Series(counts.to_numpy(), index=text.to_numpy()).groupby(level=0, sort=False).sum()
+    codes, text = _distinct_texts(values)
+    counts = np.bincount(codes[codes >= 0], minlength=len(text))
+    by_word = pd.Series(counts, index=text.to_numpy()).groupby(level=0, sort=False).sum()
     by_word = by_word[by_word.index != ""]
     total = by_word.sum()
     return pd.Series(by_word.index, dtype="string"), by_word.to_numpy() / total if total else by_word.to_numpy()
@@ -216,9 +211,13 @@ def is_opt_out(values: pd.Series, meaning: ConsentMeaning) -> pd.Series:
 
 
 def _distinct_texts(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """Each row's code (-1: missing) and the distinct texts, normalised by :func:`_text`."""
-    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
-    return codes, _text(pd.Series(uniques, dtype="string"))
+    """Each row's code (-1: missing) and the distinct texts, normalised by :func:`_text`.
+    Numbers and text are told apart as they are; mixed objects are made text first (1,
+    1.0 and True are one key but three texts)."""
+    if not (pd.api.types.is_numeric_dtype(values.dtype) or isinstance(values.dtype, pd.StringDtype)):
+        values = values.astype("string")
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, _text(pd.Series(uniques).astype("string"))
 
 
 def _answers(text: pd.Series, meaning: ConsentMeaning) -> pd.Series:
