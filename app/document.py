@@ -197,8 +197,13 @@ class Document(QObject):
         command = _SwapCommand(text, self._setter("_put_source", name), old, new)
         self.undo_stack.push(command)
         if old[0] is not None and old[0] is not new[0]:
-            wake()
-            _hasher.submit(_compact, relay(), id(self), command)
+            self._on_hasher(_compact, command)
+
+    def _on_hasher(self, fn: Callable, *args) -> Future:
+        """``fn(relay, id, *args)`` on the hashing thread, which gives way to the GUI thread
+        from now on; it holds only this document's id (see app.relay)."""
+        wake()
+        return _hasher.submit(fn, relay(), id(self), *args)
 
     @Slot(str, object)
     def _news(self, topic: str, ident: int) -> None:
@@ -300,8 +305,7 @@ class Document(QObject):
         self._audit.append(entry)
         if in_frame is not None or out_frame is not None:
             self._hashing = [f for f in self._hashing if not f.done()]
-            wake()
-            self._hashing.append(_hasher.submit(_hash_entry, relay(), id(self), entry, in_frame, out_frame))
+            self._hashing.append(self._on_hasher(_hash_entry, entry, in_frame, out_frame))
         index = self.undo_stack.index()
         self._audit_at.append((index, _serial(self.undo_stack.command(index - 1)) if index else None))
         self._undone.append(False)

@@ -47,6 +47,7 @@ import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from app.give_way import give_way
 from core.jobs import Cancelled, JobContext, throttled
 
 log = logging.getLogger(__name__)
@@ -194,8 +195,6 @@ class Held:
 def _pieces(obj, rows: int) -> list:
     """``obj`` cut into row slices, each pickled on its own (a short hold of the GIL),
     giving way to the window's thread between them."""
-    from app.give_way import give_way
-
     step = max(1, rows)
     take = obj.iloc if hasattr(obj, "iloc") else obj
     pieces = []
