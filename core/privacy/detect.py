@@ -36,6 +36,11 @@ _HEADERS: dict[str, re.Pattern] = {
     "card": re.compile(r"card_?(no|num)|credit_?card|\bpan\b|kreditkarte"),
     "ip": re.compile(r"(^|_)ip(_|$)|ip_?addr"),
 }
+# A header naming the town or region of an address names no street, whatever else it says
+# (Shopify's "Default Address Province Code", Google's "Address 1 - Region", Stripe's
+# "Card Address City"): those are not personal data on their own, like a city role.
+_AREA_WORDS = re.compile(r"(^|[_/])(city|town|ort|ville|stadt|state|province|region|county|country|"
+                         r"land|kanton|canton|bundesland|d[ée]partement|prefecture)(?=[_/]|$)")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE_RE = re.compile(r"^\+?[\d\s\-./()]{7,20}$")
 _IBAN_RE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$")
@@ -130,6 +135,8 @@ def detect_column(name: str, values: pd.Series) -> PiiGuess:
     """The most likely PII kind of one column, or ``kind=None`` when it looks harmless."""
     header = _normal_header(name)
     by_header = next((k for k, rx in _HEADERS.items() if rx.search(header)), None)
+    if by_header == "street" and _AREA_WORDS.search(header):
+        by_header = None
     text = values.astype(str).where(values.notna(), "").str.strip()  # pandas 3 keeps NaN in astype(str)
     sample = text[text != ""].head(SAMPLE)
     rates = {}

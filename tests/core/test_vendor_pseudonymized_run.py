@@ -58,6 +58,20 @@ def test_shopify_columns():
     assert kinds["Default Address Address2"] == "street"  # no role: its header still says so
 
 
+@pytest.mark.parametrize("name, column", [
+    ("shopify_customers.csv", "Default Address Province Code"), ("google_contacts.csv", "Address 1 - Region"),
+    ("stripe_customers.csv", "Card Address State"), ("stripe_payments.csv", "Card Address City")])
+def test_a_header_naming_an_address_region_is_not_a_street(name, column):
+    """They were tokenised as streets by their 'Address'; their values are region codes and
+    towns, no more personal than a city column."""
+    df, _ = read_table(VENDORS / name)
+    kinds = {c: g.kind for c, g in detect_pii(df, roles_of(df)).items()}
+    assert kinds[column] is None
+    streets = {"google_contacts.csv": "Address 1 - Street", "stripe_customers.csv": "Card Address Line1"}
+    if name in streets:
+        assert kinds[streets[name]] == "street"
+
+
 def test_outlooks_german_second_and_third_e_mail_are_e_mails():
     """'E-Mail 2: Adresse' (no role, empty in the file) was taken for a street by its
     'Adresse': the header pattern missed 'E-Mail' once hyphens were read as '_'."""
