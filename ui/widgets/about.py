@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import platform
-from importlib import metadata
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
@@ -26,6 +25,8 @@ LIBRARIES = [
 
 
 def _version(dist: str) -> str:
+    from importlib import metadata  # 8 ms of imports before the first paint, for a box few open
+
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:

@@ -315,7 +315,11 @@ class Screen(StepScreen):
         self.lists_label.setText(imports.lists_text(doc))
         self.lists_label.setVisible(bool(self.lists_label.text()))
         self._show_events()
-        self._show_region()
+        if empty:  # the row is on the hidden workspace; working it out loads the countries (35 ms)
+            self.region.clear()
+            self.region_how.clear()
+        else:
+            self._show_region()
         if self._pending_shows(self.target):
             return  # the preview of the chosen file stays on screen
         frame = self.document.frame(self.target)
