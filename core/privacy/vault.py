@@ -99,7 +99,7 @@ class Vault:
                "entries": {t: base64.b64encode(v).decode() for t, v in self.entries.items()}}
         with atomic_open(path, "w") as fh:
             os.chmod(fh.name, 0o600)  # only the user may read it
-            fh.write(json.dumps(doc))  # json.dump writes piece by piece in Python: 7x slower
+            fh.write(json.dumps(doc))  # json.dump encodes piece by piece in Python (186k entries: 0.11 vs 0.08 s)
 
     @classmethod
     def load(cls, key: bytes, path: str | os.PathLike) -> Vault:
