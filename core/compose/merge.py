@@ -15,7 +15,6 @@ import pandas as pd
 
 from core.compose import abtest
 from core.compose.audience import select, tokens_in
-from core.compose.recommend import RecommendConfig, recommend
 from core.compose.rules import RuleBlock, apply_blocks
 from core.compose.template import Compiled, EmptyValue, Rendered, RenderError, Template, field_name
 from core.errors import LocalReachError
@@ -190,7 +189,8 @@ def merge(
         letters=config.letters, needed=_needed_columns(frame, roles, templates, config))
     products = None
     if sales is not None and config.recommendations > 0:
-        products = _recommendations(sales, recipients, roles, config, ctx)
+        ctx.progress(0, 1, "Choosing products to recommend")
+        products = _recommendations(sales, frame, recipients, person, roles, config)
     merger = Merger(recipients if len(recipients) else frame, roles, templates, config, personas,
                     products)
     assignment = None
@@ -309,17 +309,37 @@ def _ids(frame: pd.DataFrame, roles: dict[str, str]) -> list[str]:
     return frame[column].astype(str).tolist() if column else [""] * len(frame)
 
 
-def _recommendations(sales, recipients, roles, config, ctx) -> dict[str, list[str]]:
-    segments = None
-    column = id_column(recipients, roles)
-    if column and config.segment_column in recipients.columns:
-        segments = pd.Series(recipients[config.segment_column].to_numpy(),
-                             index=recipients[column].astype(str))
-        segments = segments[~segments.index.duplicated()]
+def _recommendations(sales, frame, recipients, person, roles, config) -> dict[str, list[str]]:
+    """``{recipient id: products}``. Where the segment step ran, what it picked
+    (``next_products``, which a message may show too); else picked the same way
+    (:func:`core.segment.recommend.product_picks`) from the sales lines: what goes with
+    what the person bought -- through any of their records -- then what their segment
+    buys most."""
+    from core.segment.recommend import COUNT, SEPARATOR, product_picks
+
+    column = id_column(frame, roles)
     # the sales lines' own customer id, else the one the link step found (as segments read them)
-    customer = "customer_id" if "customer_id" in sales.columns else "matched_id"
-    return recommend(sales, RecommendConfig(count=config.recommendations, customer_column=customer),
-                     segments, ctx)
+    customer = next((c for c in ("customer_id", "matched_id") if c in sales.columns), None)
+    if not column or customer is None or "product" not in sales.columns:
+        return {}
+    ids = recipients[column].astype(str)
+    picked = recipients.get("next_products")
+    if (picked is not None and config.recommendations <= COUNT
+            and not sales["product"].astype(str).str.contains(SEPARATOR, regex=False).any()):
+        text = picked.fillna("").astype(str)
+        return {i: [p for p in t.split(SEPARATOR) if p][:config.recommendations]
+                for i, t in zip(ids, text, strict=True)}
+    person_of = pd.Series(person.to_numpy(), index=frame[column].astype(str).to_numpy())
+    person_of = person_of[~person_of.index.duplicated()].astype(str)
+    bought = sales[customer].astype(str)
+    # a line whose customer is not in this list still tells which products go together
+    lines = pd.DataFrame({"person": bought.map(person_of).fillna("sales " + bought),
+                          "product": sales["product"]})
+    segments = (recipients[config.segment_column].to_numpy()
+                if config.segment_column in recipients.columns else None)
+    picks = product_picks(lines, pd.Index(person[recipients.index].astype(str)),
+                          config.recommendations, groups=segments)
+    return dict(zip(ids, picks, strict=True))
 
 
 def persona_map(data) -> dict[str, dict]:

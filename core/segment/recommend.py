@@ -7,7 +7,9 @@ goes with X than its popularity alone explains. Each product keeps its
 :data:`NEIGHBOURS` most similar products, built in blocks on a scipy.sparse matrix, so
 memory grows with products x neighbours, not products squared. A person's score for Y is
 the sum of Y's similarities to what they bought; ties and people without history fall
-back to the most popular products.
+back to what their group (segment) buys most when the groups are given, then to the most
+popular products. This is the one place that picks products: the segment step's
+``next_products`` and the merge's ``recommendations`` are the same picks.
 """
 
 from __future__ import annotations
@@ -63,14 +65,27 @@ def item_similarity(owned: sparse.csr_matrix, normalise: bool = True,
                              shape=(n, n))
 
 
+def _group_shares(owned: sparse.csr_matrix, groups: np.ndarray) -> np.ndarray:
+    """Groups x products: each product's buyers in the group, as a share of the group's
+    best seller's (``groups``: each person's group number)."""
+    member = sparse.csr_matrix((np.ones(len(groups)), (groups, np.arange(len(groups)))),
+                               shape=(groups.max() + 1, len(groups)))
+    per_group = np.asarray((member @ owned).todense())
+    return per_group / np.maximum(per_group.max(axis=1, keepdims=True), 1.0)
+
+
 def top_products(owned: sparse.csr_matrix, similarity: sparse.csr_matrix | None,
-                 popularity: np.ndarray, count: int = COUNT, repeat: bool = False) -> np.ndarray:
+                 popularity: np.ndarray, count: int = COUNT, repeat: bool = False,
+                 groups: np.ndarray | None = None) -> np.ndarray:
     """Product numbers (persons x ``count``, -1 where none is left), best first.
 
     ``similarity`` None ranks by popularity alone (the most-popular baseline). ``repeat``
-    lets people be offered what they already bought (consumables).
+    lets people be offered what they already bought (consumables). ``groups`` (each
+    person's group number) breaks ties, and fills in for people without history, with
+    what their group buys most (a thousandth of a score: it never outweighs a neighbour).
     """
     n_persons, n_products = owned.shape
+    shares = _group_shares(owned, groups) if groups is not None and n_persons else None
     # Columns in popularity order: a stable sort then breaks ties towards the popular.
     order = np.argsort(-popularity, kind="stable")
     count = min(count, n_products)
@@ -80,6 +95,8 @@ def top_products(owned: sparse.csr_matrix, similarity: sparse.csr_matrix | None,
         rows = owned[start:start + chunk]
         scores = (np.asarray((rows @ similarity).todense(), dtype=np.float64)
                   if similarity is not None else np.zeros((rows.shape[0], n_products)))
+        if shares is not None:
+            scores += shares[groups[start:start + chunk]] * 1e-3
         if not repeat:
             scores[rows.toarray() > 0] = -np.inf
         ranked = scores[:, order]
@@ -89,28 +106,35 @@ def top_products(owned: sparse.csr_matrix, similarity: sparse.csr_matrix | None,
     return out
 
 
-def recommend_products(lines: pd.DataFrame, persons: pd.Index, count: int = COUNT,
-                       repeat: bool = False) -> pd.DataFrame:
-    """``next_products`` ("A; B; C") and ``next_best_product`` (the first) per person.
+def product_picks(lines: pd.DataFrame, persons: pd.Index, count: int = COUNT,
+                  repeat: bool = False, groups=None) -> list[list[str]]:
+    """Up to ``count`` products for each of ``persons``, best first.
 
-    ``lines`` has ``person`` and ``product`` columns (the linked sales lines); without a
-    product column every person gets empty picks. People with no history get the most
-    popular products.
+    ``lines`` has ``person`` and ``product`` columns (sales lines; people not in
+    ``persons`` still tell which products go together); ``groups`` holds each person's
+    group (segment), in the order of ``persons``. Without a product column nobody gets
+    a pick; people with no history get what their group, else everyone, buys most.
     """
-    result = pd.DataFrame({"next_products": "", "next_best_product": ""}, index=persons,
-                          dtype=object)
-    if lines.empty or "product" not in lines:
-        return result
+    if lines.empty or "product" not in lines or count <= 0:
+        return [[] for _ in persons]
     owned, buyers, products = bought_matrix(lines)
     if len(products) == 0:
-        return result
+        return [[] for _ in persons]
     full = sparse.vstack([owned, sparse.csr_matrix((1, owned.shape[1]), dtype=np.float32)])
     position = buyers.get_indexer(persons)  # -1: no history -> the empty last row
     full = full.tocsr()[np.where(position >= 0, position, owned.shape[0])]
     popularity = np.asarray(owned.sum(axis=0)).ravel()
-    picks = top_products(full, item_similarity(owned), popularity, count, repeat)
+    codes = None if groups is None else pd.factorize(pd.Series(groups, dtype=object).fillna(""))[0]
+    picks = top_products(full, item_similarity(owned), popularity, count, repeat, codes)
     names = np.append(np.asarray(products, dtype=object), "")
-    chosen = names[picks]  # -1 picks the "" at the end
-    result["next_products"] = [SEPARATOR.join(p for p in row if p) for row in chosen]
-    result["next_best_product"] = chosen[:, 0] if count else ""
-    return result
+    return [[p for p in row if p] for row in names[picks].tolist()]  # -1 picks the "" at the end
+
+
+def recommend_products(lines: pd.DataFrame, persons: pd.Index, count: int = COUNT,
+                       repeat: bool = False, groups=None) -> pd.DataFrame:
+    """``next_products`` ("A; B; C") and ``next_best_product`` (the first) per person:
+    :func:`product_picks` as two columns."""
+    picks = product_picks(lines, persons, count, repeat, groups)
+    return pd.DataFrame({"next_products": [SEPARATOR.join(row) for row in picks],
+                         "next_best_product": [row[0] if row else "" for row in picks]},
+                        index=persons, dtype=object)

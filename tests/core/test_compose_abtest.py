@@ -8,7 +8,6 @@ import pytest
 
 from core.compose.abtest import ABConfig, analyse, assign, join_results, wilson, z_test
 from core.compose.merge import MergeConfig, merge
-from core.compose.recommend import RecommendConfig, recommend
 from core.compose.template import parse_template
 
 
@@ -69,15 +68,3 @@ def test_merge_holdout_is_not_sent_and_assignment_is_kept():
     assert result.assignment["variant"].value_counts().to_dict() == {"A": 45, "B": 45,
                                                                      "control": 10}
     assert set(result.left_out) == {"hold-out group (not sent, kept for comparison)"}
-
-
-def test_recommendations_co_purchase_then_segment_popular_never_bought():
-    sales = pd.DataFrame({"customer_id": ["1", "1", "2", "2", "3", "4", "4", "5"],
-                          "product": ["Tea", "Mug", "Tea", "Mug", "Tea", "Pan", "Oil", "Pan"]})
-    segments = pd.Series({"1": "x", "2": "x", "3": "x", "4": "y", "5": "y", "6": "y"})
-    recs = recommend(sales, RecommendConfig(count=2), segments)
-    assert recs["3"] == ["Mug", "Pan"]  # bought with Tea, then the most popular left
-    assert recs["5"] == ["Oil", "Tea"]
-    assert recs["6"] == ["Pan", "Oil"]  # no purchases: popular in segment y
-    assert all(set(recs[c]).isdisjoint(sales.loc[sales.customer_id == c, "product"])
-               for c in "12345")

@@ -1,0 +1,88 @@
+"""One place picks products (core.segment.recommend): what goes with what a person bought,
+then what their segment buys most, never what they have. The merge's {{ recommendations }}
+used to come from a second recommender of its own and could differ from the segment
+step's {{ next_products }} for the same person in the same message."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from app import cli
+from core.compose.merge import MergeConfig, merge
+from core.compose.template import parse_template
+from core.demo import generate
+from core.segment.recommend import product_picks
+
+RECIPE = """name = "Picks"
+version = 1
+[crm]
+file = "crm.xlsx"
+[sales]
+file = "sales.csv"
+[steps.clean]
+[steps.dedupe]
+[steps.link]
+[steps.segment]
+[steps.merge]
+template = "t.txt"
+format = "csv"
+"""
+BOTH = "Subject: Hi\n\n{{ recommendations | join('; ') }}|{{ next_products }}\n"
+
+
+def test_co_purchase_then_what_the_segment_buys_never_what_they_have():
+    lines = pd.DataFrame({"person": ["1", "1", "2", "2", "3", "4", "4", "5"],
+                          "product": ["Tea", "Mug", "Tea", "Mug", "Tea", "Pan", "Oil", "Pan"]})
+    persons = pd.Index(["1", "2", "3", "4", "5", "6"])
+    picks = dict(zip(persons, product_picks(lines, persons, 2, groups=list("xxxyyy")), strict=True))
+    assert picks["3"] == ["Mug", "Pan"]  # bought with Tea, then the most popular left
+    assert picks["5"] == ["Oil", "Tea"]
+    assert picks["6"] == ["Pan", "Oil"]  # no purchases: what segment y buys most
+    assert picks["1"] == ["Pan", "Oil"] and picks["4"] == ["Tea", "Mug"]  # nothing bought offered
+    # without the groups, the one with no history gets what everyone buys most
+    assert product_picks(lines, pd.Index(["6"]), 2) == [["Tea", "Mug"]]
+    assert product_picks(lines.drop(columns="product"), persons, 2) == [[]] * 6
+
+
+def test_a_persons_records_share_their_purchases():
+    """Ann has two records (one e-mail): what either bought is never offered, and what goes
+    with either is."""
+    crm = pd.DataFrame({"customer_id": ["a1", "a2", "b"], "email": ["ann@x.org", "ann@x.org", "bo@x.org"],
+                        "consent": ["yes", "yes", "yes"]})
+    sales = pd.DataFrame({"customer_id": ["a1", "a2", "b", "b", "b", "c", "c"],
+                          "product": ["Tea", "Pot", "Tea", "Pot", "Cup", "Cup", "Jam"]})
+    result = merge(crm, {"customer_id": "customer_id", "email": "email", "consent": "consent"},
+                   {"A": parse_template("Subject: Hi\n\n{{ recommendations | join(', ') }}\n")},
+                   MergeConfig(recommendations=2), sales=sales)
+    assert {m.to: m.text for m in result.messages} == {"ann@x.org": "Cup, Jam\n", "bo@x.org": "Jam\n"}
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_merge_offers_what_the_segment_step_picked(tmp_path, capsys, seed):
+    generate(tmp_path, customers=300, seed=seed)
+    (tmp_path / "t.txt").write_text(BOTH, encoding="utf-8")
+    (tmp_path / "recipe.toml").write_text(RECIPE, encoding="utf-8")
+    code = cli.main(["run", str(tmp_path / "recipe.toml"), "-o", str(tmp_path / "out")])
+    assert code == 0, capsys.readouterr()
+    sent = pd.read_csv(Path(tmp_path / "out" / "messages" / "merge.csv"), dtype=str, keep_default_na=False)
+    ours, segments = zip(*(body.strip().split("|") for body in sent["body"]), strict=True)
+    assert len(sent) > 100 and sum(bool(p) for p in ours) > 0.9 * len(sent)
+    assert list(ours) == list(segments)
+
+
+def test_the_segment_steps_picks_are_read_back_only_when_they_split_back():
+    """'Tea; green' in next_products cannot be told from two products: then the merge picks
+    them itself, the same way."""
+    roles = {"customer_id": "customer_id", "email": "email", "consent": "consent"}
+    template = {"A": parse_template("Subject: Hi\n\n{{ recommendations | join(' + ') }}\n")}
+    crm = pd.DataFrame({"customer_id": ["a", "b"], "email": ["a@x.org", "b@x.org"], "consent": ["yes", "yes"],
+                        "next_products": ["Jam; Cup", "Tea; green"]})
+    sales = pd.DataFrame({"customer_id": ["a", "b", "b", "c", "c"], "product": ["Tea", "Cup", "Pot", "Cup", "Jam"]})
+    sent = merge(crm, roles, template, MergeConfig(), sales=sales).messages
+    assert [m.text for m in sent] == ["Jam + Cup\n", "Tea + green\n"]  # what the segment step chose
+    assert [m.text for m in merge(crm, roles, template, MergeConfig(recommendations=1), sales=sales).messages] == [
+        "Jam\n", "Tea\n"]
+    odd = sales.replace({"Tea": "Tea; green"})
+    sent = merge(crm, roles, template, MergeConfig(), sales=odd).messages
+    assert [m.text for m in sent] == ["Cup + Pot + Jam\n", "Jam + Tea; green\n"]  # nothing with Tea: popular first
