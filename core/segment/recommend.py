@@ -82,7 +82,8 @@ def top_products(owned: sparse.csr_matrix, similarity: sparse.csr_matrix | None,
     ``similarity`` None ranks by popularity alone (the most-popular baseline). ``repeat``
     lets people be offered what they already bought (consumables). ``groups`` (each
     person's group number) breaks ties, and fills in for people without history, with
-    what their group buys most (a thousandth of a score: it never outweighs a neighbour).
+    what their group buys most (a thousandth of a score: it decides only between
+    near-equal neighbours).
     """
     n_persons, n_products = owned.shape
     shares = _group_shares(owned, groups) if groups is not None and n_persons else None
