@@ -177,7 +177,7 @@ def pseudonymize(
         raise ColumnError(f"Column '{missing[0]}' is not in the table; choose one of its columns.")
     reference = dt.date.fromisoformat(config.reference_date) if config.reference_date else dt.date.today()
     new_vault = Vault(key, vault.entries if vault is not None else None)
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: only the columns replaced below are new
     report: dict = {"rows": int(len(df)), "key_fingerprint": fingerprint(key), "columns": {}}
     steps = [(c, p) for c, p in config.columns.items() if p.action != "keep"]
     for n, (column, policy) in enumerate(steps):

@@ -86,7 +86,7 @@ def keyed_tokens(frame, name: str, roles: dict, done: dict, privacy: PrivacyConf
     where it was masked, generalised or dropped (nothing to meet), as they are where it
     was kept. ``done`` is :func:`pseudonymize`'s report of the list's columns; the
     window's Privacy screen calls this too."""
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # copy-on-write: only the columns replaced below are new
     for role in KEY_ROLES:
         own = column_of(roles.get("crm", {}), role)
         entry = done.get(own) if own else None
