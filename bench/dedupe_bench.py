@@ -51,7 +51,7 @@ def pairwise(truth: np.ndarray, found: np.ndarray) -> tuple[float, float, float]
 def run_one(people: int) -> None:
     from core.dedupe.blocking import candidate_pairs
     from core.dedupe.compare import Encoded, compare_pairs
-    from core.dedupe.fellegi_sunter import clearly_different, fit, match_weights, probability
+    from core.dedupe.fellegi_sunter import evidence, fit, probability
     from core.dedupe.normalise import normalise
     from core.dedupe.pipeline import DedupeConfig, Scored, group_records, rules_for
 
@@ -75,8 +75,7 @@ def run_one(people: int) -> None:
     lap("compare", clock)
     model = fit(enc, names, levels)
     lap("learn (EM)", clock)
-    weight = match_weights(model, enc, levels, blocks.left, blocks.right)
-    conflict = clearly_different(model, enc, levels, blocks.left, blocks.right)
+    weight, conflict = evidence(model, enc, levels, blocks.left)
     scored = Scored(features, enc, blocks.left, blocks.right, names, levels, model, weight,
                     probability(weight), conflict, blocks.counts)
     grouping = group_records(scored, 0.9)

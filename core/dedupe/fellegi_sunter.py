@@ -190,7 +190,9 @@ def fit(
     n_levels = [len(comparison_levels(n)) for n in names]
     # Group identical level patterns: EM then runs over a few hundred rows, not millions.
     radix = np.cumprod([1] + [k + 1 for k in n_levels[:-1]])
-    code = ((levels.astype(np.int64) + 1) * radix).sum(axis=1)
+    code = np.zeros(len(levels), dtype=np.int64)  # a column at a time: no int64 copy of all levels
+    for k, step in enumerate(radix.tolist()):
+        code += (levels[:, k].astype(np.int64) + 1) * step
     if labels is None:
         labels = np.full(len(levels), -1, dtype=np.int8)
     key = code * 3 + (labels + 1)
@@ -344,7 +346,16 @@ def clearly_different(model: MatchModel, enc: Encoded, levels: np.ndarray,
     A pair that merely lacks evidence (it shares nothing but a name) is unproven, not
     "different", and must not break a chain of good links.
     """
+    return evidence(model, enc, levels, a)[1]
+
+
+def evidence(model: MatchModel, enc: Encoded, levels: np.ndarray,
+             a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`match_weights` and :func:`clearly_different` from one pass over the
+    fields (at 1M records each field's weights are ~0.1 GB; they were made twice)."""
     per_field = field_weights(model, enc, levels, a)
-    against = np.sum([np.minimum(w, 0.0) for w in per_field], axis=0)
+    against = np.zeros(len(levels))
+    for w in per_field:
+        against += np.minimum(w, 0.0)
     total = _total(model.comparisons, per_field, levels, model.prior)
-    return (total < 0) & (against <= CONFLICT_BITS)
+    return total, (total < 0) & (against <= CONFLICT_BITS)

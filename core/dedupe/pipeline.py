@@ -19,8 +19,8 @@ from core.dedupe.compare import Encoded, compare_pairs
 from core.dedupe.fellegi_sunter import (
     MatchModel,
     clearly_different,
+    evidence,
     fit,
-    match_weights,
     probability,
 )
 from core.dedupe.normalise import normalise
@@ -139,8 +139,7 @@ def score_features(
             if key in index.index:
                 labels[index[key]] = int(d.same)
     model = fit(enc, names, levels, labels, ctx=ctx, split=split)
-    weight = match_weights(model, enc, levels, a, b)
-    conflict = clearly_different(model, enc, levels, a, b)
+    weight, conflict = evidence(model, enc, levels, a)
     return Scored(features, enc, a, b, names, levels, model, weight, probability(weight),
                   conflict, blocks.counts)
 
