@@ -94,12 +94,20 @@ class Vault:
             return cls(key)
         return cls(key, {t: base64.b64decode(s) for t, s in zip(frame["token"], frame["sealed"], strict=True)})
 
-    def save(self, path: str | os.PathLike) -> None:
-        doc = {"format": VAULT_FORMAT, "version": 1, "fingerprint": self.fingerprint,
-               "entries": {t: base64.b64encode(v).decode() for t, v in self.entries.items()}}
+    def save(self, path: str | os.PathLike, piece: int = 50_000) -> None:
+        """The JSON of ``{"format", "version", "fingerprint", "entries"}``, written
+        ``piece`` entries at a time: the same bytes as one ``json.dumps`` without the
+        whole text in memory (5M entries: ~0.7 GB). json.dump would encode each value in
+        Python (186k entries: 0.11 vs 0.08 s)."""
+        head = json.dumps({"format": VAULT_FORMAT, "version": 1, "fingerprint": self.fingerprint})
+        tokens = list(self.entries)
         with atomic_open(path, "w") as fh:
             os.chmod(fh.name, 0o600)  # only the user may read it
-            fh.write(json.dumps(doc))  # json.dump encodes piece by piece in Python (186k entries: 0.11 vs 0.08 s)
+            fh.write(head[:-1] + ', "entries": {')
+            for start in range(0, len(tokens), piece):
+                chunk = {t: base64.b64encode(self.entries[t]).decode() for t in tokens[start:start + piece]}
+                fh.write((", " if start else "") + json.dumps(chunk)[1:-1])
+            fh.write("}}")
 
     @classmethod
     def load(cls, key: bytes, path: str | os.PathLike) -> Vault:

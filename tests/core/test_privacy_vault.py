@@ -62,6 +62,21 @@ def test_vault_file_round_trip_and_other_key_refused(tmp_path):
     assert json.loads(raw)["fingerprint"] == fingerprint(KEY)
 
 
+
+@pytest.mark.parametrize("count, piece", [(0, 3), (1, 3), (3, 3), (7, 3), (7, 50_000)])
+def test_the_vault_file_written_in_pieces_is_one_json_dumps(tmp_path, count, piece):
+    """Written piece by piece so a 5M-entry vault never sits in memory as one text."""
+    values = pd.Series([f"person{i}@example.com" for i in range(count)], dtype=object)
+    vault = Vault(KEY)
+    vault.add(tokenize_values(values, "email", KEY), values)
+    vault.save(tmp_path / "v.json", piece=piece)
+    whole = {"format": "localreach-vault", "version": 1, "fingerprint": fingerprint(KEY),
+             "entries": json.loads((tmp_path / "v.json").read_text())["entries"]}
+    assert len(whole["entries"]) == count
+    assert (tmp_path / "v.json").read_text() == json.dumps(whole)
+    loaded = Vault.load(KEY, tmp_path / "v.json")
+    assert [loaded.open(t) for t in loaded.entries] == values.tolist()
+
 def test_rotate_retokenises_frames_through_the_vault():
     vault, tokens = _vault()
     frame = pd.DataFrame({"email": tokens, "n": ["1", "2", "3", "4"]})
