@@ -140,7 +140,10 @@ def clean_codes(values: pd.Series, lower: bool = False) -> tuple[np.ndarray, pd.
     tidy = pd.Series(uniques, dtype="string").str.strip()
     if lower:
         tidy = tidy.str.lower()
-    merged, distinct = pd.factorize(tidy.mask(tidy == ""))
+    tidy = tidy.mask(tidy == "")
+    if not tidy.isna().any() and (tidy.to_numpy(dtype=object) == uniques.to_numpy(dtype=object)).all():
+        return codes, tidy  # already clean (order ids): no second table of 10M distinct values
+    merged, distinct = pd.factorize(tidy)
     return np.append(merged, -1)[codes], pd.Series(distinct, dtype="string")
 
 

@@ -7,6 +7,7 @@ from core.errors import ColumnError, LocalReachError
 from core.segment.features import (
     FeatureConfig,
     build_features,
+    clean_codes,
     discount_flags,
     model_matrix,
     parse_numbers,
@@ -151,3 +152,15 @@ def test_sales_dates_are_read_as_the_date_parser_reads_them():
     assert f.sales["date"].dt.strftime("%Y-%m-%d").tolist() == ["2025-01-01", "2025-01-11", "2025-01-21"]
     assert f.as_of == pd.Timestamp("2025-01-22 09:30")
     assert f.table.loc["p1", "tenure_days"] == 21.0 and f.table.loc["p2", "monetary"] == 40.0
+
+
+@pytest.mark.parametrize("values, lower, codes, distinct", [
+    (["O2", "O1", "O2"], False, [0, 1, 0], ["O2", "O1"]),  # clean already: numbered by first appearance
+    (["O2", " O2", "", None, "o1"], False, [0, 0, -1, -1, 1], ["O2", "o1"]),
+    (["O2", " o2", "O1 "], True, [0, 0, 1], ["o2", "o1"]),
+    ([], False, [], []),
+])
+def test_clean_codes_number_the_trimmed_values(values, lower, codes, distinct):
+    got_codes, got_distinct = clean_codes(pd.Series(values, dtype=object), lower)
+    assert got_codes.tolist() == codes
+    assert got_distinct.tolist() == distinct
