@@ -292,8 +292,7 @@ def _veto(names: list[str], per_field: list[np.ndarray], levels: np.ndarray) -> 
 def match_weights(model: MatchModel, enc: Encoded, levels: np.ndarray,
                   a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Total evidence in bits per pair (prior included), term-frequency adjusted."""
-    per_field = field_weights(model, enc, levels, a)
-    return _total(model.comparisons, per_field, levels, model.prior)
+    return evidence(model, enc, levels, a)[0]
 
 
 def _total(names: list[str], per_field: list[np.ndarray], levels: np.ndarray,
@@ -351,8 +350,9 @@ def clearly_different(model: MatchModel, enc: Encoded, levels: np.ndarray,
 
 def evidence(model: MatchModel, enc: Encoded, levels: np.ndarray,
              a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`match_weights` and :func:`clearly_different` from one pass over the
-    fields (at 1M records each field's weights are ~0.1 GB; they were made twice)."""
+    """The total evidence per pair and whether it is clearly different, from one pass
+    over the fields (at 1M records each field's weights are ~0.1 GB; they were made
+    twice)."""
     per_field = field_weights(model, enc, levels, a)
     against = np.zeros(len(levels))
     for w in per_field:
