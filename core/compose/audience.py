@@ -110,7 +110,8 @@ def select(
     (their first record); ``person`` labels every row of ``frame`` with its person.
     ``letters`` chooses recipients by a complete postal address instead of an e-mail;
     ``needed`` names the columns whose masked or generalised originals come back (the
-    fields the message uses; None: all).
+    fields the message uses; None: all); the e-mail column always comes back, and a
+    masked or generalised column that is not needed is left out.
     """
     column = None if letters else email_column(frame, roles, email)
     allowed = who_may_be_contacted(frame, roles, suppressed, consent, email)
@@ -126,7 +127,7 @@ def select(
         keep = keep.copy()
         for c in tokenised:
             keep[c] = _reveal(vault, keep[c], audit)
-        keep = restore(keep, needed)
+        keep = restore(keep, None if needed is None else needed | ({column} if column else set()))
     _no_tokens(keep, sorted(needed or ()) + ([column] if column else []))
     if letters:
         from core.compose.postal import complete_address

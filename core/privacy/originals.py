@@ -48,15 +48,20 @@ def _json_objects(text: pd.DataFrame) -> np.ndarray:
 def restore(frame: pd.DataFrame, columns=None) -> pd.DataFrame:
     """Put back the originals that :func:`seal` kept for ``columns`` (None: all), from a
     ``record_ref`` column already revealed (JSON text); the column itself is dropped,
-    since no message may show it. Only what the message needs should come back."""
+    since no message may show it. Only what the message needs should come back, and a
+    sealed column that does not come back is dropped too: a stand-in ("04" for 04309,
+    "an***@example.de") must never leave in a file as if it were the value."""
     if RECORD_COLUMN not in frame.columns:
         return frame
     out = frame.drop(columns=[RECORD_COLUMN]).copy()
+    sealed: set[str] = set()
     for label, doc in frame[RECORD_COLUMN].items():
         doc = str(doc)
         if not doc or TOKEN_RE.match(doc):
             continue
         for column, value in json.loads(doc).items():
+            sealed.add(column)
             if column in out.columns and (columns is None or column in columns):
                 out.at[label, column] = value
-    return out
+    return out.drop(columns=[c for c in out.columns if c in sealed and columns is not None
+                             and c not in columns])

@@ -106,6 +106,15 @@ def test_pseudonymise_then_merge_with_the_vault_brings_back_exact_details(headle
     table = pd.read_csv(tmp / "mail" / "merge.csv", dtype=str, keep_default_na=False)
     assert table["email"].tolist() == ["anna@example.de", "joerg@example.de"]
     assert table["body"].tolist() == ["Anna Berg\n04309 Leipzig\n", "Jörg Weiß\n01067 Dresden\n"]
+    assert table["postcode"].tolist() == ["04309", "01067"]
+    # a message without the postcode: the generalised stand-in is not written as the postcode
+    (tmp / "short.txt").write_text("Subject: Hello {{ first_name }}\n\nDear {{ first_name }}\n", "utf-8")
+    assert main(["merge", str(tmp / "p.csv"), "--template", str(tmp / "short.txt"), "-o",
+                 str(tmp / "short"), "--format", "csv", *vault]) == 0
+    short = pd.read_csv(tmp / "short" / "merge.csv", dtype=str, keep_default_na=False)
+    assert list(short.columns) == ["email", "subject", "body", "customer_id", "first_name",
+                                   "last_name", "email_invalid", "street", "city", "newsletter"]
+    assert short["first_name"].tolist() == ["Anna", "Jörg"]
     # letters by post: the address block in German order, postcode before the city
     assert main(["merge", str(tmp / "p.csv"), "--template", str(tmp / "t.txt"), "-o",
                  str(tmp / "letters"), "--format", "docx", "--shop", "Teeladen Berg", *vault]) == 0
@@ -211,3 +220,31 @@ def test_a_column_marked_opt_out_is_asked_about_even_beside_a_plain_consent_colu
     with pytest.raises(ConsentUnclear, match="^Column 'Status' may record consent or opt-outs"):
         contactable(frame, roles={"email": "email", "Newsletter": "consent", "Status": "opt_out"},
                     email_column="email")
+
+
+def test_a_masked_address_is_never_written_to():
+    """A masked e-mail ("an***@example.de") passes as an address: merge writes to the
+    original from the vault, and leaves out a masked column the message does not use."""
+    from core.compose.merge import MergeConfig, merge
+    from core.compose.outputs.table import merge_table
+    from core.compose.template import parse_template
+    from core.privacy.policy import ColumnPolicy, PrivacyConfig, pseudonymize
+
+    crm = pd.DataFrame({"customer_id": ["c1", "c2", "c3"], "first_name": ["Anna", "Jörg", "Li"],
+                        "email": ["anna@example.de", "joerg@example.de", "li@example.de"],
+                        "phone": ["+49 341 1234567", "+49 351 7654321", "+49 89 1112223"],
+                        "newsletter": ["yes", "yes", "no"]})
+    config = PrivacyConfig({"email": ColumnPolicy("mask", "email"),
+                            "phone": ColumnPolicy("mask", "phone")}, phone_region="DE")
+    masked, vault, _ = pseudonymize(crm, config, b"k" * 32)
+    assert masked["email"].tolist() == ["an***@example.de", "jo***@example.de", "li***@example.de"]
+    roles = {"customer_id": "customer_id", "first_name": "first_name", "email": "email",
+             "phone": "phone", "newsletter": "consent"}
+    template = parse_template("Subject: Hello {{ first_name }}\n\nDear {{ first_name }}\n")
+    result = merge(masked, roles, {"A": template}, MergeConfig(), vault=vault)
+    assert [m.to for m in result.messages] == ["anna@example.de", "joerg@example.de"]
+    table = merge_table(result)
+    assert table.to_dict("list") == {
+        "email": ["anna@example.de", "joerg@example.de"], "subject": ["Hello Anna", "Hello Jörg"],
+        "body": ["Dear Anna\n", "Dear Jörg\n"], "customer_id": ["c1", "c2"],
+        "first_name": ["Anna", "Jörg"], "newsletter": ["yes", "yes"]}
