@@ -76,7 +76,9 @@ def holds_tokens(values: pd.Series) -> bool:
     except TypeError:
         joined = None
     if joined is not None and joined.count("\x00") == max(len(cells) - 1, 0):
-        return _TOKEN_CELL.search(joined) is not None
+        # every token holds "_v": a substring search rules most columns out ten times
+        # faster than the pattern, which tries each position (86k streets: 1.5 vs 15 ms)
+        return "_v" in joined and _TOKEN_CELL.search(joined) is not None
     return bool(text.str.match(TOKEN_RE.pattern).fillna(False).any())
 
 

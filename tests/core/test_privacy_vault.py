@@ -1,5 +1,6 @@
 """The vault (RELIABILITY 17): round trip, tamper detection, audited reveal, key rotation."""
 
+import base64
 import json
 
 import pandas as pd
@@ -76,6 +77,15 @@ def test_the_vault_file_written_in_pieces_is_one_json_dumps(tmp_path, count, pie
     assert (tmp_path / "v.json").read_text() == json.dumps(whole)
     loaded = Vault.load(KEY, tmp_path / "v.json")
     assert [loaded.open(t) for t in loaded.entries] == values.tolist()
+
+
+@pytest.mark.parametrize("odd", ['a"quote', "back\\slash", "ümlaut", "tab\there", "\x7f"])
+def test_a_token_that_json_escapes_is_written_as_json_dumps_writes_it(tmp_path, odd):
+    entries = {"email_v1_00": b"one", odd: b"two", "email_v1_01": b"three"}
+    Vault(KEY, dict(entries)).save(tmp_path / "v.json", piece=2)
+    expected = {"format": "localreach-vault", "version": 1, "fingerprint": fingerprint(KEY),
+                "entries": {t: base64.b64encode(v).decode() for t, v in entries.items()}}
+    assert (tmp_path / "v.json").read_text() == json.dumps(expected)
 
 def test_rotate_retokenises_frames_through_the_vault():
     vault, tokens = _vault()
