@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.atomic import atomic_open
-from core.audit import export_csv, frame_hash, make_entry
+from core.audit import ColumnDigests, export_csv, frame_hash, make_entry
 from core.compose.outputs import write
 from core.dedupe.people import PERSON_COLUMN
 from core.dedupe.pipeline import CLUSTER_COLUMN
@@ -97,6 +97,7 @@ class _Audit:
         self.rows: list[dict] = []
         self.key_fingerprint = key_fingerprint
         self._hashes: dict[int, tuple[weakref.ref, str]] = {}
+        self._columns = ColumnDigests()
 
     def add(self, step: str, params: dict, before, after, rows_out: int | None = None) -> None:
         rows_in = 0 if before is None else len(before)
@@ -111,7 +112,7 @@ class _Audit:
             return ""
         known = self._hashes.get(id(frame))
         if known is None or known[0]() is not frame:
-            known = self._hashes[id(frame)] = (weakref.ref(frame), frame_hash(frame))
+            known = self._hashes[id(frame)] = (weakref.ref(frame), frame_hash(frame, columns=self._columns))
         return known[1]
 
     def reveal(self, entry: dict) -> None:  # counts and key fingerprint, never a value

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import gc
+import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +14,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.audit import CSV_COLUMNS, HASH_VERSION, AuditEntry, export_csv, frame_hash, make_entry
+from core.audit import (
+    CSV_COLUMNS,
+    HASH_VERSION,
+    AuditEntry,
+    ColumnDigests,
+    export_csv,
+    frame_hash,
+    make_entry,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,10 +50,61 @@ def test_the_hash_is_the_same_in_another_process():
 
 def test_the_hash_of_the_same_data_stays_the_same_across_versions():
     """A changed encoding must bump HASH_VERSION (and this value) on purpose."""
-    assert HASH_VERSION == 2
-    assert frame_hash(_crm()) == "77dcd247acc96a91ab66a28b5339a42a7cbd15e8752eda80920410b807766b0f"
+    assert HASH_VERSION == 3
+    assert frame_hash(_crm()) == "aa327a1cda361978d18f18f41650b0aadcf215989f6a30be46df216fab45d169"
     mixed = pd.DataFrame({"n": [1.5, None], "o": [None, "x"]})
-    assert frame_hash(mixed) == "93b59ea3e6b9535a06308280ea9fdb39ccfb19c7040e2eff462c675cbebf9f9e"
+    assert frame_hash(mixed) == "72edd63e1e0af2c8415d43418414343a9a6b5a25fcbc776d6ccb3e850df00cee"
+
+
+def test_the_hash_is_the_header_then_each_columns_own_sha256():
+    """Version 3 spelled out: the JSON header, then per column the SHA-256 of its byte
+    count, one kind byte per cell (1: a string) and its texts joined with NUL."""
+    def column(texts):
+        body = bytes([1] * len(texts)) + b"J" + "\x00".join(texts).encode()
+        return hashlib.sha256(len(body).to_bytes(8, "little") + body).digest()
+
+    df = _crm()
+    header = {"version": 3, "shape": [3, 3], "columns": ["customer_id", "email", "city"],
+              "dtypes": ["str", "str", "str"], "index": "int64", "range": [0, 3, 1]}
+    expected = hashlib.sha256(json.dumps(header, sort_keys=True).encode()
+                              + b"".join(column(df[c].tolist()) for c in df.columns))
+    assert frame_hash(df) == expected.hexdigest()
+
+
+def test_columns_hashed_before_are_not_hashed_again_and_the_hash_is_the_same(monkeypatch):
+    import core.audit as audit
+
+    hashed = []
+    real = audit._column_digest
+    monkeypatch.setattr(audit, "_column_digest", lambda values, between: hashed.append(values.name)
+                        or real(values, between))
+    digests = ColumnDigests()
+    crm = _crm()
+    cleaned = crm.assign(city=crm["city"].str.upper())  # the other two columns shared
+    segmented = cleaned.assign(segment=["A", "B", "A"], n=[1.5, 2.0, np.nan])
+    assert frame_hash(crm, columns=digests) == frame_hash(crm)
+    hashed.clear()
+    assert frame_hash(cleaned, columns=digests) == frame_hash(cleaned)
+    assert hashed == ["city", "customer_id", "email", "city"]  # with the cache: city only
+    hashed.clear()
+    assert frame_hash(segmented, columns=digests) == frame_hash(segmented)
+    assert hashed[:2] == ["segment", "n"]
+    # the same values in a new array, and a column changed in a copy, are hashed anew
+    copied = crm.copy(deep=True)
+    copied.loc[0, "email"] = "other@example.org"
+    hashed.clear()
+    assert frame_hash(copied, columns=digests) == frame_hash(copied) != frame_hash(crm)
+    assert hashed[:3] == ["customer_id", "email", "city"]
+
+
+def test_a_column_digest_is_forgotten_with_its_array():
+    digests = ColumnDigests()
+    frame = pd.DataFrame({"a": ["x", "y"], "b": [1.0, 2.0]}).astype({"a": "str"})
+    frame_hash(frame, columns=digests)
+    assert len(digests._known) == 2
+    del frame
+    gc.collect()
+    assert digests._known == {}
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ def _frames():
 
 def test_each_frame_is_hashed_once_and_as_without_the_cache(monkeypatch):
     calls = []
-    monkeypatch.setattr(staging, "frame_hash", lambda df: calls.append(id(df)) or frame_hash(df))
+    monkeypatch.setattr(staging, "frame_hash", lambda df, columns: calls.append(id(df)) or frame_hash(df))
     crm, cleaned, segmented = _frames()
     audit = staging._Audit("fp")
     audit.add("import", {}, None, crm)
