@@ -82,7 +82,8 @@ def valid_emails(values: pd.Series) -> pd.Series:
     local parts by pattern; only unusual addresses (quoted, non-ASCII) go one by one."""
     if values.empty:  # rpartition of no values has no columns to pick
         return pd.Series(False, index=values.index, dtype=bool)
-    local, at, domain = (values.str.rpartition("@")[i] for i in range(3))
+    parts = values.str.rpartition("@")
+    local, at, domain = parts[0], parts[1], parts[2]
     has_at = at == "@"
     plain = local.str.fullmatch(_PLAIN_LOCAL) & (local.str.len() <= 64) & has_at
     domain_ok = domain.map({d: _valid_email(f"a@{d}") for d in domain[plain].unique()})

@@ -53,15 +53,16 @@ def restore(frame: pd.DataFrame, columns=None) -> pd.DataFrame:
     "an***@example.de") must never leave in a file as if it were the value."""
     if RECORD_COLUMN not in frame.columns:
         return frame
-    out = frame.drop(columns=[RECORD_COLUMN]).copy()
-    sealed: set[str] = set()
-    for label, doc in frame[RECORD_COLUMN].items():
-        doc = str(doc)
-        if not doc or TOKEN_RE.match(doc):
+    out = frame.drop(columns=[RECORD_COLUMN])
+    docs = [str(doc) for doc in frame[RECORD_COLUMN].tolist()]
+    kept = [json.loads(doc) if doc and not TOKEN_RE.match(doc) else {} for doc in docs]
+    sealed = set().union(*kept)
+    for column in [c for c in out.columns if c in sealed]:
+        if columns is not None and column not in columns:
+            out = out.drop(columns=[column])
             continue
-        for column, value in json.loads(doc).items():
-            sealed.add(column)
-            if column in out.columns and (columns is None or column in columns):
-                out.at[label, column] = value
-    return out.drop(columns=[c for c in out.columns if c in sealed and columns is not None
-                             and c not in columns])
+        values = out[column]
+        back = [k.get(column, v) for k, v in zip(kept, values.tolist(), strict=True)]
+        dtype = values.dtype if isinstance(values.dtype, pd.StringDtype) else object
+        out[column] = pd.Series(back, index=out.index, dtype=dtype)
+    return out

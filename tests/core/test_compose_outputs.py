@@ -182,3 +182,18 @@ def test_batch_policy_writes_the_same_bytes_as_the_default_policy(monkeypatch):
         fields = {"to": "a@example.org", "subject": "Hi", **bad}
         with pytest.raises(TemplateError):
             email_files.build_message(Message(0, fields["to"], fields["subject"], "x\n"))
+
+
+def test_the_fast_address_check_agrees_with_email_validator_on_each_address():
+    from core.compose.audience import _valid_email, valid_emails
+
+    addresses = ["ann@example.org", "a.b-c+d@sub.example.co.uk", "an***@example.de", "x@y",
+                 "no-at-sign", "@example.org", "ann@", "two@@example.org", "ann@exa mple.org",
+                 '"quoted name"@example.org', "jörg@example.de", "ann@bücher.de", ".dot@example.org",
+                 "dot.@example.org", "a..b@example.org", "a" * 65 + "@example.org", "ann@-bad.org",
+                 "ann@example.org.", "", "ann@localhost", "ann@123.123.123.123"]
+    values = pd.Series(addresses, dtype="str")
+    assert valid_emails(values).tolist() == [_valid_email(a) for a in addresses]
+    assert [a for a, ok in zip(addresses, valid_emails(values), strict=True) if ok] == [
+        "ann@example.org", "a.b-c+d@sub.example.co.uk", "an***@example.de", "jörg@example.de",
+        "ann@bücher.de", "a" * 65 + "@example.org"]
