@@ -10,6 +10,7 @@ standard error and exit code 2; nothing else is printed.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 
 from app.commands import commands
@@ -48,6 +49,14 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+# The cyclic collector's thresholds. Python's (700, 10, 10) made a 100k-customer,
+# 1M-line run spend ~1.9 of its ~24 CPU-s in 3,172 young and 13 full collections, which
+# walk every list and dict still alive; with these, 37 and none, 1.2-1.9 CPU-s less and
+# the same peak memory (three runs each). The window's collector (app.main_thread_gc)
+# reads the same thresholds.
+GC_THRESHOLDS = (50_000, 20, 20)
+
+
 def main(argv: list[str] | None = None, gui_launcher=None) -> int:
     """Run one command. ``gui_launcher(project) -> int`` is handed in by the ui layer
     (``ui.launch``), because app must never import ui."""
@@ -57,6 +66,7 @@ def main(argv: list[str] | None = None, gui_launcher=None) -> int:
     if argv in (["--version"], ["-V"]):  # fast path: no engine imports
         print(f"LocalReach {__version__}")
         return 0
+    gc.set_threshold(*GC_THRESHOLDS)
     if argv[0] == "gui" and len(argv) <= 2 and not any(a.startswith("-") for a in argv[1:]):
         from app.commands import gui  # the window starts without loading every command
 
