@@ -122,13 +122,19 @@ def parse_dates(values: pd.Series) -> pd.Series:
     return read_dates(values, "iso")
 
 
-def clean_text(values: pd.Series, lower: bool = False) -> pd.Series:
-    """Trimmed (optionally lower-case) text; work done once per distinct value, not per row."""
+def _tidy_distinct(values: pd.Series, lower: bool) -> tuple[np.ndarray, pd.Index, pd.Series]:
+    """Each row's code, the distinct values and those trimmed (optionally lower-cased),
+    empty ones missing: the work of :func:`clean_text` and :func:`clean_codes`."""
     codes, uniques = pd.factorize(values.astype("string"))
     tidy = pd.Series(uniques, dtype="string").str.strip()
     if lower:
         tidy = tidy.str.lower()
-    tidy = tidy.mask(tidy == "")
+    return codes, uniques, tidy.mask(tidy == "")
+
+
+def clean_text(values: pd.Series, lower: bool = False) -> pd.Series:
+    """Trimmed (optionally lower-case) text; work done once per distinct value, not per row."""
+    codes, _, tidy = _tidy_distinct(values, lower)
     return pd.Series(tidy.array.take(codes, allow_fill=True), index=values.index)
 
 
@@ -136,11 +142,7 @@ def clean_codes(values: pd.Series, lower: bool = False) -> tuple[np.ndarray, pd.
     """What :func:`clean_text` gives, as codes (-1: empty or missing, else numbered by
     first appearance) and the distinct cleaned values: for joins and keys, which need no
     million-row text column."""
-    codes, uniques = pd.factorize(values.astype("string"))
-    tidy = pd.Series(uniques, dtype="string").str.strip()
-    if lower:
-        tidy = tidy.str.lower()
-    tidy = tidy.mask(tidy == "")
+    codes, uniques, tidy = _tidy_distinct(values, lower)
     if not tidy.isna().any() and (tidy.to_numpy(dtype=object) == uniques.to_numpy(dtype=object)).all():
         return codes, tidy  # already clean (order ids): no second table of 10M distinct values
     merged, distinct = pd.factorize(tidy)
