@@ -31,9 +31,12 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.give_way import give_way, wake
 from app.relay import Relay, relay
-from core.audit import frame_hash, make_entry
+from core.audit import ColumnDigests, frame_hash, make_entry
 
 _hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-hash")  # one: in order, one core
+# A step's input is the previous step's output and it replaces a few columns: each
+# column is hashed once, as the recipe runner does (used on the hashing thread only).
+_digests = ColumnDigests()
 
 _serials = itertools.count(1)
 
@@ -107,7 +110,8 @@ HASHED, COMPACTED = "audit hashed", "undo compacted"  # the hashing thread's new
 
 def _hash_entry(news: Relay, document: int, entry: dict, in_frame, out_frame) -> None:
     """Hashing thread: fill one audit row's frame hashes, then tell its document (by id)."""
-    entry["input_hash"], entry["output_hash"] = frame_hash(in_frame, give_way), frame_hash(out_frame, give_way)
+    entry["input_hash"], entry["output_hash"] = (frame_hash(in_frame, give_way, _digests),
+                                                 frame_hash(out_frame, give_way, _digests))
     news.fired.emit(HASHED, document)
 
 

@@ -55,6 +55,28 @@ def test_audit_hashes_are_computed_off_the_gui_thread(qtbot, monkeypatch):
     assert threads and threading.main_thread().name not in threads
 
 
+def test_a_column_passed_on_unchanged_is_hashed_once(qtbot, monkeypatch):
+    import core.audit as audit
+
+    hashed, real = [], audit._column_digest
+    monkeypatch.setattr(audit, "_column_digest", lambda values, between: hashed.append(values.name)
+                        or real(values, between))
+    doc = Document()
+    crm = _crm()
+    cleaned = crm.assign(city=crm["city"].str.upper())
+    segmented = cleaned.assign(segment="A")
+    with qtbot.waitSignal(doc.auditChanged, timeout=10000):
+        doc.audit("clean", {"steps": []}, N, N, crm, cleaned)
+    with qtbot.waitSignal(doc.auditChanged, timeout=10000):
+        doc.audit("segment", {}, N, N, cleaned, segmented)
+    doc.wait_for_audit()
+    first, second = doc.audit_entries()
+    assert second["input_hash"] == first["output_hash"] == frame_hash(cleaned)
+    assert second["output_hash"] == frame_hash(segmented)
+    # email, city, amount, then the new city; the second row only its new column
+    assert hashed[:5] == ["email", "city", "amount", "city", "segment"]
+
+
 def _sent_to_a_child(monkeypatch, jobs) -> list[str]:
     """The functions ``jobs`` sends to an engine child (recorded here, in the parent)."""
     sent, real = [], jobs.processes.run
