@@ -77,8 +77,12 @@ def _csv_fields(values: pd.Series, delimiter: str) -> list[str]:
 
     if pd.api.types.is_string_dtype(values.dtype) and (
             values.dtype != object or pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")):
-        texts = values.to_numpy(dtype=object, na_value="")
-        odd = _odd_strings(texts, delimiter)
+        texts = values.to_numpy(dtype=object)  # the column's own array, not a copy
+        try:
+            odd = _odd_strings(texts, delimiter)
+        except TypeError:  # a missing value among the text (looking first was a pass per column)
+            texts = values.to_numpy(dtype=object, na_value="")
+            odd = _odd_strings(texts, delimiter)
         if len(odd):
             texts = texts.copy()
             once = {v: field(v) for v in set(texts[odd].tolist())}

@@ -140,6 +140,9 @@ def test_csv_bytes_are_csv_writers_for_any_text(tmp_path, name):
         "=head,er": pd.array(rng.choice(texts[:40], size=3000), dtype="str"),
         "mixed": pd.Series([1, 1.0, True, None, "x,y"] * 600, dtype=object),
         "n": rng.integers(-5, 5, size=3000),
+        # text with missing cells of each kind: NaN (above), pd.NA, None
+        "nullable": pd.array([None if i % 3 == 0 else t for i, t in enumerate(texts)], dtype="string"),
+        "object missing": pd.Series([None if i % 5 == 0 else t for i, t in enumerate(texts)], dtype=object),
     })
     df.loc[::7, "text"] = np.nan
     odd = [i for i, t in enumerate(texts) if any(c in t for c in ',;"\r\n\t\x00') or t[:1] in "=+-@"]

@@ -109,6 +109,9 @@ def test_holds_tokens_in_every_kind_of_column():
         with_one = pd.Series(["x", None, token], dtype=dtype)
         assert tokens.holds_tokens(with_one), dtype
         assert not tokens.holds_tokens(pd.Series(["x", None, f" {token}"], dtype=dtype)), dtype
+        # and with no missing cell (read as it is, not turned into text first)
+        assert tokens.holds_tokens(pd.Series(["x", token], dtype=dtype)), dtype
+        assert not tokens.holds_tokens(pd.Series(["x", token + "x"], dtype=dtype)), dtype
     assert not tokens.holds_tokens(pd.Series([1.5, None, 3.0]))
     assert not tokens.holds_tokens(pd.Series(pd.to_datetime(["2024-01-02", None])))
     assert tokens.holds_tokens(pd.Series([1, token], dtype=object))  # mixed cells
