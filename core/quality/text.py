@@ -33,6 +33,7 @@ class TrimConfig:
 # what str.split() splits on besides " " (str.isspace reads the same Unicode table; none is
 # above U+3000)
 _OTHER_SPACES = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c != " ")
+_ASCII_SPACES = tuple(c for c in _OTHER_SPACES if c.isascii())  # str.isascii() is a flag: free
 _SEP = "\x00"
 
 
@@ -63,8 +64,9 @@ def _needs_trim(joined: str, count: int) -> bool:
     has nothing to trim)."""
     if joined.count(_SEP) != count - 1:  # a value holds the separator: look at each
         return True
+    others = _ASCII_SPACES if joined.isascii() else _OTHER_SPACES
     return (joined.startswith(" ") or joined.endswith(" ")
-            or any(s in joined for s in ("  ", _SEP + " ", " " + _SEP, *_OTHER_SPACES)))
+            or any(s in joined for s in ("  ", _SEP + " ", " " + _SEP, *others)))
 
 
 def trim_spaces(df: pd.DataFrame, config: TrimConfig, ctx: JobContext | None = None):
