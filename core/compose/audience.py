@@ -125,7 +125,7 @@ def select(
                               "addresses come back for the people written to; nothing was written.")
     if vault is not None and len(keep):
         tokenised = [c for c in keep.columns if holds_tokens(keep[c])]
-        keep = keep.copy()
+        keep = keep.copy(deep=False)
         for c in tokenised:
             keep[c] = _reveal(vault, keep[c], audit)
         keep = restore(keep, None if needed is None else needed | ({column} if column else set()))
@@ -143,7 +143,7 @@ def select(
     extra[~valid] = NO_EMAIL
     extra[repeated] = REPEATED
     reasons = pd.concat([reasons, extra[extra != ""]]).sort_index()
-    recipients = keep[valid & ~repeated].copy()
+    recipients = keep[valid & ~repeated]
     recipients[column] = emails[valid & ~repeated]
     return recipients, reasons, person
 

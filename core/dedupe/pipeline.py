@@ -201,7 +201,7 @@ def find_duplicates(
     config = config or DedupeConfig()
     scored = score_records(df, roles, config, decisions, ctx)
     grouping = group_records(scored, config.threshold, config.review_threshold, decisions)
-    out = df.copy()
+    out = df.copy(deep=False)
     out[CLUSTER_COLUMN] = (grouping.cluster + 1).astype(str)
     out[SCORE_COLUMN] = [f"{s:.4f}" for s in grouping.score]
     report = dict(grouping.report, rules=scored.rule_counts, iterations=scored.model.iterations)

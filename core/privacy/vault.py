@@ -196,7 +196,7 @@ def rotate(
     out: dict[str, pd.DataFrame] = {}
     orphans = 0
     for name, frame in frames.items():
-        frame = frame.copy()
+        frame = frame.copy(deep=False)
         for column in frame.columns:
             col = frame[column].astype(str)
             is_tok = col.str.match(TOKEN_RE.pattern)

@@ -188,7 +188,7 @@ def merge_values(df: pd.DataFrame, config: ValueMergeConfig, ctx: JobContext | N
     before = as_text(df[config.column])
     mapped = before.map(config.mapping)
     after = mapped.where(mapped.notna(), before).astype(before.dtype)
-    out = df.copy()
+    out = df.copy(deep=False)
     out[config.column] = after
     report = StepReport("Merge spellings")
     report.add_column(config.column, before, after, np.zeros(len(df), bool))

@@ -36,4 +36,4 @@ def standardise_dates(df: pd.DataFrame, config: DateConfig, ctx: JobContext | No
             )
         out, part = map_cells(out, [col], partial(parse_date, fmt=fmt), "Dates", ctx)
         report.extend(part)
-    return (out.copy() if out is df else out), report
+    return (out.copy(deep=False) if out is df else out), report

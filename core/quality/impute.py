@@ -78,7 +78,7 @@ def impute_missing(
                 "contact fields are never filled in, remove it from the list"
             )
     report = StepReport("Impute")
-    out = df.copy()
+    out = df.copy(deep=False)
     if not columns:
         return out, report
     text = pd.DataFrame({c: as_text(df[c]) for c in columns})

@@ -114,7 +114,7 @@ def standardise_money(df: pd.DataFrame, config: MoneyConfig, ctx: JobContext | N
     """Split written amounts into a plain number and an ISO currency code."""
     ctx = ensure_context(ctx)
     check_columns(df, config.columns, "Money")
-    out = df.copy()
+    out = df.copy(deep=False)
     report = StepReport("Money")
     for col in config.columns:
         before = as_text(df[col])

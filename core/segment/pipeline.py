@@ -118,7 +118,7 @@ def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Seg
     ctx = ensure_context(ctx)
     _validate(config)
     feats = features or build_features(crm, sales, config.feature_config(), ctx)
-    table = feats.table.copy()
+    table = feats.table.copy(deep=False)
     buyers = table.index[table["orders"] > 0]
     if len(buyers) == 0:
         raise LocalReachError(NO_LINKED_ORDERS)
@@ -171,7 +171,7 @@ def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Seg
     report["sizes"] = pd.DataFrame({"segment": sizes.index.astype(str),
                                     "people": sizes.to_numpy().astype(int),
                                     "share": (sizes / len(table)).to_numpy()})
-    out = crm.reset_index(drop=True).copy()
+    out = crm.reset_index(drop=True)
     per_row = table.reindex(feats.person_of_row.to_numpy())
     for col in [*OUTPUT_COLUMNS, *extra]:
         values = per_row[col]
