@@ -95,11 +95,15 @@ def _id_columns(left, right, left_roles, right_roles, config: LinkConfig) -> tup
     return left_id, right_id
 
 
-def _first_left_row(keys: pd.Series) -> pd.Series:
-    """Distinct non-empty key -> first left row position holding it."""
-    keys = keys.reset_index(drop=True)
+def _first_left_rows(left_keys: pd.Series, right_keys: pd.Series) -> np.ndarray:
+    """For each right key, the first left row position holding it; -1 for none (an
+    empty key never links). Looked up by position, not ``Series.map``, which turned its
+    million results back into the keys' text type."""
+    keys = left_keys.reset_index(drop=True)
     keys = keys[keys != ""]
-    return pd.Series(keys.index, index=keys.to_numpy()).groupby(level=0).first()
+    first = ~keys.duplicated()
+    rows = np.append(keys.index[first.to_numpy()].to_numpy(), -1)  # position -1: not found
+    return rows[pd.Index(keys[first].to_numpy()).get_indexer(right_keys.to_numpy())]
 
 
 def _token(values: pd.Series, normalised: pd.Series) -> pd.Series:
@@ -133,8 +137,7 @@ def link_records(
 
     ctx.progress(0, 3, "Linking by customer id")
     if right_id is not None:
-        lookup = _first_left_row(left_ids)
-        found = right[right_id].astype(str).map(lookup).fillna(-1).to_numpy(np.int64)
+        found = _first_left_rows(left_ids, right[right_id].astype(str))
         assign(found, 1.0, METHODS[0])
     quality = None
     if (match < 0).any():  # the fields are read only for rows their id did not settle
@@ -148,7 +151,7 @@ def link_records(
             rkey = _token(right[rcols["email"][0]], rf["email"])
             if config.one_to_one:
                 lkey = lkey.where(~lkey.index.isin(match[match >= 0]), "")
-            found = rkey.map(_first_left_row(lkey)).fillna(-1).to_numpy(np.int64)
+            found = _first_left_rows(lkey, rkey)
             assign(found, 1.0, METHODS[1])
         ctx.progress(2, 3, "Linking by matching details")
         quality = _probabilistic(lf, rf, match, config, ctx)

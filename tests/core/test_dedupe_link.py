@@ -68,3 +68,14 @@ def test_sales_lines_of_one_customer_link_many_to_one(febrl4):
     linked = person(out["matched_id"])
     assert (linked == person(lines["rec_id"])).mean() >= 0.98
     assert (pd.Series(linked).groupby(np.repeat(np.arange(200), 3)).nunique() == 1).all()
+
+
+def test_an_id_links_first_then_an_email_to_the_first_record_holding_it():
+    left = pd.DataFrame({"customer_id": ["A", "B", "", "C"],
+                         "email": ["anna@example.de", "anna@example.de", "", "carl@example.de"]})
+    right = pd.DataFrame({"customer_id": ["C", "Z", "", "", "B"],
+                          "email": ["", "Anna@Example.de", "", "nobody@example.de", ""]})
+    out, report = link_records(left, right, config=LinkConfig(id_column="customer_id"))
+    # an empty id never links, an unknown one falls through to the e-mail (A: its first record)
+    assert out["matched_id"].tolist() == ["C", "A", "", "", "B"]
+    assert report["by_method"]["customer id"] == 2 and report["linked"] == 3
