@@ -118,21 +118,27 @@ def standardise_money(df: pd.DataFrame, config: MoneyConfig, ctx: JobContext | N
     report = StepReport("Money")
     for col in config.columns:
         before = as_text(df[col])
-        distinct = [v for v in pd.unique(before.to_numpy()) if v != ""]
+        # each distinct text read once; rows take their results by code (a million sales
+        # lines hold a few thousand amounts)
+        codes, uniques = pd.factorize(before)
+        distinct = [v for v in uniques.tolist() if v != ""]
         if config.decimal == "auto":
             parse = partial(parse_money_either, preferred=infer_decimal(distinct))
         else:
             parse = partial(parse_money, decimal=config.decimal)
-        results = map_distinct(distinct, parse, ctx, f"Money: {col}")
-        parsed = dict(zip(distinct, results, strict=True))
-        amounts = before.map({v: r[0] for v, r in parsed.items() if r is not None})
+        parsed = dict(zip(distinct, map_distinct(distinct, parse, ctx, f"Money: {col}"), strict=True))
+        results = [parsed.get(v) for v in uniques.tolist()]
+        amounts = pd.Series(np.array([None if r is None else r[0] for r in results], dtype=object)[codes],
+                            index=df.index)
         after = amounts.where(amounts.notna(), before).astype(before.dtype)
-        failed = before.isin([v for v, r in parsed.items() if r is None]).to_numpy()
+        failed = np.array([r is None and v != "" for v, r in zip(uniques.tolist(), results, strict=True)],
+                          dtype=bool)[codes]
         report.add_column(col, before, after, failed)
         out[col] = after
 
         cur_col = config.currency_column or f"{col}_currency"
-        found = before.map({v: r[1] for v, r in parsed.items() if r is not None and r[1]})
+        found = pd.Series(np.array([r[1] if r is not None and r[1] else None for r in results],
+                                   dtype=object)[codes], index=df.index)
         default = pd.Series(np.where(amounts.notna(), config.default_currency, ""), index=df.index)
         if cur_col in df.columns:
             old = as_text(df[cur_col])
