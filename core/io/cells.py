@@ -61,3 +61,12 @@ def cell_text(value) -> str:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return str(value)
+
+
+def joined_cells(cells, sep: str) -> str | None:
+    """The cells joined with ``sep`` (one C pass: how a text column is searched fast);
+    None when a cell is not text (missing, a number), which the join finds on the way."""
+    try:
+        return sep.join(cells)
+    except TypeError:
+        return None

@@ -13,6 +13,7 @@ from functools import partial
 
 import pandas as pd
 
+from core.io.cells import joined_cells
 from core.jobs import JobContext
 from core.quality.base import as_text, check_columns, map_cells
 
@@ -49,11 +50,9 @@ def _joined_text(values: pd.Series) -> tuple[pd.Series, str]:
     """``(as_text(values), its cells joined with NUL)``: a text column with no missing
     cell is already as_text's and is only joined (finding the missing cells first was
     one more pass over every cell)."""
-    if values.dtype == _STR:
-        try:
-            return values, _SEP.join(values.to_numpy(dtype=object))
-        except TypeError:  # a missing cell
-            pass
+    joined = joined_cells(values.to_numpy(dtype=object), _SEP) if values.dtype == _STR else None
+    if joined is not None:
+        return values, joined
     text = as_text(values)
     return text, _SEP.join(text.tolist())
 
