@@ -17,7 +17,7 @@ from ui.main_window import MainWindow
 def test_a_document_dropped_while_its_audit_is_hashed_is_freed_at_once(qtbot, monkeypatch):
     started, release = threading.Event(), threading.Event()
 
-    def slow_hash(frame, between=None):
+    def slow_hash(frame, between=None, columns=None):
         started.set()
         release.wait(10)
         return "hash"
