@@ -38,6 +38,7 @@ from core.compose.outputs import write
 from core.dedupe.people import PERSON_COLUMN
 from core.dedupe.pipeline import CLUSTER_COLUMN
 from core.errors import LocalReachError
+from core.freed_memory import release_freed_memory
 from core.io import read_table, write_table
 from core.jobs import JobContext, ensure_context
 from core.personas.export import write_personas
@@ -236,6 +237,7 @@ def run_recipe(
                 del after, report  # the details (dedupe's scored pairs: ~0.6 GB at 1M) go now, not after the next step
                 if step.id == "import" and region is None:
                     region = _data_region(frames, roles, locale)
+                release_freed_memory()  # the next step's peak starts from what is in use
             entry["seconds"] = round(time.perf_counter() - t0, 3)
             entry["cpu_seconds"] = round(time.process_time() - cpu0, 3)
             entries.append(entry)

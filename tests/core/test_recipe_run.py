@@ -344,3 +344,13 @@ def test_a_run_lets_go_of_each_list_once_a_step_has_replaced_it(demo_copy, tmp_p
     assert {name for name, _ in replaced} >= {"clean:crm", "clean:sales", "dedupe:crm", "dedupe:pairs",
                                               "segment:crm"}
     assert all(alive == [] for _, alive in seen), seen
+
+
+def test_freed_memory_is_given_back_after_each_step_done(demo_copy, tmp_path, monkeypatch):
+    import core.recipe.staging as staging
+
+    calls = []
+    monkeypatch.setattr(staging, "release_freed_memory", lambda: calls.append(len(calls)))
+    recipe, base = load_recipe(demo_copy / "recipe.toml")
+    report = run_recipe(recipe, tmp_path / "out", base=base)
+    assert len(calls) == sum(s["status"] == "done" for s in report["steps"]) >= 7
