@@ -354,3 +354,17 @@ def test_freed_memory_is_given_back_after_each_step_done(demo_copy, tmp_path, mo
     recipe, base = load_recipe(demo_copy / "recipe.toml")
     report = run_recipe(recipe, tmp_path / "out", base=base)
     assert len(calls) == sum(s["status"] == "done" for s in report["steps"]) >= 7
+
+
+def test_declared_roles_win_and_a_fully_declared_list_is_not_guessed(monkeypatch):
+    import core.steps.importing as importing
+
+    df = pd.DataFrame({"Mail": ["anna@example.de"], "Nr": ["C1"], "Kanal": ["online"]})
+    declared = {"Nr": "customer_id", "Mail": "email", "Kanal": "channel", "elsewhere": "phone"}
+    guessed = []
+    real = importing.detect_roles
+    monkeypatch.setattr(importing, "detect_roles", lambda frame: guessed.append(1) or real(frame))
+    assert importing.column_roles(df, declared) == {"Mail": "email", "Nr": "customer_id", "Kanal": "channel"}
+    assert list(importing.column_roles(df, declared)) == ["Mail", "Nr", "Kanal"] and not guessed
+    partly = importing.column_roles(df, {"Nr": "order_id"})
+    assert guessed and partly["Nr"] == "order_id" and partly["Mail"] == "email"
