@@ -121,18 +121,18 @@ def standardise_money(df: pd.DataFrame, config: MoneyConfig, ctx: JobContext | N
         # each distinct text read once; rows take their results by code (a million sales
         # lines hold a few thousand amounts)
         codes, uniques = pd.factorize(before)
-        distinct = [v for v in uniques.tolist() if v != ""]
+        texts = uniques.tolist()
+        distinct = [v for v in texts if v != ""]
         if config.decimal == "auto":
             parse = partial(parse_money_either, preferred=infer_decimal(distinct))
         else:
             parse = partial(parse_money, decimal=config.decimal)
         parsed = dict(zip(distinct, map_distinct(distinct, parse, ctx, f"Money: {col}"), strict=True))
-        results = [parsed.get(v) for v in uniques.tolist()]
+        results = [parsed.get(v) for v in texts]
         amounts = pd.Series(np.array([None if r is None else r[0] for r in results], dtype=object)[codes],
                             index=df.index)
         after = amounts.where(amounts.notna(), before).astype(before.dtype)
-        failed = np.array([r is None and v != "" for v, r in zip(uniques.tolist(), results, strict=True)],
-                          dtype=bool)[codes]
+        failed = np.array([r is None and v != "" for v, r in zip(texts, results, strict=True)], dtype=bool)[codes]
         report.add_column(col, before, after, failed)
         out[col] = after
 
