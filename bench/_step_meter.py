@@ -60,4 +60,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from ui.launch import leave
+
+    leave(main())  # as the installed command exits
