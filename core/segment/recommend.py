@@ -116,26 +116,35 @@ def product_picks(lines: pd.DataFrame, persons: pd.Index, count: int = COUNT,
     group (segment), in the order of ``persons``. Without a product column nobody gets
     a pick; people with no history get what their group, else everyone, buys most.
     """
+    distinct, which = _distinct_picks(lines, persons, count, repeat, groups)
+    return [list(distinct[i]) for i in which]
+
+
+def _distinct_picks(lines, persons, count, repeat, groups) -> tuple[list[list[str]], np.ndarray]:
+    """:func:`product_picks` as its distinct lists and each person's position among them:
+    many people share their picks, and the names are listed once per distinct list."""
     if lines.empty or "product" not in lines or count <= 0:
-        return [[] for _ in persons]
+        return [[]], np.zeros(len(persons), dtype=np.intp)
     owned, buyers, products = bought_matrix(lines)
     if len(products) == 0:
-        return [[] for _ in persons]
+        return [[]], np.zeros(len(persons), dtype=np.intp)
     full = sparse.vstack([owned, sparse.csr_matrix((1, owned.shape[1]), dtype=np.float32)])
     position = buyers.get_indexer(persons)  # -1: no history -> the empty last row
     full = full.tocsr()[np.where(position >= 0, position, owned.shape[0])]
     popularity = np.asarray(owned.sum(axis=0)).ravel()
     codes = None if groups is None else pd.factorize(pd.Series(groups, dtype=object).fillna(""))[0]
     picks = top_products(full, item_similarity(owned), popularity, count, repeat, codes)
+    rows, which = np.unique(picks, axis=0, return_inverse=True)
     names = np.append(np.asarray(products, dtype=object), "")
-    return [[p for p in row if p] for row in names[picks].tolist()]  # -1 picks the "" at the end
+    return [[p for p in row if p] for row in names[rows].tolist()], which.ravel()  # -1: the "" at the end
 
 
 def recommend_products(lines: pd.DataFrame, persons: pd.Index, count: int = COUNT,
                        repeat: bool = False, groups=None) -> pd.DataFrame:
     """``next_products`` ("A; B; C") and ``next_best_product`` (the first) per person:
     :func:`product_picks` as two columns."""
-    picks = product_picks(lines, persons, count, repeat, groups)
-    return pd.DataFrame({"next_products": [SEPARATOR.join(row) for row in picks],
-                         "next_best_product": [row[0] if row else "" for row in picks]},
+    distinct, which = _distinct_picks(lines, persons, count, repeat, groups)
+    joined = np.array([SEPARATOR.join(row) for row in distinct], dtype=object)
+    first = np.array([row[0] if row else "" for row in distinct], dtype=object)
+    return pd.DataFrame({"next_products": joined[which], "next_best_product": first[which]},
                         index=persons, dtype=object)

@@ -43,6 +43,10 @@ def test_co_purchase_then_what_the_segment_buys_never_what_they_have():
     # without the groups, the one with no history gets what everyone buys most
     assert product_picks(lines, pd.Index(["6"]), 2) == [["Tea", "Mug"]]
     assert product_picks(lines.drop(columns="product"), persons, 2) == [[]] * 6
+    # 1 and 2 bought the same and get the same picks, each their own list
+    both = product_picks(lines, pd.Index(["1", "2"]), 2, groups=list("xx"))
+    both[0].append("Cup")
+    assert both[1] == ["Pan", "Oil"]
 
 
 def test_a_persons_records_share_their_purchases():
