@@ -158,3 +158,38 @@ def test_one_column_csv_writes_an_empty_cell_as_csv_writer_does(tmp_path):
     write_table(df, tmp_path / "one.csv")
     assert (tmp_path / "one.csv").read_bytes() == b'\xef\xbb\xbfonly\r\n""\r\na\r\n""\r\n"b,c"\r\n'
     assert (tmp_path / "one.csv").read_bytes() == _csv_writer_bytes(df, ",")
+
+
+def _plain_frame(rows: int, seed: int) -> pd.DataFrame:
+    """Text that needs no quoting or guard: ids, names, dates, amounts (some negative,
+    which stay as they are), phones in E.164 and a whole-number column."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "id": pd.array([f"O{i:07d}" for i in range(rows)], dtype="str"),
+        "name": pd.Series(rng.choice(["Anna Müller", "José  Díaz ", "李雷", "O'Brien"], rows), dtype=object),
+        "date": pd.array(rng.choice(["2024-01-31", "2023-12-01"], rows), dtype="str"),
+        "amount": pd.array(rng.choice(["12.50", "-3.99", "0", "+7"], rows), dtype="str"),
+        "phone": pd.array(rng.choice(["+4915123456789", "", "-1"], rows), dtype="str"),
+        "n": rng.integers(-9, 9, size=rows),
+    })
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_blocks_with_nothing_to_quote_have_csv_writers_bytes(tmp_path, monkeypatch, seed):
+    monkeypatch.setattr(write_module, "_CHUNK", 700)
+    df = _plain_frame(2000, seed)
+    write_table(df, tmp_path / "plain.csv")
+    assert (tmp_path / "plain.csv").read_bytes() == _csv_writer_bytes(df, ",")
+
+
+@pytest.mark.parametrize("cell", ["=SUM(A1)", "-x", "@me", "\tTab", "a,b", 'say "hi"', "two\nlines",
+                                  "nul\x00inside", "soh\x01inside", None])
+@pytest.mark.parametrize("row", [0, 699, 700, 1999])  # a block's first and last rows
+def test_one_cell_to_change_gives_csv_writers_bytes_anywhere(tmp_path, monkeypatch, cell, row):
+    monkeypatch.setattr(write_module, "_CHUNK", 700)
+    df = _plain_frame(2000, 4)
+    for column in ("id", "name"):  # a first field and a middle one
+        changed = df.copy()
+        changed.loc[row, column] = cell
+        write_table(changed, tmp_path / "one.csv")
+        assert (tmp_path / "one.csv").read_bytes() == _csv_writer_bytes(changed, ","), (column, cell)
