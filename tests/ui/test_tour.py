@@ -51,3 +51,21 @@ def test_with_files_in_the_first_card_points_at_choose_file(window, qtbot):
     assert tour.target() is window.screens["import"].choose_button
     assert "“Choose file…”" in tour.text.text() and "appears once" not in tour.text.text()
     tour.accept()
+
+
+def test_the_outline_and_card_follow_the_window_when_it_is_resized(window, qtbot):
+    """A window manager maximises the window after the first card is placed: the outline
+    stayed where the demo button had been, around nothing."""
+    window.resize(900, 600)
+    tour = Tour(window)
+    qtbot.addWidget(tour)
+    tour.show()
+    qtbot.wait(10)
+    button = window.screens["import"].demo_button
+    before = tour._target_rect(button)
+    window.resize(1300, 760)
+    qtbot.waitUntil(lambda: tour._target_rect(button) != before)
+    qtbot.waitUntil(lambda: tour.spotlight.geometry().contains(tour._target_rect(button)))
+    on_screen = QRect(window.mapToGlobal(tour._target_rect(button).topLeft()), button.size())
+    assert not tour.frameGeometry().intersects(on_screen)
+    tour.accept()

@@ -7,7 +7,7 @@ card points at the step's row in the sidebar instead and says what the control w
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -110,6 +110,7 @@ class Tour(QDialog):
         buttons.addWidget(self.next)
         layout.addLayout(buttons)
         self.finished.connect(lambda _r: self.spotlight.hide())
+        window.installEventFilter(self)
         self.show_card(0)
 
     def target(self) -> QWidget:
@@ -160,6 +161,15 @@ class Tour(QDialog):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
         self._place(self.target())  # the frame size is known once shown
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        """Follow the window when it is resized or moved (a window manager maximises it
+        after the first card is placed): the outline and the card stayed where the
+        control had been. Placed once the window's layout has settled."""
+        if (watched is self.window_ and self.isVisible()
+                and event.type() in (QEvent.Type.Resize, QEvent.Type.Move)):
+            QTimer.singleShot(0, lambda: self.isVisible() and self._place(self.target()))
+        return False
 
     def _next(self) -> None:
         if self.index == len(STEPS) - 1:
