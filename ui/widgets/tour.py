@@ -168,8 +168,12 @@ class Tour(QDialog):
         control had been. Placed once the window's layout has settled."""
         if (watched is self.window_ and self.isVisible()
                 and event.type() in (QEvent.Type.Resize, QEvent.Type.Move)):
-            QTimer.singleShot(0, lambda: self.isVisible() and self._place(self.target()))
+            QTimer.singleShot(0, self, self._follow)  # not called once the card is gone
         return False
+
+    def _follow(self) -> None:
+        if self.isVisible():
+            self._place(self.target())
 
     def _next(self) -> None:
         if self.index == len(STEPS) - 1:
