@@ -18,7 +18,7 @@ import pandas as pd
 
 from core.atomic import atomic_open, atomic_path
 from core.errors import LocalReachError
-from core.io.cells import cell_text
+from core.io.cells import cell_text, joined_cells
 from core.jobs import JobContext, ensure_context
 
 log = logging.getLogger(__name__)
@@ -50,13 +50,13 @@ def _field(text: str, delimiter: str) -> str:
     return text
 
 
-def _odd_strings(texts: np.ndarray, delimiter: str) -> np.ndarray:
+def _odd_strings(texts: np.ndarray, joined: str, delimiter: str) -> np.ndarray:
     """Positions of the strings that are not written as they are (a formula start, the
-    delimiter, a quote or a line break), looked for in the strings joined with NUL: a
-    substring search per mark (C speed: a million order ids were a million Python
-    calls), a regex only when one is there. A NUL inside a value may add a position;
-    those are worked out exactly like the others."""
-    joined = "\x00" + "\x00".join(texts)
+    delimiter, a quote or a line break), looked for in ``joined``, the strings joined
+    with NUL: a substring search per mark (C speed: a million order ids were a million
+    Python calls), a regex only when one is there. A NUL inside a value may add a
+    position; those are worked out exactly like the others."""
+    joined = "\x00" + joined
     marks = [delimiter, '"', "\r", "\n"] + ["\x00" + c for c in FORMULA_START]
     # a lone character is found at memchr speed, "\x00=" ten times slower: look for it first
     if not len(texts) or not any(mark[-1] in joined and mark in joined for mark in marks):
@@ -78,11 +78,11 @@ def _csv_fields(values: pd.Series, delimiter: str) -> list[str]:
     if pd.api.types.is_string_dtype(values.dtype) and (
             values.dtype != object or pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")):
         texts = values.to_numpy(dtype=object)  # the column's own array, not a copy
-        try:
-            odd = _odd_strings(texts, delimiter)
-        except TypeError:  # a missing value among the text (looking first was a pass per column)
+        joined = joined_cells(texts, "\x00")
+        if joined is None:  # a missing value among the text (looking first was a pass per column)
             texts = values.to_numpy(dtype=object, na_value="")
-            odd = _odd_strings(texts, delimiter)
+            joined = "\x00".join(texts)
+        odd = _odd_strings(texts, joined, delimiter)
         if len(odd):
             texts = texts.copy()
             once = {v: field(v) for v in set(texts[odd].tolist())}
