@@ -25,6 +25,7 @@ from core.dedupe.normalise import field_columns, normalise
 from core.dedupe.pipeline import DedupeConfig, Scored, score_features
 from core.errors import ColumnError
 from core.jobs import JobContext, ensure_context
+from core.lookup import first_positions
 from core.roles import Role
 
 MATCHED_COLUMN = "matched_id"
@@ -97,13 +98,8 @@ def _id_columns(left, right, left_roles, right_roles, config: LinkConfig) -> tup
 
 def _first_left_rows(left_keys: pd.Series, right_keys: pd.Series) -> np.ndarray:
     """For each right key, the first left row position holding it; -1 for none (an
-    empty key never links). Looked up by position, not ``Series.map``, which turned its
-    million results back into the keys' text type."""
-    keys = left_keys.reset_index(drop=True)
-    keys = keys[keys != ""]
-    first = ~keys.duplicated()
-    rows = np.append(keys.index[first.to_numpy()].to_numpy(), -1)  # position -1: not found
-    return rows[pd.Index(keys[first].to_numpy()).get_indexer(right_keys.to_numpy())]
+    empty key never links)."""
+    return first_positions(left_keys.where(left_keys != ""), right_keys.to_numpy())
 
 
 def _token(values: pd.Series, normalised: pd.Series) -> pd.Series:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from core.errors import ColumnError, LocalReachError
 from core.jobs import JobContext, ensure_context
+from core.lookup import first_positions
 from core.normalise.dates import read_dates
 from core.vendors.orders import count_orders
 
@@ -182,12 +183,9 @@ def _link_sales(crm: pd.DataFrame, sales: pd.DataFrame, code_of_row: np.ndarray,
                               "or 'email' column to link it to customers; link it first "
                               "(localreach link).")
         own, theirs, lower = crm["email"], sales["email"], True
-    keys = clean_text(own, lower).reset_index(drop=True)
-    lookup = pd.Series(code_of_row, index=keys.to_numpy())
-    lookup = lookup[lookup.index.notna() & ~lookup.index.duplicated()]
     codes, distinct = clean_codes(theirs, lower)
-    found = pd.Index(lookup.index).get_indexer(distinct.to_numpy())
-    return np.append(np.where(found >= 0, lookup.to_numpy()[found], -1), -1)[codes]
+    found = first_positions(clean_text(own, lower), distinct.to_numpy())
+    return np.append(np.where(found >= 0, np.asarray(code_of_row)[found], -1), -1)[codes]
 
 
 def _shares(person: np.ndarray, n: int, labels: pd.Series, weight: np.ndarray,
