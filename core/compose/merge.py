@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import pandas as pd
 
 from core.compose import abtest
@@ -19,6 +20,7 @@ from core.compose.rules import RuleBlock, apply_blocks
 from core.compose.template import Compiled, EmptyValue, Rendered, RenderError, Template, field_name
 from core.errors import LocalReachError
 from core.jobs import JobContext, ensure_context
+from core.lookup import first_positions
 from core.privacy.consent import ConsentSettings
 
 HOLDOUT = "hold-out group (not sent, kept for comparison)"
@@ -329,12 +331,14 @@ def _recommendations(sales, frame, recipients, person, roles, config) -> dict[st
         text = picked.fillna("").astype(str)
         return {i: [p for p in t.split(SEPARATOR) if p][:config.recommendations]
                 for i, t in zip(ids, text, strict=True)}
-    person_of = pd.Series(person.to_numpy(), index=frame[column].astype(str).to_numpy())
-    person_of = person_of[~person_of.index.duplicated()].astype(str)
+    known = frame[column].astype(str)
     bought = sales[customer].astype(str)
-    # a line whose customer is not in this list still tells which products go together
-    lines = pd.DataFrame({"person": bought.map(person_of).fillna("sales " + bought),
-                          "product": sales["product"]})
+    # an empty id links no line to anyone (as in the link step); a line whose customer is
+    # not in this list still tells which products go together
+    found = first_positions(known.where(known != ""), bought.to_numpy())
+    people = np.append(person.astype(str).to_numpy(), "")  # position -1: no one
+    lines = pd.DataFrame({"person": np.where(found >= 0, people[found], ("sales " + bought).to_numpy()),
+                          "product": sales["product"].to_numpy()})
     segments = (recipients[config.segment_column].to_numpy()
                 if config.segment_column in recipients.columns else None)
     picks = product_picks(lines, pd.Index(person[recipients.index].astype(str)),

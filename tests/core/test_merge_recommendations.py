@@ -62,6 +62,24 @@ def test_a_persons_records_share_their_purchases():
     assert {m.to: m.text for m in result.messages} == {"ann@x.org": "Cup, Jam\n", "bo@x.org": "Jam\n"}
 
 
+def test_sales_lines_without_a_customer_id_are_no_ones_purchases():
+    """Bo has no customer id, nor have two sales lines: they were read as Bo's purchases, so
+    Pot (bought there) was never offered to Bo. Bo is offered what someone with no
+    purchases is."""
+    roles = {"customer_id": "customer_id", "email": "email", "consent": "consent"}
+    template = {"A": parse_template("Subject: Hi\n\n{{ recommendations | join(', ') }}\n")}
+    sales = pd.DataFrame({"customer_id": ["a", "", "", "c", "c", "d", "d"],
+                          "product": ["Tea", "Pot", "Jam", "Tea", "Cup", "Pot", "Cup"]})
+
+    def offered(bo_id: str) -> dict[str, str]:
+        crm = pd.DataFrame({"customer_id": ["a", bo_id], "email": ["ann@x.org", "bo@x.org"],
+                            "consent": ["yes", "yes"]})
+        sent = merge(crm, roles, template, MergeConfig(recommendations=2), sales=sales).messages
+        return {m.to: m.text for m in sent}
+
+    assert offered("") == offered("new") == {"ann@x.org": "Cup, Pot\n", "bo@x.org": "Tea, Pot\n"}
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 def test_the_merge_offers_what_the_segment_step_picked(tmp_path, capsys, seed):
     generate(tmp_path, customers=300, seed=seed)
