@@ -20,7 +20,7 @@ from core.compose.rules import RuleBlock, apply_blocks
 from core.compose.template import Compiled, EmptyValue, Rendered, RenderError, Template, field_name
 from core.errors import LocalReachError
 from core.jobs import JobContext, ensure_context
-from core.lookup import first_positions
+from core.lookup import buyer_column, first_positions
 from core.privacy.consent import ConsentSettings
 
 HOLDOUT = "hold-out group (not sent, kept for comparison)"
@@ -320,8 +320,7 @@ def _recommendations(sales, frame, recipients, person, roles, config) -> dict[st
     from core.segment.recommend import COUNT, SEPARATOR, product_picks
 
     column = id_column(frame, roles)
-    # the sales lines' own customer id, else the one the link step found (as segments read them)
-    customer = next((c for c in ("customer_id", "matched_id") if c in sales.columns), None)
+    customer = buyer_column(sales.columns)
     if not column or customer is None or "product" not in sales.columns:
         return {}
     ids = recipients[column].astype(str)
@@ -332,18 +331,27 @@ def _recommendations(sales, frame, recipients, person, roles, config) -> dict[st
         return {i: [p for p in t.split(SEPARATOR) if p][:config.recommendations]
                 for i, t in zip(ids, text, strict=True)}
     known = frame[column].astype(str)
-    bought = sales[customer].astype(str)
-    # an empty id links no line to anyone (as in the link step); a line whose customer is
-    # not in this list still tells which products go together
-    found = first_positions(known.where(known != ""), bought.to_numpy())
+    # an empty id links no line to anyone (as in the link step)
+    found = first_positions(known.where(known != ""), sales[customer].astype(str).to_numpy())
     people = np.append(person.astype(str).to_numpy(), "")  # position -1: no one
-    lines = pd.DataFrame({"person": np.where(found >= 0, people[found], ("sales " + bought).to_numpy()),
+    lines = pd.DataFrame({"person": np.where(found >= 0, people[found], _outsiders(sales)),
                           "product": sales["product"].to_numpy()})
     segments = (recipients[config.segment_column].to_numpy()
                 if config.segment_column in recipients.columns else None)
     picks = product_picks(lines, pd.Index(person[recipients.index].astype(str)),
                           config.recommendations, groups=segments)
     return dict(zip(ids, picks, strict=True))
+
+
+def _outsiders(sales: pd.DataFrame) -> np.ndarray:
+    """Who bought each line, for lines no one in the list bought: they still tell which
+    products go together. The line's own customer id says which lines one buyer bought
+    (a customer of another list, or the order of a linked export); a line without one is
+    a buyer of its own, so id-less lines do not make one shopper of everything."""
+    own = (sales["customer_id"].astype(str).to_numpy() if "customer_id" in sales.columns
+           else np.full(len(sales), "", dtype=object))
+    line = np.char.add("line ", np.arange(len(sales)).astype(str)).astype(object)
+    return np.where(own != "", "sales " + own.astype(object), line)
 
 
 def persona_map(data) -> dict[str, dict]:

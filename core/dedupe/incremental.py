@@ -20,6 +20,7 @@ from core.dedupe.link import LinkConfig, link_records
 from core.dedupe.review import record_keys
 from core.errors import ColumnError
 from core.jobs import JobContext, ensure_context
+from core.lookup import MATCHED_COLUMN
 
 PERSON_COLUMN = "person_id"
 SCORE_COLUMN = "match_score"
@@ -86,7 +87,7 @@ def match_new_records(
             left, right = left.drop(columns=config.id_column), right.drop(columns=config.id_column)
         link_config = LinkConfig(id_column=_ROW, threshold=config.threshold, region=config.region)
         out, _ = link_records(left, right, roles, roles, link_config, ctx)
-        row = out["matched_id"].to_numpy(dtype=object)
+        row = out[MATCHED_COLUMN].to_numpy(dtype=object)
         hit = row != ""
         person[todo[hit]] = old_person[row[hit].astype(np.int64)]
         score[todo[hit]] = out["match_score"].to_numpy(dtype=object)[hit]

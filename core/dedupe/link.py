@@ -25,10 +25,9 @@ from core.dedupe.normalise import field_columns, normalise
 from core.dedupe.pipeline import DedupeConfig, Scored, score_features
 from core.errors import ColumnError
 from core.jobs import JobContext, ensure_context
-from core.lookup import first_positions
+from core.lookup import MATCHED_COLUMN, first_positions
 from core.roles import Role
 
-MATCHED_COLUMN = "matched_id"
 SCORE_COLUMN = "match_score"
 METHODS = ("customer id", "e-mail", "matching details")
 

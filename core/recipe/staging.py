@@ -41,6 +41,7 @@ from core.errors import LocalReachError
 from core.freed_memory import release_freed_memory
 from core.io import read_table, write_table
 from core.jobs import JobContext, ensure_context
+from core.lookup import MATCHED_COLUMN
 from core.personas.export import write_personas
 from core.privacy.tokens import fingerprint
 from core.privacy.vault import reveal_audit_args
@@ -318,7 +319,7 @@ def _finish(recipe: Recipe, frames: dict, roles: dict, region: str | None, entri
     write_table(crm, staging / CUSTOMERS, ctx)
     outputs = [CUSTOMERS]
     sales = frames.get("sales")
-    if sales is not None and "matched_id" in sales.columns:
+    if sales is not None and MATCHED_COLUMN in sales.columns:
         write_table(sales, staging / "sales_linked.csv", ctx)
         outputs.append("sales_linked.csv")
     report: dict = {"recipe": recipe.name, "region": region, "steps": entries, "people": None,

@@ -16,7 +16,7 @@ import pandas as pd
 
 from core.errors import ColumnError, LocalReachError
 from core.jobs import JobContext, ensure_context
-from core.lookup import first_positions
+from core.lookup import MATCHED_COLUMN, first_positions
 from core.normalise.dates import read_dates
 from core.vendors.orders import count_orders
 
@@ -173,7 +173,7 @@ def person_keys(crm: pd.DataFrame, config: FeatureConfig) -> pd.Series:
 def _link_sales(crm: pd.DataFrame, sales: pd.DataFrame, code_of_row: np.ndarray,
                 config: FeatureConfig) -> np.ndarray:
     """Person number for every sales line (-1 when it matches no CRM record)."""
-    for col in (config.sales_id_column, "matched_id"):
+    for col in (config.sales_id_column, MATCHED_COLUMN):
         if col in sales.columns:
             own, theirs, lower = crm[config.id_column], sales[col], False
             break

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from core.compose.merge import MergeConfig, merge
 from core.compose.template import Template, load_template
 from core.errors import LocalReachError
+from core.lookup import buyer_column
 from core.privacy.consent import ConsentSettings
 from core.steps.base import (
     Frames,
@@ -114,8 +115,7 @@ def recommendation_sales(sales, roles: dict[str, str]):
     if sales is None:
         return None
     view = role_named(sales, roles)
-    customer = "customer_id" in view.columns or "matched_id" in view.columns
-    return view if customer and "product" in view.columns else None
+    return view if buyer_column(view.columns) and "product" in view.columns else None
 
 
 class MergeStep(Step, id="merge", config=MergeStepConfig):

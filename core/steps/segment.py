@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from core.errors import LocalReachError
+from core.lookup import MATCHED_COLUMN, buyer_column
 from core.normalise.dates import guess_format, parse_date
 from core.normalise.email import mailbox
 from core.roles import Role
@@ -55,7 +56,6 @@ SALES_ROLES = (Role.CUSTOMER_ID, Role.EMAIL, Role.ORDER_ID, Role.ORDER_DATE, Rol
 # discount under any name the engine reads one by: an amount, a rate or a yes/no flag).
 OPTIONAL_FEATURES = {"channel_mix": (Role.CHANNEL.value,), "category_mix": (Role.CATEGORY.value,),
                      "discount_share": (Role.DISCOUNT.value, *DISCOUNT_COLUMNS)}
-LINK_COLUMN = "matched_id"  # what the link step adds
 FEATURES = "features"  # ctx.shared: the segment step's BuiltFeatures, for the personas step
 
 
@@ -137,7 +137,7 @@ def linked_view(view: pd.DataFrame, crm: pd.DataFrame, crm_roles: dict[str, str]
     no customer id: both e-mail columns are found by role, whatever their headers (a
     tool's orders export keeps its own, ``Email``), and compared as the inbox they reach
     (case, spaces and Gmail's dots do not count)."""
-    if {sales_id or Role.CUSTOMER_ID.value, LINK_COLUMN} & set(view.columns):
+    if {sales_id or Role.CUSTOMER_ID.value, MATCHED_COLUMN} & set(view.columns):
         return view
     marked = None if sales_id else column_of(sales_roles or {}, Role.CUSTOMER_ID, view)
     if marked is not None:  # a tool's export, read by its own headers (Salesforce's Contact ID)
@@ -150,7 +150,7 @@ def linked_view(view: pd.DataFrame, crm: pd.DataFrame, crm_roles: dict[str, str]
     keys = _inbox(crm[own])
     ids = pd.Series(crm[id_column].astype(str).to_numpy(), index=keys.to_numpy())
     ids = ids[(ids.index != "") & ~ids.index.duplicated()]
-    return view.assign(**{LINK_COLUMN: _inbox(view[theirs]).map(ids).fillna("").to_numpy()})
+    return view.assign(**{MATCHED_COLUMN: _inbox(view[theirs]).map(ids).fillna("").to_numpy()})
 
 
 def _inbox(values: pd.Series) -> pd.Series:
@@ -163,8 +163,7 @@ def resolved(config: SegmentStepConfig, crm: pd.DataFrame, view: pd.DataFrame,
     """The engine's config with every column and feature decided; sales lines the link
     step (or the e-mail) matched are counted by that match."""
     id_column = crm_id(crm, crm_roles, config.id_column, "Finding customer groups")
-    sales_id = config.sales_id_column or (
-        LINK_COLUMN if LINK_COLUMN in view.columns else Role.CUSTOMER_ID.value)
+    sales_id = config.sales_id_column or buyer_column(view.columns) or Role.CUSTOMER_ID.value
     features = default_features(view.columns) if config.features is None else list(config.features)
     known = set(BASE_FEATURES) | set(MIXES) | {"age"}
     crm_columns = config.crm_columns or [f for f in features if f not in known]

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from core.lookup import first_positions
+from core.lookup import buyer_column, first_positions
 
 
 def test_the_first_row_holding_a_key_missing_keys_never_match():
@@ -15,3 +15,9 @@ def test_the_first_row_holding_a_key_missing_keys_never_match():
 def test_object_keys_and_no_keys():
     assert first_positions(pd.Series(["x", "x"], dtype=object), np.array(["x"], dtype=object)).tolist() == [0]
     assert first_positions(pd.Series([], dtype=object), ["x"]).tolist() == [-1]
+
+
+def test_the_buyer_is_the_link_steps_customer_else_the_lines_own():
+    assert buyer_column(["customer_id", "matched_id", "product"]) == "matched_id"
+    assert buyer_column(["product", "customer_id"]) == "customer_id"
+    assert buyer_column(["email", "product"]) is None

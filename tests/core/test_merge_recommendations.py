@@ -108,3 +108,33 @@ def test_the_segment_steps_picks_are_read_back_only_when_they_split_back():
     odd = sales.replace({"Tea": "Tea; green"})
     sent = merge(crm, roles, template, MergeConfig(), sales=odd).messages
     assert [m.text for m in sent] == ["Cup + Pot + Jam\n", "Jam + Tea; green\n"]  # nothing with Tea: popular first
+
+
+def test_the_link_steps_customer_wins_over_a_column_read_as_customer_id():
+    """A Shopify orders file whose order ``Id`` the roles read as ``customer_id``, linked by
+    the link step (``matched_id``): the merge matched the order numbers to the list, found
+    no one's purchases and offered Ann the Scarf she had bought. The segments read the
+    link step's column; the merge now reads the same one."""
+    roles = {"customer_id": "customer_id", "email": "email", "consent": "consent"}
+    crm = pd.DataFrame({"customer_id": ["a", "b"], "email": ["ann@x.org", "bo@x.org"],
+                        "consent": ["yes", "yes"]})
+    template = {"A": parse_template("Subject: Hi\n\n{{ recommendations | join(', ') }}\n")}
+    sales = pd.DataFrame({"customer_id": ["5001", "5001", "5002", "5003", "5003", "5004", "5004"],
+                          "matched_id": ["a", "a", "b", "", "", "", ""],
+                          "product": ["Scarf", "Mittens", "Scarf", "Scarf", "Beanie", "Scarf",
+                                      "Beanie"]})
+    sent = merge(crm, roles, template, MergeConfig(recommendations=2), sales=sales).messages
+    assert {m.to: m.text for m in sent} == {"ann@x.org": "Beanie\n", "bo@x.org": "Beanie, Mittens\n"}
+
+
+def test_sales_lines_without_any_id_are_not_one_shopper():
+    """Two lines without a customer id (Pot, Jam) made one shopper who bought both, so Jam
+    was offered to Ann as what goes with her Pot; each is now a buyer of its own, and
+    Ann is offered Cup (bought with Pot twice), then Tea (bought twice)."""
+    crm = pd.DataFrame({"customer_id": ["a"], "email": ["ann@x.org"], "consent": ["yes"]})
+    sales = pd.DataFrame({"customer_id": ["a", "", "", "c", "c", "d", "d", "e", "f"],
+                          "product": ["Pot", "Pot", "Jam", "Pot", "Cup", "Pot", "Cup", "Tea", "Tea"]})
+    result = merge(crm, {"customer_id": "customer_id", "email": "email", "consent": "consent"},
+                   {"A": parse_template("Subject: Hi\n\n{{ recommendations | join(', ') }}\n")},
+                   MergeConfig(recommendations=2), sales=sales)
+    assert [m.text for m in result.messages] == ["Cup, Tea\n"]
