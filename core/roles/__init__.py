@@ -26,6 +26,9 @@ __all__ = ["ROLE_LABELS", "Role", "RoleGuess", "detect_roles"]
 # Roles that may sit on several columns (a mobile and a landline; e-mail and post opt-outs).
 MULTI_ROLES = {Role.PHONE, Role.CONSENT, Role.OPT_OUT, Role.OTHER}
 MIN_SCORE = 0.3
+# Roles that say which rows belong together: an empty column cannot. An empty "Id" taken as
+# the customer id linked no sales line to anyone, though the e-mail linked them all.
+KEY_ROLES = {Role.CUSTOMER_ID, Role.ORDER_ID}
 # Roles whose values can be checked: a header claiming them is doubted when values disagree.
 _CHECKS = {
     Role.EMAIL: "email",
@@ -68,7 +71,8 @@ def detect_roles(df: pd.DataFrame) -> dict[str, RoleGuess]:
             candidates.append((0.99, -i, Role.OTHER, "A flag the cleaning step added"))
             continue
         for role, (score, why) in _combine(name, f).items():
-            candidates.append((score, -i, role, why))
+            if f.filled or role not in KEY_ROLES:
+                candidates.append((score, -i, role, why))
     candidates = _table_rules(columns, candidates)
     guesses: dict[int, RoleGuess] = {}
     taken: set[Role] = set()

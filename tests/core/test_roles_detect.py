@@ -202,7 +202,7 @@ def test_headerless_tables_get_roles_from_values(build):
         ("Vorname", R.FIRST_NAME), ("Nachname", R.LAST_NAME), ("Prénom", R.FIRST_NAME),
         ("Nom", R.LAST_NAME), ("Straße", R.STREET), ("Adresse", R.STREET), ("Ort", R.CITY),
         ("Stadt", R.CITY), ("Geburtsdatum", R.DATE_OF_BIRTH), ("DOB", R.DATE_OF_BIRTH),
-        ("Anrede", R.GENDER), ("Firma", R.COMPANY), ("Bestellnummer", R.ORDER_ID),
+        ("Anrede", R.GENDER), ("Firma", R.COMPANY),
         ("Datum", R.ORDER_DATE), ("Betrag", R.AMOUNT), ("Umsatz", R.AMOUNT), ("Menge", R.QUANTITY),
         ("Artikel", R.PRODUCT), ("Kategorie", R.CATEGORY), ("Kanal", R.CHANNEL),
         ("Newsletter", R.CONSENT), ("Einwilligung", R.CONSENT), ("Opt-out", R.OPT_OUT),
@@ -214,6 +214,18 @@ def test_header_spellings_and_languages(header, role):
     guess = detect_roles(pd.DataFrame({header: [""] * 3}))[header]
     assert guess.role is role
     assert guess.reason.startswith("The header means")
+
+
+@pytest.mark.parametrize(("header", "role"), [("Id", R.CUSTOMER_ID), ("Customer ID", R.CUSTOMER_ID),
+                                              ("Bestellnummer", R.ORDER_ID)])
+def test_an_empty_column_says_no_one_is_who(header, role):
+    """An empty id column links nothing: an empty "Id" in a sales file was the customer
+    id, so no line was linked, though the e-mail linked them all."""
+    assert detect_roles(pd.DataFrame({header: ["A-1", "A-2", "A-3"]}))[header].role is role
+    sales = pd.DataFrame({header: [""] * 3, "Email": ["a@x.org", "b@x.org", "a@x.org"]})
+    guesses = detect_roles(sales)
+    assert guesses[header] == RoleGuess(R.OTHER, 0.2, "The column is empty")
+    assert guesses["Email"].role is R.EMAIL
 
 
 def test_header_normalisation():
@@ -334,4 +346,5 @@ def test_percentages_full_names_and_companies_from_values():
     ],
 )  # fmt: skip
 def test_messy_real_world_headers(header, role):
-    assert detect_roles(pd.DataFrame({header: [""] * 3}))[header].role is role
+    values = ["A-1", "A-2", "A-3"] if role in (R.CUSTOMER_ID, R.ORDER_ID) else [""] * 3  # empty: no key
+    assert detect_roles(pd.DataFrame({header: values}))[header].role is role
