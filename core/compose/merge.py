@@ -97,26 +97,24 @@ class Merger:
     """Fields and compiled templates for one data set: renders any row (live preview)."""
 
     def __init__(self, frame: pd.DataFrame, roles: dict[str, str], templates: dict[str, Template],
-                 config: MergeConfig = MergeConfig(), personas: dict | None = None,
-                 recommendations: dict[str, list[str]] | None = None) -> None:
+                 config: MergeConfig = MergeConfig(), personas: dict | None = None) -> None:
         self.config = config
         self.personas = personas or {}
-        self.recommendations = recommendations
         self.columns = field_map(frame, roles)
         self.fields = [*self.columns, *EXTRA_FIELDS]
         blocks = [RuleBlock.from_dict(b) for b in config.blocks]
         self.compiled = {name: Compiled(apply_blocks(t, blocks), self.fields, config.locale)
                          for name, t in templates.items()}
         self._empty = {f: EmptyValue(name=f) for f in self.fields}
-        self._id_column = id_column(frame, roles)
         self._fields_of: dict[str, list[str]] = {}  # column -> the fields it is
         for f, c in self.columns.items():
             self._fields_of.setdefault(c, []).append(f)
         self._personas: dict[str, dict] = {}  # segment -> its persona fields, made once
 
-    def context(self, row, variant: str = "") -> dict:
-        """The merge fields of one person: columns, role aliases, persona, products. A
-        field whose column the row lacks or leaves empty is an EmptyValue."""
+    def context(self, row, variant: str = "", products: list[str] | None = None) -> dict:
+        """The merge fields of one person: columns, role aliases, persona, the products
+        to recommend to them. A field whose column the row lacks or leaves empty is an
+        EmptyValue."""
         ctx = dict(self._empty)
         for c, value in row.items():
             value = _cell(value)
@@ -127,8 +125,6 @@ class Merger:
         ctx.update(self._persona_fields(segment))
         if variant:
             ctx["variant"] = variant
-        key = str(row.get(self._id_column, "")) if self._id_column else ""
-        products = (self.recommendations or {}).get(key, [])
         ctx["recommendations"] = products or self._empty["recommendations"]
         return ctx
 
@@ -143,10 +139,10 @@ class Merger:
             fields = self._personas[segment] = {f: v for f, v in values.items() if v not in ("", None)}
         return fields
 
-    def render(self, row, variant: str = "") -> Rendered:
+    def render(self, row, variant: str = "", products: list[str] | None = None) -> Rendered:
         """``row`` is a Series or a dict of one person's cells."""
         compiled = self.compiled.get(variant) or next(iter(self.compiled.values()))
-        return compiled.render(self.context(row, variant))
+        return compiled.render(self.context(row, variant, products))
 
 
 def _cell(value):
@@ -193,8 +189,7 @@ def merge(
     if sales is not None and config.recommendations > 0:
         ctx.progress(0, 1, "Choosing products to recommend")
         products = _recommendations(sales, frame, recipients, person, roles, config)
-    merger = Merger(recipients if len(recipients) else frame, roles, templates, config, personas,
-                    products)
+    merger = Merger(recipients if len(recipients) else frame, roles, templates, config, personas)
     assignment = None
     variants = pd.Series(next(iter(templates)), index=recipients.index, dtype=object)
     if config.ab:
@@ -207,6 +202,8 @@ def merge(
             assignment[ab.stratify_by] = recipients[ab.stratify_by]
         held = variants[variants == abtest.CONTROL].index
         left_out = pd.concat([left_out, pd.Series(HOLDOUT, index=held, dtype=object)])
+        if products is not None:
+            products = [p for p, h in zip(products, recipients.index.isin(held), strict=True) if not h]
         recipients = recipients.drop(index=held)
     column = _address_column(recipients, roles, config)
     address = _addresses(recipients, roles, config)
@@ -217,11 +214,13 @@ def merge(
     rows = recipients[_row_columns(recipients, merger, column)].to_dict("records")
     variant_of = (variants.reindex(recipients.index, fill_value="").astype(str).tolist()
                   if recipients.index.is_unique else [str(variants.get(label, "")) for label in recipients.index])
+    picks = products if products is not None else [None] * total
+    written: list[int] = []  # positions in recipients
     for i, (label, row, variant) in enumerate(zip(recipients.index, rows, variant_of, strict=True)):
         if i % 500 == 0:
             ctx.progress(i, total, "Writing the messages")
         try:
-            out = merger.render(row, variant)
+            out = merger.render(row, variant, picks[i])
         except RenderError as exc:
             failed[label] = f"message could not be written: {exc}"
             continue
@@ -230,13 +229,13 @@ def merge(
                                   "has no real value in the vault; nothing was written.")
         messages.append(Message(label, row.get(column, ""), out.subject, out.text, out.html,
                                 variant if config.ab else "", address.get(label, ())))
+        written.append(i)
     ctx.progress(total, total, "Writing the messages")
     if failed:
         left_out = pd.concat([left_out, pd.Series(failed, dtype=object)])
-    kept = recipients.loc[[m.row for m in messages]]
+    kept = recipients.iloc[written]
     if products is not None:
-        kept = kept.assign(recommendations=[
-            "; ".join(products.get(str(k), [])) for k in _ids(kept, roles)])
+        kept = kept.assign(recommendations=["; ".join(products[i]) for i in written])
     left_out = left_out.sort_index()
     return MergeResult(messages, kept, left_out, column, sender, assignment, person, config,
                        _keys(frame, roles, left_out.index))
@@ -251,7 +250,7 @@ def _row_columns(recipients: pd.DataFrame, merger: Merger, address_column: str) 
     used = {f for c in merger.compiled.values() for part in c.template.parts().values()
             for f in fields_used(part)}
     wanted = {c for f, c in merger.columns.items() if f in used}
-    wanted |= {merger.config.segment_column, merger._id_column, address_column}
+    wanted |= {merger.config.segment_column, address_column}
     return [c for c in recipients.columns if c in wanted]
 
 
@@ -306,13 +305,9 @@ def id_column(frame: pd.DataFrame, roles: dict[str, str]) -> str | None:
     return by_role[0] if by_role else ("customer_id" if "customer_id" in frame.columns else None)
 
 
-def _ids(frame: pd.DataFrame, roles: dict[str, str]) -> list[str]:
-    column = id_column(frame, roles)
-    return frame[column].astype(str).tolist() if column else [""] * len(frame)
-
-
-def _recommendations(sales, frame, recipients, person, roles, config) -> dict[str, list[str]]:
-    """``{recipient id: products}``. Where the segment step ran, what it picked
+def _recommendations(sales, frame, recipients, person, roles, config) -> list[list[str]]:
+    """The products for each recipient, in their order (not by id: recipients without
+    one shared a single entry). Where the segment step ran, what it picked
     (``next_products``, which a message may show too); else picked the same way
     (:func:`core.segment.recommend.product_picks`) from the sales lines: what goes with
     what the person bought -- through any of their records -- then what their segment
@@ -322,14 +317,12 @@ def _recommendations(sales, frame, recipients, person, roles, config) -> dict[st
     column = id_column(frame, roles)
     customer = buyer_column(sales.columns)
     if not column or customer is None or "product" not in sales.columns:
-        return {}
-    ids = recipients[column].astype(str)
+        return [[] for _ in range(len(recipients))]
     picked = recipients.get("next_products")
     if (picked is not None and config.recommendations <= COUNT
             and not sales["product"].astype(str).str.contains(SEPARATOR, regex=False).any()):
         text = picked.fillna("").astype(str)
-        return {i: [p for p in t.split(SEPARATOR) if p][:config.recommendations]
-                for i, t in zip(ids, text, strict=True)}
+        return [[p for p in t.split(SEPARATOR) if p][:config.recommendations] for t in text]
     known = frame[column].astype(str)
     # an empty id links no line to anyone (as in the link step)
     found = first_positions(known.where(known != ""), sales[customer].astype(str).to_numpy())
@@ -340,7 +333,7 @@ def _recommendations(sales, frame, recipients, person, roles, config) -> dict[st
                 if config.segment_column in recipients.columns else None)
     picks = product_picks(lines, pd.Index(person[recipients.index].astype(str)),
                           config.recommendations, groups=segments)
-    return dict(zip(ids, picks, strict=True))
+    return picks
 
 
 def _outsiders(sales: pd.DataFrame) -> np.ndarray:

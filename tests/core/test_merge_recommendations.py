@@ -138,3 +138,18 @@ def test_sales_lines_without_any_id_are_not_one_shopper():
                    {"A": parse_template("Subject: Hi\n\n{{ recommendations | join(', ') }}\n")},
                    MergeConfig(recommendations=2), sales=sales)
     assert [m.text for m in result.messages] == ["Cup, Tea\n"]
+
+
+def test_recipients_without_a_customer_id_get_their_own_picks():
+    """Bo and Cy have no customer id: their picks were kept under the same empty id, so
+    both got Cy's. Each gets what their own group buys most."""
+    crm = pd.DataFrame({"customer_id": ["a", "", "", "d"],
+                        "email": ["ann@x.org", "bo@x.org", "cy@x.org", "di@x.org"],
+                        "consent": ["yes"] * 4, "segment": ["x", "x", "y", "y"]})
+    sales = pd.DataFrame({"customer_id": ["a", "d", "e", "e"], "product": ["Tea", "Jam", "Cup", "Pot"]})
+    result = merge(crm, {"customer_id": "customer_id", "email": "email", "consent": "consent"},
+                   {"A": parse_template("Subject: Hi\n\n{{ recommendations | join(', ') }}\n")},
+                   MergeConfig(recommendations=1), sales=sales)
+    assert {m.to: m.text for m in result.messages} == {
+        "ann@x.org": "Jam\n", "bo@x.org": "Tea\n", "cy@x.org": "Jam\n", "di@x.org": "Tea\n"}
+    assert result.recipients["recommendations"].tolist() == ["Jam", "Tea", "Jam", "Tea"]
