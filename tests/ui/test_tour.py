@@ -4,7 +4,7 @@ import pandas as pd
 from PySide6.QtCore import QPoint, QRect
 
 from ui.screens import STEPS
-from ui.widgets.tour import CARDS, Tour, place_beside
+from ui.widgets.tour import ALSO, CARDS, Tour, place_beside
 
 
 def test_each_card_names_outlines_and_leaves_free_its_control(window, qtbot):
@@ -24,6 +24,11 @@ def test_each_card_names_outlines_and_leaves_free_its_control(window, qtbot):
         assert not tour.frameGeometry().intersects(on_screen), step
         if target is control:
             assert f"“{control.text()}”" in tour.text.text()  # names what it points at
+            for other in (getattr(window.screens[step], a) for a in ALSO.get(step, ())):
+                # the card sat on "Import my files…", which it names too
+                place = tour._target_rect(other)
+                assert not tour.frameGeometry().intersects(
+                    QRect(window.mapToGlobal(place.topLeft()), place.size())), step
             seen.append(step)
         else:  # still waiting for data: the step's row in the sidebar
             assert "appears once the earlier steps are done" in tour.text.text()

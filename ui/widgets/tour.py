@@ -37,6 +37,9 @@ INSTEAD: dict[str, tuple[str, str]] = {
     "import": ("choose_button", "“Choose file…” reads another customer list or sales file; pick "
                "which with the buttons beside it, and check what each column holds."),
 }
+# What else a card is about, which it must not cover either: it sat on "Import my files…"
+# and on the welcome it answers.
+ALSO: dict[str, tuple[str, ...]] = {"import": ("hello", "files_button", "promise")}
 GAP = 16  # pixels between the card and what it points at
 
 
@@ -154,6 +157,13 @@ class Tour(QDialog):
     def _place(self, target: QWidget) -> None:
         rect = self._target_rect(target)
         self.spotlight.point_at(rect)
+        step, _title = STEPS[self.index]
+        screen = self.window_.screens[step]
+        if target is getattr(screen, CARDS[step][0], None):
+            for attr in ALSO.get(step, ()):
+                control = getattr(screen, attr, None)
+                if control is not None and control.isVisible():
+                    rect = rect.united(self._target_rect(control))
         on_screen = QRect(self.window_.mapToGlobal(rect.topLeft()), rect.size())
         card = QRect(QPoint(0, 0), self.frameGeometry().size())
         self.move(place_beside(card, on_screen, self.window_.screen().availableGeometry()))
