@@ -287,13 +287,16 @@ def add_customer_list(doc: Document, path: Path, settings: dict, roles: dict[str
         kept = roles if set(roles) == set(frame.columns) else detected_roles(frame)
         new = {"name": name, "frame": frame, "roles": kept,
                "source": {**asdict(report), "options": asdict(options(settings))}}
-        return link_lists([*entries, new], again, ctx, decisions)
+        linked = link_lists([*entries, new], again, ctx, decisions)
+        table, table_roles = linked[3], linked[4]
+        return linked, {"crm": detected_in("crm", table, table_roles)}
 
     def apply(result) -> Linked:
+        linked, region = result
         text = f"Add the customer list '{name}'"
         doc.undo_stack.beginMacro(text)
-        linked = store_link(doc, result, fixes_at_link, text)
-        store_detected_region(doc)
+        store_detected_region(doc, region)  # first: the refresh as the table lands finds it
+        linked = store_link(doc, linked, fixes_at_link, text)
         doc.undo_stack.endMacro()
         return linked
 
