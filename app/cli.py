@@ -53,7 +53,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 # 1M-line run spend ~1.9 of its ~24 CPU-s in 3,172 young and 13 full collections, which
 # walk every list and dict still alive; with these, 37 and none, 1.2-1.9 CPU-s less and
 # the same peak memory (three runs each). The window's collector (app.main_thread_gc)
-# reads the same thresholds.
+# sets smaller ones: each collection holds its GUI thread.
 GC_THRESHOLDS = (50_000, 20, 20)
 
 
