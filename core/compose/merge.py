@@ -326,9 +326,10 @@ def _recommendations(sales, frame, recipients, person, roles, config) -> list[li
     known = frame[column].astype(str)
     # an empty id links no line to anyone (as in the link step)
     found = first_positions(known.where(known != ""), sales[customer].astype(str).to_numpy())
-    people = np.append(person.astype(str).to_numpy(), "")  # position -1: no one
-    lines = pd.DataFrame({"person": np.where(found >= 0, people[found], _outsiders(sales)),
-                          "product": sales["product"].to_numpy()})
+    buyer = np.append(person.astype(str).to_numpy(), "").astype(object)[found]  # -1: no one yet
+    outside = np.flatnonzero(found < 0)
+    buyer[outside] = _outsiders(sales, outside)
+    lines = pd.DataFrame({"person": buyer, "product": sales["product"].to_numpy()})
     segments = (recipients[config.segment_column].to_numpy()
                 if config.segment_column in recipients.columns else None)
     picks = product_picks(lines, pd.Index(person[recipients.index].astype(str)),
@@ -336,15 +337,15 @@ def _recommendations(sales, frame, recipients, person, roles, config) -> list[li
     return picks
 
 
-def _outsiders(sales: pd.DataFrame) -> np.ndarray:
-    """Who bought each line, for lines no one in the list bought: they still tell which
-    products go together. The line's own customer id says which lines one buyer bought
-    (a customer of another list, or the order of a linked export); a line without one is
-    a buyer of its own, so id-less lines do not make one shopper of everything."""
-    own = (sales["customer_id"].astype(str).to_numpy() if "customer_id" in sales.columns
-           else np.full(len(sales), "", dtype=object))
-    line = np.char.add("line ", np.arange(len(sales)).astype(str)).astype(object)
-    return np.where(own != "", "sales " + own.astype(object), line)
+def _outsiders(sales: pd.DataFrame, lines: np.ndarray) -> np.ndarray:
+    """Who bought each of ``lines`` (positions), lines no one in the list bought: they
+    still tell which products go together. The line's own customer id says which lines
+    one buyer bought (a customer of another list, or the order of a linked export); a
+    line without one is a buyer of its own, so id-less lines make no one shopper."""
+    own = (sales["customer_id"].astype(str).to_numpy()[lines] if "customer_id" in sales.columns
+           else np.full(len(lines), "", dtype=object))
+    alone = np.array([f"line {i}" for i in lines], dtype=object)
+    return np.where(own != "", "sales " + own.astype(object), alone)
 
 
 def persona_map(data) -> dict[str, dict]:
