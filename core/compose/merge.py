@@ -312,7 +312,7 @@ def _recommendations(sales, frame, recipients, person, roles, config) -> list[li
     (:func:`core.segment.recommend.product_picks`) from the sales lines: what goes with
     what the person bought -- through any of their records -- then what their segment
     buys most."""
-    from core.segment.recommend import COUNT, SEPARATOR, product_picks
+    from core.segment.recommend import COUNT, SEPARATOR, outside_buyers, product_picks
 
     column = id_column(frame, roles)
     customer = buyer_column(sales.columns)
@@ -328,24 +328,14 @@ def _recommendations(sales, frame, recipients, person, roles, config) -> list[li
     found = first_positions(known.where(known != ""), sales[customer].astype(str).to_numpy())
     buyer = np.append(person.astype(str).to_numpy(), "").astype(object)[found]  # -1: no one yet
     outside = np.flatnonzero(found < 0)
-    buyer[outside] = _outsiders(sales, outside)
+    own = sales["customer_id"].astype(str).to_numpy() if "customer_id" in sales.columns else None
+    buyer[outside] = outside_buyers(own, outside)
     lines = pd.DataFrame({"person": buyer, "product": sales["product"].to_numpy()})
     segments = (recipients[config.segment_column].to_numpy()
                 if config.segment_column in recipients.columns else None)
     picks = product_picks(lines, pd.Index(person[recipients.index].astype(str)),
                           config.recommendations, groups=segments)
     return picks
-
-
-def _outsiders(sales: pd.DataFrame, lines: np.ndarray) -> np.ndarray:
-    """Who bought each of ``lines`` (positions), lines no one in the list bought: they
-    still tell which products go together. The line's own customer id says which lines
-    one buyer bought (a customer of another list, or the order of a linked export); a
-    line without one is a buyer of its own, so id-less lines make no one shopper."""
-    own = (sales["customer_id"].astype(str).to_numpy()[lines] if "customer_id" in sales.columns
-           else np.full(len(lines), "", dtype=object))
-    alone = np.array([f"line {i}" for i in lines], dtype=object)
-    return np.where(own != "", "sales " + own.astype(object), alone)
 
 
 def persona_map(data) -> dict[str, dict]:

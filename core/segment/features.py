@@ -18,6 +18,7 @@ from core.errors import ColumnError, LocalReachError
 from core.jobs import JobContext, ensure_context
 from core.lookup import MATCHED_COLUMN, first_positions
 from core.normalise.dates import read_dates
+from core.roles import Role
 from core.vendors.orders import count_orders
 
 # Features whose spread is heavy-tailed: log1p before scaling, so a few big spenders
@@ -76,6 +77,18 @@ class Features:
     unmatched_sales: int
     later: pd.DataFrame = field(default_factory=pd.DataFrame)  # orders after an as-of date
     set_aside: list[str] = field(default_factory=list)  # orders that are no spend, in words
+    outside: pd.DataFrame | None = None  # products of lines no one in the list bought, by buyer
+
+    def purchases(self) -> pd.DataFrame:
+        """(person, product) lines the next products are picked from: the people's, and
+        those no one in the list bought, each by its own buyer (as the merge reads them:
+        :func:`core.segment.recommend.outside_buyers`). Without outsiders, the people's
+        lines as they are (no copy of a 10M-line column)."""
+        if self.outside is None or self.outside.empty or "product" not in self.sales:
+            return self.sales
+        people = pd.DataFrame({"person": self.sales["person"].astype(object).to_numpy(),
+                               "product": self.sales["product"].to_numpy()})
+        return pd.concat([people, self.outside], ignore_index=True)
 
 
 _NUM_JUNK = re.compile(r"[^\d,.\-]")
@@ -273,6 +286,7 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
     if lines["date"].isna().all():
         raise ColumnError(f"No date in the sales column '{config.date_column}' could be read; "
                           "dates must look like 2025-03-31 (the Quality step converts them).")
+    outside = _outside(lines, code, sales)
     lines = lines[(code >= 0) & lines["date"].notna().to_numpy()].reset_index(drop=True)
     later = pd.DataFrame(columns=["person", "order", "date"])
     if config.as_of:
@@ -281,6 +295,7 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
         later = (lines[after].groupby(["person", "order"], sort=False)["date"].min()
                  .reset_index())
         lines = lines[~after].reset_index(drop=True)
+        outside = None if outside is None else outside[~(outside["date"] > as_of).to_numpy()]
     elif len(lines):
         as_of = lines["date"].max() + pd.Timedelta(days=1)
     else:  # no date to count recency from: say why rather than fail on the arithmetic
@@ -330,7 +345,23 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
     later["person"] = pd.Categorical.from_codes(later["person"].astype(int),
                                                 categories=all_persons)
     return Features(table, persons, lines, as_of, unmatched, later,
-                    counted.report() if counted is not None else [])
+                    counted.report() if counted is not None else [],
+                    None if outside is None else outside[["person", "product"]].reset_index(drop=True))
+
+
+def _outside(lines: pd.DataFrame, code: np.ndarray, sales: pd.DataFrame) -> pd.DataFrame | None:
+    """(person = own buyer, product, date) of the dated lines no one in the list bought;
+    None when there are none or no products."""
+    from core.segment.recommend import outside_buyers  # scipy: not for `segment --help`
+
+    stray = np.flatnonzero((code < 0) & lines["date"].notna().to_numpy())
+    if not len(stray) or "product" not in lines:
+        return None
+    own = (clean_text(sales[Role.CUSTOMER_ID.value]).fillna("").to_numpy()
+           if Role.CUSTOMER_ID.value in sales.columns else None)
+    return pd.DataFrame({"person": outside_buyers(own, stray),
+                         "product": lines["product"].to_numpy()[stray],
+                         "date": lines["date"].to_numpy()[stray]})
 
 
 def parse_day(text: str, what: str = "analysis date") -> pd.Timestamp:

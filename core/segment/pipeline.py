@@ -166,7 +166,8 @@ def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Seg
                                                    ctx)
         table[chance.name] = chance.reindex(table.index)
         extra.append(chance.name)
-    table = table.join(recommend_products(feats.sales, table.index, groups=table["segment"].to_numpy()))
+    table = table.join(recommend_products(feats.purchases(), table.index,
+                                          groups=table["segment"].to_numpy()))
     sizes = table["segment"].value_counts()
     report["sizes"] = pd.DataFrame({"segment": sizes.index.astype(str),
                                     "people": sizes.to_numpy().astype(int),

@@ -24,6 +24,19 @@ COUNT = 3                 # products in next_products
 SEPARATOR = "; "
 
 
+def outside_buyers(own_ids, lines: np.ndarray) -> np.ndarray:
+    """Who bought each of ``lines`` (positions), lines no one in the customer list bought:
+    they still tell which products go together. The line's own customer id (``own_ids``,
+    every line's as text, or None) says which lines one buyer bought -- a customer of
+    another list, or the order of a linked export; a line without one is a buyer of its
+    own, so id-less lines make no one shopper of everything. The segment step's and the
+    merge's picks read outsiders this one way."""
+    own = (np.full(len(lines), "", dtype=object) if own_ids is None
+           else np.asarray(own_ids, dtype=object)[lines])
+    alone = np.array([f"line {i}" for i in lines], dtype=object)
+    return np.where(own != "", "sales " + own, alone)
+
+
 def bought_matrix(lines: pd.DataFrame) -> tuple[sparse.csr_matrix, pd.Index, pd.Index]:
     """Persons x products 0/1 matrix from ``person`` / ``product`` lines, and both labels."""
     pairs = lines[["person", "product"]].dropna()

@@ -153,3 +153,28 @@ def test_recipients_without_a_customer_id_get_their_own_picks():
     assert {m.to: m.text for m in result.messages} == {
         "ann@x.org": "Jam\n", "bo@x.org": "Tea\n", "cy@x.org": "Jam\n", "di@x.org": "Tea\n"}
     assert result.recipients["recommendations"].tolist() == ["Jam", "Tea", "Jam", "Tea"]
+
+
+def test_lines_no_one_in_the_list_bought_tell_the_segment_step_too(tmp_path, capsys):
+    """Ann and Bo bought a Scarf; two shoppers not in the list bought a Scarf with a Beanie.
+    The segment step's picks left such lines out (Ann was offered nothing to go with her
+    Scarf) while the merge's own picks used them: both now read them, the same way."""
+    (tmp_path / "crm.csv").write_text("customer_id,email,consent\na,ann@x.org,yes\nb,bo@x.org,yes\n",
+                                      encoding="utf-8")
+    sales = pd.DataFrame({
+        "order_id": ["O1", "O2", "O3", "O3", "O4", "O4", "O5", "O6", "O7"],
+        "customer_id": ["a", "b", "x", "x", "y", "y", "z", "", ""],
+        "order_date": [f"2024-01-0{d}" for d in (1, 2, 3, 3, 4, 4, 5, 6, 6)],
+        "amount": ["10.00"] * 9,
+        "product": ["Scarf", "Scarf", "Scarf", "Beanie", "Scarf", "Beanie", "Gloves", "Scarf", "Gloves"]})
+    sales.to_csv(tmp_path / "sales.csv", index=False)
+    assert cli.main(["segment", str(tmp_path / "crm.csv"), "--sales", str(tmp_path / "sales.csv"),
+                     "-o", str(tmp_path / "seg.csv")]) == 0
+    capsys.readouterr()
+    segmented = pd.read_csv(tmp_path / "seg.csv", dtype=str, keep_default_na=False)
+    assert segmented["next_products"].tolist() == ["Beanie; Gloves"] * 2
+    crm = segmented[["customer_id", "email", "consent"]]
+    sent = merge(crm, {"customer_id": "customer_id", "email": "email", "consent": "consent"},
+                 {"A": parse_template("Subject: Hi\n\n{{ recommendations | join('; ') }}\n")},
+                 MergeConfig(recommendations=2), sales=sales).messages
+    assert [m.text for m in sent] == ["Beanie; Gloves\n"] * 2
