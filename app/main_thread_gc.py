@@ -40,6 +40,21 @@ class MainThreadCollector(QObject):
         gc.collect(generation)
 
 
+def keep_what_is_built() -> None:
+    """Call once the window is built. What exists then (modules, screens, their functions
+    and widgets) lives as long as the window, so the collector stops looking at it
+    (``gc.freeze``): the first middle collection after start-up looked at 104,000 such
+    objects, 50 ms of the GUI thread. Reference counting still frees them; only a
+    reference cycle among them would stay, until :func:`release_what_was_kept`."""
+    gc.freeze()
+
+
+def release_what_was_kept() -> None:
+    """The window is closed: what it kept is the collector's again (a test, or a second
+    window, goes on in the same process)."""
+    gc.unfreeze()
+
+
 def ensure_main_thread_gc() -> MainThreadCollector | None:
     """Install the collector once per application (call on the GUI thread)."""
     return one_per_application(MainThreadCollector)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.document import Document
 from app.jobs import JobRunner, user_message
+from app.main_thread_gc import keep_what_is_built, release_what_was_kept
 from app.project import SAVE_SLOT, open_document, recent_projects, start_save
 from app.relay import Relay, relay
 from app.settings import Settings
@@ -198,6 +199,8 @@ class MainWindow(QMainWindow):
             if focused is not None and QApplication.focusWidget() is not focused:
                 focused.setFocus()  # a screen built in the background never takes the focus
             QTimer.singleShot(0, self, self._build_next_screen)
+        else:
+            keep_what_is_built()
 
     # -- menus ------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -400,3 +403,4 @@ class MainWindow(QMainWindow):
         self.settings.set("geometry", bytes(self.saveGeometry().toBase64()).decode())
         self.jobs.shutdown()
         super().closeEvent(event)
+        release_what_was_kept()
