@@ -126,9 +126,15 @@ def default_features(columns) -> list[str]:
 
 
 def crm_id(crm: pd.DataFrame, roles: dict[str, str], given: str | None, what: str) -> str:
+    """The customer list's column that keys a person: the one given, the customer id,
+    else the e-mail (a newsletter list or a contacts export has no ids, and its sales
+    lines are linked by e-mail; the window keys them so too)."""
     if given:
         return given
-    return require(roles, Role.CUSTOMER_ID, crm, what)
+    column = column_of(roles, Role.CUSTOMER_ID, crm) or column_of(roles, Role.EMAIL, crm)
+    if column is None:
+        raise needs_role(what, Role.CUSTOMER_ID)
+    return column
 
 
 def linked_view(view: pd.DataFrame, crm: pd.DataFrame, crm_roles: dict[str, str], id_column: str,
