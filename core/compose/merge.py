@@ -22,6 +22,7 @@ from core.errors import LocalReachError
 from core.jobs import JobContext, ensure_context
 from core.lookup import buyer_column, first_positions
 from core.privacy.consent import ConsentSettings
+from core.roles import person_key
 
 HOLDOUT = "hold-out group (not sent, kept for comparison)"
 PERSONA_FIELDS = ("persona", "persona_tone", "persona_offer", "persona_description",
@@ -314,7 +315,8 @@ def _recommendations(sales, frame, recipients, person, roles, config) -> list[li
     buys most."""
     from core.segment.recommend import COUNT, SEPARATOR, outside_buyers, product_picks
 
-    column = id_column(frame, roles)
+    key = person_key(roles, frame.columns)  # a list without ids is keyed by its e-mail
+    column = id_column(frame, roles) or (key[0] if key else None)
     customer = buyer_column(sales.columns)
     if not column or customer is None or "product" not in sales.columns:
         return [[] for _ in range(len(recipients))]

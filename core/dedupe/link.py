@@ -26,7 +26,7 @@ from core.dedupe.pipeline import DedupeConfig, Scored, score_features
 from core.errors import ColumnError
 from core.jobs import JobContext, ensure_context
 from core.lookup import MATCHED_COLUMN, first_positions
-from core.roles import Role
+from core.roles import Role, person_key
 
 SCORE_COLUMN = "match_score"
 METHODS = ("customer id", "e-mail", "matching details")
@@ -74,10 +74,11 @@ def explain_link(scores: LinkScores, right_row: int, left_row: int | None = None
 
 
 def _id_columns(left, right, left_roles, right_roles, config: LinkConfig) -> tuple[str, str | None]:
-    left_id = config.id_column or next(
-        (c for c, r in (left_roles or {}).items() if r == Role.CUSTOMER_ID), None)
+    key = person_key(left_roles or {}, left.columns)  # no ids: the e-mail keys a person
+    left_id = config.id_column or (key[0] if key else None)
     if left_id is None:
-        raise ColumnError("The customer list has no id column; name it with --id-column.")
+        raise ColumnError("The customer list has no id or e-mail column; name its id column "
+                          "with --id-column.")
     if left_id not in left.columns:
         raise ColumnError(f"The customer list has no column '{left_id}'; check the spelling.")
     right_id = config.right_id_column
@@ -124,6 +125,8 @@ def link_records(
     score = np.zeros(n)
     method = np.full(n, "", dtype=object)
     left_ids = left[left_id].astype(str).reset_index(drop=True)
+    # an id is no field to match on; a list keyed by its e-mail still matches by it
+    left_key = None if (left_roles or {}).get(left_id) == Role.EMAIL else left_id
 
     def assign(found: np.ndarray, value, how: str) -> None:
         new = (match == -1) & (found >= 0)
@@ -136,11 +139,11 @@ def link_records(
         assign(found, 1.0, METHODS[0])
     quality = None
     if (match < 0).any():  # the fields are read only for rows their id did not settle
-        lf = normalise(left, left_roles, left_id, region=config.region)
+        lf = normalise(left, left_roles, left_key, region=config.region)
         rf = normalise(right, right_roles, right_id, region=config.region)
         ctx.progress(1, 3, "Linking by e-mail")
         if "email" in lf and "email" in rf:
-            lcols = field_columns(list(left.columns), left_roles, left_id)
+            lcols = field_columns(list(left.columns), left_roles, left_key)
             rcols = field_columns(list(right.columns), right_roles, right_id)
             lkey = _token(left[lcols["email"][0]], lf["email"])
             rkey = _token(right[rcols["email"][0]], rf["email"])

@@ -19,9 +19,9 @@ import pandas as pd
 from core.roles.consent import OPT_OUT, consent_meaning, header_polarity
 from core.roles.headers import header_scores, is_generic, normalise
 from core.roles.values import ColumnFacts, column_facts
-from core.roles.vocabulary import ROLE_LABELS, Role, is_flag_column
+from core.roles.vocabulary import ROLE_LABELS, Role, is_flag_column, person_key
 
-__all__ = ["ROLE_LABELS", "Role", "RoleGuess", "detect_roles"]
+__all__ = ["ROLE_LABELS", "Role", "RoleGuess", "detect_roles", "person_key"]
 
 # Roles that may sit on several columns (a mobile and a landline; e-mail and post opt-outs).
 MULTI_ROLES = {Role.PHONE, Role.CONSENT, Role.OPT_OUT, Role.OTHER}

@@ -23,7 +23,7 @@ from core.errors import LocalReachError
 from core.lookup import MATCHED_COLUMN, buyer_column
 from core.normalise.dates import guess_format, parse_date
 from core.normalise.email import mailbox
-from core.roles import Role
+from core.roles import Role, person_key
 from core.segment.features import (
     BASE_FEATURES,
     DEFAULT_MODEL_FEATURES,
@@ -131,10 +131,10 @@ def crm_id(crm: pd.DataFrame, roles: dict[str, str], given: str | None, what: st
     lines are linked by e-mail; the window keys them so too)."""
     if given:
         return given
-    column = column_of(roles, Role.CUSTOMER_ID, crm) or column_of(roles, Role.EMAIL, crm)
-    if column is None:
+    key = person_key(roles, crm.columns)
+    if key is None:
         raise needs_role(what, Role.CUSTOMER_ID)
-    return column
+    return key[0]
 
 
 def linked_view(view: pd.DataFrame, crm: pd.DataFrame, crm_roles: dict[str, str], id_column: str,

@@ -111,7 +111,8 @@ def test_link_without_an_id_column_says_what_to_do(tmp_path, capsys):
                  "-o", str(tmp_path / "out.csv")])
     assert code == 2
     assert capsys.readouterr().err.strip() == (
-        "localreach link: The customer list has no id column; name it with --id-column.")
+        "localreach link: The customer list has no id or e-mail column; name its id column with "
+        "--id-column.")
     assert not (tmp_path / "out.csv").exists()
 
 

@@ -368,3 +368,48 @@ def test_declared_roles_win_and_a_fully_declared_list_is_not_guessed(monkeypatch
     assert list(importing.column_roles(df, declared)) == ["Mail", "Nr", "Kanal"] and not guessed
     partly = importing.column_roles(df, {"Nr": "order_id"})
     assert guessed and partly["Nr"] == "order_id" and partly["Mail"] == "email"
+
+
+NO_IDS_RECIPE = """name = "No ids"
+version = 1
+[crm]
+file = "contacts.csv"
+[sales]
+file = "orders.csv"
+[steps.clean]
+[steps.dedupe]
+[steps.link]
+[steps.pseudonymize]
+[steps.segment]
+[steps.merge]
+template = "t.txt"
+format = "csv"
+"""
+
+
+def test_a_list_without_ids_runs_the_whole_recipe_keyed_by_e_mail(headless, tmp_path, monkeypatch, capsys):
+    """A contacts list with no id column (as Google and Outlook export them) and orders by
+    e-mail: the link step stopped with 'The customer list has no id column'. The e-mail
+    now keys each person: the lines' matched_id is the list's e-mail, a token like the
+    list's own once pseudonymised, so the segments and the merge find the buyers."""
+    monkeypatch.setenv("LOCALREACH_PASSPHRASE", PASS)
+    (tmp_path / "contacts.csv").write_text(
+        "Email,First Name,Newsletter\nann@x.org,Ann,yes\nbo@x.org,Bo,yes\ncy@x.org,Cy,no\n", encoding="utf-8")
+    (tmp_path / "orders.csv").write_text(
+        "Email,Date,Total,Product\nAnn@x.org,2024-01-02,10.00,Tea\nbo@x.org,2024-02-03,12.00,Cup\n"
+        "ann@x.org,2024-03-04,8.00,Pot\n", encoding="utf-8")
+    (tmp_path / "t.txt").write_text("Subject: Hi {{ first_name }}\n\n{{ recommendations | join(', ') }}\n",
+                                    encoding="utf-8")
+    (tmp_path / "r.toml").write_text(NO_IDS_RECIPE, encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli.main(["run", str(tmp_path / "r.toml"), "-o", str(out),
+                     "--key-file", str(tmp_path / "k.lrkey")]) == 0
+    assert "3 of 3 sales lines linked" in capsys.readouterr().out
+    pseudo = read_table(out / "customers_pseudonymized.csv")[0]
+    linked = read_table(out / "sales_linked.csv")[0]
+    assert linked["matched_id"].tolist() == pseudo["Email"].iloc[[0, 1, 0]].tolist()
+    assert all(t.startswith("email_v1_") for t in linked["matched_id"])
+    merged = read_table(out / "messages" / "merge.csv")[0]
+    assert dict(zip(merged["email"], merged["body"].str.strip(), strict=True)) == {
+        "ann@x.org": "Cup", "bo@x.org": "Tea, Pot"}
+    assert merged["frequency"].tolist() == ["2.0", "1.0"]
