@@ -41,7 +41,6 @@ from core.privacy.policy import (
 from core.privacy.risk import k_anonymity, small_groups, suggest_generalisations
 from core.privacy.tokens import TOKEN_RE, normalize_email, token_for
 from core.privacy.vault import Vault, reveal, reveal_audit_args, rotate
-from core.roles import person_key
 from core.steps.pseudonymize import KEY_ROLES, KEYED, key_columns, keyed_tokens
 
 STEP = "privacy"
@@ -398,8 +397,7 @@ def rotate_key(doc: Document, key: bytes, ref: KeyRef, passphrase: str | None) -
 def _keyed_columns(doc: Document) -> dict[str, list[str]]:
     """The customer id and e-mail columns of the files keyed like the list (those
     pseudonymising codes), by file."""
-    keyed_by = person_key(doc.roles("crm"), doc.roles("crm"))  # what the link's matched_id holds
-    found = {n: [c for role in KEY_ROLES for c in key_columns(f, doc.roles(n), role, keyed_by and keyed_by[1])]
+    found = {n: [c for role in KEY_ROLES for c in key_columns(f, doc.roles(n), role, doc.roles("crm"))]
              for n in KEYED if (f := doc.frame(n)) is not None}
     return {n: keys for n, keys in found.items() if keys}
 

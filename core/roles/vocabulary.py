@@ -74,12 +74,13 @@ def is_flag_column(name: object, columns) -> bool:
     return any(text.endswith(s) and text[: -len(s)] in names for s in FLAG_SUFFIXES)
 
 
-def person_key(roles: dict, columns) -> tuple[str, Role] | None:
+def person_key(roles: dict, columns=None) -> tuple[str, Role] | None:
     """(column, role) that keys a person in a customer list: its customer id, else its
     e-mail -- a contacts export (Google, Outlook) has no ids, and its sales lines name
     their buyers by e-mail. The link step's ``matched_id`` holds this column's values,
-    the pseudonymise step tokenises it as this role, and the segments key people by it."""
-    have = set(columns)
+    the pseudonymise step tokenises it as this role, and the segments key people by it.
+    ``columns``: those the list has (None: every column ``roles`` names)."""
+    have = set(roles if columns is None else columns)
     for role in (Role.CUSTOMER_ID, Role.EMAIL):
         column = next((c for c, r in roles.items() if r == role and c in have), None)
         if column is not None:

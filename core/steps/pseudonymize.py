@@ -74,11 +74,12 @@ KEYED = (EVENTS, "sales")  # the files that name the list's customers by id or e
 KEY_ROLES = ("customer_id", "email")
 
 
-def key_columns(frame, own_roles: dict, role: str, linked_as: str | None) -> list[str]:
+def key_columns(frame, own_roles: dict, role: str, list_roles: dict) -> list[str]:
     """The columns of ``frame`` naming a customer by ``role``; for the role that keys the
-    list's people (``linked_as``: its customer id, else its e-mail) also the link step's
-    ``matched_id``, which holds that column's values."""
-    linked = [MATCHED_COLUMN] if role == linked_as and MATCHED_COLUMN in frame.columns else []
+    list's people (:func:`core.roles.person_key` of ``list_roles``: its customer id, else
+    its e-mail) also the link step's ``matched_id``, which holds that column's values."""
+    key = person_key(list_roles)
+    linked = [MATCHED_COLUMN] if key and role == key[1] and MATCHED_COLUMN in frame.columns else []
     return list(dict.fromkeys(columns_of(own_roles, role, frame) + linked))
 
 
@@ -89,13 +90,12 @@ def keyed_tokens(frame, name: str, roles: dict, done: dict, privacy: PrivacyConf
     was kept. ``done`` is :func:`pseudonymize`'s report of the list's columns; the
     window's Privacy screen calls this too."""
     frame = frame.copy(deep=False)  # copy-on-write: only the columns replaced below are new
-    keyed_by = person_key(roles.get("crm", {}), roles.get("crm", {}))  # what matched_id holds
     for role in KEY_ROLES:
         own = column_of(roles.get("crm", {}), role)
         entry = done.get(own) if own else None
         if entry is None or entry["action"] == "keep":
             continue
-        for column in key_columns(frame, roles.get(name, {}), role, keyed_by and keyed_by[1]):
+        for column in key_columns(frame, roles.get(name, {}), role, roles.get("crm", {})):
             values = frame[column].astype(str).where(frame[column].notna(), "")
             frame[column] = (tokenize_values(values, entry["kind"] or "text", key,
                                              region=privacy.phone_region, column=column)
