@@ -330,8 +330,7 @@ def _recommendations(sales, frame, recipients, person, roles, config) -> list[li
     found = first_positions(known.where(known != ""), sales[customer].astype(str).to_numpy())
     buyer = np.append(person.astype(str).to_numpy(), "").astype(object)[found]  # -1: no one yet
     outside = np.flatnonzero(found < 0)
-    own = sales["customer_id"].astype(str).to_numpy() if "customer_id" in sales.columns else None
-    buyer[outside] = outside_buyers(own, outside)
+    buyer[outside] = outside_buyers(sales, outside)
     lines = pd.DataFrame({"person": buyer, "product": sales["product"].to_numpy()})
     segments = (recipients[config.segment_column].to_numpy()
                 if config.segment_column in recipients.columns else None)

@@ -18,7 +18,6 @@ from core.errors import ColumnError, LocalReachError
 from core.jobs import JobContext, ensure_context
 from core.lookup import MATCHED_COLUMN, first_positions
 from core.normalise.dates import read_dates
-from core.roles import Role
 from core.vendors.orders import count_orders
 
 # Features whose spread is heavy-tailed: log1p before scaling, so a few big spenders
@@ -357,9 +356,7 @@ def _outside(lines: pd.DataFrame, code: np.ndarray, sales: pd.DataFrame) -> pd.D
     stray = np.flatnonzero((code < 0) & lines["date"].notna().to_numpy())
     if not len(stray) or "product" not in lines:
         return None
-    own = (clean_text(sales[Role.CUSTOMER_ID.value]).fillna("").to_numpy()
-           if Role.CUSTOMER_ID.value in sales.columns else None)
-    return pd.DataFrame({"person": outside_buyers(own, stray),
+    return pd.DataFrame({"person": outside_buyers(sales, stray),
                          "product": lines["product"].to_numpy()[stray],
                          "date": lines["date"].to_numpy()[stray]})
 

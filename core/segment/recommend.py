@@ -24,15 +24,16 @@ COUNT = 3                 # products in next_products
 SEPARATOR = "; "
 
 
-def outside_buyers(own_ids, lines: np.ndarray) -> np.ndarray:
-    """Who bought each of ``lines`` (positions), lines no one in the customer list bought:
-    they still tell which products go together. The line's own customer id (``own_ids``,
-    every line's as text, or None) says which lines one buyer bought -- a customer of
-    another list, or the order of a linked export; a line without one is a buyer of its
-    own, so id-less lines make no one shopper of everything. The segment step's and the
-    merge's picks read outsiders this one way."""
-    own = (np.full(len(lines), "", dtype=object) if own_ids is None
-           else np.asarray(own_ids, dtype=object)[lines])
+def outside_buyers(sales: pd.DataFrame, lines: np.ndarray) -> np.ndarray:
+    """Who bought each of ``lines`` (positions in the role-named ``sales``), lines no one
+    in the customer list bought: they still tell which products go together. The line's
+    own customer id, trimmed, says which lines one buyer bought -- a customer of another
+    list, or the order of a linked export; a line without one is a buyer of its own, so
+    id-less lines make no one shopper of everything. The segment step's and the merge's
+    picks read outsiders this one way."""
+    own = (sales["customer_id"].iloc[lines].astype("string").str.strip().fillna("")
+           .to_numpy(dtype=object) if "customer_id" in sales.columns
+           else np.full(len(lines), "", dtype=object))
     alone = np.array([f"line {i}" for i in lines], dtype=object)
     return np.where(own != "", "sales " + own, alone)
 
