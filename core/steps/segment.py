@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from core.errors import LocalReachError
-from core.lookup import MATCHED_COLUMN, buyer_column
+from core.lookup import MATCHED_COLUMN, buyer_column, first_positions
 from core.normalise.dates import guess_format, parse_date
 from core.normalise.email import mailbox
 from core.roles import Role, person_key
@@ -154,9 +155,9 @@ def linked_view(view: pd.DataFrame, crm: pd.DataFrame, crm_roles: dict[str, str]
     if own is None or theirs is None:
         raise needs_role("Linking the sales lines to customers", Role.CUSTOMER_ID)
     keys = _inbox(crm[own])
-    ids = pd.Series(crm[id_column].astype(str).to_numpy(), index=keys.to_numpy())
-    ids = ids[(ids.index != "") & ~ids.index.duplicated()]
-    return view.assign(**{MATCHED_COLUMN: _inbox(view[theirs]).map(ids).fillna("").to_numpy()})
+    found = first_positions(keys.where(keys != ""), _inbox(view[theirs]).to_numpy(dtype=object))
+    ids = np.append(crm[id_column].astype(str).to_numpy(dtype=object), "")  # -1: no one
+    return view.assign(**{MATCHED_COLUMN: ids[found]})
 
 
 def _inbox(values: pd.Series) -> pd.Series:
