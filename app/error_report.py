@@ -19,7 +19,7 @@ from core.errors import LocalReachError
 
 TARGET_WORDS = {"crm": "customer list", "sales": "sales file"}
 # Roles whose columns must hold dates or numbers: the usual cause of a TypeError/ValueError.
-TYPED_ROLES = ("order_date", "date_of_birth", "amount", "quantity", "discount")
+TYPED_ROLES = ("order_date", "date_of_birth", "amount", "unit_price", "quantity", "discount")
 
 
 @dataclass

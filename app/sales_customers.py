@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 # Roles that describe an order line, not the person who placed it.
-LINE_ROLES = {"order_id", "order_date", "amount", "currency", "quantity", "product", "category",
+LINE_ROLES = {"order_id", "order_date", "amount", "unit_price", "currency", "quantity", "product", "category",
               "channel", "discount"}
 KEY_ROLES = ("customer_id", "email")
 

@@ -105,8 +105,9 @@ def run(args) -> int:
     elif Role.ORDER_DATE.value not in roles["crm"].values():
         raise LocalReachError(f"'{Path(args.file).name}' holds no orders (no 'order_date' "
                               "column); give the sales file with --sales.")
-    else:
+    else:  # the file's lines name the people, as the window groups them
         sales, roles["sales"] = crm, roles["crm"]
+        crm, roles["crm"] = _customers(sales, roles["sales"], Path(args.file).name)
     for column in args.fairness:
         if column not in crm.columns:
             raise LocalReachError(f"--fairness {column}: '{Path(args.file).name}' has no such "
@@ -119,11 +120,40 @@ def run(args) -> int:
         roles[EVENTS] = events_roles(frames[EVENTS])
     frames, step_report, _ = run_step("segment", frames, roles, settings, ctx)
     result, report = frames["crm"], step_report.details
-    write_table(result, out, ctx=ctx)
+    write_table(result if args.sales else _on_lines(sales, crm, result, roles["sales"]), out, ctx=ctx)
     print(summary(report))
     for column in args.fairness:
         print("\n".join(_fairness_lines(result, column, report["as_of"], report["config"])))
     return 0
+
+
+def _customers(sales, roles: dict[str, str], name: str):
+    """(one row per customer the sales lines name, its roles): lines without a customer
+    id or e-mail are no one (a till's walk-in sales: a quarter of the UCI Online Retail
+    lines), not a person of their own."""
+    from app.sales_customers import customer_key, customers_from_sales
+
+    if customer_key(roles) is None:
+        raise LocalReachError(f"'{name}' names no customer (no customer id or e-mail column); "
+                              "give the customer list as FILE and the sales file with --sales.")
+    return customers_from_sales(sales, roles)
+
+
+def _on_lines(sales, customers, result, roles: dict[str, str]):
+    """Every sales line with its customer's segment and figures (blank for a line that
+    names no one): the output keeps every input row."""
+    import pandas as pd
+
+    from app.sales_customers import customer_key
+    from core.lookup import first_positions
+
+    key = customer_key(roles)
+    added = [c for c in result.columns if c not in customers.columns]
+    wanted = sales[key].astype("string").str.strip().to_numpy(dtype=object)
+    found = first_positions(result[key].astype("string").where(result[key] != ""), wanted)
+    figures = result[added].reset_index(drop=True).astype(object)
+    figures.loc[len(figures)] = ""  # position -1: no one
+    return pd.concat([sales.reset_index(drop=True), figures.iloc[found].reset_index(drop=True)], axis=1)
 
 
 def _fairness_lines(result, column: str, as_of: str | None, config) -> list[str]:
@@ -137,6 +167,8 @@ def _fairness_lines(result, column: str, as_of: str | None, config) -> list[str]
 
 def summary(report: dict) -> str:
     """A few plain lines: people, groups and their sizes, and why this many groups."""
+    from core.quality.base import count
+
     lines = [f"{report['people']:,} people, {report['buyers']:,} with orders."]
     if "k_choice" in report:
         lines.append(report["k_choice"]["reason"])
@@ -151,7 +183,7 @@ def summary(report: dict) -> str:
     if "propensity" in report:
         lines += _propensity_lines(report["propensity"])
     if report["unmatched_sales_lines"]:
-        lines.append(f"{report['unmatched_sales_lines']:,} sales lines matched no customer.")
+        lines.append(f"{count(report['unmatched_sales_lines'], 'sales line')} matched no customer.")
     lines += report.get("orders_counted") or []  # a tool's export: refunds, voids set aside
     lines += report.get("activity") or []
     return "\n".join(lines)

@@ -62,7 +62,7 @@ ROLE_KINDS: dict[str, str | None] = {
     Role.FULL_NAME: "name", Role.STREET: "street", Role.POSTCODE: "postcode",
     Role.DATE_OF_BIRTH: "date_of_birth",
     **{role: None for role in (Role.CITY, Role.COUNTRY, Role.GENDER, Role.COMPANY, Role.ORDER_ID,
-                               Role.ORDER_DATE, Role.AMOUNT, Role.CURRENCY, Role.QUANTITY, Role.PRODUCT,
+                               Role.ORDER_DATE, Role.AMOUNT, Role.UNIT_PRICE, Role.CURRENCY, Role.QUANTITY, Role.PRODUCT,
                                Role.CATEGORY, Role.CHANNEL, Role.DISCOUNT, Role.CONSENT, Role.OPT_OUT)},
 }
 

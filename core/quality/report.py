@@ -32,7 +32,7 @@ from core.quality.places import row_countries
 from core.roles import Role
 from core.roles.vocabulary import is_flag_column
 
-NUMERIC_ROLES = (Role.AMOUNT, Role.QUANTITY, Role.DISCOUNT)
+NUMERIC_ROLES = (Role.AMOUNT, Role.UNIT_PRICE, Role.QUANTITY, Role.DISCOUNT)
 ID_ROLES = (Role.CUSTOMER_ID, Role.ORDER_ID, Role.PHONE, Role.POSTCODE)
 IQR_FENCE = 1.5
 ROBUST_Z = 3.5
@@ -183,7 +183,7 @@ def _validator(
         return partial(_date_check, fmt=fmt, today=today.isoformat(), oldest=oldest), (
             "not a date in the chosen format, or in the future"
         )
-    if role == Role.AMOUNT:
+    if role in (Role.AMOUNT, Role.UNIT_PRICE):
         return partial(_amount_check, decimal=infer_decimal(distinct)), (
             "not an amount, or zero or negative"
         )
@@ -198,7 +198,7 @@ def _validator(
 
 def _numbers(texts: list[str], role: str) -> np.ndarray:
     """The number each distinct text reads as (NaN where none)."""
-    if role == Role.AMOUNT:
+    if role in (Role.AMOUNT, Role.UNIT_PRICE):
         decimal = infer_decimal([v for v in texts if v])
         parsed = (parse_money_either(v, decimal) if v else None for v in texts)
         return np.fromiter((float(p[0]) if p else np.nan for p in parsed), float, len(texts))
@@ -363,7 +363,7 @@ def cross_checks(frames: dict[str, pd.DataFrame], roles: dict[str, dict[str, str
                                     int(mask.sum()), np.flatnonzero(mask).tolist()))
     for name, df in frames.items():
         for col, role in roles.get(name, {}).items():
-            if role in (Role.CURRENCY, Role.AMOUNT) and col in df.columns:
+            if role in (Role.CURRENCY, Role.AMOUNT, Role.UNIT_PRICE) and col in df.columns:
                 currencies = _row_currencies(as_text(df[col]).str.strip(), role)
                 counts = currencies[currencies != ""].value_counts()
                 if len(counts) > 1:

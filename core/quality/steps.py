@@ -127,7 +127,7 @@ def default_steps(df: pd.DataFrame, roles: dict[str, str], region: str | None) -
     if dates := columns_with(roles, *DATE_ROLES):
         formats = {c: guess_format(_distinct_stripped(df[c])) for c in dates}
         steps.append(step_dict("dates", DateConfig(formats)))
-    if amounts := columns_with(roles, Role.AMOUNT):
+    if amounts := columns_with(roles, Role.AMOUNT, Role.UNIT_PRICE):
         currency = columns_with(roles, Role.CURRENCY)
         steps.append(step_dict("money", MoneyConfig(amounts, currency_column=(currency or [""])[0])))
     if countries:

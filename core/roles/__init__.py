@@ -37,6 +37,7 @@ _CHECKS = {
     Role.DATE_OF_BIRTH: "date",
     Role.ORDER_DATE: "date",
     Role.AMOUNT: "number",
+    Role.UNIT_PRICE: "number",
     Role.QUANTITY: "number",
     Role.DISCOUNT: "number",
     Role.CUSTOMER_ID: "id",

@@ -58,6 +58,9 @@ _STRONG: dict[Role, str] = {
     "bruttobetrag|nettobetrag|montant|total ttc|montant ttc|importe|turnover|order value|"
     "order total|spend|line total|sales amount|net amount|gross amount|rechnungsbetrag",
     Role.CURRENCY: "currency|waehrung|wahrung|devise|moneda|ccy|currency code",
+    Role.UNIT_PRICE: "unit price|unitprice|price|item price|price each|price per unit|preis|"
+    "einzelpreis|stuckpreis|stueckpreis|preis pro stuck|verkaufspreis|vk preis|prix|"
+    "prix unitaire|prix unit|pu|precio|precio unitario|prezzo|prezzo unitario|stukprijs|prijs",
     Role.QUANTITY: "quantity|qty|menge|anzahl|stueck|stuck|stuckzahl|quantite|cantidad|units|"
     "pieces|pcs|qte",
     Role.PRODUCT: "product|item|article|artikel|produkt|sku|product name|artikelname|"
@@ -78,8 +81,8 @@ _STRONG: dict[Role, str] = {
     # Headers we know are none of the roles: they must not be taken by value patterns.
     Role.OTHER: "created|created at|created on|creation date|updated|updated at|modified|"
     "last login|signup date|registered|registration date|erstellt|erstellt am|angelegt|"
-    "angelegt am|geandert|unit price|price|preis|einzelpreis|stuckpreis|prix|prix unitaire|"
-    "precio|vat|tax|mwst|ust|notes|note|comment|comments|bemerkung|notiz|remarks|status|"
+    "angelegt am|geandert|stock code|stockcode|item code|product code|article code|barcode|ean|"
+    "gtin|upc|vat|tax|mwst|ust|notes|note|comment|comments|bemerkung|notiz|remarks|status|"
     "rating|score|age|alter|house number|hausnummer|hnr|street number|street no|house no|hausnr|"
     "numero de rue|state|region|bundesland|county|"
     "address 2|address line 2|adresszusatz|fax",

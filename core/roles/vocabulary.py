@@ -22,6 +22,7 @@ class Role(StrEnum):
     ORDER_ID = "order_id"
     ORDER_DATE = "order_date"
     AMOUNT = "amount"
+    UNIT_PRICE = "unit_price"
     CURRENCY = "currency"
     QUANTITY = "quantity"
     PRODUCT = "product"
@@ -51,6 +52,7 @@ ROLE_LABELS = {
     Role.ORDER_ID: "an order id",
     Role.ORDER_DATE: "an order date",
     Role.AMOUNT: "an amount of money",
+    Role.UNIT_PRICE: "a price per item",
     Role.CURRENCY: "a currency",
     Role.QUANTITY: "a quantity",
     Role.PRODUCT: "a product",

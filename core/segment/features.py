@@ -81,12 +81,16 @@ class Features:
     def purchases(self) -> pd.DataFrame:
         """(person, product) lines the next products are picked from: the people's, and
         those no one in the list bought, each by its own buyer (as the merge reads them:
-        :func:`core.segment.recommend.outside_buyers`). Without outsiders, the people's
-        lines as they are (no copy of a 10M-line column)."""
-        if self.outside is None or self.outside.empty or "product" not in self.sales:
-            return self.sales
-        people = pd.DataFrame({"person": self.sales["person"].astype(object).to_numpy(),
-                               "product": self.sales["product"].to_numpy()})
+        :func:`core.segment.recommend.outside_buyers`). A line of negative amount is
+        something given back (a return, a discount line), not bought. Without outsiders
+        or returns, the people's lines as they are (no copy of a 10M-line column)."""
+        bought = self.sales
+        if "amount" in bought and (bought["amount"] < 0).any():
+            bought = bought[(bought["amount"] >= 0).to_numpy()]
+        if self.outside is None or self.outside.empty or "product" not in bought:
+            return bought
+        people = pd.DataFrame({"person": bought["person"].astype(object).to_numpy(),
+                               "product": bought["product"].to_numpy()})
         return pd.concat([people, self.outside], ignore_index=True)
 
 
@@ -291,8 +295,7 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
     if config.as_of:
         as_of = parse_day(config.as_of)
         after = (lines["date"] > as_of).to_numpy()
-        later = (lines[after].groupby(["person", "order"], sort=False)["date"].min()
-                 .reset_index())
+        later = orders_table(lines[after])[["person", "order", "date"]]
         lines = lines[~after].reset_index(drop=True)
         outside = None if outside is None else outside[~(outside["date"] > as_of).to_numpy()]
     elif len(lines):
@@ -301,17 +304,19 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
         raise LocalReachError(NO_LINKED_ORDERS)
     ctx.progress(1, 4, "Counting orders")
 
-    orders = lines.groupby(["person", "order"], sort=False).agg(
-        date=("date", "min"), amount=("amount", "sum"),
-        **({"discount": ("discount", "any")} if "discount" in lines else {})).reset_index()
-    orders = orders.sort_values(["person", "date"], kind="stable")
+    totals = order_totals(lines)
+    returned = _returns(totals)
+    orders = totals[~returned].sort_values(["person", "date"], kind="stable")
     by_person = orders.groupby("person")
     first, last = by_person["date"].min(), by_person["date"].max()
+    spent = by_person["amount"].sum()
+    if returned.any():  # spend is what stayed paid: the credit notes take theirs off
+        spent = spent.add(totals[returned].groupby("person")["amount"].sum(), fill_value=0)[spent.index]
     per = pd.DataFrame({
         "orders": by_person.size(),
         "recency_days": (as_of - last).dt.days.astype(float),
         "frequency": by_person.size().astype(float),
-        "monetary": by_person["amount"].sum(),
+        "monetary": spent,
         "tenure_days": (as_of - first).dt.days.astype(float),
     }).reindex(range(n))
     per["avg_order_value"] = per["monetary"] / per["frequency"]
@@ -346,6 +351,31 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
     return Features(table, persons, lines, as_of, unmatched, later,
                     counted.report() if counted is not None else [],
                     None if outside is None else outside[["person", "product"]].reset_index(drop=True))
+
+
+def order_totals(lines: pd.DataFrame) -> pd.DataFrame:
+    """One row per order (person code, order, date, amount, discounted) from the parsed
+    sales lines, returns among them."""
+    agg = {"date": ("date", "min"), "amount": ("amount", "sum")}
+    if "discount" in lines:
+        agg["discount"] = ("discount", "any")
+    person = (lines["person"].cat.codes if isinstance(lines["person"].dtype, pd.CategoricalDtype)
+              else lines["person"])
+    frame = lines.assign(person=np.asarray(person))
+    return frame.groupby(["person", "order"], sort=False).agg(**agg).reset_index()
+
+
+def _returns(orders: pd.DataFrame) -> np.ndarray:
+    """Which orders are returns, not purchases: their lines add up to less than nothing
+    (the credit notes of UCI's Online Retail history, "C" invoices; a till's refunds).
+    They count in no one's orders, recency or rhythm; their amounts come off the spend."""
+    return (orders["amount"] < 0).to_numpy()
+
+
+def orders_table(lines: pd.DataFrame) -> pd.DataFrame:
+    """The purchases of :func:`order_totals`: what the forecasts count as orders."""
+    totals = order_totals(lines)
+    return totals[~_returns(totals)].reset_index(drop=True)
 
 
 def _outside(lines: pd.DataFrame, code: np.ndarray, sales: pd.DataFrame) -> pd.DataFrame | None:

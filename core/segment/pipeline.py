@@ -23,15 +23,12 @@ from core.segment.features import (
     Features,
     build_features,
     model_matrix,
+    orders_table,
     parse_dates,
     parse_day,
 )
 from core.segment.holdout import HoldoutCheck, holdout_check
-from core.segment.propensity import (
-    check_propensity,
-    orders_table,
-    predict_propensity,
-)
+from core.segment.propensity import check_propensity, predict_propensity
 from core.segment.recommend import recommend_products
 from core.segment.value import BgNbd, calibration_inputs, predict_value
 

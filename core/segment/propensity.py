@@ -70,17 +70,6 @@ class PropensityCheck:
         return float(self.lift["baseline_lift"].iloc[0])
 
 
-def orders_table(lines: pd.DataFrame) -> pd.DataFrame:
-    """One row per order (person code, date, amount, discounted) from the parsed sales lines."""
-    agg = {"date": ("date", "min"), "amount": ("amount", "sum")}
-    if "discount" in lines:
-        agg["discount"] = ("discount", "any")
-    person = (lines["person"].cat.codes if isinstance(lines["person"].dtype, pd.CategoricalDtype)
-              else lines["person"])
-    frame = lines.assign(person=np.asarray(person))
-    return frame.groupby(["person", "order"], sort=False).agg(**agg).reset_index()
-
-
 def history(orders: pd.DataFrame, cut: pd.Timestamp, days: int) -> pd.DataFrame:
     """Features per person from the orders up to ``cut`` (people with an order by then)."""
     past = orders[orders["date"] <= cut]

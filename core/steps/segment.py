@@ -33,6 +33,8 @@ from core.segment.features import (
     FeatureConfig,
     Features,
     build_features,
+    parse_numbers,
+    per_distinct,
     person_keys,
 )
 from core.segment.names import group_names, rename_groups
@@ -52,7 +54,7 @@ from core.vendors.orders import orders_export
 
 # Sales roles the engine reads by name.
 SALES_ROLES = (Role.CUSTOMER_ID, Role.EMAIL, Role.ORDER_ID, Role.ORDER_DATE, Role.AMOUNT,
-               Role.QUANTITY, Role.PRODUCT, Role.CATEGORY, Role.CHANNEL, Role.DISCOUNT, Role.CURRENCY)
+               Role.UNIT_PRICE, Role.QUANTITY, Role.PRODUCT, Role.CATEGORY, Role.CHANNEL, Role.DISCOUNT, Role.CURRENCY)
 # The role-named sales columns each optional feature is made from, any one will do (a
 # discount under any name the engine reads one by: an amount, a rate or a yes/no flag).
 OPTIONAL_FEATURES = {"channel_mix": (Role.CHANNEL.value,), "category_mix": (Role.CATEGORY.value,),
@@ -93,10 +95,26 @@ def sales_view(sales: pd.DataFrame, roles: dict[str, str], what: str = "Finding 
     if orders_export(sales.columns) is not None:
         return sales
     require(roles, Role.ORDER_DATE, sales, what)
-    require(roles, Role.AMOUNT, sales, what)
     view = role_named(sales, roles)
+    if column_of(roles, Role.AMOUNT, sales) is None:
+        view[Role.AMOUNT.value] = line_amounts(sales, roles, what)
     view[Role.ORDER_DATE.value] = iso_dates(view[Role.ORDER_DATE.value])
     return view
+
+
+def line_amounts(sales: pd.DataFrame, roles: dict[str, str], what: str) -> pd.Series:
+    """Each line's amount from its unit price times its quantity (one item where the file
+    has no quantity), for sales lines without a line total: the UCI Online Retail
+    history, a till's item list. Without a unit price either, the missing amount is
+    named as the role to mark."""
+    price = column_of(roles, Role.UNIT_PRICE, sales)
+    if price is None:
+        raise needs_role(what, Role.AMOUNT)
+    amounts = per_distinct(sales[price], parse_numbers)
+    quantity = column_of(roles, Role.QUANTITY, sales)
+    if quantity is not None:
+        amounts = amounts * per_distinct(sales[quantity], parse_numbers)
+    return amounts.round(6)
 
 
 def role_named(sales: pd.DataFrame, roles: dict[str, str]) -> pd.DataFrame:

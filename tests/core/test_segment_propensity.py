@@ -11,7 +11,7 @@ from core.compose.rules import Rule, RuleBlock
 from core.compose.template import parse_template
 from core.demo import generate
 from core.io import read_table
-from core.segment.features import FeatureConfig, build_features
+from core.segment.features import FeatureConfig, build_features, orders_table
 from core.segment.pipeline import SegmentConfig, segment_customers
 from core.segment.propensity import (
     bought,
@@ -20,7 +20,6 @@ from core.segment.propensity import (
     history,
     lift_figure,
     lift_table,
-    orders_table,
 )
 
 DAYS = 90

@@ -41,7 +41,7 @@ def test_the_segment_command_links_by_email_under_other_headers(tmp_path, capsys
     assert pd.to_numeric(out["frequency"]).fillna(0).tolist() == [2, 1, 1, 0]
     printed = capsys.readouterr().out
     assert printed.startswith("4 people, 3 with orders.")
-    assert "1 sales lines matched no customer." in printed
+    assert "1 sales line matched no customer." in printed
 
 
 def test_roles_decide_which_columns_are_the_email():

@@ -19,6 +19,7 @@ ROLE_LABELS: dict[str, str] = {
     Role.ORDER_ID: "Order number",
     Role.ORDER_DATE: "Order date",
     Role.AMOUNT: "Amount",
+    Role.UNIT_PRICE: "Unit price",
     Role.CURRENCY: "Currency",
     Role.QUANTITY: "Quantity",
     Role.PRODUCT: "Product",
