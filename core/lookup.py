@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
+
+# An integer id that pandas or a spreadsheet wrote as a float: a column with an empty
+# cell is read as floats, and written back as "17850.0" (the UCI Online Retail CSVs).
+_FLOAT_INTEGER = re.compile(r"^([+-]?\d+)\.0+$")
 
 
 def first_positions(keys: pd.Series, wanted) -> np.ndarray:
@@ -17,6 +23,26 @@ def first_positions(keys: pd.Series, wanted) -> np.ndarray:
     usable = (keys.notna() & ~keys.duplicated()).to_numpy()
     rows = np.append(np.flatnonzero(usable), -1)  # position -1: not found
     return rows[pd.Index(keys.to_numpy()[usable]).get_indexer(np.asarray(wanted, dtype=object))]
+
+
+def id_key(values: pd.Series) -> pd.Series:
+    """Ids as two files are compared by: trimmed, an integer written as a float
+    ("17850.0") the integer, empty ones missing. Worked out once per distinct id."""
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object))
+    tidy = pd.Series(distinct, dtype="string").str.strip()
+    if tidy.str.endswith(".0").any():
+        tidy = tidy.str.replace(_FLOAT_INTEGER, r"\1", regex=True)
+    tidy = tidy.mask(tidy == "")
+    return pd.Series(tidy.array.take(codes, allow_fill=True), index=values.index)
+
+
+def id_positions(ids: pd.Series, wanted: pd.Series) -> np.ndarray:
+    """For each of ``wanted`` (the lines' customer ids), the position of the first equal
+    id in ``ids`` (the list's), both read by :func:`id_key`; -1 for none. The one place
+    the link step, the segments and the merge match one file's ids to another's."""
+    codes, distinct = pd.factorize(wanted.to_numpy(dtype=object))
+    found = first_positions(id_key(ids), id_key(pd.Series(distinct, dtype=object)).to_numpy(dtype=object))
+    return np.append(found, -1)[codes]
 
 
 MATCHED_COLUMN = "matched_id"  # what the link step adds: the customer list's id of each line

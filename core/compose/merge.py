@@ -20,7 +20,7 @@ from core.compose.rules import RuleBlock, apply_blocks
 from core.compose.template import Compiled, EmptyValue, Rendered, RenderError, Template, field_name
 from core.errors import LocalReachError
 from core.jobs import JobContext, ensure_context
-from core.lookup import buyer_column, first_positions
+from core.lookup import buyer_column, id_positions
 from core.privacy.consent import ConsentSettings
 from core.roles import person_key
 
@@ -325,9 +325,7 @@ def _recommendations(sales, frame, recipients, person, roles, config) -> list[li
             and not sales["product"].astype(str).str.contains(SEPARATOR, regex=False).any()):
         text = picked.fillna("").astype(str)
         return [[p for p in t.split(SEPARATOR) if p][:config.recommendations] for t in text]
-    known = frame[column].astype(str)
-    # an empty id links no line to anyone (as in the link step)
-    found = first_positions(known.where(known != ""), sales[customer].astype(str).to_numpy())
+    found = id_positions(frame[column], sales[customer])  # an empty id links no one
     buyer = np.append(person.astype(str).to_numpy(), "").astype(object)[found]  # -1: no one yet
     outside = np.flatnonzero(found < 0)
     buyer[outside] = outside_buyers(sales, outside)

@@ -25,7 +25,7 @@ from core.dedupe.normalise import field_columns, normalise
 from core.dedupe.pipeline import DedupeConfig, Scored, score_features
 from core.errors import ColumnError
 from core.jobs import JobContext, ensure_context
-from core.lookup import MATCHED_COLUMN, first_positions
+from core.lookup import MATCHED_COLUMN, first_positions, id_positions
 from core.roles import Role, person_key
 
 SCORE_COLUMN = "match_score"
@@ -135,7 +135,7 @@ def link_records(
 
     ctx.progress(0, 3, "Linking by customer id")
     if right_id is not None:
-        found = _first_left_rows(left_ids, right[right_id].astype(str))
+        found = id_positions(left[left_id], right[right_id])
         assign(found, 1.0, METHODS[0])
     quality = None
     if (match < 0).any():  # the fields are read only for rows their id did not settle

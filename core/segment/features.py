@@ -16,7 +16,7 @@ import pandas as pd
 
 from core.errors import ColumnError, LocalReachError
 from core.jobs import JobContext, ensure_context
-from core.lookup import MATCHED_COLUMN, first_positions
+from core.lookup import MATCHED_COLUMN, first_positions, id_positions
 from core.normalise.dates import read_dates
 from core.vendors.orders import count_orders
 
@@ -199,9 +199,12 @@ def _link_sales(crm: pd.DataFrame, sales: pd.DataFrame, code_of_row: np.ndarray,
                               "or 'email' column to link it to customers; link it first "
                               "(localreach link).")
         own, theirs, lower = crm["email"], sales["email"], True
-    codes, distinct = clean_codes(theirs, lower)
-    found = first_positions(clean_text(own, lower), distinct.to_numpy())
-    return np.append(np.where(found >= 0, np.asarray(code_of_row)[found], -1), -1)[codes]
+    if lower:  # e-mails, in lower case
+        codes, distinct = clean_codes(theirs, lower)
+        found = np.append(first_positions(clean_text(own, lower), distinct.to_numpy()), -1)[codes]
+    else:
+        found = id_positions(own, theirs)
+    return np.where(found >= 0, np.asarray(code_of_row)[found], -1)
 
 
 def _shares(person: np.ndarray, n: int, labels: pd.Series, weight: np.ndarray,
