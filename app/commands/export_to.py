@@ -87,5 +87,5 @@ def run(args) -> int:
     rows = write_vendor_file(args.tool, people(recipients, roles, email, personas), out)
     print(f"Wrote {plural(rows, 'person', 'people')} to {out.name} for {args.tool}.")
     if left_out:
-        print(f"Left out {sum(left_out.values()):,} people: {why}.")
+        print(f"Left out {plural(sum(left_out.values()), 'person', 'people')}: {why}.")
     return 0

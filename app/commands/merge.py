@@ -187,7 +187,7 @@ def run(args) -> int:
           f"({plural(len(names), 'file')}).")
     if summary["left_out"]:
         reasons = "; ".join(f"{n:,} {why}" for why, n in summary["reasons"].items())
-        print(f"Left out {summary['left_out']:,} people: {reasons}. "
+        print(f"Left out {plural(summary['left_out'], 'person', 'people')}: {reasons}. "
               f"Rows and reasons: {Path(args.output) / 'left_out.csv'}")
     if vault is not None:
         revealed = sum(e["tokens_revealed"] for e in reveals)

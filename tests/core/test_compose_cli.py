@@ -32,7 +32,7 @@ def test_merge_writes_contactable_people_with_recommendations(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.splitlines() == [
         f"Wrote 2 messages as .eml to {tmp_path / 'out'} (3 files).",
-        f"Left out 1 people: 1 said no to being contacted. Rows and reasons: "
+        f"Left out 1 person: 1 said no to being contacted. Rows and reasons: "
         f"{tmp_path / 'out' / 'left_out.csv'}",
     ]
     msgs = [email.message_from_bytes((tmp_path / "out" / f"message-0000{i}.eml").read_bytes(),
