@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 
+from core.compose.checks import plural
 from core.compose.merge import MergeConfig, merge
 from core.compose.template import Template, load_template
 from core.errors import LocalReachError
@@ -140,6 +141,7 @@ class MergeStep(Step, id="merge", config=MergeStepConfig):
         result = merge(*positional, **privacy, ctx=ctx)
         ctx.shared["merge_result"] = result
         summary = result.summary()
-        note = f"{summary['written']:,} messages (.{config.format}), {summary['left_out']:,} people left out"
+        note = (f"{plural(summary['written'], 'message')} (.{config.format}), "
+                f"{plural(summary['left_out'], 'person', 'people')} left out")
         return frames, StepReport(note, {"written": summary["written"], "left_out": summary["left_out"]},
                                   {"summary": summary, "templates": list(positional[2])})

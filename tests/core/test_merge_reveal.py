@@ -127,7 +127,7 @@ def test_recipe_merge_reveals_through_the_pseudonymize_steps_vault(headless):
     key = bytes(range(32))
     report = run_recipe(_recipe(tmp), tmp / "run", base=tmp, key=key)
     status = {s["step"]: (s["status"], s["note"]) for s in report["steps"]}
-    assert status["merge"] == ("done", "3 messages (.csv), 1 people left out")
+    assert status["merge"] == ("done", "3 messages (.csv), 1 person left out")
     assert_only_contactable_and_no_tokens(tmp / "run" / "messages")
     # the analysis table is the pseudonymised one: no real address in customers.csv
     customers = (tmp / "run" / "customers.csv").read_bytes()
