@@ -40,8 +40,8 @@ _CHECKS = {
     Role.UNIT_PRICE: "number",
     Role.QUANTITY: "number",
     Role.DISCOUNT: "number",
-    Role.CUSTOMER_ID: "id",
-    Role.ORDER_ID: "id",
+    Role.CUSTOMER_ID: "code",
+    Role.ORDER_ID: "code",
 }
 
 

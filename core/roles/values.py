@@ -28,6 +28,9 @@ _COMPACT_DATE = r"((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])"
 _TOKEN = r"{kind}_v\d+_[0-9a-f]{{32}}"
 _MONEY_MARKS = re.compile(r"(?i)eur|usd|gbp|chf|€|\$|£|\s|\u00a0|'")
 _ID = r"[A-Za-z]{0,5}[-_/#]?\d{2,}[A-Za-z0-9_/-]*|[0-9a-fA-F]{8}-[0-9a-fA-F-]{27}"
+# A short code a header may call an id ("7", "C1" in a list of nine): not evidence of an
+# id by itself (quantities look so too), but no reason to doubt the header either.
+_CODE = r"[A-Za-z]{0,5}[-_/#]?\d+[A-Za-z0-9_/-]*"
 _STREET = re.compile(
     r"(?i)(?=.*\d)(?=.*[a-zäöüéèàç]{2}).*\b(?:str|str\.|strasse|straße|weg|platz|allee|gasse|ring|"
     r"damm|ufer|chaussee|road|rd|street|st|avenue|ave|lane|ln|drive|dr|way|close|court|crescent|"
@@ -205,6 +208,7 @@ def column_facts(values: pd.Series) -> ColumnFacts:
         "street": s.str.contains(_STREET),
         "company": s.str.contains(_COMPANY),
         "id": s.str.fullmatch(_ID) & ~is_date,
+        "code": (s.str.fullmatch(_ID) | s.str.fullmatch(_CODE)) & ~is_date,
         "text": s.str.fullmatch(r"[^\d@]*[^\W\d_][^\d@]*"),
         "multi_word": n_tokens > 1,
         "percent": s.str.fullmatch(r"-?\d+([.,]\d+)?\s?%"),

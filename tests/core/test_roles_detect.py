@@ -350,3 +350,19 @@ def test_percentages_full_names_and_companies_from_values():
 def test_messy_real_world_headers(header, role):
     values = ["A-1", "A-2", "A-3"] if role in (R.CUSTOMER_ID, R.ORDER_ID) else [""] * 3  # empty: no key
     assert detect_roles(pd.DataFrame({header: values}))[header].role is role
+
+
+def test_short_ids_under_an_id_header_are_ids():
+    """A small list numbers its people 1, 2, 3 or C1, C2: the header is believed. A header
+    that says customer over names is still doubted."""
+    small = pd.DataFrame({"id": [str(i) for i in range(1, 7)],
+                          "name": ["Ann Lee", "Bo Ray", "Cy Fox", "Di Kay", "Ed Roy", "Flo Li"],
+                          "email": [f"p{i}@x.org" for i in range(6)]})
+    assert detect_roles(small)["id"].role == R.CUSTOMER_ID
+    sales = pd.DataFrame({"N° client": ["C1", "C1", "C2", "C1", "C3"],
+                          "Date": ["2024-03-05", "2024-03-05", "2024-04-01", "2024-04-09", "2024-05-09"],
+                          "Quantité": ["2", "1", "3", "1", "1"], "Montant": ["2.40", "12.50", "14.25", "4.75", "3.00"]})
+    guesses = detect_roles(sales)
+    assert guesses["N° client"].role == R.CUSTOMER_ID and guesses["N° client"].confidence >= 0.8
+    names = pd.DataFrame({"Customer": ["Ann Lee", "Bo Ray", "Cy Fox", "Di Kay", "Ed Roy"]})
+    assert "do not look like it" in detect_roles(names)["Customer"].reason
