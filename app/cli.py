@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 
 from app.commands import commands
@@ -83,3 +84,6 @@ def main(argv: list[str] | None = None, gui_launcher=None) -> int:
     except KeyboardInterrupt:
         print(f"localreach {args.command}: interrupted, nothing written", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `localreach profile f.csv | head`: the reader has had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit's flush
+        return 1

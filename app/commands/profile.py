@@ -33,7 +33,7 @@ def run(args) -> int:
         raise LocalReachError(f"{path.name}: --sheet only applies to workbooks; leave it out.")
     df, report = read_table(path, ImportOptions(sheet=args.sheet), ctx=cli_context())
     profile = profile_table(df, report)
-    tool = _tool(df)
+    tool = _tool(df, {d["role"] for d in profile["column_details"]})
     events = _events(df)
     if args.json:
         print(json.dumps({**profile, "tool": tool, "events": events}, indent=2, ensure_ascii=False))
@@ -60,14 +60,17 @@ def _events(df) -> dict | None:
             "sentence": match.sentence, "roles": roles}
 
 
-def _tool(df) -> dict | None:
+def _tool(df, roles: set[str]) -> dict | None:
     """The tool whose export this is, and for an orders export (or any sales file with a
-    status column) how its lines count."""
+    status column) how its lines count. A list without order dates or amounts is no
+    sales file: its Status is a subscriber's, not an order's."""
+    from core.roles import Role
     from core.vendors import recognise
     from core.vendors.orders import count_orders
 
     match = recognise(df.columns)
-    counted = count_orders(df)[1] if match is None or match.profile.orders else None
+    sales = bool(roles & {Role.ORDER_DATE.value, Role.AMOUNT.value, Role.UNIT_PRICE.value})
+    counted = count_orders(df)[1] if (match is None and sales) or (match and match.profile.orders) else None
     if match is None:
         return {"tool": None, "kind": "sales", "notes": counted.report()} if counted else None
     notes = [match.sentence, *(counted.report() if counted else [])]

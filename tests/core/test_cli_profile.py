@@ -71,3 +71,35 @@ def test_unknown_sheet_and_sheet_on_csv_are_refused(tmp_path, capsys):
     assert capsys.readouterr().err == (
         "localreach profile: a.csv: --sheet only applies to workbooks; leave it out.\n"
     )
+
+
+def test_a_subscribers_status_is_no_orders_status(tmp_path, capsys):
+    """A contact list's Status (Subscribed / Pending) says nothing about spend; a sales
+    file's Status still sets cancelled orders aside."""
+    (tmp_path / "list.csv").write_text("id,name,email,Status\n1,Ann,ann@x.org,Subscribed\n"
+                                       "2,Bo,bo@x.org,Pending\n", encoding="utf-8")
+    (tmp_path / "orders.csv").write_text("Order ID,Customer,Order Date,Total,Status\n"
+                                         "1,a,2024-01-02,10.00,completed\n"
+                                         "2,b,2024-01-03,5.00,cancelled\n", encoding="utf-8")
+    assert main(["profile", str(tmp_path / "list.csv")]) == 0
+    assert "order(s)" not in capsys.readouterr().out
+    assert main(["profile", str(tmp_path / "orders.csv")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:3] == ["1 order(s) from 2 line(s) count as spend.",
+                          "Set aside as no spend: 1 cancelled (1 line(s))."]
+
+
+def test_a_closed_pipe_ends_the_command_quietly(tmp_path):
+    """`localreach profile f.csv | head -1`: no traceback when the reader stops."""
+    import subprocess
+    import sys
+
+    (tmp_path / "f.csv").write_text("a,b\n" + "".join(f"{i},{i}\n" for i in range(50)), encoding="utf-8")
+    reader = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.readline()"],
+                              stdin=subprocess.PIPE)
+    command = subprocess.run([sys.executable, "-c", "import sys, time; from app.cli import main;"
+                              " time.sleep(1); sys.exit(main(sys.argv[1:]))", "profile", str(tmp_path / "f.csv")],
+                             stdout=reader.stdin, stderr=subprocess.PIPE, text=True,
+                             cwd=str(resource_path("demo", "crm.xlsx").parents[2]))
+    reader.wait()
+    assert "Traceback" not in command.stderr and command.returncode in (0, 1)
