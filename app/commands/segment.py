@@ -145,12 +145,11 @@ def _on_lines(sales, customers, result, roles: dict[str, str]):
     import pandas as pd
 
     from app.sales_customers import customer_key
-    from core.lookup import first_positions
+    from core.lookup import id_positions
 
     key = customer_key(roles)
     added = [c for c in result.columns if c not in customers.columns]
-    wanted = sales[key].astype("string").str.strip().to_numpy(dtype=object)
-    found = first_positions(result[key].astype("string").where(result[key] != ""), wanted)
+    found = id_positions(result[key], sales[key])
     figures = result[added].reset_index(drop=True).astype(object)
     figures.loc[len(figures)] = ""  # position -1: no one
     return pd.concat([sales.reset_index(drop=True), figures.iloc[found].reset_index(drop=True)], axis=1)
