@@ -106,7 +106,7 @@ def run(args) -> int:
         raise LocalReachError(f"'{Path(args.file).name}' holds no orders (no 'order_date' "
                               "column); give the sales file with --sales.")
     else:  # the file's lines name the people, as the window groups them
-        sales, roles["sales"] = crm, roles["crm"]
+        sales, roles["sales"] = _not_segmented(crm), roles["crm"]
         crm, roles["crm"] = _customers(sales, roles["sales"], Path(args.file).name)
     for column in args.fairness:
         if column not in crm.columns:
@@ -120,11 +120,21 @@ def run(args) -> int:
         roles[EVENTS] = events_roles(frames[EVENTS])
     frames, step_report, _ = run_step("segment", frames, roles, settings, ctx)
     result, report = frames["crm"], step_report.details
-    write_table(result if args.sales else _on_lines(sales, crm, result, roles["sales"]), out, ctx=ctx)
+    write_table(result if args.sales else _on_lines(sales, crm, result, roles["sales"], report), out, ctx=ctx)
     print(summary(report))
     for column in args.fairness:
         print("\n".join(_fairness_lines(result, column, report["as_of"], report["config"])))
     return 0
+
+
+def _not_segmented(lines):
+    """The lines without an earlier segmentation's columns (its output, which has our
+    ``rfm_score``, segmented again), so none is taken for the user's own."""
+    from core.segment.pipeline import OUTPUT_COLUMNS
+
+    if "rfm_score" not in lines.columns:
+        return lines
+    return lines.drop(columns=[c for c in lines.columns if c in OUTPUT_COLUMNS])
 
 
 def _customers(sales, roles: dict[str, str], name: str):
@@ -139,20 +149,26 @@ def _customers(sales, roles: dict[str, str], name: str):
     return customers_from_sales(sales, roles)
 
 
-def _on_lines(sales, customers, result, roles: dict[str, str]):
+def _on_lines(sales, customers, result, roles: dict[str, str], report: dict):
     """Every sales line with its customer's segment and figures (blank for a line that
-    names no one): the output keeps every input row."""
+    names no one): the output keeps every input row, and each of its columns an output
+    would overwrite as ``own_<column>`` (the segment step's names for the list's)."""
     import pandas as pd
 
     from app.sales_customers import customer_key
     from core.lookup import id_positions
 
     key = customer_key(roles)
-    added = [c for c in result.columns if c not in customers.columns]
+    kept = report.get("kept_own", {})
+    added = [c for c in result.columns
+             if (c not in customers.columns or c in kept) and c not in kept.values()]
     found = id_positions(result[key], sales[key])
     figures = result[added].reset_index(drop=True).astype(object)
     figures.loc[len(figures)] = ""  # position -1: no one
-    return pd.concat([sales.reset_index(drop=True), figures.iloc[found].reset_index(drop=True)], axis=1)
+    clash = {c: kept.get(c, f"own_{c}") for c in added if c in sales.columns}
+    report["kept_own"] = {**kept, **clash}  # the summary names them
+    lines = sales.rename(columns=clash).reset_index(drop=True)
+    return pd.concat([lines, figures.iloc[found].reset_index(drop=True)], axis=1)
 
 
 def _fairness_lines(result, column: str, as_of: str | None, config) -> list[str]:
@@ -181,6 +197,7 @@ def summary(report: dict) -> str:
                   for r in check["table"].itertuples()]
     if "propensity" in report:
         lines += _propensity_lines(report["propensity"])
+    lines += [f"Your own '{old}' column is kept as '{new}'." for old, new in report.get("kept_own", {}).items()]
     if report["unmatched_sales_lines"]:
         lines.append(f"{count(report['unmatched_sales_lines'], 'sales line')} matched no customer.")
     lines += report.get("orders_counted") or []  # a tool's export: refunds, voids set aside

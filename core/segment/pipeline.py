@@ -169,13 +169,29 @@ def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Seg
     report["sizes"] = pd.DataFrame({"segment": sizes.index.astype(str),
                                     "people": sizes.to_numpy().astype(int),
                                     "share": (sizes / len(table)).to_numpy()})
-    out = crm.reset_index(drop=True)
+    out, report["kept_own"] = _keep_own(crm.reset_index(drop=True), [*OUTPUT_COLUMNS, *extra])
     per_row = table.reindex(feats.person_of_row.to_numpy())
     for col in [*OUTPUT_COLUMNS, *extra]:
         values = per_row[col]
         out[col] = (values.astype(float).round(_decimals(col)) if col in DECIMALS
                     or col in extra else values).to_numpy()
     return out, report
+
+
+def _keep_own(out: pd.DataFrame, written: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """``out`` with the list's own columns an output would overwrite (a CRM's own
+    ``segment``) renamed to ``own_<column>``, so nothing of the user's is lost, and
+    ``{column: new name}``. A table an earlier segmentation wrote (it has our
+    ``rfm_score``) is segmented again in place."""
+    if "rfm_score" in out.columns:
+        return out, {}
+    kept = {}
+    for column in (c for c in written if c in out.columns):
+        new = f"own_{column}"
+        while new in out.columns:
+            new = f"own_{new}"
+        kept[column] = new
+    return out.rename(columns=kept), kept
 
 
 def _decimals(column: str) -> int:
