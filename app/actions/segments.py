@@ -26,7 +26,13 @@ from core.segment.fairness import fairness_report
 from core.segment.features import FeatureConfig, parse_numbers
 from core.segment.holdout import holdout_figure
 from core.segment.names import rename_groups
-from core.segment.pipeline import NO_PURCHASES, OUTPUT_COLUMNS, SegmentConfig, check_forecast
+from core.segment.pipeline import (
+    NO_PURCHASES,
+    OUTPUT_COLUMNS,
+    SegmentConfig,
+    check_forecast,
+    kept_sentences,
+)
 from core.segment.propensity import PropensityCheck, lift_figure
 from core.steps.activity import EVENTS, behaviour_columns, is_behaviour
 from core.steps.base import Skipped
@@ -278,6 +284,12 @@ def find_groups(doc) -> Action | None:
                 "added": [c for c in out.columns if c not in crm.columns]}
 
     return Action("Finding customer groups…", work, apply)
+
+
+def kept_columns(report: dict) -> list[str]:
+    """The sentences naming the list's own columns the groups' columns would have
+    replaced and that were kept under new names (the command prints the same)."""
+    return kept_sentences(report)
 
 
 def groups_found(report: dict) -> int:
