@@ -128,11 +128,11 @@ def run(args) -> int:
 
 
 def _not_segmented(lines):
-    """The lines without an earlier segmentation's columns (its output, which has our
-    ``rfm_score``, segmented again), so none is taken for the user's own."""
-    from core.segment.pipeline import OUTPUT_COLUMNS
+    """The lines without an earlier segmentation's columns (its output, segmented again),
+    so none is taken for the user's own."""
+    from core.segment.pipeline import OUTPUT_COLUMNS, segmented_before
 
-    if "rfm_score" not in lines.columns:
+    if not segmented_before(lines.columns):
         return lines
     return lines.drop(columns=[c for c in lines.columns if c in OUTPUT_COLUMNS])
 

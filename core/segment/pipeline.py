@@ -178,12 +178,17 @@ def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Seg
     return out, report
 
 
+def segmented_before(columns) -> bool:
+    """Whether a table is an earlier segmentation's output (it has our ``rfm_score``):
+    its group columns are ours, to be written again, not the user's own."""
+    return "rfm_score" in set(columns)
+
+
 def _keep_own(out: pd.DataFrame, written: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
     """``out`` with the list's own columns an output would overwrite (a CRM's own
     ``segment``) renamed to ``own_<column>``, so nothing of the user's is lost, and
-    ``{column: new name}``. A table an earlier segmentation wrote (it has our
-    ``rfm_score``) is segmented again in place."""
-    if "rfm_score" in out.columns:
+    ``{column: new name}``; a table :func:`segmented_before` is segmented again in place."""
+    if segmented_before(out.columns):
         return out, {}
     kept = {}
     for column in (c for c in written if c in out.columns):
