@@ -26,13 +26,7 @@ from core.segment.fairness import fairness_report
 from core.segment.features import FeatureConfig, parse_numbers
 from core.segment.holdout import holdout_figure
 from core.segment.names import rename_groups
-from core.segment.pipeline import (
-    NO_PURCHASES,
-    OUTPUT_COLUMNS,
-    SegmentConfig,
-    check_forecast,
-    kept_sentences,
-)
+from core.segment.pipeline import NO_PURCHASES, OUTPUT_COLUMNS, SegmentConfig, check_forecast
 from core.segment.propensity import PropensityCheck, lift_figure
 from core.steps.activity import EVENTS, behaviour_columns, is_behaviour
 from core.steps.base import Skipped
@@ -287,9 +281,10 @@ def find_groups(doc) -> Action | None:
 
 
 def kept_columns(report: dict) -> list[str]:
-    """The sentences naming the list's own columns the groups' columns would have
-    replaced and that were kept under new names (the command prints the same)."""
-    return kept_sentences(report)
+    """The list's own columns the groups' columns would have replaced, kept under new
+    names (the segment step's ``kept_own``), in the user's words: the Segments screen's
+    summary and the command's end with them."""
+    return [f"Your own '{old}' column is kept as '{new}'." for old, new in report.get("kept_own", {}).items()]
 
 
 def groups_found(report: dict) -> int:

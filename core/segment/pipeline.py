@@ -199,11 +199,6 @@ def _keep_own(out: pd.DataFrame, written: list[str]) -> tuple[pd.DataFrame, dict
     return out.rename(columns=kept), kept
 
 
-def kept_sentences(report: dict) -> list[str]:
-    """What :func:`_keep_own` renamed, in the user's words (the command and the window)."""
-    return [f"Your own '{old}' column is kept as '{new}'." for old, new in report.get("kept_own", {}).items()]
-
-
 def _decimals(column: str) -> int:
     return 3 if column.startswith("buy_probability_") else DECIMALS.get(column, 2)
 
