@@ -29,11 +29,15 @@ def id_key(values: pd.Series) -> pd.Series:
     """Ids as two files are compared by: trimmed, an integer written as a float
     ("17850.0") the integer, empty ones missing. Worked out once per distinct id."""
     codes, distinct = pd.factorize(values.to_numpy(dtype=object))
+    return pd.Series(_tidy_ids(distinct).array.take(codes, allow_fill=True), index=values.index)
+
+
+def _tidy_ids(distinct: np.ndarray) -> pd.Series:
+    """:func:`id_key` of distinct ids."""
     tidy = pd.Series(distinct, dtype="string").str.strip()
     if tidy.str.endswith(".0").any():
         tidy = tidy.str.replace(_FLOAT_INTEGER, r"\1", regex=True)
-    tidy = tidy.mask(tidy == "")
-    return pd.Series(tidy.array.take(codes, allow_fill=True), index=values.index)
+    return tidy.mask(tidy == "")
 
 
 def id_positions(ids: pd.Series, wanted: pd.Series) -> np.ndarray:
@@ -41,7 +45,7 @@ def id_positions(ids: pd.Series, wanted: pd.Series) -> np.ndarray:
     id in ``ids`` (the list's), both read by :func:`id_key`; -1 for none. The one place
     the link step, the segments and the merge match one file's ids to another's."""
     codes, distinct = pd.factorize(wanted.to_numpy(dtype=object))
-    found = first_positions(id_key(ids), id_key(pd.Series(distinct, dtype=object)).to_numpy(dtype=object))
+    found = first_positions(id_key(ids), _tidy_ids(distinct).to_numpy(dtype=object))
     return np.append(found, -1)[codes]
 
 
