@@ -312,7 +312,8 @@ def _recommendations(sales, frame, recipients, person, roles, config) -> list[li
     (``next_products``, which a message may show too); else picked the same way
     (:func:`core.segment.recommend.product_picks`) from the sales lines: what goes with
     what the person bought -- through any of their records -- then what their segment
-    buys most."""
+    buys most; the lines read as the segment step reads them (trimmed, nothing given back)."""
+    from core.segment.features import bought_lines, clean_text
     from core.segment.recommend import COUNT, SEPARATOR, outside_buyers, product_picks
 
     key = person_key(roles, frame.columns)  # a list without ids is keyed by its e-mail
@@ -325,11 +326,12 @@ def _recommendations(sales, frame, recipients, person, roles, config) -> list[li
             and not sales["product"].astype(str).str.contains(SEPARATOR, regex=False).any()):
         text = picked.fillna("").astype(str)
         return [[p for p in t.split(SEPARATOR) if p][:config.recommendations] for t in text]
+    sales = bought_lines(sales).reset_index(drop=True)
     found = id_positions(frame[column], sales[customer])  # an empty id links no one
     buyer = np.append(person.astype(str).to_numpy(), "").astype(object)[found]  # -1: no one yet
     outside = np.flatnonzero(found < 0)
     buyer[outside] = outside_buyers(sales, outside)
-    lines = pd.DataFrame({"person": buyer, "product": sales["product"].to_numpy()})
+    lines = pd.DataFrame({"person": buyer, "product": clean_text(sales["product"]).to_numpy()})
     segments = (recipients[config.segment_column].to_numpy()
                 if config.segment_column in recipients.columns else None)
     picks = product_picks(lines, pd.Index(person[recipients.index].astype(str)),

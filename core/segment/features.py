@@ -81,17 +81,29 @@ class Features:
     def purchases(self) -> pd.DataFrame:
         """(person, product) lines the next products are picked from: the people's, and
         those no one in the list bought, each by its own buyer (as the merge reads them:
-        :func:`core.segment.recommend.outside_buyers`). A line of negative amount is
-        something given back (a return, a discount line), not bought. Without outsiders
-        or returns, the people's lines as they are (no copy of a 10M-line column)."""
-        bought = self.sales
-        if "amount" in bought and (bought["amount"] < 0).any():
-            bought = bought[(bought["amount"] >= 0).to_numpy()]
+        :func:`core.segment.recommend.outside_buyers`), without what was given back
+        (:func:`bought_lines`). Without outsiders or returns, the people's lines as they are (no copy of a 10M-line column)."""
+        bought = bought_lines(self.sales)
         if self.outside is None or self.outside.empty or "product" not in bought:
             return bought
         people = pd.DataFrame({"person": bought["person"].astype(object).to_numpy(),
                                "product": bought["product"].to_numpy()})
-        return pd.concat([people, self.outside], ignore_index=True)
+        outside = bought_lines(self.outside)[["person", "product"]]
+        return pd.concat([people, outside], ignore_index=True)
+
+
+def bought_lines(lines: pd.DataFrame) -> pd.DataFrame:
+    """``lines`` without those of negative amount: a return or a discount line is
+    something given back, not bought, so it is never a product to offer. The segment
+    step's and the merge's picks read lines this one way; lines without an amount are
+    all bought."""
+    if "amount" not in lines:
+        return lines
+    amounts = lines["amount"]
+    if not pd.api.types.is_numeric_dtype(amounts):  # the merge's lines, maybe not cleaned
+        amounts = per_distinct(amounts, parse_numbers)
+    back = (amounts < 0).to_numpy()
+    return lines[~back] if back.any() else lines
 
 
 _NUM_JUNK = re.compile(r"[^\d,.\-]")
@@ -382,7 +394,7 @@ def orders_table(lines: pd.DataFrame) -> pd.DataFrame:
 
 
 def _outside(lines: pd.DataFrame, code: np.ndarray, sales: pd.DataFrame) -> pd.DataFrame | None:
-    """(person = own buyer, product, date) of the dated lines no one in the list bought;
+    """(person = own buyer, product, date, amount) of the dated lines no one in the list bought;
     None when there are none or no products."""
     from core.segment.recommend import outside_buyers  # scipy: not for `segment --help`
 
@@ -391,7 +403,8 @@ def _outside(lines: pd.DataFrame, code: np.ndarray, sales: pd.DataFrame) -> pd.D
         return None
     return pd.DataFrame({"person": outside_buyers(sales, stray),
                          "product": lines["product"].to_numpy()[stray],
-                         "date": lines["date"].to_numpy()[stray]})
+                         "date": lines["date"].to_numpy()[stray],
+                         "amount": lines["amount"].to_numpy()[stray]})
 
 
 def parse_day(text: str, what: str = "analysis date") -> pd.Timestamp:

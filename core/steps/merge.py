@@ -28,7 +28,7 @@ from core.steps.base import (
     StepReport,
     step_context,
 )
-from core.steps.segment import role_named
+from core.steps.segment import line_amounts, role_named
 
 TEMPLATE_PARTS = tuple(f.name for f in fields(Template))  # subject, text, html, sender
 
@@ -116,6 +116,8 @@ def recommendation_sales(sales, roles: dict[str, str]):
     if sales is None:
         return None
     view = role_named(sales, roles)
+    if "amount" not in view.columns and "unit_price" in view.columns:  # what was given back
+        view["amount"] = line_amounts(sales, roles, "Recommending products")
     return view if buyer_column(view.columns) and "product" in view.columns else None
 
 

@@ -125,3 +125,25 @@ def test_german_unit_prices_times_quantities(tmp_path):
     out = _segment(tmp_path / "kasse.csv", tmp_path / "out.csv")
     spend = dict(zip(out["Kundennummer"], out["monetary"].astype(float), strict=True))
     assert spend == {"K1": pytest.approx(28.20), "K2": pytest.approx(4.20)}
+
+
+def test_merge_offers_nothing_given_back_and_reads_products_trimmed(retail_ii, tmp_path, capsys):
+    """`merge --sales` without a segment step picks from the lines itself: it offered
+    13085 the "Discount" of 15362's credit line, and "DOOR MAT BLACK FLOCK " with the
+    file's trailing space. It now reads the lines as the segment step does."""
+    crm = tmp_path / "crm.csv"
+    crm.write_text("Customer ID,Email,Email consent\n13085,a@x.org,yes\n13078,b@x.org,yes\n"
+                   "15362,c@x.org,yes\n", encoding="utf-8")
+    template = tmp_path / "t.txt"
+    template.write_text("Subject: Hi\n\n{{ recommendations | join('; ') }}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["merge", str(crm), "--template", str(template), "--sales", str(retail_ii),
+                 "-o", str(out), "--format", "csv"]) == 0
+    capsys.readouterr()
+    sent = pd.read_csv(out / "merge.csv", dtype=str, keep_default_na=False).set_index("email")
+    offered = {to: body.strip().split("; ") for to, body in sent["body"].items()}
+    assert offered["a@x.org"] == ["CHRISTMAS CRAFT HEART DECORATIONS", "DOOR MAT BLACK FLOCK",
+                                  "LOVE BUILDING BLOCK WORD"]
+    assert offered["b@x.org"] == ["PINK CHERRY LIGHTS", "15CM CHRISTMAS GLASS BALL 20 LIGHTS",
+                                  "CHRISTMAS CRAFT HEART DECORATIONS"]
+    assert all(p == p.strip() and p != "Discount" for picks in offered.values() for p in picks)
