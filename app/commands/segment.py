@@ -157,6 +157,7 @@ def _on_lines(sales, customers, result, roles: dict[str, str], report: dict):
 
     from app.sales_customers import customer_key
     from core.lookup import id_positions
+    from core.segment.pipeline import own_names
 
     key = customer_key(roles)
     kept = report.get("kept_own", {})
@@ -165,7 +166,7 @@ def _on_lines(sales, customers, result, roles: dict[str, str], report: dict):
     found = id_positions(result[key], sales[key])
     figures = result[added].reset_index(drop=True).astype(object)
     figures.loc[len(figures)] = ""  # position -1: no one
-    clash = {c: kept.get(c, f"own_{c}") for c in added if c in sales.columns}
+    clash = {c: kept.get(c, new) for c, new in own_names(sales.columns, added).items()}
     report["kept_own"] = {**kept, **clash}  # the summary names them
     lines = sales.rename(columns=clash).reset_index(drop=True)
     return pd.concat([lines, figures.iloc[found].reset_index(drop=True)], axis=1)

@@ -190,13 +190,23 @@ def _keep_own(out: pd.DataFrame, written: list[str]) -> tuple[pd.DataFrame, dict
     ``{column: new name}``; a table :func:`segmented_before` is segmented again in place."""
     if segmented_before(out.columns):
         return out, {}
-    kept = {}
-    for column in (c for c in written if c in out.columns):
+    kept = own_names(out.columns, written)
+    return out.rename(columns=kept), kept
+
+
+def own_names(columns, written) -> dict[str, str]:
+    """``{column: own_<column>}`` for each of a table's columns named like one the step
+    writes, whatever the case (Superstore's ``Segment`` beside our ``segment`` was two
+    columns a template or a spreadsheet filter could mix up)."""
+    ours = {str(w).casefold() for w in written}
+    taken, kept = set(columns), {}
+    for column in (c for c in columns if str(c).casefold() in ours):
         new = f"own_{column}"
-        while new in out.columns:
+        while new in taken:
             new = f"own_{new}"
         kept[column] = new
-    return out.rename(columns=kept), kept
+        taken.add(new)
+    return kept
 
 
 def _decimals(column: str) -> int:
