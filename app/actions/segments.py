@@ -280,11 +280,17 @@ def find_groups(doc) -> Action | None:
     return Action("Finding customer groups…", work, apply)
 
 
-def kept_columns(report: dict) -> list[str]:
-    """The list's own columns the groups' columns would have replaced, kept under new
-    names (the segment step's ``kept_own``), in the user's words: the Segments screen's
-    summary and the command's end with them."""
-    return [f"Your own '{old}' column is kept as '{new}'." for old, new in report.get("kept_own", {}).items()]
+def summary_notes(report: dict) -> list[str]:
+    """What the segment step did that the user would not guess, in their words: the
+    list's own columns the groups' columns would have replaced, kept under new names
+    (``kept_own``), and the charges never offered as a next product (``not_offered``).
+    The Segments screen's summary and the command's end with them."""
+    notes = [f"Your own '{old}' column is kept as '{new}'." for old, new in report.get("kept_own", {}).items()]
+    charges = report.get("not_offered") or []
+    if charges:
+        shown = ", ".join(charges[:5]) + (f" and {len(charges) - 5:,} more" if len(charges) > 5 else "")
+        notes.append(f"Never offered as a next product, being charges rather than products: {shown}.")
+    return notes
 
 
 def groups_found(report: dict) -> int:

@@ -183,7 +183,7 @@ def _fairness_lines(result, column: str, as_of: str | None, config) -> list[str]
 
 def summary(report: dict) -> str:
     """A few plain lines: people, groups and their sizes, and why this many groups."""
-    from app.actions.segments import kept_columns
+    from app.actions.segments import summary_notes
     from core.quality.base import count
 
     lines = [f"{report['people']:,} people, {report['buyers']:,} with orders."]
@@ -199,7 +199,7 @@ def summary(report: dict) -> str:
                   for r in check["table"].itertuples()]
     if "propensity" in report:
         lines += _propensity_lines(report["propensity"])
-    lines += kept_columns(report)
+    lines += summary_notes(report)
     if report["unmatched_sales_lines"]:
         lines.append(f"{count(report['unmatched_sales_lines'], 'sales line')} matched no customer.")
     lines += report.get("orders_counted") or []  # a tool's export: refunds, voids set aside

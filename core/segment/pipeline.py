@@ -30,6 +30,7 @@ from core.segment.features import (
 from core.segment.holdout import HoldoutCheck, holdout_check
 from core.segment.propensity import check_propensity, predict_propensity
 from core.segment.recommend import recommend_products
+from core.segment.services import charge_names
 from core.segment.value import BgNbd, calibration_inputs, predict_value
 
 METHODS = ("rfm", "kmeans", "gmm", "hierarchical")
@@ -163,8 +164,10 @@ def segment_customers(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Seg
                                                    ctx)
         table[chance.name] = chance.reindex(table.index)
         extra.append(chance.name)
-    table = table.join(recommend_products(feats.purchases(), table.index,
+    purchases = feats.purchases()
+    table = table.join(recommend_products(purchases, table.index,
                                           groups=table["segment"].to_numpy()))
+    report["not_offered"] = charge_names(purchases["product"]) if "product" in purchases else []
     sizes = table["segment"].value_counts()
     report["sizes"] = pd.DataFrame({"segment": sizes.index.astype(str),
                                     "people": sizes.to_numpy().astype(int),

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from core.segment.services import charges
+
 NEIGHBOURS = 100          # similar products kept per product
 CELLS = 4_000_000         # dense cells per block (about 16 MB of float32)
 COUNT = 3                 # products in next_products
@@ -39,11 +41,16 @@ def outside_buyers(sales: pd.DataFrame, lines: np.ndarray) -> np.ndarray:
 
 
 def bought_matrix(lines: pd.DataFrame) -> tuple[sparse.csr_matrix, pd.Index, pd.Index]:
-    """Persons x products 0/1 matrix from ``person`` / ``product`` lines, and both labels."""
+    """Persons x products 0/1 matrix from ``person`` / ``product`` lines, and both labels;
+    a charge (postage, a fee: :mod:`core.segment.services`) is no product."""
     pairs = lines[["person", "product"]].dropna()
     pairs = pairs[pairs["product"].astype(str) != ""].drop_duplicates()
-    person_codes, persons = pd.factorize(pairs["person"])
     product_codes, products = pd.factorize(pairs["product"])
+    charge = charges(products)
+    if charge.any():
+        pairs = pairs[~charge[product_codes]]
+        product_codes, products = pd.factorize(pairs["product"])
+    person_codes, persons = pd.factorize(pairs["person"])
     matrix = sparse.csr_matrix(
         (np.ones(len(pairs), dtype=np.float32), (person_codes, product_codes)),
         shape=(len(persons), len(products)))

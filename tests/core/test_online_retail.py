@@ -147,3 +147,21 @@ def test_merge_offers_nothing_given_back_and_reads_products_trimmed(retail_ii, t
     assert offered["b@x.org"] == ["PINK CHERRY LIGHTS", "15CM CHRISTMAS GLASS BALL 20 LIGHTS",
                                   "CHRISTMAS CRAFT HEART DECORATIONS"]
     assert all(p == p.strip() and p != "Discount" for picks in offered.values() for p in picks)
+
+
+def test_charges_count_as_spend_but_are_never_offered(tmp_path, capsys):
+    """UCI's POSTAGE (bought with most orders from abroad) was offered to the others as
+    their next product."""
+    postage = ["489439,POST,POSTAGE,3,2009-12-01 09:28:00,18.00,12682.0,France",
+               "489434,POST,POSTAGE,1,2009-12-01 07:45:00,18.00,13085.0,United Kingdom",
+               "489600,POST,POSTAGE,1,2009-12-03 09:00:00,18.00,15362.0,United Kingdom"]
+    path = tmp_path / "online_retail_II.csv"
+    path.write_text("\n".join([HEADER_II, *LINES_II, *postage]) + "\n", encoding="utf-8")
+    out = _segment(path, tmp_path / "segmented.csv")
+    assert "Never offered as a next product, being charges rather than products: POSTAGE." in (
+        capsys.readouterr().out)
+    picks = {p for cell in out["next_products"] for p in cell.split("; ") if p}
+    assert "POSTAGE" not in picks and len(picks) >= 5
+    per = out[out["Customer ID"] != ""].drop_duplicates("Customer ID").set_index("Customer ID")
+    assert float(per.loc["12682.0", "monetary"]) == pytest.approx(12 * 1.45 + 3 * 18.00)
+    assert int(per.loc["12682.0", "frequency"]) == 1  # the postage is on the same invoice

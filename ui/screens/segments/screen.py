@@ -351,7 +351,7 @@ class Screen(StepScreen):
             text = (f"{report['buyers']:,} people with orders in "
                     f"{actions.groups_found(report)} {word}; "
                     f"{report['no_purchases']:,} without any order.")
-            text = " ".join([text, *actions.kept_columns(report)])
+            text = " ".join([text, *actions.summary_notes(report)])
             if used != asdict(self.config()):
                 text += " Settings changed: press “Find customer groups” to update."
             self.summary.setText(text)
