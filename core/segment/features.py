@@ -82,7 +82,8 @@ class Features:
         """(person, product) lines the next products are picked from: the people's, and
         those no one in the list bought, each by its own buyer (as the merge reads them:
         :func:`core.segment.recommend.outside_buyers`), without what was given back
-        (:func:`bought_lines`). Without outsiders or returns, the people's lines as they are (no copy of a 10M-line column)."""
+        (:func:`bought_lines`). Without outsiders or returns, the people's lines as they
+        are (no copy of a 10M-line column)."""
         bought = bought_lines(self.sales)
         if self.outside is None or self.outside.empty or "product" not in bought:
             return bought
