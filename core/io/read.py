@@ -20,6 +20,7 @@ import pandas as pd
 
 from core.errors import FileImportError
 from core.io import table_end, text, workbooks, xlsx
+from core.io.repeats import share_repeats
 from core.io.header import HEADER_SCAN_ROWS, detect_header_row, unique_headers
 from core.io.options import ImportOptions, ImportReport
 from core.jobs import JobContext, ensure_context
@@ -232,6 +233,7 @@ def _sheet_frame(book: _Book, sheet: str, options: ImportOptions, ctx: JobContex
     header = rows[header_row]
     empty = _empty_unnamed(header, lambda idx: values[:, idx])
     keep = [i for i in range(width) if i not in empty]
+    share_repeats(values, keep)
     frame = pd.DataFrame(values[:, keep], columns=range(len(keep)))
     warnings: list[str] = []
     if sheet in book.hidden:

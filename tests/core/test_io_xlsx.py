@@ -439,3 +439,22 @@ def test_cell_references_are_read_as_before_in_one_pass():
         found = xlsx_module._CELL_REF.findall(data)
         assert {c for c, _, _ in found} == set(column.findall(data)), data
         assert [r for _, r, q in found if q] == row.findall(data), data
+
+
+def test_repeated_texts_of_a_workbook_share_one_object_and_read_the_same(tmp_path):
+    """The reader makes a string per cell; repeated texts are shared (memory, speed),
+    and every cell still reads as written, ids untouched."""
+    cities = ["Berlin", "Köln", "Paris", "Berlin "]
+    rows = [["id", "city", "born", "spend"]]
+    rows += [[f"C{i:05d}", cities[i % 4], dt.date(1980 + i % 3, 1, 1), 1.5 * (i % 5)]
+             for i in range(3000)]
+    df, _ = read_table(workbook(tmp_path / "people.xlsx", {"People": rows}))
+
+    def objects(column):
+        return len({id(v) for v in df[column].to_numpy(dtype=object)})
+
+    assert [objects(c) for c in ("city", "born", "spend")] == [4, 3, 5]
+    assert objects("id") == 3000
+    assert df["city"].tolist() == [cities[i % 4] for i in range(3000)]
+    assert df["born"].iloc[:4].tolist() == ["1980-01-01", "1981-01-01", "1982-01-01", "1980-01-01"]
+    assert df["spend"].iloc[:5].tolist() == ["0", "1.5", "3", "4.5", "6"]
