@@ -127,11 +127,29 @@ def parse_numbers(values: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce").astype(float)
 
 
+HINT_SAMPLE = 10_000  # values looked at to size a factorisation's hash table
+
+
+def factorize_few(values, use_na_sentinel: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`pandas.factorize` with its hash table sized from a sample spread over the
+    values: pandas sizes it for every value (~50 MB per million text values, held while it
+    runs), most of it empty for a column of a few thousand amounts or forty products. A
+    column of mostly distinct values (ids) gets the full size; a wrong guess only grows
+    the table."""
+    step = len(values) // HINT_SAMPLE
+    hint = None
+    if step > 1:
+        seen = len(pd.unique(np.asarray(values[::step])))
+        if seen < HINT_SAMPLE // 4:
+            hint = 64 * seen + 1024
+    return pd.factorize(values, use_na_sentinel=use_na_sentinel, size_hint=hint)
+
+
 def per_distinct(values: pd.Series, read) -> pd.Series:
     """``read`` (a column-wise reading such as :func:`parse_numbers`) worked out on the
     distinct values, missing ones among them, so a reading that looks at the whole
     column decides alike; a million sales lines hold a few thousand amounts."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    codes, uniques = factorize_few(values, use_na_sentinel=False)
     out = read(pd.Series(uniques, dtype=values.dtype))
     return pd.Series(out.to_numpy()[codes], index=values.index)
 
@@ -158,7 +176,7 @@ def _tidy_distinct(values: pd.Series, lower: bool) -> tuple[np.ndarray, np.ndarr
     # a text column is factorised as its objects (pandas' UTF-8 table: 30% less time
     # than its own string type's); anything else as its text
     text = values.to_numpy(dtype=object) if isinstance(values.dtype, pd.StringDtype) else values.astype("string")
-    codes, uniques = pd.factorize(text)
+    codes, uniques = factorize_few(text)
     uniques = np.asarray(uniques, dtype=object)
     tidy = pd.Series(uniques, dtype="string").str.strip()
     if lower:

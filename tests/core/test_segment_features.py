@@ -1,5 +1,6 @@
 """Per-person features: text parsing, linking sales to persons, exact figures."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -164,3 +165,23 @@ def test_clean_codes_number_the_trimmed_values(values, lower, codes, distinct):
     got_codes, got_distinct = clean_codes(pd.Series(values, dtype=object), lower)
     assert got_codes.tolist() == codes
     assert got_distinct.tolist() == distinct
+
+
+@pytest.mark.parametrize("kind", ["few", "ids", "few here, many there"])
+def test_factorize_few_gives_what_pandas_gives(kind):
+    """Its hash table sized from a sample; the codes and values must not depend on it."""
+    from core.segment.features import factorize_few
+
+    rng = np.random.default_rng(7)
+    n = 60_000
+    if kind == "few":
+        values = rng.choice(np.array(["Tent", "Stove", "Lamp", None], dtype=object), n)
+    elif kind == "ids":
+        values = np.array([f"C{i}" for i in rng.permutation(n)], dtype=object)
+    else:  # the sample sees 2 values; 20,000 distinct ones sit between its picks
+        values = np.array(["a", "b"] * (n // 2), dtype=object)
+        values[1::3] = [f"x{i}" for i in range(len(values[1::3]))]
+    codes, uniques = factorize_few(values)
+    want_codes, want_uniques = pd.factorize(values)
+    assert codes.tolist() == want_codes.tolist()
+    assert list(uniques) == list(want_uniques)
