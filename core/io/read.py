@@ -20,9 +20,9 @@ import pandas as pd
 
 from core.errors import FileImportError
 from core.io import table_end, text, workbooks, xlsx
-from core.io.repeats import share_repeats
 from core.io.header import HEADER_SCAN_ROWS, detect_header_row, unique_headers
 from core.io.options import ImportOptions, ImportReport
+from core.io.repeats import share_repeats
 from core.jobs import JobContext, ensure_context
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
