@@ -78,9 +78,9 @@ def pseudonym(person: str) -> str:
 
 def person_table(segmented: pd.DataFrame, sales: pd.DataFrame | None,
                  config: FeatureConfig | None = None, ctx: JobContext | None = None,
-                 features: Features | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+                 features: Features | None = None) -> tuple[pd.DataFrame, Features | None]:
     """One row per person: segment, value columns and (with sales) mix and discount
-    shares; and the parsed sales lines (None without sales). ``features`` are
+    shares; and the features of the sales lines (None without sales). ``features`` are
     :func:`build_features` of these inputs when the caller has them (the segment step's)."""
     config = config or FeatureConfig()
     if "segment" not in segmented.columns:
@@ -96,7 +96,7 @@ def person_table(segmented: pd.DataFrame, sales: pd.DataFrame | None,
         return table, None
     feats = features or build_features(segmented, sales, config, ctx)
     extra = feats.table.drop(columns=[c for c in feats.table.columns if c in table.columns])
-    return table.join(extra), feats.sales
+    return table.join(extra), feats
 
 
 def _group_of(person: pd.Series, index: pd.Index, group: np.ndarray) -> np.ndarray:
@@ -142,14 +142,13 @@ def statistic(key: str) -> str:
     return "share of orders" if key in ORDER_SHARES else "median"
 
 
-def _orders(lines: pd.DataFrame | None) -> pd.DataFrame | None:
-    """One row per order: person, discounted or not, in the base's busiest weeks or not."""
-    if lines is None or lines.empty:
+def _orders(feats: Features | None) -> pd.DataFrame | None:
+    """One row per order: person, discounted or not, in the base's busiest weeks or not;
+    from the features' order table (grouping 10M lines again took ~1 GB)."""
+    if feats is None or feats.orders is None or feats.orders.empty:
         return None
-    agg = {"date": ("date", "min")}
-    if "discount" in lines:
-        agg["discount_share"] = ("discount", "any")
-    orders = lines.groupby(["person", "order"], observed=True).agg(**agg).reset_index()
+    columns = ["person", "order", "date"] + (["discount"] if "discount" in feats.orders else [])
+    orders = feats.orders[columns].rename(columns={"discount": "discount_share"})
     orders["season_share"] = in_peak_season(orders["date"])
     return orders
 
@@ -174,8 +173,8 @@ def build_personas(segmented: pd.DataFrame, sales: pd.DataFrame | None = None,
     """One persona per segment, largest first; names derived from what sets it apart.
     ``features``: as :func:`person_table` takes them (then ``sales`` gives only the currency)."""
     ctx = ensure_context(ctx)
-    table, lines = person_table(segmented, sales, config, ctx, features)
-    orders = _orders(lines)
+    table, feats = person_table(segmented, sales, config, ctx, features)
+    lines, orders = None if feats is None else feats.sales, _orders(feats)
     bought = (table["frequency"].fillna(0) > 0).to_numpy() if "frequency" in table else np.ones(len(table), bool)
     buyer_orders = None if orders is None else _rows(orders, _group_of(
         orders["person"], table.index, np.where(bought, 0, -1)) == 0)

@@ -77,6 +77,8 @@ class Features:
     later: pd.DataFrame = field(default_factory=pd.DataFrame)  # orders after an as-of date
     set_aside: list[str] = field(default_factory=list)  # orders that are no spend, in words
     outside: pd.DataFrame | None = None  # products of lines no one in the list bought, by buyer
+    orders: pd.DataFrame | None = None  # every order of ``sales`` (person, order, date, amount,
+    # discount when known), returns among them: the personas' order figures
 
     def purchases(self) -> pd.DataFrame:
         """(person, product) lines the next products are picked from: the people's, and
@@ -388,9 +390,12 @@ def build_features(crm: pd.DataFrame, sales: pd.DataFrame | None, config: Featur
     ctx.progress(4, 4, "Features ready")
     later["person"] = pd.Categorical.from_codes(later["person"].astype(int),
                                                 categories=all_persons)
+    every = (orders if credits is None else pd.concat([orders, credits])).reset_index(drop=True)
+    every["person"] = pd.Categorical.from_codes(every["person"], categories=all_persons)
     return Features(table, persons, lines, as_of, unmatched, later,
                     counted.report() if counted is not None else [],
-                    None if outside is None else outside[["person", "product"]].reset_index(drop=True))
+                    None if outside is None else outside[["person", "product"]].reset_index(drop=True),
+                    every)
 
 
 def order_totals(lines: pd.DataFrame) -> pd.DataFrame:

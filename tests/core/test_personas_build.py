@@ -117,3 +117,23 @@ def test_cli_writes_markdown(tmp_path, capsys):
     assert code == 0
     assert (tmp_path / "cards.md").read_text().startswith("# Personas\n\n## Online regulars\n")
     assert capsys.readouterr().out.splitlines()[1].startswith("Bargain hunters: 2 people.")
+
+
+def test_a_credit_note_is_one_of_the_orders_the_figures_count():
+    """The order figures read the segment's order table, returns among its orders."""
+    segmented = pd.DataFrame({"customer_id": ["c1", "c2", "c3"], "segment": ["G1", "G1", "G2"]})
+    sales = pd.DataFrame(
+        [["o1", "c1", "2025-01-01", "Tent", "online", "0", "100.00"],
+         ["o2", "c1", "2025-05-14", "Stove", "online", "5", "300.00"],
+         ["r1", "c1", "2025-06-01", "Stove", "online", "0", "-300.00"],
+         ["o3", "c2", "2025-03-05", "Tent", "store", "0", "200.00"],
+         ["o4", "c3", "2025-07-23", "Lamp", "store", "5", "50.00"]],
+        columns=["order_id", "customer_id", "order_date", "product", "channel", "discount",
+                 "amount"])
+    group, other = build_personas(segmented, sales)
+    assert group.figures["discount_share"] == 0.25  # o2 of o1, o2, r1, o3
+    assert group.figures["season_share"] == 0.5
+    assert group.base["discount_share"] == pytest.approx(2 / 5)
+    assert group.figures["monetary"] == 150.0  # (100 + 300 - 300 + 200) / 2 people
+    assert group.top_products == ["Tent", "Stove"]  # Stove's 300 given back
+    assert other.figures["discount_share"] == 1.0
