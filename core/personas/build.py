@@ -27,6 +27,7 @@ from core.segment.features import (
     build_features,
     factorize_few,
     in_peak_season,
+    kept_rows,
     person_keys,
 )
 from core.segment.pipeline import NO_PURCHASES
@@ -110,12 +111,6 @@ def _group_of(person: pd.Series, index: pd.Index, group: np.ndarray) -> np.ndarr
     return np.append(group, -1)[index.get_indexer(person.to_numpy())]
 
 
-def _rows(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
-    """``frame[mask]``, without a copy of every row when the mask keeps them all (the
-    buyers' orders are nearly always all orders: 10M orders, ~0.3 GB)."""
-    return frame if mask.all() else frame[mask]
-
-
 def _tops(lines: pd.DataFrame | None, group: np.ndarray | None, column: str) -> dict[int, list[str]]:
     """Each group's :data:`TOP` values of ``column`` by spend, largest first, ties by
     name. One pass over all lines, not a copy of each group's, grouped by one integer
@@ -128,9 +123,9 @@ def _tops(lines: pd.DataFrame | None, group: np.ndarray | None, column: str) -> 
     spend = lines["amount"].groupby(pd.Categorical.from_codes(
         key, categories=pd.RangeIndex((int(group.max(initial=0)) + 1) * width)), observed=True).sum()
     keys, sums = spend.index.to_numpy(dtype=np.int64), spend.to_numpy()
-    tops = {}
-    for code in np.unique(keys // width):
-        mine = keys // width == code
+    owner, tops = keys // width, {}
+    for code in np.unique(owner):
+        mine = owner == code
         ranked = pd.Series(sums[mine], index=pd.Index(names[keys[mine] % width], dtype=object))
         ranked = ranked.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
         tops[int(code)] = [str(v) for v in ranked.index[:TOP] if str(v)]
@@ -176,7 +171,7 @@ def build_personas(segmented: pd.DataFrame, sales: pd.DataFrame | None = None,
     table, feats = person_table(segmented, sales, config, ctx, features)
     lines, orders = None if feats is None else feats.sales, _orders(feats)
     bought = (table["frequency"].fillna(0) > 0).to_numpy() if "frequency" in table else np.ones(len(table), bool)
-    buyer_orders = None if orders is None else _rows(orders, _group_of(
+    buyer_orders = None if orders is None else kept_rows(orders, _group_of(
         orders["person"], table.index, np.where(bought, 0, -1)) == 0)
     base = _figures(table[bought], buyer_orders)
     total_spend = float(table["monetary"].fillna(0).sum()) if "monetary" in table else 0.0
